@@ -1,0 +1,166 @@
+// One factory for the three drivers and one drizzle type for the rest of the code:
+//   DATABASE_URL unset (or file:/pglite:) → embedded PGlite in .data/pglite, migrated on open
+//   postgres://…                          → node-postgres Pool
+//   a Neon host (or OKORO_DB_DRIVER=neon) → @neondatabase/serverless WebSocket Pool
+import path from "node:path";
+import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
+import * as schema from "@/db/schema";
+import { claimEmbedded, serveEmbedded } from "@/db/embedded";
+import { getEnv, type DbDriver } from "@/lib/env";
+
+export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
+/** The handle passed to drizzle's transaction callback. */
+export type Tx = Parameters<Parameters<Database["transaction"]>[0]>[0];
+/** Anything queries can run on: the database or an open transaction. */
+export type Queryable = Database | Tx;
+
+export type DbHandle = {
+  db: Database;
+  driver: DbDriver;
+  close: () => Promise<void>;
+};
+
+export type OpenOptions = {
+  driver: DbDriver;
+  /** connection string for pg / neon */
+  url?: string;
+  /** PGlite data directory, or "memory://" */
+  pgliteDir?: string;
+  /** Neon only: host:port of a WebSocket→TCP bridge (tests run Neon's driver against local PostgreSQL) */
+  neonWsProxy?: string;
+  /** apply pending migrations after opening (embedded default: yes) */
+  migrate?: boolean;
+  /** pool size for pg / neon */
+  max?: number;
+};
+
+export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
+
+export async function openDatabase(options: OpenOptions): Promise<DbHandle> {
+  const handle = await connect(options);
+  if (options.migrate) await migrateDatabase(handle);
+  return handle;
+}
+
+async function connect(options: OpenOptions): Promise<DbHandle> {
+  switch (options.driver) {
+    case "pglite":
+      return openEmbeddedDatabase(options.pgliteDir ?? "memory://");
+    case "pg":
+      return openPg(options.url, options.max);
+    case "neon":
+      return openNeon(options.url, options.neonWsProxy, options.max);
+  }
+}
+
+async function openPg(url: string | undefined, max = 10, socketDir?: string): Promise<DbHandle> {
+  const { Pool } = (await import("pg")).default;
+  const { drizzle } = await import("drizzle-orm/node-postgres");
+  const pool = socketDir
+    ? // through the embedded owner's socket: one connection, released as soon as it idles
+      new Pool({ host: socketDir, port: 5432, user: "postgres", database: "postgres", max: 1, idleTimeoutMillis: 50 })
+    : new Pool({ connectionString: url, max });
+  pool.on("error", (e) => console.error("[okoro] database pool error:", e.message));
+  const db = drizzle(pool, { schema }) as unknown as Database;
+  return { db, driver: "pg", close: () => pool.end() };
+}
+
+async function openNeon(url: string | undefined, wsProxy: string | undefined, max = 10): Promise<DbHandle> {
+  const { Pool, neonConfig } = await import("@neondatabase/serverless");
+  const { drizzle } = await import("drizzle-orm/neon-serverless");
+  const { default: WebSocket } = await import("ws");
+  neonConfig.webSocketConstructor = WebSocket;
+  if (wsProxy) {
+    // A local bridge speaks plain ws:// and forwards to the TCP address it is given.
+    neonConfig.wsProxy = (host, port) => `${wsProxy}/v2?address=${host}:${port}`;
+    neonConfig.useSecureWebSocket = false;
+    neonConfig.pipelineTLS = false;
+    neonConfig.pipelineConnect = false;
+  }
+  const pool = new Pool({ connectionString: url, max });
+  pool.on("error", (e: Error) => console.error("[okoro] database pool error:", e.message));
+  const db = drizzle(pool, { schema }) as unknown as Database;
+  return { db, driver: "neon", close: () => pool.end() };
+}
+
+async function openEmbeddedDatabase(dir: string): Promise<DbHandle> {
+  const { PGlite } = await import("@electric-sql/pglite");
+  const { drizzle } = await import("drizzle-orm/pglite");
+  if (dir === "memory://") {
+    const pglite = await PGlite.create();
+    return { db: drizzle(pglite, { schema }) as unknown as Database, driver: "pglite", close: () => pglite.close() };
+  }
+  const target = claimEmbedded(dir);
+  if (target.role === "client") {
+    const handle = await openPg(undefined, 1, target.socketDir);
+    return { ...handle, driver: "pglite" };
+  }
+  try {
+    const pglite = await PGlite.create(dir);
+    const server = await serveEmbedded(pglite, target.socketDir);
+    const db = drizzle(pglite, { schema }) as unknown as Database;
+    return {
+      db,
+      driver: "pglite",
+      close: async () => {
+        await server.close();
+        await pglite.close();
+        target.release();
+      },
+    };
+  } catch (e) {
+    target.release();
+    throw e;
+  }
+}
+
+/** Applies the committed drizzle-kit migrations. Idempotent. */
+export async function migrateDatabase(handle: DbHandle): Promise<void> {
+  const config = { migrationsFolder: MIGRATIONS_FOLDER };
+  // the three migrators share one implementation; each wants its own driver's db type
+  const db = handle.db as never;
+  if (handle.driver === "neon") return (await import("drizzle-orm/neon-serverless/migrator")).migrate(db, config);
+  if (handle.driver === "pg" || !("$client" in handle.db && isPglite((handle.db as { $client: unknown }).$client))) {
+    return (await import("drizzle-orm/node-postgres/migrator")).migrate(db, config);
+  }
+  return (await import("drizzle-orm/pglite/migrator")).migrate(db, config);
+}
+
+function isPglite(client: unknown): boolean {
+  return typeof client === "object" && client !== null && "execProtocolRaw" in client;
+}
+
+type Global = typeof globalThis & { __okoroDb?: Promise<DbHandle> };
+
+/**
+ * The process's database, opened on first use. Kept on globalThis because Next.js may
+ * load this module more than once (route handlers, server components, dev reloads).
+ */
+export function getDbHandle(): Promise<DbHandle> {
+  const g = globalThis as Global;
+  if (!g.__okoroDb) {
+    const env = getEnv();
+    g.__okoroDb = openDatabase({
+      driver: env.dbDriver,
+      url: env.databaseUrl,
+      pgliteDir: env.pgliteDir,
+      neonWsProxy: env.neonWsProxy,
+      // the embedded database is created and migrated on first start; servers are
+      // migrated by `okoro migrate` at deploy
+      migrate: env.dbDriver === "pglite",
+    });
+    g.__okoroDb.catch(() => {
+      g.__okoroDb = undefined;
+    });
+  }
+  return g.__okoroDb;
+}
+
+export async function getDb(): Promise<Database> {
+  return (await getDbHandle()).db;
+}
+
+/** For tests and the CLI: use this handle as the process's database. */
+export function setDbHandle(handle: DbHandle | undefined): void {
+  (globalThis as Global).__okoroDb = handle ? Promise.resolve(handle) : undefined;
+}

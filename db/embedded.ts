@@ -1,0 +1,188 @@
+// Sharing the embedded database between processes.
+//
+// PGlite is a single-process database, yet `npx okoro …` must work while `npm run dev` is
+// running. The first process to open .data/pglite owns it: it writes .data/pglite.lock
+// (its pid and a Unix socket path) and serves the PostgreSQL wire protocol on that socket.
+// Any other process that finds a live owner connects through the socket with `pg`
+// instead of opening the files itself (which would corrupt them).
+//
+// PGlite has one session, so a socket connection holds the database exclusively for as
+// long as it is open: the owner's own queries wait meanwhile. Socket clients therefore use
+// one connection and close it promptly (the CLI for the length of one command).
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import type { PGlite } from "@electric-sql/pglite";
+
+type Lock = { pid: number; socketDir: string };
+
+const SOCKET_PORT = 5432;
+
+function lockPath(pgliteDir: string) {
+  return `${pgliteDir}.lock`;
+}
+
+/** Directory for the socket: beside the data when the path is short enough for a Unix socket. */
+function socketDirFor(pgliteDir: string): string {
+  const beside = path.dirname(pgliteDir);
+  if (path.join(beside, `.s.PGSQL.${SOCKET_PORT}`).length < 100) return beside;
+  const hash = createHash("sha256").update(pgliteDir).digest("hex").slice(0, 12);
+  return path.join(os.tmpdir(), `okoro-${hash}`);
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+function readLock(file: string): Lock | undefined {
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as Lock;
+  } catch {
+    return undefined;
+  }
+}
+
+export type EmbeddedTarget = { role: "owner"; release: () => void; socketDir: string } | { role: "client"; socketDir: string };
+
+/**
+ * Decides whether this process owns the embedded database or must go through the owner's
+ * socket. Creating the lock file with O_EXCL makes the decision race-free.
+ */
+export function claimEmbedded(pgliteDir: string): EmbeddedTarget {
+  const file = lockPath(pgliteDir);
+  mkdirSync(path.dirname(file), { recursive: true });
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const existing = readLock(file);
+    if (existing && existing.pid !== process.pid && alive(existing.pid)) return { role: "client", socketDir: existing.socketDir };
+    if (existing) rmSync(file, { force: true }); // stale: its owner died
+    const socketDir = socketDirFor(pgliteDir);
+    try {
+      writeFileSync(file, JSON.stringify({ pid: process.pid, socketDir } satisfies Lock), { flag: "wx" });
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "EEXIST") continue;
+      throw e;
+    }
+    const release = () => {
+      const current = readLock(file);
+      if (current?.pid === process.pid) rmSync(file, { force: true });
+    };
+    process.once("exit", release);
+    return { role: "owner", release, socketDir };
+  }
+  throw new Error(`cannot claim the embedded database at ${pgliteDir}`);
+}
+
+const SSL_REQUEST = 80877103;
+const CANCEL_REQUEST = 80877102;
+const PROTOCOL_3 = 196608;
+
+/**
+ * Serves PGlite over the PostgreSQL wire protocol on a Unix socket. Messages are framed
+ * here (a TCP chunk may hold part of one or several), SSL is declined, and each connection
+ * runs inside PGlite's exclusive lock until it closes, so two sessions never interleave.
+ */
+export async function serveEmbedded(pglite: PGlite, socketDir: string): Promise<{ close: () => Promise<void> }> {
+  mkdirSync(socketDir, { recursive: true, mode: 0o700 });
+  const socketPath = path.join(socketDir, `.s.PGSQL.${SOCKET_PORT}`);
+  if (existsSync(socketPath)) unlinkSync(socketPath);
+
+  const server = net.createServer((socket) => {
+    let buffer = Buffer.alloc(0);
+    let release: (() => void) | undefined;
+    let queue = Promise.resolve();
+    // Both of PGlite's locks: the transaction lock keeps this session out of an owner's
+    // open transaction, the query lock keeps the owner's statements out of this session.
+    const exclusive = pglite as unknown as { _runExclusiveTransaction<T>(fn: () => Promise<T>): Promise<T> };
+    const held = new Promise<void>((acquired) => {
+      void exclusive._runExclusiveTransaction(() =>
+        pglite.runExclusive(
+          () =>
+            new Promise<void>((done) => {
+              release = done;
+              acquired();
+            }),
+        ),
+      );
+    });
+    const finish = async () => {
+      await queue.catch(() => {});
+      if (release) {
+        // a client that vanished mid-transaction must not leave it open for the owner
+        try {
+          if (pglite.isInTransaction()) await pglite.execProtocolRaw(new Uint8Array(Buffer.from("Q\0\0\0\x0dROLLBACK\0", "latin1")));
+        } catch {
+          /* nothing more to do */
+        }
+        release();
+        release = undefined;
+      }
+    };
+    socket.on("close", () => void finish());
+    socket.on("error", () => socket.destroy());
+    socket.on("data", (chunk) => {
+      buffer = Buffer.concat([buffer, chunk]);
+      const messages: Buffer[] = [];
+      for (;;) {
+        if (buffer.length >= 8) {
+          const len = buffer.readInt32BE(0);
+          const code = buffer.readInt32BE(4);
+          if (len === 8 && code === SSL_REQUEST) {
+            socket.write("N");
+            buffer = buffer.subarray(8);
+            continue;
+          }
+          if (len === 16 && code === CANCEL_REQUEST) {
+            buffer = buffer.subarray(16);
+            continue;
+          }
+          if (code === PROTOCOL_3) {
+            if (buffer.length < len) break;
+            messages.push(buffer.subarray(0, len));
+            buffer = buffer.subarray(len);
+            continue;
+          }
+        }
+        if (buffer.length < 5) break;
+        const len = 1 + buffer.readInt32BE(1);
+        if (buffer.length < len) break;
+        messages.push(buffer.subarray(0, len));
+        buffer = buffer.subarray(len);
+      }
+      for (const message of messages) {
+        queue = queue.then(async () => {
+          await held;
+          if (socket.destroyed) return;
+          const reply = await pglite.execProtocolRaw(new Uint8Array(message), { syncToFs: false });
+          if (reply.length > 0 && socket.writable) socket.write(reply);
+        });
+      }
+      queue = queue.catch((e) => {
+        console.error("[okoro] embedded database socket:", e);
+        socket.destroy();
+      });
+    });
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(socketPath, () => resolve());
+  });
+  return {
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        try {
+          unlinkSync(socketPath);
+        } catch {
+          /* already gone */
+        }
+      }),
+  };
+}

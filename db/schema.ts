@@ -1,0 +1,237 @@
+// Every table okoro keeps. Tables first, then inferred types. Ids are opaque text made by
+// lib/ids.ts; times are timestamptz. Secrets are only ever stored as encrypted envelopes
+// (lib/crypto/envelope.ts) or SHA-256 hashes.
+import { sql } from "drizzle-orm";
+import {
+  bigint,
+  boolean,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+} from "drizzle-orm/pg-core";
+import type { Envelope } from "@/lib/crypto/envelope";
+import type { Scope } from "@/lib/scopes";
+
+export type { Scope };
+
+const ts = (name: string) => timestamp(name, { withTimezone: true, mode: "date" });
+
+/** provider id → scopes the service token may request */
+export type Grants = Record<string, Scope[]>;
+
+export const users = pgTable("users", {
+  id: text("id").primaryKey(),
+  email: text("email").notNull().unique(),
+  name: text("name"),
+  image: text("image"),
+  // argon2id PHC string; null for accounts that only sign in through GitHub/Google
+  passwordHash: text("password_hash"),
+  emailVerified: ts("email_verified"),
+  status: text("status", { enum: ["active", "disabled"] }).notNull().default("active"),
+  approvalWebhookUrl: text("approval_webhook_url"),
+  createdAt: ts("created_at").notNull().defaultNow(),
+});
+
+/** External sign-in identities (GitHub, Google) linked to a user. */
+export const accounts = pgTable(
+  "accounts",
+  {
+    provider: text("provider").notNull(),
+    providerAccountId: text("provider_account_id").notNull(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.provider, t.providerAccountId] }), index("accounts_user_idx").on(t.userId)],
+);
+
+/** One user's credential for one provider; reconnecting replaces the row's credential. */
+export const connections = pgTable(
+  "connections",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    provider: text("provider").notNull(),
+    // how the credential was obtained: oauth2 | oauth1 | paste
+    method: text("method", { enum: ["oauth2", "oauth1", "paste"] }).notNull(),
+    status: text("status", { enum: ["active", "expired", "error"] }).notNull().default("active"),
+    statusDetail: text("status_detail"),
+    credential: jsonb("credential").$type<Envelope>().notNull(),
+    credentialHint: text("credential_hint"),
+    accountName: text("account_name"),
+    grantedScopes: text("granted_scopes"),
+    // OAuth 2 access-token expiry, kept in clear so refresh can be planned without decrypting
+    accessExpiresAt: ts("access_expires_at"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+    refreshedAt: ts("refreshed_at"),
+    lastUsedAt: ts("last_used_at"),
+  },
+  (t) => [uniqueIndex("connections_user_provider_uq").on(t.userId, t.provider)],
+);
+
+export const serviceTokens = pgTable(
+  "service_tokens",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    tokenHash: text("token_hash").notNull(),
+    hint: text("hint").notNull(),
+    grants: jsonb("grants").$type<Grants>().notNull(),
+    maxTtl: integer("max_ttl").notNull().default(900),
+    expiresAt: ts("expires_at"),
+    rateLimit: integer("rate_limit"),
+    quota: integer("quota"),
+    quotaPeriod: text("quota_period", { enum: ["day", "month"] }),
+    approvalScopes: jsonb("approval_scopes").$type<Scope[]>().notNull().default(sql`'[]'::jsonb`),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    lastUsedAt: ts("last_used_at"),
+    revokedAt: ts("revoked_at"),
+    revokedReason: text("revoked_reason", { enum: ["revoked", "leaked"] }),
+  },
+  (t) => [uniqueIndex("service_tokens_hash_uq").on(t.tokenHash), index("service_tokens_user_idx").on(t.userId)],
+);
+
+/** Ed25519 keys that sign operation tokens. The private half is an encrypted envelope. */
+export const signingKeys = pgTable("signing_keys", {
+  kid: text("kid").primaryKey(),
+  publicJwk: jsonb("public_jwk").$type<Record<string, string>>().notNull(),
+  privateKey: jsonb("private_key").$type<Envelope>().notNull(),
+  createdAt: ts("created_at").notNull().defaultNow(),
+  // set when a newer key becomes current; the key is published until retiredAt + max TTL
+  retiredAt: ts("retired_at"),
+});
+
+/**
+ * The audit log. Append-only (a trigger in the migrations rejects UPDATE, DELETE and
+ * TRUNCATE). `chain` is the user id, or "_system" for events no user can be tied to;
+ * `seq` is gap-free per chain and `hash` links each row to the one before.
+ */
+export const auditEvents = pgTable(
+  "audit_events",
+  {
+    chain: text("chain").notNull(),
+    seq: bigint("seq", { mode: "number" }).notNull(),
+    id: text("id").notNull(),
+    at: ts("at").notNull(),
+    userId: text("user_id"),
+    event: text("event").notNull(),
+    agent: text("agent"),
+    serviceTokenId: text("service_token_id"),
+    jti: text("jti"),
+    provider: text("provider"),
+    scope: text("scope"),
+    requiredScope: text("required_scope"),
+    intent: text("intent"),
+    reason: text("reason"),
+    method: text("method"),
+    path: text("path"),
+    query: text("query"),
+    status: integer("status"),
+    durationMs: integer("duration_ms"),
+    bytesIn: bigint("bytes_in", { mode: "number" }),
+    bytesOut: bigint("bytes_out", { mode: "number" }),
+    outcome: text("outcome", { enum: ["allowed", "denied", "error"] }),
+    error: text("error"),
+    flags: jsonb("flags").$type<string[]>().notNull().default(sql`'[]'::jsonb`),
+    flagReason: text("flag_reason"),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    requestId: text("request_id"),
+    prevHash: text("prev_hash").notNull(),
+    hash: text("hash").notNull(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.chain, t.seq] }),
+    uniqueIndex("audit_events_id_uq").on(t.id),
+    index("audit_events_user_at_idx").on(t.userId, t.at),
+    index("audit_events_user_agent_idx").on(t.userId, t.agent, t.seq),
+    index("audit_events_user_provider_idx").on(t.userId, t.provider, t.seq),
+    index("audit_events_token_idx").on(t.serviceTokenId),
+  ],
+);
+
+/** Head of each audit chain: the row lock on it serializes appends so a chain never forks. */
+export const auditHeads = pgTable("audit_heads", {
+  chain: text("chain").primaryKey(),
+  seq: bigint("seq", { mode: "number" }).notNull().default(0),
+  hash: text("hash").notNull().default(""),
+});
+
+export const approvals = pgTable(
+  "approvals",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    serviceTokenId: text("service_token_id")
+      .notNull()
+      .references(() => serviceTokens.id, { onDelete: "cascade" }),
+    provider: text("provider").notNull(),
+    scope: text("scope").notNull(),
+    intent: text("intent").notNull(),
+    reason: text("reason"),
+    ttl: integer("ttl").notNull(),
+    singleUse: boolean("single_use").notNull().default(false),
+    // true when the scope was not granted and the agent asked for it (request_approval)
+    beyondGrant: boolean("beyond_grant").notNull().default(false),
+    status: text("status", { enum: ["pending", "approved", "denied", "used", "expired"] })
+      .notNull()
+      .default("pending"),
+    remember: boolean("remember").notNull().default(false),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    expiresAt: ts("expires_at").notNull(),
+    decidedAt: ts("decided_at"),
+  },
+  (t) => [index("approvals_user_status_idx").on(t.userId, t.status)],
+);
+
+/** Single-use operation tokens already consumed (kept until the token would have expired). */
+export const usedJtis = pgTable("used_jtis", {
+  jti: text("jti").primaryKey(),
+  expiresAt: ts("expires_at").notNull(),
+});
+
+/**
+ * Fixed-window counters for every limit: per service token (rate, quota) and per IP
+ * (sign-in, sign-up, bad exchanges, leak reports). Windows roll over lazily in the same
+ * statement that counts, so there is no reset job to miss.
+ */
+export const limitCounters = pgTable("limit_counters", {
+  key: text("key").primaryKey(),
+  windowStart: ts("window_start").notNull(),
+  count: integer("count").notNull().default(0),
+});
+
+/** Pending OAuth connect flows: single-use state bound to the user who started it. */
+export const oauthStates = pgTable("oauth_states", {
+  stateHash: text("state_hash").primaryKey(),
+  userId: text("user_id")
+    .notNull()
+    .references(() => users.id, { onDelete: "cascade" }),
+  provider: text("provider").notNull(),
+  // PKCE verifier or OAuth 1 request-token secret, encrypted
+  secret: jsonb("secret").$type<Envelope>(),
+  createdAt: ts("created_at").notNull().defaultNow(),
+  expiresAt: ts("expires_at").notNull(),
+});
+
+export type User = typeof users.$inferSelect;
+export type Connection = typeof connections.$inferSelect;
+export type ServiceToken = typeof serviceTokens.$inferSelect;
+export type SigningKey = typeof signingKeys.$inferSelect;
+export type AuditEvent = typeof auditEvents.$inferSelect;
+export type NewAuditEvent = typeof auditEvents.$inferInsert;
+export type Approval = typeof approvals.$inferSelect;

@@ -1,0 +1,93 @@
+// The one error type. Every refusal okoro makes is an OkoroError with a code from SPEC §10;
+// the code decides the HTTP status. Anything else that escapes is logged server-side and
+// answered as 500 internal_error — driver messages and stacks never reach a client.
+
+export const ERROR_STATUS = {
+  invalid_request: 400,
+  reason_required: 400,
+  invalid_token: 401,
+  scope_not_granted: 403,
+  insufficient_scope: 403,
+  wrong_provider: 403,
+  approval_denied: 403,
+  forbidden: 403,
+  not_found: 404,
+  unknown_provider: 404,
+  method_not_allowed: 405,
+  not_connected: 409,
+  conflict: 409,
+  approval_expired: 410,
+  approval_used: 410,
+  payload_too_large: 413,
+  rate_limited: 429,
+  quota_exceeded: 429,
+  internal_error: 500,
+  upstream_unreachable: 502,
+  audit_unavailable: 503,
+  unavailable: 503,
+  upstream_timeout: 504,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+const DEFAULT_DESCRIPTION: Partial<Record<ErrorCode, string>> = {
+  invalid_token: "The token is missing, malformed, expired or revoked.",
+  internal_error: "Something went wrong on our side. It has been logged.",
+  audit_unavailable: "The audit log cannot be written right now, so nothing was forwarded.",
+  unavailable: "The service is temporarily unavailable.",
+  not_found: "Not found.",
+};
+
+export class OkoroError extends Error {
+  readonly code: ErrorCode;
+  readonly status: number;
+  /** extra response headers, e.g. Retry-After */
+  readonly headers: Record<string, string>;
+
+  constructor(code: ErrorCode, description?: string, options?: { headers?: Record<string, string>; cause?: unknown }) {
+    super(description ?? DEFAULT_DESCRIPTION[code] ?? code, { cause: options?.cause });
+    this.name = "OkoroError";
+    this.code = code;
+    this.status = ERROR_STATUS[code];
+    this.headers = options?.headers ?? {};
+  }
+
+  get description(): string {
+    return this.message;
+  }
+
+  toJSON() {
+    return { error: this.code, error_description: this.message };
+  }
+}
+
+export function isOkoroError(e: unknown): e is OkoroError {
+  return e instanceof OkoroError;
+}
+
+/** Turns any thrown value into an OkoroError, logging what is not one. */
+export function asOkoroError(e: unknown, context = "request"): OkoroError {
+  if (e instanceof OkoroError) return e;
+  if (isZodError(e)) {
+    const first = e.issues[0];
+    const where = first?.path?.length ? `${first.path.join(".")}: ` : "";
+    return new OkoroError("invalid_request", `${where}${first?.message ?? "invalid request"}`);
+  }
+  console.error(`[okoro] unexpected error during ${context}:`, e);
+  return new OkoroError("internal_error");
+}
+
+function isZodError(e: unknown): e is { issues: { path: PropertyKey[]; message: string }[] } {
+  return typeof e === "object" && e !== null && (e as { name?: string }).name === "ZodError" && Array.isArray((e as { issues?: unknown }).issues);
+}
+
+/**
+ * The JSON error response of SPEC §3. `tagged` adds the `okoro-error` header, which the
+ * proxy uses so agents can tell okoro's refusals from the upstream's own errors.
+ */
+export function errorResponse(e: unknown, opts: { tagged?: boolean; headers?: Record<string, string>; context?: string } = {}): Response {
+  const err = asOkoroError(e, opts.context);
+  const headers = new Headers({ "content-type": "application/json", "cache-control": "no-store", ...err.headers, ...opts.headers });
+  if (opts.tagged) headers.set("okoro-error", err.code);
+  return new Response(JSON.stringify(err.toJSON()), { status: err.status, headers });
+}
