@@ -1,0 +1,164 @@
+// Appending to the audit log, with group commit.
+//
+// Appends must be serialized per chain (so a chain never forks) and durable before the
+// caller goes on ("no audit, no call"). Rather than one transaction per event, concurrent
+// appends from this process queue up and are written together: one transaction locks the
+// heads of the chains involved (row locks, taken in sorted order so processes cannot
+// deadlock), inserts every queued row in one INSERT and moves the heads. Each caller's
+// promise resolves only once that transaction has committed — or rejects if it failed.
+import "server-only";
+import { sql } from "drizzle-orm";
+import type { Database, Queryable } from "@/db/client";
+import { auditEvents, auditHeads, type AuditEvent } from "@/db/schema";
+import { eventHash, GENESIS_HASH, SYSTEM_CHAIN, type AuditEventName } from "@/lib/audit/chain";
+import { newId } from "@/lib/ids";
+
+export type AuditInput = {
+  event: AuditEventName;
+  userId: string | null;
+  agent?: string | null;
+  serviceTokenId?: string | null;
+  jti?: string | null;
+  provider?: string | null;
+  scope?: string | null;
+  requiredScope?: string | null;
+  intent?: string | null;
+  reason?: string | null;
+  method?: string | null;
+  path?: string | null;
+  query?: string | null;
+  status?: number | null;
+  durationMs?: number | null;
+  bytesIn?: number | null;
+  bytesOut?: number | null;
+  outcome?: "allowed" | "denied" | "error" | null;
+  error?: string | null;
+  flags?: string[];
+  flagReason?: string | null;
+  ip?: string | null;
+  userAgent?: string | null;
+  requestId?: string | null;
+  /** defaults to now; set only when replaying history in tests */
+  at?: Date;
+};
+
+const MAX_BATCH = 256;
+const MAX_TEXT = 2048;
+
+type Pending = { row: Omit<AuditEvent, "seq" | "prevHash" | "hash">; resolve: (e: AuditEvent) => void; reject: (e: unknown) => void };
+
+function clip(v: string | null | undefined, max = MAX_TEXT): string | null {
+  if (v === undefined || v === null) return null;
+  return v.length > max ? v.slice(0, max) : v;
+}
+
+function toRow(input: AuditInput): Pending["row"] {
+  return {
+    chain: input.userId ?? SYSTEM_CHAIN,
+    id: newId("evt"),
+    // millisecond precision: what the hash covers must survive the round trip
+    at: new Date(Math.floor((input.at ?? new Date()).getTime())),
+    userId: input.userId,
+    event: input.event,
+    agent: clip(input.agent, 256),
+    serviceTokenId: input.serviceTokenId ?? null,
+    jti: input.jti ?? null,
+    provider: clip(input.provider, 64),
+    scope: input.scope ?? null,
+    requiredScope: input.requiredScope ?? null,
+    intent: clip(input.intent, 512),
+    reason: clip(input.reason, 1024),
+    method: clip(input.method, 16),
+    path: clip(input.path),
+    query: clip(input.query),
+    status: input.status ?? null,
+    durationMs: input.durationMs === undefined || input.durationMs === null ? null : Math.round(input.durationMs),
+    bytesIn: input.bytesIn ?? null,
+    bytesOut: input.bytesOut ?? null,
+    outcome: input.outcome ?? null,
+    error: input.error ?? null,
+    flags: input.flags ?? [],
+    flagReason: clip(input.flagReason, 1024),
+    ip: clip(input.ip, 64),
+    userAgent: clip(input.userAgent, 512),
+    requestId: input.requestId ?? null,
+  };
+}
+
+/** Writes rows to their chains inside an open transaction; returns them complete. */
+export async function writeAuditRows(tx: Queryable, rows: Pending["row"][]): Promise<AuditEvent[]> {
+  const chains = [...new Set(rows.map((r) => r.chain))].sort();
+  // Upserting the head rows takes their row locks: concurrent writers of the same chain
+  // (in this process or any other) wait here until this transaction ends.
+  const heads = await tx
+    .insert(auditHeads)
+    .values(chains.map((chain) => ({ chain, seq: 0, hash: GENESIS_HASH })))
+    .onConflictDoUpdate({ target: auditHeads.chain, set: { chain: sql`excluded.chain` } })
+    .returning();
+  const state = new Map(heads.map((h) => [h.chain, { seq: h.seq, hash: h.hash || GENESIS_HASH }]));
+  const complete: AuditEvent[] = rows.map((row) => {
+    const head = state.get(row.chain)!;
+    const event = { ...row, seq: head.seq + 1, prevHash: head.hash, hash: "" } as AuditEvent;
+    event.hash = eventHash(event.prevHash, event);
+    head.seq = event.seq;
+    head.hash = event.hash;
+    return event;
+  });
+  await tx.insert(auditEvents).values(complete);
+  await tx
+    .insert(auditHeads)
+    .values([...state].map(([chain, h]) => ({ chain, seq: h.seq, hash: h.hash })))
+    .onConflictDoUpdate({ target: auditHeads.chain, set: { seq: sql`excluded.seq`, hash: sql`excluded.hash` } });
+  return complete;
+}
+
+class GroupCommitWriter {
+  private queue: Pending[] = [];
+  private flushing = false;
+
+  constructor(private readonly db: Database) {}
+
+  append(input: AuditInput): Promise<AuditEvent> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ row: toRow(input), resolve, reject });
+      if (!this.flushing) void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    this.flushing = true;
+    // let the requests that arrive in this same tick join the batch
+    await new Promise((r) => setImmediate(r));
+    while (this.queue.length > 0) {
+      const batch = this.queue.splice(0, MAX_BATCH);
+      try {
+        const written = await this.db.transaction((tx) => writeAuditRows(tx, batch.map((p) => p.row)));
+        written.forEach((event, i) => batch[i].resolve(event));
+      } catch (e) {
+        for (const p of batch) p.reject(e);
+      }
+    }
+    this.flushing = false;
+  }
+}
+
+const writers = new WeakMap<Database, GroupCommitWriter>();
+
+/**
+ * Appends one event. Resolves with the stored row once it is durable; rejects when the
+ * log cannot be written (callers that guard an action must then not perform it).
+ */
+export function appendAudit(db: Database, input: AuditInput): Promise<AuditEvent> {
+  let writer = writers.get(db);
+  if (!writer) {
+    writer = new GroupCommitWriter(db);
+    writers.set(db, writer);
+  }
+  return writer.append(input);
+}
+
+/** Appends inside a transaction the caller already holds (the event commits with it). */
+export async function appendAuditInTx(tx: Queryable, input: AuditInput): Promise<AuditEvent> {
+  const [event] = await writeAuditRows(tx, [toRow(input)]);
+  return event;
+}

@@ -1,0 +1,144 @@
+// The audit log's hash chain (SPEC §6): one chain per user, each row's
+//   hash = SHA-256("okoro-audit-v1\0" ‖ prev_hash ‖ canonical JSON of the event)
+// where the canonical JSON has the §6 field names, sorted keys, no whitespace and every
+// field present (null when empty). The chain's first row links to GENESIS_HASH.
+import { createHash } from "node:crypto";
+import type { AuditEvent } from "@/db/schema";
+
+export const GENESIS_HASH = "0".repeat(64);
+const DOMAIN = Buffer.from("okoro-audit-v1\0", "utf8");
+
+export const AUDIT_EVENT_NAMES = [
+  "token.issued",
+  "token.denied",
+  "proxy.request",
+  "proxy.response",
+  "proxy.denied",
+  "token_replayed",
+  "approval.requested",
+  "approval.approved",
+  "approval.denied",
+  "service_token.created",
+  "service_token.revoked",
+  "service_token.leaked",
+  "connection.created",
+  "connection.deleted",
+  "connection.refreshed",
+  "auth.signin",
+  "auth.signin_failed",
+] as const;
+export type AuditEventName = (typeof AUDIT_EVENT_NAMES)[number];
+
+/** Events no user can be tied to (a garbage token, an unknown e-mail) share this chain. */
+export const SYSTEM_CHAIN = "_system";
+
+/** The fields the hash covers, under their SPEC §6 names. */
+export function canonicalEvent(e: AuditEvent): Record<string, unknown> {
+  return {
+    agent: e.agent ?? null,
+    at: e.at.toISOString(),
+    bytes_in: e.bytesIn ?? null,
+    bytes_out: e.bytesOut ?? null,
+    duration_ms: e.durationMs ?? null,
+    error: e.error ?? null,
+    event: e.event,
+    flag_reason: e.flagReason ?? null,
+    flags: e.flags ?? [],
+    id: e.id,
+    intent: e.intent ?? null,
+    ip: e.ip ?? null,
+    jti: e.jti ?? null,
+    method: e.method ?? null,
+    outcome: e.outcome ?? null,
+    path: e.path ?? null,
+    provider: e.provider ?? null,
+    query: e.query ?? null,
+    reason: e.reason ?? null,
+    request_id: e.requestId ?? null,
+    required_scope: e.requiredScope ?? null,
+    scope: e.scope ?? null,
+    seq: e.seq,
+    service_token_id: e.serviceTokenId ?? null,
+    status: e.status ?? null,
+    user_agent: e.userAgent ?? null,
+    user_id: e.userId ?? null,
+  };
+}
+
+/** JSON with object keys sorted at every level. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== "object") return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  const entries = Object.keys(value as object)
+    .sort()
+    .map((k) => `${JSON.stringify(k)}:${canonicalJson((value as Record<string, unknown>)[k])}`);
+  return `{${entries.join(",")}}`;
+}
+
+export function eventHash(prevHash: string, event: AuditEvent): string {
+  return createHash("sha256")
+    .update(DOMAIN)
+    .update(prevHash, "utf8")
+    .update(canonicalJson(canonicalEvent(event)), "utf8")
+    .digest("hex");
+}
+
+export type ChainCheck = {
+  chain: string;
+  ok: boolean;
+  /** last seq that verified (0 when none) */
+  verifiedThrough: number;
+  /** first seq that does not verify */
+  firstBadSeq?: number;
+  problem?: string;
+};
+
+/**
+ * Incremental verifier: feed rows in seq order, page by page, then call result().
+ * Stops judging at the first bad row (everything after it is unverifiable).
+ */
+export class ChainVerifier {
+  private expectedSeq = 1;
+  private prevHash = GENESIS_HASH;
+  private bad?: { seq: number; problem: string };
+
+  constructor(readonly chain: string) {}
+
+  get broken(): boolean {
+    return this.bad !== undefined;
+  }
+
+  push(row: AuditEvent): void {
+    if (this.bad) return;
+    if (row.seq !== this.expectedSeq) {
+      this.bad = { seq: this.expectedSeq, problem: row.seq > this.expectedSeq ? `seq ${this.expectedSeq} is missing` : `seq ${row.seq} is out of order` };
+      return;
+    }
+    if (row.prevHash !== this.prevHash) {
+      this.bad = { seq: row.seq, problem: `seq ${row.seq} does not link to the row before it` };
+      return;
+    }
+    if (eventHash(row.prevHash, row) !== row.hash) {
+      this.bad = { seq: row.seq, problem: `seq ${row.seq} was altered (its hash does not match its content)` };
+      return;
+    }
+    this.prevHash = row.hash;
+    this.expectedSeq++;
+  }
+
+  /** `head` is the chain head's recorded seq: rows cut off the end show up here. */
+  result(head?: { seq: number; hash: string }): ChainCheck {
+    const verifiedThrough = this.bad ? this.bad.seq - 1 : this.expectedSeq - 1;
+    if (this.bad) return { chain: this.chain, ok: false, verifiedThrough, firstBadSeq: this.bad.seq, problem: this.bad.problem };
+    if (head && (head.seq !== verifiedThrough || (head.seq > 0 && head.hash !== this.prevHash))) {
+      return {
+        chain: this.chain,
+        ok: false,
+        verifiedThrough,
+        firstBadSeq: verifiedThrough + 1,
+        problem: `the chain head records seq ${head.seq}, but the log ends at seq ${verifiedThrough}`,
+      };
+    }
+    return { chain: this.chain, ok: true, verifiedThrough };
+  }
+}
