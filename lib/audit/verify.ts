@@ -1,7 +1,7 @@
 // Recomputes audit chains from the database (for `okoro audit verify` and the dashboard's
 // chain status), page by page so a long log never has to fit in memory.
 import "server-only";
-import { and, asc, eq, gt } from "drizzle-orm";
+import { and, asc, eq, gt, lte } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { auditEvents, auditHeads } from "@/db/schema";
 import { ChainVerifier, type ChainCheck } from "@/lib/audit/chain";
@@ -9,20 +9,23 @@ import { ChainVerifier, type ChainCheck } from "@/lib/audit/chain";
 const PAGE = 2000;
 
 export async function verifyChain(db: Database, chain: string): Promise<ChainCheck> {
+  // The head first: appends that commit while we read are newer than it and are left for
+  // the next verification, instead of looking like rows missing from the end.
+  const [head] = await db.select().from(auditHeads).where(eq(auditHeads.chain, chain));
   const verifier = new ChainVerifier(chain);
+  const through = head?.seq ?? 0;
   let after = 0;
-  for (;;) {
+  while (after < through && !verifier.broken) {
     const rows = await db
       .select()
       .from(auditEvents)
-      .where(and(eq(auditEvents.chain, chain), gt(auditEvents.seq, after)))
+      .where(and(eq(auditEvents.chain, chain), gt(auditEvents.seq, after), lte(auditEvents.seq, through)))
       .orderBy(asc(auditEvents.seq))
       .limit(PAGE);
     for (const row of rows) verifier.push(row);
-    if (rows.length < PAGE || verifier.broken) break;
+    if (rows.length === 0) break;
     after = rows[rows.length - 1].seq;
   }
-  const [head] = await db.select().from(auditHeads).where(eq(auditHeads.chain, chain));
   return verifier.result(head ? { seq: head.seq, hash: head.hash } : undefined);
 }
 

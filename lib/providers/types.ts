@@ -14,7 +14,11 @@ export type UpstreamAuth =
 
 /** The credential a connection holds, as stored (encrypted) and as pasted into `okoro connection set`. */
 export type ApiKeyCredential = { api_key: string };
-export type OAuth1Credential = { token: string; token_secret: string };
+/**
+ * Trello. `token_secret` is "" for a token pasted from Trello's /1/authorize page (those
+ * have none); `api_key` names the Power-Up key such a pasted token was issued to.
+ */
+export type OAuth1Credential = { token: string; token_secret: string; api_key?: string };
 export type OAuth2Credential = { access_token: string; refresh_token?: string; expires_at?: number; token_type?: string; scope?: string };
 export type Credential = ApiKeyCredential | OAuth1Credential | OAuth2Credential;
 
@@ -31,6 +35,10 @@ export type OAuth2Connect = {
   clientAuth: "basic" | "body";
   /** where the account's display name comes from, if the provider tells it */
   userinfoUrl?: string;
+  /** extra headers for the token request (GitHub answers form-encoded without Accept: application/json) */
+  tokenHeaders?: Record<string, string>;
+  /** how the token request body is encoded; default "form" (Notion documents JSON) */
+  tokenRequestFormat?: "form" | "json";
 };
 
 export type OAuth1Connect = {
@@ -39,9 +47,12 @@ export type OAuth1Connect = {
   accessTokenUrl: string;
   /** extra authorize parameters, e.g. Trello's name/scope/expiration */
   authorizeParams?: Record<string, string>;
+  /** where the account's display name comes from (signed like any API call) */
+  userinfoUrl?: string;
 };
 
-export type PasteField = { name: string; label: string; secret: boolean; placeholder?: string };
+/** `name` is the credential key the value is stored under; a blank optional field is left out. */
+export type PasteField = { name: string; label: string; secret: boolean; placeholder?: string; optional?: boolean };
 
 export type PasteConnect = {
   /** what the person pastes, e.g. "API key", "Fine-grained personal access token" */
@@ -74,6 +85,8 @@ export type ProviderSpec = {
   connect: { oauth2?: OAuth2Connect; oauth1?: OAuth1Connect; paste?: PasteConnect };
   /** validates what a connection stores for this provider */
   credential: z.ZodType<Credential>;
+  /** the documented credential JSON, for `okoro connection set` help and errors */
+  credentialExample?: string;
   /** whether classifying this request needs its body buffered (GraphQL, archive flags, Trello forms) */
   needsBody?: (input: Omit<ClassifyInput, "body">) => boolean;
   /**

@@ -1,0 +1,17 @@
+// POST /api/token — exchange a service token for an operation token (SPEC §3.1).
+import { getDb } from "@/db/client";
+import { getEnv } from "@/lib/env";
+import { errorResponse } from "@/lib/errors";
+import { handleExchange } from "@/lib/exchange";
+import { clientIp } from "@/lib/http/client-ip";
+
+export const dynamic = "force-dynamic";
+
+export async function POST(request: Request): Promise<Response> {
+  try {
+    const db = await getDb();
+    return await handleExchange(request, { db, url: getEnv().url, ip: clientIp(request.headers), userAgent: request.headers.get("user-agent") });
+  } catch (e) {
+    return errorResponse(e, { context: "token exchange" });
+  }
+}

@@ -1,0 +1,212 @@
+// Token exchange (SPEC §3.1): a service token becomes a short-lived operation token for
+// one provider, one scope and a stated intent. Accepts our JSON body and the RFC 8693
+// token-exchange form. Every exchange, granted or refused, is audited.
+import "server-only";
+import { z } from "zod";
+import type { Database } from "@/db/client";
+import { hitWindow } from "@/db/queries/limits";
+import { findServiceTokenByPlaintext, tokenState } from "@/db/queries/service-tokens";
+import { getConnectionStatus } from "@/db/queries/connection-status";
+import type { ServiceToken } from "@/db/schema";
+import { appendAudit, type AuditInput } from "@/lib/audit/append";
+import { flagsFor } from "@/lib/audit/flags";
+import { OkoroError, errorResponse } from "@/lib/errors";
+import { getProvider } from "@/lib/providers/catalog";
+import { grantCovers, SCOPES, type Scope } from "@/lib/scopes";
+import { mintOperationToken, sanitizeIntent } from "@/lib/tokens/operation-token";
+import { isWellFormedServiceToken } from "@/lib/tokens/service-token";
+import { getCurrentSigningKey } from "@/lib/tokens/signing-keys";
+
+export const DEFAULT_TTL = 300;
+export const ALL_SCOPE_TTL_CAP = 60;
+/** per IP: exchanges presenting a bad service token, per 10 minutes */
+export const BAD_EXCHANGE_LIMIT = 30;
+
+export const TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
+export const SERVICE_TOKEN_TYPE = "urn:okoro:params:token-type:service-token";
+
+const exchangeBody = z.object({
+  provider: z.string().min(1).max(64),
+  scope: z.enum(SCOPES),
+  intent: z.string().transform(sanitizeIntent).pipe(z.string().min(1, "intent must say why (1–256 characters)").max(256)),
+  reason: z.string().max(1024).optional(),
+  ttl: z.number().int().optional(),
+  single_use: z.boolean().optional().default(false),
+  request_approval: z.boolean().optional().default(false),
+});
+export type ExchangeBody = z.infer<typeof exchangeBody>;
+
+const formBody = z.object({
+  grant_type: z.literal(TOKEN_EXCHANGE_GRANT),
+  subject_token: z.string(),
+  subject_token_type: z.literal(SERVICE_TOKEN_TYPE),
+  resource: z.string(),
+  scope: z.string(),
+  intent: z.string(),
+  reason: z.string().optional(),
+  ttl: z.string().regex(/^\d+$/).transform(Number).optional(),
+  single_use: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
+});
+
+export type ParsedExchange = { serviceToken: string | null; body: ExchangeBody };
+
+/** Reads either request shape; the service token comes from the header or the form. */
+export async function parseExchangeRequest(request: Request): Promise<ParsedExchange> {
+  const contentType = request.headers.get("content-type") ?? "";
+  const header = request.headers.get("authorization");
+  const fromHeader = header && /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
+  let raw: unknown;
+  if (contentType.includes("application/x-www-form-urlencoded")) {
+    const form = Object.fromEntries(new URLSearchParams(await request.text()));
+    const parsed = formBody.parse(form);
+    return {
+      serviceToken: parsed.subject_token || fromHeader || null,
+      body: exchangeBody.parse({
+        provider: parsed.resource,
+        scope: parsed.scope,
+        intent: parsed.intent,
+        reason: parsed.reason,
+        ttl: parsed.ttl,
+        single_use: parsed.single_use,
+      }),
+    };
+  }
+  try {
+    raw = await request.json();
+  } catch {
+    throw new OkoroError("invalid_request", "The body must be JSON (or an RFC 8693 form).");
+  }
+  return { serviceToken: fromHeader || null, body: exchangeBody.parse(raw) };
+}
+
+export type ExchangeContext = { db: Database; url: string; ip: string | null; userAgent: string | null };
+
+export type ExchangeResult =
+  | { status: 200; body: Record<string, unknown> }
+  | { status: 202; body: Record<string, unknown> };
+
+/** Seam for the approval flow: returns a 202 body when the exchange must wait for a person. */
+export type ApprovalGate = (args: { token: ServiceToken; body: ExchangeBody; granted: boolean; ctx: ExchangeContext }) => Promise<ExchangeResult | null>;
+
+/** Resolves the token or throws the uniform 401, counting bad attempts per IP. */
+export async function authenticateServiceToken(ctx: ExchangeContext, presented: string | null): Promise<ServiceToken> {
+  const fail = async (cause: string, userId: string | null, token?: ServiceToken): Promise<never> => {
+    if (ctx.ip) {
+      const hit = await hitWindow(ctx.db, `ip:bad-exchange:${ctx.ip}`, BAD_EXCHANGE_LIMIT, { kind: "seconds", seconds: 600 });
+      if (!hit.allowed) {
+        const retry = Math.max(1, Math.ceil((hit.resetAt.getTime() - Date.now()) / 1000));
+        throw new OkoroError("rate_limited", `Too many exchanges with invalid tokens from this address. Retry in ${retry} s.`, { headers: { "Retry-After": String(retry) } });
+      }
+    }
+    await audit(ctx, { event: "token.denied", userId, serviceTokenId: token?.id ?? null, agent: token?.name ?? null, outcome: "denied", error: "invalid_token", reason: cause, status: 401 });
+    throw new OkoroError("invalid_token", "The service token is missing, malformed, revoked or expired. Do not retry with it.");
+  };
+  // format and checksum first: garbage never reaches the database
+  if (!presented || !isWellFormedServiceToken(presented)) return fail(presented ? "malformed service token" : "no service token", null);
+  const found = await findServiceTokenByPlaintext(ctx.db, presented);
+  if (!found) return fail("unknown service token", null);
+  const state = tokenState(found.token);
+  if (state !== "active") return fail(`service token ${state}`, found.token.userId, found.token);
+  if (found.userStatus !== "active") return fail("user disabled", found.token.userId, found.token);
+  return found.token;
+}
+
+async function audit(ctx: ExchangeContext, event: AuditInput) {
+  await appendAudit(ctx.db, { ip: ctx.ip, userAgent: ctx.userAgent, ...event });
+}
+
+export async function exchange(ctx: ExchangeContext, parsed: ParsedExchange, approvals?: ApprovalGate): Promise<ExchangeResult> {
+  const token = await authenticateServiceToken(ctx, parsed.serviceToken);
+  const body = parsed.body;
+  const base: AuditInput = {
+    event: "token.denied",
+    userId: token.userId,
+    agent: token.name,
+    serviceTokenId: token.id,
+    provider: body.provider,
+    scope: body.scope,
+    intent: body.intent,
+    reason: body.reason ?? null,
+    outcome: "denied",
+  };
+  const refuse = async (error: OkoroError): Promise<never> => {
+    await audit(ctx, { ...base, error: error.code, status: error.status });
+    throw error;
+  };
+
+  const provider = getProvider(body.provider);
+  if (!provider) return refuse(new OkoroError("unknown_provider", `okoro does not know a provider called "${body.provider}".`));
+  if (body.scope === "all" && (body.reason ?? "").trim().length < 10) {
+    return refuse(new OkoroError("reason_required", "Scope all needs a reason of at least 10 characters saying why nothing narrower will do."));
+  }
+  if (body.ttl !== undefined && body.ttl < 10) return refuse(new OkoroError("invalid_request", "ttl must be at least 10 seconds."));
+
+  const granted = grantCovers(token.grants[body.provider], body.scope);
+  if (approvals) {
+    const pending = await approvals({ token, body, granted, ctx });
+    if (pending) return pending;
+  }
+  if (!granted) {
+    return refuse(new OkoroError("scope_not_granted", `This service token is not granted ${body.scope} on ${provider.name}. Ask its owner, or set "request_approval": true to ask for it.`));
+  }
+  const connection = await getConnectionStatus(ctx.db, token.userId, body.provider);
+  if (connection !== "active") {
+    return refuse(new OkoroError("not_connected", connection ? `The ${provider.name} connection is ${connection}; its owner must reconnect it.` : `${provider.name} is not connected for this user.`));
+  }
+
+  return { status: 200, body: await issue(ctx, token, body) };
+}
+
+/** Mints the operation token and audits token.issued (also used when an approval is granted). */
+export async function issue(ctx: ExchangeContext, token: ServiceToken, body: ExchangeBody): Promise<Record<string, unknown>> {
+  const cap = body.scope === "all" ? Math.min(ALL_SCOPE_TTL_CAP, token.maxTtl) : token.maxTtl;
+  const ttl = Math.min(body.ttl ?? DEFAULT_TTL, cap);
+  const key = await getCurrentSigningKey(ctx.db);
+  const minted = await mintOperationToken(key, {
+    serviceTokenId: token.id,
+    provider: body.provider,
+    scope: body.scope as Scope,
+    intent: body.intent,
+    reason: body.scope === "all" ? body.reason : undefined,
+    agent: token.name,
+    ttl,
+    once: body.single_use,
+  });
+  const { flags, flagReason } = flagsFor({ scope: body.scope as Scope, intent: body.intent, provider: body.provider, event: "token.issued" });
+  await audit(ctx, {
+    event: "token.issued",
+    userId: token.userId,
+    agent: token.name,
+    serviceTokenId: token.id,
+    jti: minted.jti,
+    provider: body.provider,
+    scope: body.scope,
+    intent: body.intent,
+    reason: body.scope === "all" ? (body.reason ?? null) : null,
+    outcome: "allowed",
+    status: 200,
+    flags,
+    flagReason,
+  });
+  return {
+    access_token: minted.token,
+    token_type: "Bearer",
+    expires_in: ttl,
+    issued_token_type: "urn:ietf:params:oauth:token-type:jwt",
+    provider: body.provider,
+    scope: body.scope,
+    jti: minted.jti,
+    proxy_url: `${ctx.url}/p/${body.provider}`,
+  };
+}
+
+/** POST /api/token as a whole: request in, JSON response out (the route and tests share it). */
+export async function handleExchange(request: Request, ctx: ExchangeContext, approvals?: ApprovalGate): Promise<Response> {
+  try {
+    const parsed = await parseExchangeRequest(request);
+    const result = await exchange(ctx, parsed, approvals);
+    return Response.json(result.body, { status: result.status, headers: { "cache-control": "no-store" } });
+  } catch (e) {
+    return errorResponse(e, { context: "token exchange" });
+  }
+}

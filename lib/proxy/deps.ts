@@ -1,0 +1,68 @@
+// Wires the proxy core to the database, the keys and the catalog. The Next.js route,
+// `okoro serve-proxy` and the tests all build their handler here, so they behave alike.
+import "server-only";
+import { Agent, type Dispatcher } from "undici";
+import type { Database } from "@/db/client";
+import { authorizeProxyRequest, type CredentialResolver } from "@/db/queries/proxy-authorize";
+import { getServiceToken } from "@/db/queries/service-tokens";
+import { appendAudit } from "@/lib/audit/append";
+import type { Env } from "@/lib/env";
+import { applyProviderOverrides, getProvider } from "@/lib/providers/catalog";
+import { classifyRequest, needsBody } from "@/lib/providers/classify";
+import { upstreamAuthHeaders } from "@/lib/providers/inject";
+import { createProxyHandler, proxyProvider, type ProxyDeps, type ProxyProvider } from "@/lib/proxy/handler";
+import { getOperationTokenVerifier } from "@/lib/tokens/signing-keys";
+
+/** One keep-alive connection pool per process for every upstream. */
+export function createUpstreamDispatcher(): Dispatcher {
+  return new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 256 });
+}
+
+export function createProxyDeps(options: {
+  db: Database;
+  env: Env;
+  dispatcher?: Dispatcher;
+  resolveCredential?: CredentialResolver;
+}): ProxyDeps {
+  const { db, env } = options;
+  const providers = new Map<string, ProxyProvider | null>();
+  const verifier = getOperationTokenVerifier(db, { issuer: env.url });
+  const trello = env.oauthApp("trello");
+  return {
+    maxBodyBytes: env.maxBodyBytes,
+    upstreamTimeoutMs: env.upstreamTimeoutMs,
+    dispatcher: options.dispatcher ?? createUpstreamDispatcher(),
+    provider(id) {
+      let p = providers.get(id);
+      if (p === undefined) {
+        const spec = getProvider(id);
+        // overrides from this env (tests and serve-proxy pass their own)
+        p = spec ? proxyProvider(applyProviderOverrides(spec, env)) : null;
+        providers.set(id, p);
+      }
+      return p ?? undefined;
+    },
+    verify: (token) => verifier.verify(token),
+    classify: classifyRequest,
+    needsBody,
+    authorize: (request) => authorizeProxyRequest({ db, masterKeys: env.masterKeys, resolveCredential: options.resolveCredential }, request),
+    credentialHeaders: (provider, credential, request) =>
+      upstreamAuthHeaders(provider, credential, {
+        method: request.method,
+        url: request.url,
+        contentType: request.contentType,
+        body: request.body,
+        consumer: trello ? { key: trello.clientId, secret: trello.clientSecret } : undefined,
+      }),
+    async record(event) {
+      // verified-but-refused requests know their service token, not yet its user
+      let userId = event.userId;
+      if (!userId && event.serviceTokenId) userId = (await getServiceToken(db, event.serviceTokenId))?.userId ?? null;
+      await appendAudit(db, { ...event, userId });
+    },
+  };
+}
+
+export function createProxy(options: Parameters<typeof createProxyDeps>[0]) {
+  return createProxyHandler(createProxyDeps(options));
+}

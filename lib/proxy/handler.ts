@@ -1,0 +1,406 @@
+// The proxy's hot path (SPEC §3.2) as plain TypeScript: a Request in, a Response out.
+// No next/*, no React, no database import — everything stateful (token verification, the
+// database trip that authorizes and audits, the audit sink, credentials, the upstream
+// dispatcher) is passed in, so this module runs unchanged in the Next.js route, in a plain
+// Node server (`okoro serve-proxy`) and in tests.
+import { Readable } from "node:stream";
+import type { Dispatcher } from "undici";
+import { request as undiciRequest, errors as undiciErrors } from "undici";
+import type { AuditInput } from "@/lib/audit/append";
+import { flagsFor } from "@/lib/audit/flags";
+import { redactQuery } from "@/lib/audit/redact";
+import { OkoroError, asOkoroError, errorResponse } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+import { forwardRequestHeaders, forwardResponseHeaders } from "@/lib/proxy/headers";
+import { buildUpstreamUrl, parseBaseUrl, type UpstreamBase } from "@/lib/proxy/upstream-url";
+import type { ClassifyInput, Credential, ProviderSpec } from "@/lib/providers/types";
+import { scopeAllows, type RequestScope, type Scope } from "@/lib/scopes";
+import type { OperationClaims } from "@/lib/tokens/operation-token";
+
+export type ProxyProvider = { spec: ProviderSpec; base: UpstreamBase };
+
+export function proxyProvider(spec: ProviderSpec): ProxyProvider {
+  return { spec, base: parseBaseUrl(spec.baseUrl) };
+}
+
+/** What the authorizer is asked: everything it needs to decide and to write proxy.request. */
+export type AuthorizeRequest = {
+  claims: OperationClaims;
+  provider: ProxyProvider;
+  requiredScope: RequestScope;
+  audit: Omit<AuditInput, "event" | "userId">;
+};
+
+export type Authorization = {
+  userId: string;
+  credential: Credential;
+  /** RateLimit-* headers for a limited token */
+  limitHeaders?: Record<string, string>;
+};
+
+export type ProxyDeps = {
+  maxBodyBytes: number;
+  upstreamTimeoutMs: number;
+  dispatcher: Dispatcher;
+  provider: (id: string) => ProxyProvider | undefined;
+  /** throws on any invalid token; the error's `cause` (a string) goes to the audit log only */
+  verify: (token: string) => Promise<OperationClaims>;
+  classify: (provider: ProviderSpec, input: ClassifyInput) => RequestScope | "method_not_allowed";
+  needsBody: (provider: ProviderSpec, input: Omit<ClassifyInput, "body">) => boolean;
+  /**
+   * The one database trip: revocation, single-use, connection, limits and the durable
+   * proxy.request event. Throws OkoroError (401/409/429/503…) after auditing its refusal.
+   */
+  authorize: (request: AuthorizeRequest) => Promise<Authorization>;
+  /** the provider's credential headers (bearer, x-api-key, an OAuth 1 signature…) */
+  credentialHeaders: (
+    provider: ProviderSpec,
+    credential: Credential,
+    request: { method: string; url: URL; contentType: string | undefined; body?: Uint8Array },
+  ) => Record<string, string>;
+  /** writes a denial or a response event; claims may be unverified (null) */
+  record: (event: AuditInput & { serviceTokenId?: string | null }) => Promise<void>;
+};
+
+const KNOWN_METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
+const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
+
+type Context = {
+  requestId: string;
+  started: number;
+  method: string;
+  path: string;
+  query: string;
+  ip: string | null;
+  userAgent: string | null;
+};
+
+function bearer(request: Request): string | null {
+  const header = request.headers.get("authorization");
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  return match ? match[1] : null;
+}
+
+class BodyTooLarge extends Error {}
+
+/** Reads the whole body (only for rules that must see it), refusing more than `max` bytes. */
+async function readBody(request: Request, max: number): Promise<Uint8Array> {
+  if (!request.body) return new Uint8Array(0);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => {});
+      throw new BodyTooLarge();
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(total);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+/** Streams the body through, counting bytes and stopping at `max`. */
+async function* streamBody(body: ReadableStream<Uint8Array>, max: number, counter: { bytes: number }) {
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      counter.bytes += value.byteLength;
+      if (counter.bytes > max) throw new BodyTooLarge();
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+  }
+}
+
+function upstreamError(e: unknown): OkoroError {
+  if (e instanceof BodyTooLarge) return new OkoroError("payload_too_large", "The request body is larger than this okoro accepts.");
+  if (e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.ConnectTimeoutError) {
+    return new OkoroError("upstream_timeout", "The provider did not answer in time.");
+  }
+  if (e instanceof undiciErrors.RequestContentLengthMismatchError) {
+    return new OkoroError("invalid_request", "The request body does not match its Content-Length.");
+  }
+  return new OkoroError("upstream_unreachable", "The provider could not be reached.");
+}
+
+/** `/p/{provider}{path}` → its parts, from the URL as received. */
+export function splitProxyUrl(url: string): { provider: string; path: string; search: string } | null {
+  const parsed = new URL(url);
+  const match = /^\/p\/([^/]+)(\/.*)?$/.exec(parsed.pathname);
+  if (!match) return null;
+  let provider: string;
+  try {
+    provider = decodeURIComponent(match[1]);
+  } catch {
+    return null;
+  }
+  return { provider, path: match[2] ?? "", search: parsed.search };
+}
+
+export type ProxyHandler = ReturnType<typeof createProxyHandler>;
+
+export function createProxyHandler(deps: ProxyDeps) {
+  const deny = async (
+    ctx: Context,
+    error: OkoroError,
+    audit: { claims?: OperationClaims | null; requiredScope?: string | null; cause?: string; event?: "proxy.denied" | "token_replayed" },
+  ) => {
+    const c = audit.claims;
+    await deps
+      .record({
+        event: audit.event ?? "proxy.denied",
+        userId: null,
+        serviceTokenId: c?.sub ?? null,
+        agent: c?.agent ?? null,
+        jti: c?.jti ?? null,
+        provider: c?.provider ?? null,
+        scope: c?.scope ?? null,
+        requiredScope: audit.requiredScope ?? null,
+        intent: c?.intent ?? null,
+        reason: audit.cause ?? null,
+        method: ctx.method,
+        path: ctx.path,
+        query: ctx.query,
+        status: error.status,
+        outcome: "denied",
+        error: error.code,
+        ip: ctx.ip,
+        userAgent: ctx.userAgent,
+        requestId: ctx.requestId,
+        durationMs: performance.now() - ctx.started,
+      })
+      .catch((e) => console.error("[okoro] could not audit a proxy denial:", (e as Error).message));
+    return errorResponse(error, { tagged: true, headers: { "okoro-request-id": ctx.requestId } });
+  };
+
+  /**
+   * Handles `ANY /p/{provider}/{path…}`. The path is taken from the raw request URL (still
+   * percent-encoded), never from a router's decoded segments.
+   */
+  return async function handle(request: Request, client: { ip: string | null }): Promise<Response> {
+    const target = splitProxyUrl(request.url);
+    if (!target) return errorResponse(new OkoroError("not_found", "Proxy URLs look like /p/{provider}/{path}."), { tagged: true });
+    const params = { ...target, ip: client.ip };
+    const ctx: Context = {
+      requestId: newId("req"),
+      started: performance.now(),
+      method: request.method.toUpperCase(),
+      path: params.path,
+      query: params.search ? redactQuery(params.search.slice(1)) : "",
+      ip: params.ip,
+      userAgent: request.headers.get("user-agent"),
+    };
+    const tagged = (e: OkoroError) => errorResponse(e, { tagged: true, headers: { "okoro-request-id": ctx.requestId } });
+
+    // 1. the catalog
+    const provider = deps.provider(params.provider);
+    if (!provider) return tagged(new OkoroError("unknown_provider", `okoro does not know a provider called "${params.provider.slice(0, 64)}".`));
+
+    // 2. the operation token: one identical 401 whatever the cause
+    const token = bearer(request);
+    let claims: OperationClaims;
+    try {
+      if (!token) throw Object.assign(new Error("missing"), { cause: "no bearer token" });
+      claims = await deps.verify(token);
+    } catch (e) {
+      const cause = (e as Error).cause;
+      if (typeof cause !== "string") {
+        // not a verdict on the token: the keys could not be loaded (database down)
+        console.error("[okoro] operation token verification failed:", (e as Error).message);
+        return tagged(new OkoroError("unavailable"));
+      }
+      return deny(ctx, new OkoroError("invalid_token"), { cause });
+    }
+    if (claims.provider !== params.provider) {
+      return deny(ctx, new OkoroError("wrong_provider", `This token is for ${claims.provider}, not ${params.provider}.`), { claims });
+    }
+
+    // 3. classification
+    if (!KNOWN_METHODS.has(ctx.method)) {
+      return deny(ctx, new OkoroError("method_not_allowed", `${ctx.method.slice(0, 16)} is not allowed through okoro.`), { claims });
+    }
+    const contentType = request.headers.get("content-type") ?? undefined;
+    const query = new URLSearchParams(params.search);
+    const declaredLength = Number(request.headers.get("content-length") ?? "0");
+    if (declaredLength > deps.maxBodyBytes) {
+      return deny(ctx, new OkoroError("payload_too_large", "The request body is larger than this okoro accepts."), { claims });
+    }
+    const input = { method: ctx.method, path: params.path || "/", query, contentType };
+    let body: Uint8Array | undefined;
+    if (deps.needsBody(provider.spec, input)) {
+      try {
+        body = await readBody(request, deps.maxBodyBytes);
+      } catch (e) {
+        if (e instanceof BodyTooLarge) return deny(ctx, new OkoroError("payload_too_large", "The request body is larger than this okoro accepts."), { claims });
+        throw e;
+      }
+    }
+    const required = deps.classify(provider.spec, { ...input, body });
+    if (required === "method_not_allowed") {
+      return deny(ctx, new OkoroError("method_not_allowed", `${ctx.method} is not allowed through okoro.`), { claims });
+    }
+    if (!scopeAllows(claims.scope as Scope, required)) {
+      return deny(
+        ctx,
+        new OkoroError("insufficient_scope", `This request needs the ${required} scope; the token has ${claims.scope}. Exchange for a ${required} token.`),
+        { claims, requiredScope: required },
+      );
+    }
+
+    // 6 (checked before any database work). the upstream URL can only be the provider's
+    let url: URL;
+    try {
+      url = buildUpstreamUrl(provider.base, params.path, params.search);
+    } catch (e) {
+      return deny(ctx, asOkoroError(e), { claims, requiredScope: required });
+    }
+
+    // 4 + 5. revocation, single-use, limits, connection and the durable audit event
+    const { flags, flagReason } = flagsFor({ scope: claims.scope as Scope, requiredScope: required, intent: claims.intent, provider: claims.provider, event: "proxy.request" });
+    let authz: Authorization;
+    try {
+      authz = await deps.authorize({
+        claims,
+        provider,
+        requiredScope: required,
+        audit: {
+          agent: claims.agent,
+          serviceTokenId: claims.sub,
+          jti: claims.jti,
+          provider: claims.provider,
+          scope: claims.scope,
+          requiredScope: required,
+          intent: claims.intent,
+          reason: claims.reason ?? null,
+          method: ctx.method,
+          path: ctx.path,
+          query: ctx.query,
+          outcome: "allowed",
+          flags,
+          flagReason,
+          ip: ctx.ip,
+          userAgent: ctx.userAgent,
+          requestId: ctx.requestId,
+          bytesIn: body ? body.byteLength : declaredLength || null,
+        },
+      });
+    } catch (e) {
+      return tagged(asOkoroError(e, "proxy authorization"));
+    }
+
+    // 7. headers: the agent's allowlisted ones, provider defaults, then the credential
+    const headers = forwardRequestHeaders(request.headers);
+    for (const [name, value] of Object.entries(provider.spec.defaultHeaders ?? {})) {
+      if (!(name.toLowerCase() in headers)) headers[name.toLowerCase()] = value;
+    }
+    let credentialHeaders: Record<string, string>;
+    try {
+      credentialHeaders = deps.credentialHeaders(provider.spec, authz.credential, { method: ctx.method, url, contentType, body });
+    } catch (e) {
+      return tagged(asOkoroError(e, "credential injection"));
+    }
+    for (const [name, value] of Object.entries(credentialHeaders)) headers[name.toLowerCase()] = value;
+    if (body) headers["content-length"] = String(body.byteLength);
+
+    // 8. forward: no redirects followed, bounded wait for headers and for each body gap
+    const counter = { bytes: 0 };
+    const hasBody = ctx.method !== "GET" && ctx.method !== "HEAD" && (body !== undefined || request.body !== null);
+    let upstream: Dispatcher.ResponseData;
+    try {
+      upstream = await undiciRequest(url, {
+        method: ctx.method as Dispatcher.HttpMethod,
+        headers,
+        body: !hasBody ? undefined : body !== undefined ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : Readable.from(streamBody(request.body!, deps.maxBodyBytes, counter), { objectMode: false }),
+        dispatcher: deps.dispatcher,
+        signal: request.signal,
+        headersTimeout: deps.upstreamTimeoutMs,
+        bodyTimeout: deps.upstreamTimeoutMs,
+      });
+    } catch (e) {
+      const error = request.signal.aborted ? new OkoroError("upstream_unreachable", "The agent went away.") : upstreamError(e);
+      void recordResponse(error.status, 0, error.code);
+      return tagged(error);
+    }
+
+    // 9. stream the answer back with allowlisted headers
+    const responseHeaders = forwardResponseHeaders(upstream.headers);
+    responseHeaders.set("okoro-request-id", ctx.requestId);
+    if (authz.limitHeaders) for (const [name, value] of Object.entries(authz.limitHeaders)) responseHeaders.set(name, value);
+
+    const status = upstream.statusCode;
+    if (ctx.method === "HEAD" || NULL_BODY_STATUS.has(status)) {
+      await upstream.body.dump().catch(() => {});
+      void recordResponse(status, 0, null);
+      return new Response(null, { status, headers: responseHeaders });
+    }
+
+    // 10. proxy.response once the body has been delivered (or broke off)
+    let bytesOut = 0;
+    const iterator = upstream.body[Symbol.asyncIterator]();
+    const stream = new ReadableStream<Uint8Array>({
+      async pull(controller) {
+        try {
+          const { done, value } = await iterator.next();
+          if (done) {
+            controller.close();
+            void recordResponse(status, bytesOut, null);
+            return;
+          }
+          bytesOut += value.byteLength;
+          controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+        } catch (e) {
+          controller.error(e);
+          void recordResponse(status, bytesOut, e instanceof undiciErrors.BodyTimeoutError ? "upstream_timeout" : "upstream_unreachable");
+        }
+      },
+      cancel() {
+        upstream.body.destroy();
+        void recordResponse(status, bytesOut, "client_closed");
+      },
+    });
+    return new Response(stream, { status, headers: responseHeaders });
+
+    async function recordResponse(statusCode: number, bytes: number, error: string | null) {
+      await deps
+        .record({
+          event: "proxy.response",
+          userId: authz.userId,
+          agent: claims.agent,
+          serviceTokenId: claims.sub,
+          jti: claims.jti,
+          provider: claims.provider,
+          scope: claims.scope,
+          requiredScope: required,
+          intent: claims.intent,
+          method: ctx.method,
+          path: ctx.path,
+          query: ctx.query,
+          status: statusCode,
+          durationMs: performance.now() - ctx.started,
+          bytesIn: body ? body.byteLength : counter.bytes || null,
+          bytesOut: bytes,
+          outcome: error ? "error" : "allowed",
+          error,
+          flags,
+          flagReason,
+          ip: ctx.ip,
+          userAgent: ctx.userAgent,
+          requestId: ctx.requestId,
+        })
+        .catch((e) => console.error("[okoro] could not audit a proxy response:", (e as Error).message));
+    }
+  };
+}

@@ -1,0 +1,17 @@
+// The Next.js app's proxy handler: built once per process on first use.
+import "server-only";
+import { getDb } from "@/db/client";
+import { getEnv } from "@/lib/env";
+import { createProxy } from "@/lib/proxy/deps";
+import type { ProxyHandler } from "@/lib/proxy/handler";
+
+type Global = typeof globalThis & { __okoroProxy?: Promise<ProxyHandler> };
+
+export function getProxyHandler(): Promise<ProxyHandler> {
+  const g = globalThis as Global;
+  g.__okoroProxy ??= getDb().then((db) => createProxy({ db, env: getEnv() }));
+  g.__okoroProxy.catch(() => {
+    g.__okoroProxy = undefined;
+  });
+  return g.__okoroProxy;
+}
