@@ -33,7 +33,8 @@ export const TRELLO_CONSUMER = { key: "CANARYtrelloconsumerkey", secret: "CANARY
 // one master key per test process: several harnesses may share a database (and its signing key)
 const MASTER_KEYS = generateMasterKey("test1");
 
-export function testEnv(upstreamUrl: string, extra: Record<string, string> = {}): Env {
+/** The variables of a test okoro, for child processes (serve-proxy) as well as in-process. */
+export function testEnvSource(upstreamUrl: string, extra: Record<string, string> = {}): Record<string, string> {
   const source: Record<string, string> = {
     NODE_ENV: "test",
     OKORO_URL,
@@ -47,7 +48,11 @@ export function testEnv(upstreamUrl: string, extra: Record<string, string> = {})
     const basePath = new URL(getProvider(id)!.baseUrl).pathname.replace(/\/+$/, "");
     source[`OKORO_PROVIDER_${id.toUpperCase().replace(/-/g, "_")}_BASE_URL`] = `${upstreamUrl}/${id}${basePath}`;
   }
-  return loadEnv(source);
+  return source;
+}
+
+export function testEnv(upstreamUrl: string, extra: Record<string, string> = {}): Env {
+  return loadEnv(testEnvSource(upstreamUrl, extra));
 }
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>;

@@ -1,0 +1,29 @@
+// `okoro migrate`: applies the committed drizzle-kit migrations (db/migrations). Run at
+// deploy for PostgreSQL/Neon; the embedded database also migrates itself on first open.
+import { sql } from "drizzle-orm";
+import { migrateDatabase, type Database } from "@/db/client";
+import { defineCommand } from "@/lib/cli/command";
+
+/** Migrations drizzle has recorded as applied (0 before the first run). */
+async function appliedCount(db: Database): Promise<number> {
+  const exists = await db.execute(sql`SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS present`);
+  if (!(exists as unknown as { rows: { present: boolean }[] }).rows[0]?.present) return 0;
+  const result = await db.execute(sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`);
+  return Number((result as unknown as { rows: { n: number | string }[] }).rows[0]?.n ?? 0);
+}
+
+export const command = defineCommand({
+  description: "Apply the database migrations that have not been applied yet. Safe to run repeatedly.",
+  options: {},
+  examples: ["okoro migrate", "DATABASE_URL=postgres://… okoro migrate --json"],
+  async run(ctx) {
+    const handle = await ctx.database({ migrate: false });
+    const before = await appliedCount(handle.db);
+    await migrateDatabase(handle);
+    const after = await appliedCount(handle.db);
+    const applied = after - before;
+    ctx.output({ driver: handle.driver, applied, total: after }, () =>
+      applied > 0 ? `Applied ${applied} migration${applied === 1 ? "" : "s"} (${handle.driver}).` : `The database is up to date (${handle.driver}, ${after} migrations).`,
+    );
+  },
+});

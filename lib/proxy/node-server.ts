@@ -1,0 +1,112 @@
+// The proxy core in a plain Node HTTP server (`okoro serve-proxy`): the same lib/proxy
+// handler as the Next.js route, without Next's per-request cost. Only /p/… is served; the
+// dashboard and the exchange stay in the Next.js app (same database, same keys).
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import { Readable } from "node:stream";
+import { errorResponse, OkoroError } from "@/lib/errors";
+import type { ProxyHandler } from "@/lib/proxy/handler";
+import { assertSafePath } from "@/lib/proxy/upstream-url";
+
+export type NodeProxyServer = { url: string; server: http.Server; close: () => Promise<void> };
+
+/** The client address: the socket's, unless the operator trusts `hops` proxies in front. */
+function peerAddress(req: http.IncomingMessage, hops: number): string | null {
+  if (hops > 0) {
+    const entries = String(req.headers["x-forwarded-for"] ?? "")
+      .split(",")
+      .map((s) => s.trim())
+      .filter(Boolean);
+    if (entries.length > 0) return entries[Math.max(0, entries.length - hops)];
+  }
+  const address = req.socket.remoteAddress ?? null;
+  return address?.startsWith("::ffff:") ? address.slice(7) : address;
+}
+
+async function writeResponse(res: http.ServerResponse, response: Response): Promise<void> {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  res.writeHead(response.status, headers);
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  const reader = response.body.getReader();
+  res.on("close", () => void reader.cancel().catch(() => {}));
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      // respect back-pressure so a slow agent never makes us buffer a whole download
+      if (!res.write(value)) await new Promise((r) => res.once("drain", r));
+    }
+    res.end();
+  } catch {
+    res.destroy();
+  }
+}
+
+export function createNodeProxyServer(handler: ProxyHandler, options: { trustedProxyHops?: number } = {}): http.Server {
+  return http.createServer(async (req, res) => {
+    const raw = req.url ?? "/";
+    const pathOnly = raw.split("?")[0];
+    if (!pathOnly.startsWith("/p/")) {
+      await writeResponse(res, errorResponse(new OkoroError("not_found", "This server only proxies /p/{provider}/{path}."), { tagged: true }));
+      return;
+    }
+    try {
+      // the raw path, before URL parsing resolves any dot segment
+      assertSafePath(pathOnly);
+    } catch (e) {
+      await writeResponse(res, errorResponse(e, { tagged: true }));
+      return;
+    }
+    const controller = new AbortController();
+    res.on("close", () => {
+      if (!res.writableFinished) controller.abort();
+    });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(req.headers)) {
+      if (value === undefined) continue;
+      if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+      else headers.set(name, value);
+    }
+    const hasBody = req.method !== "GET" && req.method !== "HEAD";
+    const request = new Request(`http://${req.headers.host ?? "localhost"}${raw}`, {
+      method: req.method,
+      headers,
+      body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : null,
+      signal: controller.signal,
+      duplex: "half",
+    } as RequestInit);
+    let response: Response;
+    try {
+      response = await handler(request, { ip: peerAddress(req, options.trustedProxyHops ?? 0) });
+    } catch (e) {
+      response = errorResponse(e, { tagged: true, context: "serve-proxy" });
+    }
+    await writeResponse(res, response);
+  });
+}
+
+export async function listenNodeProxy(handler: ProxyHandler, options: { port?: number; host?: string; trustedProxyHops?: number } = {}): Promise<NodeProxyServer> {
+  const server = createNodeProxyServer(handler, options);
+  server.keepAliveTimeout = 65_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, options.host ?? "127.0.0.1", () => resolve());
+  });
+  const { port, address } = server.address() as AddressInfo;
+  const host = address.includes(":") ? `[${address}]` : address;
+  return {
+    url: `http://${host}:${port}`,
+    server,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
