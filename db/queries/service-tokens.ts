@@ -2,7 +2,7 @@
 // listed with their hint, revoked (by a person or because the token leaked).
 import "server-only";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
-import type { Database } from "@/db/client";
+import type { Database, Queryable } from "@/db/client";
 import { serviceTokens, users, type Grants, type ServiceToken } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import { OkoroError } from "@/lib/errors";
@@ -155,14 +155,23 @@ export async function revokeServiceToken(
   return updated;
 }
 
-/** Adds a scope to a token's grant ("approve and remember"). */
-export async function addGrant(db: Database, options: { id: string; provider: string; scope: Scope }): Promise<void> {
-  const row = await getServiceToken(db, options.id);
-  if (!row) throw new OkoroError("not_found", "No such service token.");
-  const current = row.grants[options.provider] ?? [];
-  if (current.includes(options.scope)) return;
-  await db
+/**
+ * Adds a scope to a token's grant ("approve and remember"). One UPDATE that edits the
+ * jsonb in place: two people (or two tabs) remembering different scopes at once both
+ * land, where a read-modify-write would let the later write drop the earlier scope.
+ * Idempotent: a scope already in the grant is not added twice. Accepts a transaction so
+ * the grant changes together with the approval that caused it.
+ */
+export async function addGrant(db: Queryable, options: { id: string; provider: string; scope: Scope }): Promise<void> {
+  const current = sql`coalesce(${serviceTokens.grants} -> ${options.provider}::text, '[]'::jsonb)`;
+  const scope = sql`jsonb_build_array(${options.scope}::text)`;
+  const updated = await db
     .update(serviceTokens)
-    .set({ grants: { ...row.grants, [options.provider]: [...current, options.scope] } })
-    .where(eq(serviceTokens.id, options.id));
+    .set({
+      grants: sql`case when ${current} @> ${scope} then ${serviceTokens.grants}
+        else jsonb_set(${serviceTokens.grants}, array[${options.provider}::text], ${current} || ${scope}) end`,
+    })
+    .where(eq(serviceTokens.id, options.id))
+    .returning({ id: serviceTokens.id });
+  if (updated.length === 0) throw new OkoroError("not_found", "No such service token.");
 }

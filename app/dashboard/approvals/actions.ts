@@ -1,0 +1,47 @@
+"use server";
+// The person's decision on an approval request: approve once, approve and remember, deny.
+// Checks the session and the origin like every mutating action; decides only the
+// signed-in user's own requests; asks for an explicit confirmation before approving scope
+// `all`. On success it redirects back with ?decided=…, so the outcome survives the page
+// re-rendering (the request moves from "waiting" to "recent decisions").
+import { headers } from "next/headers";
+import { redirect } from "next/navigation";
+import { revalidatePath } from "next/cache";
+import type { DecisionState } from "@/app/dashboard/approvals/decision-state";
+import { isDecision } from "@/lib/approvals/decide";
+import { approvalForUser, decideAsUser } from "@/lib/approvals/dashboard";
+import { assertSameOrigin, requireUser } from "@/lib/auth/session";
+import { isOkoroError } from "@/lib/errors";
+import { clientIp } from "@/lib/http/client-ip";
+
+export async function decideApprovalAction(prev: DecisionState, formData: FormData): Promise<DecisionState> {
+  const attempt = prev.attempt + 1;
+  const user = await requireUser();
+  try {
+    await assertSameOrigin();
+  } catch {
+    return { error: "This decision can only be made from okoro's own page. Reload the page and try again.", attempt };
+  }
+
+  const id = String(formData.get("id") ?? "");
+  const decision = formData.get("decision");
+  if (!isDecision(decision)) return { error: "Choose approve once, approve and remember, or deny.", attempt };
+
+  const approval = await approvalForUser(user.id, id);
+  if (!approval) return { error: "This request does not exist, or it is not yours.", attempt };
+  // scope all lets the agent do anything: the form shows what that means and sends
+  // confirm_all only after the person confirmed; a bare POST gets no shortcut
+  if (approval.scope === "all" && decision !== "deny" && formData.get("confirm_all") !== "yes") {
+    return { error: "Approving scope all needs a confirmation. Use the Approve button and confirm.", attempt };
+  }
+
+  const h = await headers();
+  try {
+    await decideAsUser({ userId: user.id, id, decision, ip: clientIp(h), userAgent: h.get("user-agent") });
+  } catch (e) {
+    if (isOkoroError(e)) return { error: e.message, attempt };
+    throw e;
+  }
+  revalidatePath("/dashboard", "layout");
+  redirect(formData.get("return_to") === "detail" ? `/dashboard/approvals/${id}?decided=1` : `/dashboard/approvals?decided=${id}`);
+}

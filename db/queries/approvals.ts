@@ -1,0 +1,229 @@
+// Approvals (SPEC §3.1, §9): requests that wait for a person. Every state change is one
+// conditional UPDATE … WHERE status = … RETURNING, so two callers racing for the same
+// transition (two polls collecting a token, a person approving while the request
+// expires) cannot both win. Expiry is judged by the database clock (now()), the same
+// clock that stamped expires_at, whichever app instance asks.
+import "server-only";
+import { and, asc, count, desc, eq, gt, inArray, lte, min, sql, type SQL } from "drizzle-orm";
+import type { Database, Queryable } from "@/db/client";
+import { approvals, serviceTokens, type Approval, type ServiceToken } from "@/db/schema";
+import { appendAuditInTx, type AuditInput } from "@/lib/audit/append";
+import { newId } from "@/lib/ids";
+
+/** How long a person has to decide (SPEC §3.1: `expires_in: 900`). */
+export const APPROVAL_WINDOW_SECONDS = 900;
+/** An agent cannot keep more pending requests than this in front of a person. */
+export const MAX_PENDING_PER_TOKEN = 20;
+/**
+ * A request approved in its last moments still leaves the agent this long to collect the
+ * token (it polls every 2 s, but it may be between polls when the window closes).
+ */
+export const COLLECT_GRACE_SECONDS = 60;
+
+/** An approval as people and agents see it: with the agent's name and the token's state. */
+export type ApprovalView = Approval & {
+  agent: string;
+  tokenRevokedAt: Date | null;
+  tokenExpiresAt: Date | null;
+  /** the token's approval_scopes now: a remembered scope listed there still asks every time */
+  tokenApprovalScopes: string[];
+  /** pending or approved, but past expires_at by the database clock (not yet marked expired) */
+  lapsed: boolean;
+};
+
+export type ApprovalStatus = Approval["status"];
+
+const lapsedSql = sql<boolean>`(${approvals.status} in ('pending', 'approved') and ${approvals.expiresAt} <= now())`;
+
+const viewColumns = {
+  approval: approvals,
+  agent: serviceTokens.name,
+  tokenRevokedAt: serviceTokens.revokedAt,
+  tokenExpiresAt: serviceTokens.expiresAt,
+  tokenApprovalScopes: serviceTokens.approvalScopes,
+  lapsed: lapsedSql,
+};
+
+type ViewRow = Omit<ApprovalView, keyof Approval> & { approval: Approval };
+
+function toView({ approval, ...rest }: ViewRow): ApprovalView {
+  return { ...approval, ...rest, lapsed: Boolean(rest.lapsed) };
+}
+
+async function selectViews(db: Queryable, where: SQL | undefined, options: { order?: SQL[]; limit?: number } = {}): Promise<ApprovalView[]> {
+  const query = db
+    .select(viewColumns)
+    .from(approvals)
+    .innerJoin(serviceTokens, eq(serviceTokens.id, approvals.serviceTokenId))
+    .where(where)
+    .orderBy(...(options.order ?? [desc(approvals.createdAt)]));
+  const rows = options.limit ? await query.limit(options.limit) : await query;
+  return rows.map(toView);
+}
+
+export type NewApproval = {
+  token: ServiceToken;
+  provider: string;
+  scope: string;
+  intent: string;
+  reason: string | null;
+  ttl: number;
+  singleUse: boolean;
+  beyondGrant: boolean;
+  /** the approval.requested event, written in the same transaction as the row */
+  audit: (approval: Approval) => AuditInput;
+};
+
+export type CreateApprovalResult =
+  | { created: true; approval: Approval }
+  /** the token already has MAX_PENDING_PER_TOKEN pending requests; the oldest frees up after `retryAfter` s */
+  | { created: false; pending: number; retryAfter: number };
+
+/**
+ * Creates a pending approval unless the token is at its cap. The token's row lock
+ * serializes concurrent requests of one agent, so the cap is exact; the audit event
+ * commits with the row (no approval without its approval.requested event).
+ */
+export async function createPendingApproval(db: Database, input: NewApproval): Promise<CreateApprovalResult> {
+  return db.transaction(async (tx) => {
+    await tx.select({ id: serviceTokens.id }).from(serviceTokens).where(eq(serviceTokens.id, input.token.id)).for("update");
+    const [open] = await tx
+      .select({ n: count(), oldest: min(approvals.expiresAt), now: sql<Date>`now()`.mapWith(approvals.expiresAt) })
+      .from(approvals)
+      .where(and(eq(approvals.serviceTokenId, input.token.id), eq(approvals.status, "pending"), gt(approvals.expiresAt, sql`now()`)));
+    if (open.n >= MAX_PENDING_PER_TOKEN) {
+      const oldest = open.oldest ? new Date(open.oldest) : null;
+      const retryAfter = oldest ? Math.max(1, Math.ceil((oldest.getTime() - new Date(open.now).getTime()) / 1000)) : APPROVAL_WINDOW_SECONDS;
+      return { created: false as const, pending: open.n, retryAfter };
+    }
+    const [approval] = await tx
+      .insert(approvals)
+      .values({
+        id: newId("apr"),
+        userId: input.token.userId,
+        serviceTokenId: input.token.id,
+        provider: input.provider,
+        scope: input.scope,
+        intent: input.intent,
+        reason: input.reason,
+        ttl: input.ttl,
+        singleUse: input.singleUse,
+        beyondGrant: input.beyondGrant,
+        status: "pending",
+        createdAt: sql`now()`,
+        expiresAt: sql`now() + make_interval(secs => ${APPROVAL_WINDOW_SECONDS})`,
+      })
+      .returning();
+    await appendAuditInTx(tx, input.audit(approval));
+    return { created: true as const, approval };
+  });
+}
+
+export async function getApproval(db: Queryable, id: string): Promise<ApprovalView | undefined> {
+  const [row] = await selectViews(db, eq(approvals.id, id));
+  return row;
+}
+
+/** Pending, unexpired requests of one user, the newest first. */
+export async function listPendingApprovals(db: Queryable, options: { userId: string; limit?: number }): Promise<ApprovalView[]> {
+  return selectViews(db, and(eq(approvals.userId, options.userId), eq(approvals.status, "pending"), gt(approvals.expiresAt, sql`now()`)), {
+    limit: options.limit ?? 200,
+  });
+}
+
+/** Everything that is no longer waiting (decided, used, expired), the newest first. */
+export async function listRecentApprovals(db: Queryable, options: { userId: string; limit?: number }): Promise<ApprovalView[]> {
+  return selectViews(
+    db,
+    and(eq(approvals.userId, options.userId), sql`not (${approvals.status} = 'pending' and ${approvals.expiresAt} > now())`),
+    { order: [desc(sql`coalesce(${approvals.decidedAt}, ${approvals.createdAt})`), desc(approvals.createdAt)], limit: options.limit ?? 20 },
+  );
+}
+
+/** One list for the CLI: pending (unexpired) first, then the rest; each group newest first. */
+export async function listApprovals(db: Queryable, options: { userId: string; limit?: number }): Promise<ApprovalView[]> {
+  return selectViews(db, eq(approvals.userId, options.userId), {
+    order: [desc(sql`(${approvals.status} = 'pending' and ${approvals.expiresAt} > now())`), desc(approvals.createdAt)],
+    limit: options.limit ?? 100,
+  });
+}
+
+export async function countPendingApprovals(db: Queryable, options: { userId: string }): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(approvals)
+    .where(and(eq(approvals.userId, options.userId), eq(approvals.status, "pending"), gt(approvals.expiresAt, sql`now()`)));
+  return row?.n ?? 0;
+}
+
+/** Marks a lapsed pending/approved request expired (idempotent); true when this call did it. */
+export async function markApprovalExpired(db: Queryable, id: string): Promise<boolean> {
+  const rows = await db
+    .update(approvals)
+    .set({ status: "expired" })
+    .where(and(eq(approvals.id, id), inArray(approvals.status, ["pending", "approved"]), lte(approvals.expiresAt, sql`now()`)))
+    .returning({ id: approvals.id });
+  return rows.length > 0;
+}
+
+/**
+ * pending → approved | denied, only while unexpired (and only the owner's when `userId`
+ * is given). Approving leaves the agent at least COLLECT_GRACE_SECONDS to collect.
+ * Returns undefined when the request was not pending and unexpired at that instant.
+ */
+export async function recordDecision(
+  tx: Queryable,
+  options: { id: string; userId?: string; status: "approved" | "denied"; remember: boolean },
+): Promise<Approval | undefined> {
+  const [row] = await tx
+    .update(approvals)
+    .set({
+      status: options.status,
+      remember: options.remember,
+      decidedAt: sql`now()`,
+      ...(options.status === "approved"
+        ? { expiresAt: sql`greatest(${approvals.expiresAt}, now() + make_interval(secs => ${COLLECT_GRACE_SECONDS}))` }
+        : {}),
+    })
+    .where(
+      and(
+        eq(approvals.id, options.id),
+        options.userId ? eq(approvals.userId, options.userId) : undefined,
+        eq(approvals.status, "pending"),
+        gt(approvals.expiresAt, sql`now()`),
+      ),
+    )
+    .returning();
+  return row;
+}
+
+/**
+ * approved → used for the token that asked: the one statement that decides which poll
+ * gets the operation token. Concurrent polls serialize on the row; the losers see
+ * status 'used' and get nothing back.
+ */
+export async function claimApprovedApproval(db: Queryable, options: { id: string; serviceTokenId: string }): Promise<Approval | undefined> {
+  const [row] = await db
+    .update(approvals)
+    .set({ status: "used" })
+    .where(
+      and(
+        eq(approvals.id, options.id),
+        eq(approvals.serviceTokenId, options.serviceTokenId),
+        eq(approvals.status, "approved"),
+        gt(approvals.expiresAt, sql`now()`),
+      ),
+    )
+    .returning();
+  return row;
+}
+
+/** used → approved: only when minting failed after the claim, so no token was handed out. */
+export async function releaseApprovalClaim(db: Queryable, id: string): Promise<void> {
+  await db.update(approvals).set({ status: "approved" }).where(and(eq(approvals.id, id), eq(approvals.status, "used")));
+}
+
+/** Oldest first, for tests and tools that replay a token's history. */
+export async function listApprovalsForToken(db: Queryable, serviceTokenId: string): Promise<Approval[]> {
+  return db.select().from(approvals).where(eq(approvals.serviceTokenId, serviceTokenId)).orderBy(asc(approvals.createdAt));
+}

@@ -1,0 +1,144 @@
+// The approval branch of the exchange (SPEC §3.1). lib/exchange.ts calls the gate after
+// its basic checks (token, provider, reason, ttl); the gate decides whether a person must
+// say yes first and, if so, files the request and answers 202 with where to poll.
+//
+// When a person is asked (SPEC §3.1, literally):
+// - the scope is in the token's approval_scopes — granted or not: those scopes always
+//   need a person, and a person's yes is what authorizes them; or
+// - the scope is not granted and the agent set "request_approval": true.
+// Anything else that is not granted falls through to 403 scope_not_granted.
+// `beyond_grant` records whether the grant alone would have refused it; only then does
+// "approve and remember" mean something.
+//
+// The connection is checked before a person is bothered: approving a request that
+// cannot work helps nobody, and the agent learns at once (409 not_connected). It is
+// checked again when the token is handed out.
+import "server-only";
+import { getConnectionStatus } from "@/db/queries/connection-status";
+import { APPROVAL_WINDOW_SECONDS, createPendingApproval, MAX_PENDING_PER_TOKEN } from "@/db/queries/approvals";
+import type { Approval, ServiceToken } from "@/db/schema";
+import { appendAudit } from "@/lib/audit/append";
+import { flagsFor } from "@/lib/audit/flags";
+import { sendApprovalWebhook } from "@/lib/approvals/webhook";
+import { OkoroError } from "@/lib/errors";
+import { ALL_SCOPE_TTL_CAP, DEFAULT_TTL, type ApprovalGate, type ExchangeBody, type ExchangeContext } from "@/lib/exchange";
+import { getProvider } from "@/lib/providers/catalog";
+import type { Scope } from "@/lib/scopes";
+
+/** Seconds between polls we ask agents to keep. */
+export const POLL_INTERVAL_SECONDS = 2;
+
+export type ApprovalGateOptions = {
+  /**
+   * Runs work that must not delay the response (the webhook). The route passes Next's
+   * `after()` so it survives the response on serverless hosts; tests collect the promises.
+   */
+  defer?: (task: () => Promise<unknown>) => void;
+};
+
+export function approvalUrls(url: string, id: string) {
+  return { approval_url: `${url}/dashboard/approvals/${id}`, poll_url: `${url}/api/token/approvals/${id}` };
+}
+
+/** The 202 body; `expires_in` counts down on later polls. */
+export function pendingBody(url: string, approval: Pick<Approval, "id" | "expiresAt">, now = Date.now()) {
+  return {
+    status: "pending",
+    approval_id: approval.id,
+    ...approvalUrls(url, approval.id),
+    interval: POLL_INTERVAL_SECONDS,
+    expires_in: Math.max(0, Math.min(APPROVAL_WINDOW_SECONDS, Math.round((approval.expiresAt.getTime() - now) / 1000))),
+  };
+}
+
+/** Whether this exchange must wait for a person, and whether it reaches beyond the grant. */
+export function approvalNeeded(token: Pick<ServiceToken, "approvalScopes">, body: Pick<ExchangeBody, "scope" | "request_approval">, granted: boolean): { beyondGrant: boolean } | null {
+  if (token.approvalScopes.includes(body.scope as Scope)) return { beyondGrant: !granted };
+  return !granted && body.request_approval ? { beyondGrant: true } : null;
+}
+
+/** The TTL the token will get, as issue() will compute it: kept on the approval and shown to the person. */
+export function effectiveTtl(token: Pick<ServiceToken, "maxTtl">, body: Pick<ExchangeBody, "scope" | "ttl">): number {
+  const cap = body.scope === "all" ? Math.min(ALL_SCOPE_TTL_CAP, token.maxTtl) : token.maxTtl;
+  return Math.min(body.ttl ?? DEFAULT_TTL, cap);
+}
+
+export function createApprovalGate(options: ApprovalGateOptions = {}): ApprovalGate {
+  const defer = options.defer ?? ((task) => void task());
+  return async ({ token, body, granted, ctx }) => {
+    const needed = approvalNeeded(token, body, granted);
+    if (!needed) return null;
+    const provider = getProvider(body.provider);
+    const denied = async (error: OkoroError): Promise<never> => {
+      await audit(ctx, {
+        event: "token.denied",
+        userId: token.userId,
+        agent: token.name,
+        serviceTokenId: token.id,
+        provider: body.provider,
+        scope: body.scope,
+        intent: body.intent,
+        reason: body.reason ?? null,
+        outcome: "denied",
+        error: error.code,
+        status: error.status,
+      });
+      throw error;
+    };
+
+    const connection = await getConnectionStatus(ctx.db, token.userId, body.provider);
+    if (connection !== "active") {
+      const name = provider?.name ?? body.provider;
+      return denied(new OkoroError("not_connected", connection ? `The ${name} connection is ${connection}; its owner must reconnect it before approving anything.` : `${name} is not connected for this user.`));
+    }
+
+    const { flags, flagReason } = flagsFor({ scope: body.scope as Scope, intent: body.intent, provider: body.provider, event: "approval.requested" });
+    const result = await createPendingApproval(ctx.db, {
+      token,
+      provider: body.provider,
+      scope: body.scope,
+      intent: body.intent,
+      reason: body.reason?.trim() || null,
+      ttl: effectiveTtl(token, body),
+      singleUse: body.single_use,
+      beyondGrant: needed.beyondGrant,
+      audit: (approval) => ({
+        event: "approval.requested",
+        userId: token.userId,
+        agent: token.name,
+        serviceTokenId: token.id,
+        provider: body.provider,
+        scope: body.scope,
+        intent: body.intent,
+        reason: body.reason ?? null,
+        status: 202,
+        flags,
+        flagReason,
+        // ties approval.requested / .approved / .denied of one request together
+        requestId: approval.id,
+        ip: ctx.ip,
+        userAgent: ctx.userAgent,
+      }),
+    });
+    if (!result.created) {
+      return denied(
+        new OkoroError(
+          "rate_limited",
+          `This service token already has ${result.pending} requests waiting for approval (at most ${MAX_PENDING_PER_TOKEN}). Wait for a decision before asking again; retry in ${result.retryAfter} s.`,
+          { headers: { "Retry-After": String(result.retryAfter) } },
+        ),
+      );
+    }
+    const approval = result.approval;
+    defer(() => sendApprovalWebhook(ctx.db, approval, token.name));
+    // counted from the row's own creation time: 900 exactly, whatever the clocks say
+    return { status: 202, body: pendingBody(ctx.url, approval, approval.createdAt.getTime()) };
+  };
+}
+
+/** The gate with fire-and-forget side work; the route gives its own with `after()`. */
+export const approvalGate: ApprovalGate = createApprovalGate();
+
+async function audit(ctx: ExchangeContext, event: Parameters<typeof appendAudit>[1]) {
+  await appendAudit(ctx.db, { ip: ctx.ip, userAgent: ctx.userAgent, ...event });
+}
