@@ -1,5 +1,7 @@
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  // Lets several dev servers or builds share one checkout (each with its own directory).
+  distDir: process.env.OKORO_NEXT_DIST_DIR || ".next",
   // Proxied responses (SSE, downloads) must reach the agent as the upstream sends them;
   // Next's gzip would hold chunks back. Static assets are compressed by the CDN in production.
   compress: false,
