@@ -5,6 +5,7 @@ import { createUser } from "@/db/queries/users";
 import { setConnection } from "@/db/queries/connections";
 import { createServiceToken, type NewServiceToken } from "@/db/queries/service-tokens";
 import type { Database } from "@/db/client";
+import type { CredentialResolver } from "@/db/queries/proxy-authorize";
 import { generateMasterKey } from "@/lib/crypto/envelope";
 import { loadEnv, setEnvForTesting, type Env } from "@/lib/env";
 import { handleExchange } from "@/lib/exchange";
@@ -57,11 +58,16 @@ export function testEnv(upstreamUrl: string, extra: Record<string, string> = {})
 
 export type Harness = Awaited<ReturnType<typeof createHarness>>;
 
-export async function createHarness(db: Database, upstreamUrl: string, extraEnv: Record<string, string> = {}) {
+export type HarnessOptions = {
+  /** builds the proxy's CredentialResolver (e.g. lib/connect/refresh.ts); none by default */
+  resolveCredential?: (deps: { db: Database; env: Env }) => CredentialResolver;
+};
+
+export async function createHarness(db: Database, upstreamUrl: string, extraEnv: Record<string, string> = {}, options: HarnessOptions = {}) {
   const env = testEnv(upstreamUrl, extraEnv);
   setEnvForTesting(env);
   resetSigningKeyCaches(db);
-  const proxy: ProxyHandler = createProxy({ db, env });
+  const proxy: ProxyHandler = createProxy({ db, env, resolveCredential: options.resolveCredential?.({ db, env }) });
   const user = await createUser(db, { email: `agent-owner-${Math.random().toString(36).slice(2)}@example.com` });
 
   const connect = async (provider: string, credential = CANARY[provider]) =>

@@ -3,6 +3,7 @@
 // the exchange stay in the Next.js app. Runs until SIGINT/SIGTERM.
 import { openDatabase, setDbHandle } from "@/db/client";
 import { CliError, defineCommand } from "@/lib/cli/command";
+import { createCredentialRefresher } from "@/lib/connect/refresh";
 import { createProxy } from "@/lib/proxy/deps";
 import { listenNodeProxy } from "@/lib/proxy/node-server";
 
@@ -24,7 +25,9 @@ the embedded database serves one process at a time.`,
     const handle = await openDatabase({ driver: env.dbDriver, url: env.databaseUrl, pgliteDir: env.pgliteDir, neonWsProxy: env.neonWsProxy, migrate: env.dbDriver === "pglite", max: 32 });
     setDbHandle(handle);
     const db = handle.db;
-    const server = await listenNodeProxy(createProxy({ db, env }), { port, host: ctx.values.host ?? "127.0.0.1", trustedProxyHops: env.trustedProxyHops });
+    // the same transparent OAuth 2 refresh as the app's proxy
+    const proxy = createProxy({ db, env, resolveCredential: createCredentialRefresher({ db, env }) });
+    const server = await listenNodeProxy(proxy, { port, host: ctx.values.host ?? "127.0.0.1", trustedProxyHops: env.trustedProxyHops });
     ctx.output({ url: server.url }, `okoro proxy listening on ${server.url} (Ctrl-C to stop)`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);
