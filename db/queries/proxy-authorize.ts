@@ -1,137 +1,168 @@
-// The proxy's database work for one request (SPEC §3.2 steps 4–5): the service token is
-// still live (no cache: revocation bites on the very next request), the user is active,
-// the provider is connected, a single-use token is consumed exactly once, the rate limit
-// and quota hold, and the proxy.request event is durable — or nothing is forwarded.
+// The proxy's database work for one request (SPEC §3.2 steps 4–5), in one round trip
+// shared with the other requests in flight (db/queries/pipe.ts → okoro_pipe()): the
+// service token is still live (no cache: revocation bites on the very next request), the
+// user is active, the provider is connected, a single-use token is consumed exactly once,
+// the rate limit and quota hold, and the proxy.request event is durable — or nothing is
+// forwarded. Refusals are audited here, off the hot path.
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { connections, serviceTokens, usedJtis, users } from "@/db/schema";
-import { hitWindow, type Window } from "@/db/queries/limits";
-import { appendAudit, type AuditInput } from "@/lib/audit/append";
-import { openJson, rowAad, type MasterKeys } from "@/lib/crypto/envelope";
+import type { Connection } from "@/db/schema";
+import { dbPipe, type LimitState, type PipeAuthResult } from "@/db/queries/pipe";
+import { windowEnd } from "@/db/queries/limits";
+import { appendAudit, auditRow, type AuditInput } from "@/lib/audit/append";
+import { openJson, rowAad, type Envelope, type MasterKeys } from "@/lib/crypto/envelope";
 import { OkoroError } from "@/lib/errors";
 import type { Authorization, AuthorizeRequest } from "@/lib/proxy/handler";
 import type { Credential } from "@/lib/providers/types";
 
-export type CredentialResolver = (connection: typeof connections.$inferSelect, credential: Credential) => Promise<Credential>;
+export type CredentialResolver = (connection: Connection, credential: Credential) => Promise<Credential>;
 
 type Options = {
   db: Database;
   masterKeys: MasterKeys;
-  /** refreshes OAuth 2 credentials close to expiry; identity by default */
+  /** refreshes OAuth 2 credentials close to expiry (lib/connect/refresh.ts) */
   resolveCredential?: CredentialResolver;
 };
+
+function secondsUntil(date: Date): number {
+  return Math.max(1, Math.ceil((date.getTime() - Date.now()) / 1000));
+}
+
+function rateHeaders(rate: LimitState): { headers: Record<string, string>; resetIn: number } {
+  const resetIn = secondsUntil(windowEnd(new Date(rate.window_start), { kind: "seconds", seconds: 60 }));
+  return {
+    resetIn,
+    headers: { "RateLimit-Limit": String(rate.limit), "RateLimit-Remaining": String(Math.max(0, rate.limit - rate.count)), "RateLimit-Reset": String(resetIn) },
+  };
+}
+
+function quotaHeaders(quota: LimitState): { headers: Record<string, string>; resetAt: Date } {
+  const resetAt = windowEnd(new Date(quota.window_start), { kind: quota.period ?? "day" });
+  return {
+    resetAt,
+    headers: { "RateLimit-Limit": String(quota.limit), "RateLimit-Remaining": String(Math.max(0, quota.limit - quota.count)), "RateLimit-Reset": String(secondsUntil(resetAt)) },
+  };
+}
+
+/** The refusal a pipe outcome means, and what the audit log records about it. */
+function refusal(result: Exclude<PipeAuthResult, { outcome: "ok" }>, provider: string): { error: OkoroError; audit: Partial<AuditInput> } {
+  switch (result.outcome) {
+    case "no_token":
+      return { error: new OkoroError("invalid_token"), audit: { reason: "service token no longer exists" } };
+    case "revoked":
+      return { error: new OkoroError("invalid_token"), audit: { reason: `service token ${result.detail ?? "revoked"}` } };
+    case "expired":
+      return { error: new OkoroError("invalid_token"), audit: { reason: "service token expired" } };
+    case "user_disabled":
+      return { error: new OkoroError("invalid_token"), audit: { reason: "user disabled" } };
+    case "not_connected":
+      return {
+        error: new OkoroError(
+          "not_connected",
+          result.detail ? `The ${provider} connection is ${result.detail}; reconnect it in the dashboard.` : `${provider} is not connected for this user.`,
+        ),
+        audit: {},
+      };
+    case "replayed":
+      return {
+        error: new OkoroError("invalid_token"),
+        audit: { event: "token_replayed", reason: "single-use token used again" },
+      };
+    case "rate_limited": {
+      const { headers, resetIn } = rateHeaders(result.rate!);
+      return {
+        error: new OkoroError("rate_limited", `This service token may make ${result.rate!.limit} requests per minute. Retry in ${resetIn} s.`, {
+          headers: { "Retry-After": String(resetIn), ...headers },
+        }),
+        audit: {},
+      };
+    }
+    case "quota_exceeded": {
+      const { headers, resetAt } = quotaHeaders(result.quota!);
+      return {
+        error: new OkoroError(
+          "quota_exceeded",
+          `This service token's quota of ${result.quota!.limit} requests per ${result.quota!.period} is used up; it resets at ${resetAt.toISOString()}.`,
+          { headers: { "Retry-After": String(secondsUntil(resetAt)), ...(result.rate ? {} : headers) } },
+        ),
+        audit: {},
+      };
+    }
+  }
+}
 
 export async function authorizeProxyRequest(options: Options, request: AuthorizeRequest): Promise<Authorization> {
   const { db } = options;
   const { claims, audit } = request;
 
-  const [row] = await db
-    .select({ token: serviceTokens, userStatus: users.status, connection: connections })
-    .from(serviceTokens)
-    .innerJoin(users, eq(users.id, serviceTokens.userId))
-    .leftJoin(connections, and(eq(connections.userId, serviceTokens.userId), eq(connections.provider, claims.provider)))
-    .where(eq(serviceTokens.id, claims.sub));
+  let result: PipeAuthResult;
+  try {
+    result = await dbPipe(db).authorize({
+      tokenId: claims.sub,
+      provider: claims.provider,
+      jti: claims.jti,
+      once: claims.once,
+      exp: claims.exp,
+      event: auditRow({ ...audit, event: "proxy.request", userId: null }),
+    });
+  } catch (e) {
+    // the round trip that checks and audits failed: nothing may be forwarded
+    console.error("[okoro] proxy authorization could not be recorded; refusing to forward:", (e as Error).message);
+    throw new OkoroError("audit_unavailable");
+  }
 
-  const refuse = async (error: OkoroError, extra: Partial<AuditInput> = {}): Promise<never> => {
+  if (result.outcome !== "ok") {
+    const { error, audit: extra } = refusal(result, claims.provider);
+    const replay = result.outcome === "replayed";
     await appendAudit(db, {
       ...audit,
       event: "proxy.denied",
-      userId: row?.token.userId ?? null,
+      userId: "user_id" in result ? result.user_id : null,
       outcome: "denied",
       status: error.status,
       error: error.code,
+      ...(replay && {
+        flags: [...new Set([...(audit.flags ?? []), "replay"])],
+        flagReason: [audit.flagReason, "A single-use token was presented a second time."].filter(Boolean).join("; "),
+      }),
       ...extra,
     }).catch((e) => console.error("[okoro] could not audit a proxy denial:", (e as Error).message));
     throw error;
-  };
-
-  if (!row) return refuse(new OkoroError("invalid_token"), { reason: "service token no longer exists" });
-  const token = row.token;
-  if (token.revokedAt) return refuse(new OkoroError("invalid_token"), { reason: `service token ${token.revokedReason ?? "revoked"}` });
-  if (token.expiresAt && token.expiresAt.getTime() <= Date.now()) return refuse(new OkoroError("invalid_token"), { reason: "service token expired" });
-  if (row.userStatus !== "active") return refuse(new OkoroError("invalid_token"), { reason: "user disabled" });
-  const connection = row.connection;
-  if (!connection || connection.status !== "active") {
-    return refuse(
-      new OkoroError("not_connected", connection ? `The ${claims.provider} connection is ${connection.status}; reconnect it in the dashboard.` : `${claims.provider} is not connected for this user.`),
-    );
   }
 
-  if (claims.once) {
-    const consumed = await db
-      .insert(usedJtis)
-      .values({ jti: claims.jti, expiresAt: new Date(claims.exp * 1000) })
-      .onConflictDoNothing()
-      .returning({ jti: usedJtis.jti });
-    if (consumed.length === 0) {
-      return refuse(new OkoroError("invalid_token"), {
-        event: "token_replayed",
-        reason: "single-use token used again",
-        flags: [...new Set([...(audit.flags ?? []), "replay"])],
-        flagReason: [audit.flagReason, "A single-use token was presented a second time."].filter(Boolean).join("; "),
-      });
-    }
-  }
-
-  const limitHeaders: Record<string, string> = {};
-  if (token.rateLimit) {
-    const r = await hitWindow(db, `svc:${token.id}:rate`, token.rateLimit, { kind: "seconds", seconds: 60 });
-    const resetIn = Math.max(1, Math.ceil((r.resetAt.getTime() - Date.now()) / 1000));
-    Object.assign(limitHeaders, { "RateLimit-Limit": String(r.limit), "RateLimit-Remaining": String(r.remaining), "RateLimit-Reset": String(resetIn) });
-    if (!r.allowed) {
-      return refuse(
-        new OkoroError("rate_limited", `This service token may make ${token.rateLimit} requests per minute. Retry in ${resetIn} s.`, {
-          headers: { "Retry-After": String(resetIn), ...limitHeaders },
-        }),
-      );
-    }
-  }
-  if (token.quota && token.quotaPeriod) {
-    const window: Window = { kind: token.quotaPeriod };
-    const q = await hitWindow(db, `svc:${token.id}:quota:${token.quotaPeriod}`, token.quota, window);
-    const resetIn = Math.max(1, Math.ceil((q.resetAt.getTime() - Date.now()) / 1000));
-    if (!q.allowed) {
-      return refuse(
-        new OkoroError("quota_exceeded", `This service token's quota of ${token.quota} requests per ${token.quotaPeriod} is used up; it resets at ${q.resetAt.toISOString()}.`, {
-          headers: { "Retry-After": String(resetIn) },
-        }),
-      );
-    }
-    if (!token.rateLimit) {
-      Object.assign(limitHeaders, { "RateLimit-Limit": String(q.limit), "RateLimit-Remaining": String(q.remaining), "RateLimit-Reset": String(resetIn) });
-    }
-  }
+  const limitHeaders = result.rate ? rateHeaders(result.rate).headers : result.quota ? quotaHeaders(result.quota).headers : undefined;
+  const c = result.connection;
+  const connection = {
+    id: c.id,
+    userId: c.user_id,
+    provider: c.provider,
+    method: c.method,
+    status: c.status,
+    credential: c.credential as Envelope,
+    accessExpiresAt: c.access_expires_at ? new Date(c.access_expires_at) : null,
+  } as Connection;
 
   let credential: Credential;
   try {
     credential = openJson<Credential>(connection.credential, rowAad("connections", connection.id, connection.userId, connection.provider), options.masterKeys);
-    if (options.resolveCredential) credential = await options.resolveCredential(connection, credential);
   } catch (e) {
-    if (e instanceof OkoroError) return refuse(e);
-    console.error("[okoro] credential for connection", connection.id, "could not be used:", (e as Error).message);
-    return refuse(new OkoroError("internal_error"), { outcome: "error", reason: "credential could not be decrypted" });
+    console.error("[okoro] credential for connection", connection.id, "could not be decrypted:", (e as Error).message);
+    await appendAudit(db, { ...audit, event: "proxy.denied", userId: result.user_id, outcome: "error", status: 500, error: "internal_error", reason: "credential could not be decrypted" }).catch(() => {});
+    throw new OkoroError("internal_error");
   }
-
-  // No audit, no call: the request is forwarded only once this row is durable.
-  try {
-    await appendAudit(db, { ...audit, event: "proxy.request", userId: token.userId });
-  } catch (e) {
-    console.error("[okoro] audit append failed; refusing to forward:", (e as Error).message);
-    throw new OkoroError("audit_unavailable");
+  if (options.resolveCredential) {
+    // An OAuth 2 token close to expiry is refreshed (once, whoever asks at the same time).
+    // The request event is already written by then; a refresh that fails is recorded as
+    // the denial that follows it, and nothing is forwarded.
+    try {
+      credential = await options.resolveCredential(connection, credential);
+    } catch (e) {
+      if (!(e instanceof OkoroError)) throw e;
+      await appendAudit(db, { ...audit, event: "proxy.denied", userId: result.user_id, outcome: "denied", status: e.status, error: e.code, reason: "access token could not be renewed" }).catch(
+        (err) => console.error("[okoro] could not audit a proxy denial:", (err as Error).message),
+      );
+      throw e;
+    }
   }
-
-  // Bookkeeping off the critical path, at most once a minute per row.
-  void db
-    .execute(
-      sql`UPDATE service_tokens SET last_used_at = now() WHERE id = ${token.id} AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
-    )
-    .then(() =>
-      db.execute(
-        sql`UPDATE connections SET last_used_at = now() WHERE id = ${connection.id} AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
-      ),
-    )
-    .catch(() => {});
-
-  return { userId: token.userId, credential, limitHeaders: Object.keys(limitHeaders).length ? limitHeaders : undefined };
+  return { userId: result.user_id, credential, limitHeaders };
 }

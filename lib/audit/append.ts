@@ -1,14 +1,16 @@
-// Appending to the audit log, with group commit.
+// Appending to the audit log.
 //
 // Appends must be serialized per chain (so a chain never forks) and durable before the
-// caller goes on ("no audit, no call"). Rather than one transaction per event, concurrent
-// appends from this process queue up and are written together: one transaction locks the
-// heads of the chains involved (row locks, taken in sorted order so processes cannot
-// deadlock), inserts every queued row in one INSERT and moves the heads. Each caller's
-// promise resolves only once that transaction has committed — or rejects if it failed.
+// caller goes on ("no audit, no call"). appendAudit goes through the database pipe
+// (db/queries/pipe.ts): concurrent appends — and proxied-request authorizations — share
+// one call of okoro_pipe(), which locks the chain heads in sorted order, computes the
+// hashes and commits once; each caller's promise resolves once that has committed.
+// appendAuditInTx writes inside a transaction the caller holds, computing the same
+// hashes here (lib/audit/chain.ts) so both paths extend the same chains.
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
+import { dbPipe } from "@/db/queries/pipe";
 import { auditEvents, auditHeads, type AuditEvent } from "@/db/schema";
 import { eventHash, GENESIS_HASH, SYSTEM_CHAIN, type AuditEventName } from "@/lib/audit/chain";
 import { newId } from "@/lib/ids";
@@ -42,17 +44,17 @@ export type AuditInput = {
   at?: Date;
 };
 
-const MAX_BATCH = 256;
 const MAX_TEXT = 2048;
 
-type Pending = { row: Omit<AuditEvent, "seq" | "prevHash" | "hash">; resolve: (e: AuditEvent) => void; reject: (e: unknown) => void };
+export type AuditRow = Omit<AuditEvent, "seq" | "prevHash" | "hash">;
 
 function clip(v: string | null | undefined, max = MAX_TEXT): string | null {
   if (v === undefined || v === null) return null;
   return v.length > max ? v.slice(0, max) : v;
 }
 
-function toRow(input: AuditInput): Pending["row"] {
+/** The row an input becomes (ids, clipping, millisecond time); seq and hashes come later. */
+export function auditRow(input: AuditInput): AuditRow {
   return {
     chain: input.userId ?? SYSTEM_CHAIN,
     id: newId("evt"),
@@ -86,7 +88,7 @@ function toRow(input: AuditInput): Pending["row"] {
 }
 
 /** Writes rows to their chains inside an open transaction; returns them complete. */
-export async function writeAuditRows(tx: Queryable, rows: Pending["row"][]): Promise<AuditEvent[]> {
+export async function writeAuditRows(tx: Queryable, rows: AuditRow[]): Promise<AuditEvent[]> {
   const chains = [...new Set(rows.map((r) => r.chain))].sort();
   // Upserting the head rows takes their row locks: concurrent writers of the same chain
   // (in this process or any other) wait here until this transaction ends.
@@ -112,53 +114,19 @@ export async function writeAuditRows(tx: Queryable, rows: Pending["row"][]): Pro
   return complete;
 }
 
-class GroupCommitWriter {
-  private queue: Pending[] = [];
-  private flushing = false;
-
-  constructor(private readonly db: Database) {}
-
-  append(input: AuditInput): Promise<AuditEvent> {
-    return new Promise((resolve, reject) => {
-      this.queue.push({ row: toRow(input), resolve, reject });
-      if (!this.flushing) void this.flush();
-    });
-  }
-
-  private async flush(): Promise<void> {
-    this.flushing = true;
-    // let the requests that arrive in this same tick join the batch
-    await new Promise((r) => setImmediate(r));
-    while (this.queue.length > 0) {
-      const batch = this.queue.splice(0, MAX_BATCH);
-      try {
-        const written = await this.db.transaction((tx) => writeAuditRows(tx, batch.map((p) => p.row)));
-        written.forEach((event, i) => batch[i].resolve(event));
-      } catch (e) {
-        for (const p of batch) p.reject(e);
-      }
-    }
-    this.flushing = false;
-  }
-}
-
-const writers = new WeakMap<Database, GroupCommitWriter>();
-
 /**
  * Appends one event. Resolves with the stored row once it is durable; rejects when the
  * log cannot be written (callers that guard an action must then not perform it).
+ * Concurrent appends share one round trip and one commit (db/queries/pipe.ts).
  */
-export function appendAudit(db: Database, input: AuditInput): Promise<AuditEvent> {
-  let writer = writers.get(db);
-  if (!writer) {
-    writer = new GroupCommitWriter(db);
-    writers.set(db, writer);
-  }
-  return writer.append(input);
+export async function appendAudit(db: Database, input: AuditInput, options: { defer?: boolean } = {}): Promise<AuditEvent> {
+  const row = auditRow(input);
+  const { seq, hash, prev_hash } = await dbPipe(db).append(row, options);
+  return { ...row, seq, hash, prevHash: prev_hash };
 }
 
 /** Appends inside a transaction the caller already holds (the event commits with it). */
 export async function appendAuditInTx(tx: Queryable, input: AuditInput): Promise<AuditEvent> {
-  const [event] = await writeAuditRows(tx, [toRow(input)]);
+  const [event] = await writeAuditRows(tx, [auditRow(input)]);
   return event;
 }

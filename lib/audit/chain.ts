@@ -142,3 +142,19 @@ export class ChainVerifier {
     return { chain: this.chain, ok: true, verifiedThrough };
   }
 }
+
+/**
+ * The canonical JSON of an event split around the values the database fills in
+ * (db/migrations/0003_db_pipe.sql): `c1 + seq + c2`, or with `userPending`
+ * `c1 + seq + c2 + JSON(user_id) + "}"` — "user_id" being the last key.
+ * Quotes inside values are escaped by JSON, so the markers cannot occur in a value.
+ */
+export function canonicalPieces(event: Omit<AuditEvent, "seq" | "prevHash" | "hash">, options: { userPending?: boolean } = {}): { c1: string; c2: string } {
+  const text = canonicalJson(canonicalEvent({ ...event, seq: 0, prevHash: "", hash: "" } as AuditEvent));
+  const seqMarker = '"seq":0,';
+  const at = text.indexOf(seqMarker);
+  const c1 = text.slice(0, at + seqMarker.length - 2);
+  let c2 = text.slice(at + seqMarker.length - 1);
+  if (options.userPending) c2 = c2.slice(0, c2.lastIndexOf('"user_id":') + '"user_id":'.length);
+  return { c1, c2 };
+}

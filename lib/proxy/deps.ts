@@ -54,11 +54,11 @@ export function createProxyDeps(options: {
         body: request.body,
         consumer: trello ? { key: trello.clientId, secret: trello.clientSecret } : undefined,
       }),
-    async record(event) {
+    async record(event, options) {
       // verified-but-refused requests know their service token, not yet its user
       let userId = event.userId;
       if (!userId && event.serviceTokenId) userId = (await getServiceToken(db, event.serviceTokenId))?.userId ?? null;
-      await appendAudit(db, { ...event, userId });
+      await appendAudit(db, { ...event, userId }, { defer: options?.deferred });
     },
   };
 }

@@ -58,8 +58,11 @@ export type ProxyDeps = {
     credential: Credential,
     request: { method: string; url: URL; contentType: string | undefined; body?: Uint8Array },
   ) => Record<string, string>;
-  /** writes a denial or a response event; claims may be unverified (null) */
-  record: (event: AuditInput & { serviceTokenId?: string | null }) => Promise<void>;
+  /**
+   * Writes a denial or a response event. `deferred`: nobody waits on it (proxy.response),
+   * so it may share a later round trip.
+   */
+  record: (event: AuditInput & { serviceTokenId?: string | null }, options?: { deferred?: boolean }) => Promise<void>;
 };
 
 const KNOWN_METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
@@ -399,7 +402,7 @@ export function createProxyHandler(deps: ProxyDeps) {
           ip: ctx.ip,
           userAgent: ctx.userAgent,
           requestId: ctx.requestId,
-        })
+        }, { deferred: true })
         .catch((e) => console.error("[okoro] could not audit a proxy response:", (e as Error).message));
     }
   };
