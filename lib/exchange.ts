@@ -6,7 +6,7 @@ import { z } from "zod";
 import type { Database } from "@/db/client";
 import { hitWindow } from "@/db/queries/limits";
 import { findServiceTokenByPlaintext, tokenState } from "@/db/queries/service-tokens";
-import { getConnectionStatus } from "@/db/queries/connection-status";
+import { getConnectionStatus } from "@/db/queries/connections";
 import type { ServiceToken } from "@/db/schema";
 import { appendAudit, type AuditInput } from "@/lib/audit/append";
 import { flagsFor } from "@/lib/audit/flags";

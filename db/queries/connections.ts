@@ -161,3 +161,12 @@ export async function deleteConnection(options: { db: Database; userId: string; 
     return true;
   });
 }
+
+/** The one question the exchange asks about a connection: is it usable? (null: none) */
+export async function getConnectionStatus(db: Database, userId: string, provider: string): Promise<Connection["status"] | null> {
+  const [row] = await db
+    .select({ status: connections.status })
+    .from(connections)
+    .where(and(eq(connections.userId, userId), eq(connections.provider, provider)));
+  return row?.status ?? null;
+}

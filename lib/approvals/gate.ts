@@ -14,7 +14,7 @@
 // cannot work helps nobody, and the agent learns at once (409 not_connected). It is
 // checked again when the token is handed out.
 import "server-only";
-import { getConnectionStatus } from "@/db/queries/connection-status";
+import { getConnectionStatus } from "@/db/queries/connections";
 import { APPROVAL_WINDOW_SECONDS, createPendingApproval, MAX_PENDING_PER_TOKEN } from "@/db/queries/approvals";
 import type { Approval, ServiceToken } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";

@@ -7,7 +7,7 @@
 // so approval ids reveal nothing. A bad token gets the exchange's uniform 401.
 import "server-only";
 import { claimApprovedApproval, getApproval, markApprovalExpired, releaseApprovalClaim, type ApprovalView } from "@/db/queries/approvals";
-import { getConnectionStatus } from "@/db/queries/connection-status";
+import { getConnectionStatus } from "@/db/queries/connections";
 import type { ServiceToken } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import { pendingBody } from "@/lib/approvals/gate";
