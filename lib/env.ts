@@ -64,6 +64,16 @@ const positiveInt = (name: string, fallback: number) =>
       return n;
     });
 
+const GOOGLE_PRODUCTS = new Set(["gmail", "google-drive"]);
+
+/** The variables that configure a provider's OAuth app, as a person should set them. */
+export function oauthAppVariables(providerId: string): [string, string] {
+  if (providerId === "trello") return ["OKORO_TRELLO_KEY", "OKORO_TRELLO_SECRET"];
+  if (GOOGLE_PRODUCTS.has(providerId)) return ["OKORO_GOOGLE_CLIENT_ID", "OKORO_GOOGLE_CLIENT_SECRET"];
+  const key = envKey(providerId);
+  return [`OKORO_${key}_CLIENT_ID`, `OKORO_${key}_CLIENT_SECRET`];
+}
+
 function envKey(providerId: string): string {
   return providerId.toUpperCase().replace(/-/g, "_");
 }
@@ -209,8 +219,14 @@ export function loadEnv(source: Source = process.env, cwd = process.cwd()): Env 
     authGoogle,
     oauthApp(providerId) {
       const key = envKey(providerId);
-      const clientId = providerId === "trello" ? get("OKORO_TRELLO_KEY") : get(`OKORO_${key}_CLIENT_ID`);
-      const clientSecret = providerId === "trello" ? get("OKORO_TRELLO_SECRET") : get(`OKORO_${key}_CLIENT_SECRET`);
+      let clientId = providerId === "trello" ? get("OKORO_TRELLO_KEY") : get(`OKORO_${key}_CLIENT_ID`);
+      let clientSecret = providerId === "trello" ? get("OKORO_TRELLO_SECRET") : get(`OKORO_${key}_CLIENT_SECRET`);
+      // Gmail and Drive are usually one Google OAuth app (each product still asks only its
+      // own scopes): OKORO_GOOGLE_CLIENT_ID/_SECRET serve both unless one has its own.
+      if (!clientId && GOOGLE_PRODUCTS.has(providerId)) {
+        clientId = get("OKORO_GOOGLE_CLIENT_ID");
+        clientSecret = get("OKORO_GOOGLE_CLIENT_SECRET");
+      }
       return clientId && clientSecret ? { clientId, clientSecret } : undefined;
     },
     providerOverride(providerId, name) {

@@ -1,0 +1,78 @@
+// Users and their linked sign-in identities (GitHub, Google). E-mail addresses are
+// normalised here — trimmed and lower-cased — so every caller compares the same form and
+// the unique index on users.email really means "one account per address".
+import "server-only";
+import { and, eq } from "drizzle-orm";
+import type { Queryable } from "@/db/client";
+import { accounts, users, type User } from "@/db/schema";
+import { OkoroError } from "@/lib/errors";
+import { newId } from "@/lib/ids";
+
+export function normalizeEmail(email: string): string {
+  return email.trim().toLowerCase();
+}
+
+export type CreateUserOptions = {
+  email: string;
+  name?: string | null;
+  /** argon2id PHC string; omitted for accounts that only sign in through GitHub/Google */
+  passwordHash?: string | null;
+  /** set when a provider vouched for the address */
+  emailVerified?: Date | null;
+  image?: string | null;
+};
+
+/**
+ * Creates a user. A second account for the same address is refused with a 409
+ * `conflict` OkoroError; ON CONFLICT keeps that exact under concurrent sign-ups and
+ * independent of how each driver reports unique violations.
+ */
+export async function createUser(db: Queryable, options: CreateUserOptions): Promise<User> {
+  const [user] = await db
+    .insert(users)
+    .values({
+      id: newId("usr"),
+      email: normalizeEmail(options.email),
+      name: options.name?.trim() || null,
+      passwordHash: options.passwordHash ?? null,
+      emailVerified: options.emailVerified ?? null,
+      image: options.image ?? null,
+    })
+    .onConflictDoNothing({ target: users.email })
+    .returning();
+  if (!user) throw new OkoroError("conflict", "An account with this email already exists.");
+  return user;
+}
+
+export async function findUserByEmail(db: Queryable, options: { email: string }): Promise<User | undefined> {
+  const [user] = await db.select().from(users).where(eq(users.email, normalizeEmail(options.email))).limit(1);
+  return user;
+}
+
+export async function findUserById(db: Queryable, options: { id: string }): Promise<User | undefined> {
+  const [user] = await db.select().from(users).where(eq(users.id, options.id)).limit(1);
+  return user;
+}
+
+/** The user a GitHub/Google identity is linked to, if any. */
+export async function findUserByAccount(db: Queryable, options: { provider: string; providerAccountId: string }): Promise<User | undefined> {
+  const [row] = await db
+    .select({ user: users })
+    .from(accounts)
+    .innerJoin(users, eq(users.id, accounts.userId))
+    .where(and(eq(accounts.provider, options.provider), eq(accounts.providerAccountId, options.providerAccountId)))
+    .limit(1);
+  return row?.user;
+}
+
+/** Links an external identity to a user. Linking the same identity twice is a no-op. */
+export async function linkAccount(db: Queryable, options: { userId: string; provider: string; providerAccountId: string }): Promise<void> {
+  await db
+    .insert(accounts)
+    .values({ userId: options.userId, provider: options.provider, providerAccountId: options.providerAccountId })
+    .onConflictDoNothing();
+}
+
+export async function setUserStatus(db: Queryable, options: { userId: string; status: User["status"] }): Promise<void> {
+  await db.update(users).set({ status: options.status }).where(eq(users.id, options.userId));
+}

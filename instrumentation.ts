@@ -1,0 +1,12 @@
+// Start-up checks (SPEC §12). Next.js calls register() once per server process while it
+// prepares the server — at start-up, before the first request (`next start` and
+// scripts/start.mjs both prepare eagerly). `next build` does not call it, so building
+// needs no production variables.
+export async function register(): Promise<void> {
+  // NEXT_RUNTIME is inlined by Next's bundler for each runtime, so the edge build drops
+  // the Node-only import below; it is not configuration.
+  if (process.env.NEXT_RUNTIME === "nodejs") {
+    const { checkConfigurationOrExit } = await import("@/lib/startup");
+    checkConfigurationOrExit();
+  }
+}

@@ -1,0 +1,153 @@
+// Dashboard accounts (next-auth v5): e-mail + password always, GitHub and Google when
+// configured. Sessions are JWTs in an encrypted cookie; the token's `sub` is our user id,
+// and every page re-checks the user row (lib/auth/session.ts), so a disabled or deleted
+// user is out on their next request even though a JWT cannot be revoked.
+//
+// The configuration is built lazily, per request: `next build` imports this module
+// without any production variables set, and the Credentials/OAuth callbacks need the
+// request (client address, user agent) for the audit log.
+import "server-only";
+import NextAuth, { CredentialsSignin, type DefaultSession, type NextAuthConfig } from "next-auth";
+import Credentials from "next-auth/providers/credentials";
+import GitHub from "next-auth/providers/github";
+import Google from "next-auth/providers/google";
+import { getDb } from "@/db/client";
+import { findUserByAccount } from "@/db/queries/users";
+import { signInSchema } from "@/lib/auth/forms";
+import { githubVerifiedEmail, oauthSignIn } from "@/lib/auth/oauth-sign-in";
+import { passwordSignIn, type SignInContext } from "@/lib/auth/password-sign-in";
+import { getEnv } from "@/lib/env";
+import { clientIp } from "@/lib/http/client-ip";
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string } & DefaultSession["user"];
+  }
+}
+
+/** How long a dashboard session lasts without activity. */
+const SESSION_MAX_AGE = 7 * 24 * 60 * 60;
+
+/** Wrong e-mail or password (one code for both: the form must not reveal which). */
+export class InvalidCredentials extends CredentialsSignin {
+  code = "invalid_credentials";
+}
+
+export class AccountDisabled extends CredentialsSignin {
+  code = "account_disabled";
+}
+
+export class TooManyAttempts extends CredentialsSignin {
+  code = "rate_limited";
+  constructor(readonly retryAfterSeconds: number) {
+    super();
+  }
+}
+
+function contextOf(headers: Headers | undefined, url?: string): SignInContext {
+  if (!headers) return { ip: null, userAgent: null, path: null };
+  return {
+    ip: clientIp(headers),
+    userAgent: headers.get("user-agent"),
+    path: url ? new URL(url).pathname : null,
+  };
+}
+
+function buildConfig(request: Request | undefined): NextAuthConfig {
+  const env = getEnv();
+  const providers: NextAuthConfig["providers"] = [
+    Credentials({
+      credentials: { email: {}, password: {} },
+      async authorize(credentials, req) {
+        const parsed = signInSchema.safeParse(credentials);
+        if (!parsed.success) throw new InvalidCredentials();
+        const result = await passwordSignIn(await getDb(), parsed.data, contextOf(req.headers, req.url));
+        if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name, image: result.user.image };
+        if (result.reason === "rate_limited") throw new TooManyAttempts(result.retryAfterSeconds);
+        if (result.reason === "disabled") throw new AccountDisabled();
+        throw new InvalidCredentials();
+      },
+    }),
+  ];
+  if (env.authGithub) providers.push(GitHub({ clientId: env.authGithub.id, clientSecret: env.authGithub.secret }));
+  if (env.authGoogle) providers.push(Google({ clientId: env.authGoogle.id, clientSecret: env.authGoogle.secret }));
+
+  return {
+    secret: env.authSecret,
+    trustHost: true,
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE },
+    pages: { signIn: "/sign-in", error: "/sign-in" },
+    providers,
+    callbacks: {
+      async signIn({ account, profile }) {
+        if (!account || account.provider === "credentials") return true;
+        if (account.provider !== "github" && account.provider !== "google") return false;
+        let email: string | null = null;
+        let verified = false;
+        if (account.provider === "google") {
+          email = typeof profile?.email === "string" ? profile.email : null;
+          verified = profile?.email_verified === true;
+        } else if (account.access_token) {
+          email = await githubVerifiedEmail(account.access_token);
+          verified = email !== null;
+        }
+        const result = await oauthSignIn(
+          await getDb(),
+          {
+            provider: account.provider,
+            providerAccountId: account.providerAccountId,
+            email,
+            emailVerified: verified,
+            name: typeof profile?.name === "string" ? profile.name : null,
+            image: typeof profile?.picture === "string" ? profile.picture : typeof profile?.avatar_url === "string" ? profile.avatar_url : null,
+          },
+          contextOf(request?.headers, request?.url),
+        );
+        if (result.ok) return true;
+        // the sign-in page explains each of these
+        return `/sign-in?error=${result.reason === "not_linked" ? "OAuthAccountNotLinked" : result.reason === "disabled" ? "AccountDisabled" : "UnverifiedEmail"}`;
+      },
+      async jwt({ token, user, account }) {
+        if (account && user) {
+          if (account.provider === "credentials") {
+            token.sub = user.id;
+          } else {
+            // the OAuth user object carries the provider's id; ours was linked in signIn above
+            const ours = await findUserByAccount(await getDb(), { provider: account.provider, providerAccountId: account.providerAccountId });
+            if (!ours) return null;
+            token.sub = ours.id;
+            token.email = ours.email;
+            token.name = ours.name;
+          }
+        }
+        return token;
+      },
+      session({ session, token }) {
+        if (token.sub) session.user.id = token.sub;
+        return session;
+      },
+    },
+    logger: {
+      // Refused sign-ins are expected and already audited; anything else is logged by
+      // name and message only (debug logging, which would print form bodies, stays off).
+      error(error) {
+        const type = (error as { type?: string }).type ?? error.name;
+        if (error instanceof CredentialsSignin || type === "CredentialsSignin") return;
+        const cause = (error.cause as { err?: unknown } | undefined)?.err;
+        console.error(`[okoro] auth error: ${type}: ${error.message}`, cause instanceof Error ? cause : "");
+      },
+      warn(code) {
+        if (code !== "debug-enabled") console.warn(`[okoro] auth warning: ${code}`);
+      },
+      debug() {},
+    },
+  };
+}
+
+export const { handlers, auth, signIn, signOut } = NextAuth((request) => buildConfig(request));
+
+/** Which external sign-in buttons to show. */
+export function oauthProviders(): { github: boolean; google: boolean } {
+  const env = getEnv();
+  return { github: Boolean(env.authGithub), google: Boolean(env.authGoogle) };
+}

@@ -1,0 +1,21 @@
+// What the server checks before it serves anything (SPEC §12), called from
+// instrumentation.ts in the Node.js runtime only.
+import "server-only";
+import { ConfigError, getEnv } from "@/lib/env";
+
+/**
+ * Parses the configuration now rather than on the first request. In production a missing
+ * or invalid variable prints every problem (names only, never values) and ends the
+ * process with exit code 1, so a misconfigured deploy fails at once and visibly.
+ */
+export function checkConfigurationOrExit(): void {
+  try {
+    getEnv();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(`\n${e.message}\n`);
+      process.exit(1);
+    }
+    throw e;
+  }
+}

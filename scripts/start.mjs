@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// okoro's production server: `npm start` (same flags as `next start`: -p/--port,
+// -H/--hostname; PORT is honoured like `next start` does).
+//
+// It is `next start` through Next's documented custom-server API (the same request
+// handlers, see next/dist/server/next.js) with one addition: every request carries the
+// TCP peer's address in `x-okoro-peer-address`, overwriting whatever a client sent under
+// that name. `next start` alone cannot provide this: it copies the socket address into
+// X-Forwarded-For only when the request has no such header, so a client that sends its
+// own X-Forwarded-For hides its real address. lib/http/client-ip.ts trusts the header
+// only in a process marked below, and only when OKORO_TRUSTED_PROXY_HOPS is 0.
+//
+// The configuration check (SPEC §12) runs in instrumentation.ts when Next prepares the
+// server, before it listens: a production start without the required variables prints
+// each missing one and exits 1.
+import { createServer } from "node:http";
+import { parseArgs } from "node:util";
+
+process.env.NODE_ENV ||= "production";
+
+const { values } = parseArgs({
+  options: {
+    port: { type: "string", short: "p" },
+    hostname: { type: "string", short: "H" },
+  },
+  allowPositionals: false,
+});
+const port = Number(values.port ?? process.env.PORT ?? 3000);
+if (!Number.isInteger(port) || port < 0 || port > 65535) {
+  console.error(`okoro: invalid port "${values.port ?? process.env.PORT}"`);
+  process.exit(1);
+}
+const hostname = values.hostname;
+
+const PEER_ADDRESS_HEADER = "x-okoro-peer-address";
+globalThis[Symbol.for("okoro.peer-address-header")] = true;
+
+const { default: next } = await import("next");
+const app = next({ dev: false, dir: process.cwd(), hostname: hostname ?? "localhost", port });
+const handle = app.getRequestHandler();
+await app.prepare();
+
+const server = createServer((req, res) => {
+  const peer = req.socket.remoteAddress;
+  if (peer) req.headers[PEER_ADDRESS_HEADER] = peer;
+  else delete req.headers[PEER_ADDRESS_HEADER];
+  handle(req, res).catch((err) => {
+    console.error("[okoro] unhandled request error:", err);
+    if (!res.headersSent) res.statusCode = 500;
+    res.end();
+  });
+});
+
+server.on("error", (err) => {
+  console.error(`okoro: cannot listen on ${hostname ?? "*"}:${port}: ${err.message}`);
+  process.exit(1);
+});
+
+server.listen(port, hostname, () => {
+  const shown = hostname && hostname !== "0.0.0.0" && hostname !== "::" ? hostname : "localhost";
+  console.log(`okoro ready on http://${shown}:${port}`);
+});
+
+let closing = false;
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
+    // stop accepting, let in-flight requests finish, then close Next (and its database pool)
+    server.close(() => {
+      // db/client.ts keeps the process's database on globalThis; closing it lets the
+      // embedded PGlite shut down cleanly and pools say goodbye to the server
+      const db = globalThis.__okoroDb;
+      Promise.allSettled([app.close(), db?.then((h) => h.close())]).finally(() => process.exit(0));
+    });
+    server.closeIdleConnections();
+    setTimeout(() => process.exit(0), 10_000).unref();
+  });
+}
