@@ -49,7 +49,7 @@ describe.each(backends)("token and audit commands [$name]", (backend) => {
   let h: Harness;
   let env: Record<string, string>;
   const email = () => h.user.email;
-  const okoro = (args: string[]) => runOkoro(args, { env, timeoutMs: 40_000 });
+  const okoro = (args: string[]) => runOkoro(args, { env });
 
   beforeAll(async () => {
     db = await backend.open();

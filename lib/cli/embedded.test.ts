@@ -73,7 +73,7 @@ describe("okoro CLI next to a process that owns the embedded database", () => {
       clearTimeout(timer);
     }
     rmSync(dir, { recursive: true, force: true });
-  }, 30_000);
+  }, 90_000);
 
   it("creates a user through the owner, and the owner sees it", async () => {
     expect((await ask()).emails).toEqual([]);
