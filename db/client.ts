@@ -6,6 +6,7 @@ import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "@/db/schema";
 import { claimEmbedded, serveEmbedded } from "@/db/embedded";
+import { countPglite, countPgPool } from "@/lib/bench/round-trips";
 import { getEnv, type DbDriver } from "@/lib/env";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
@@ -32,6 +33,8 @@ export type OpenOptions = {
   migrate?: boolean;
   /** pool size for pg / neon */
   max?: number;
+  /** `npm run bench` only (OKORO_BENCH=1): count round trips (lib/bench/round-trips.ts) */
+  countRoundTrips?: boolean;
 };
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
@@ -45,15 +48,15 @@ export async function openDatabase(options: OpenOptions): Promise<DbHandle> {
 async function connect(options: OpenOptions): Promise<DbHandle> {
   switch (options.driver) {
     case "pglite":
-      return openEmbeddedDatabase(options.pgliteDir ?? "memory://");
+      return openEmbeddedDatabase(options.pgliteDir ?? "memory://", options.countRoundTrips);
     case "pg":
-      return openPg(options.url, options.max);
+      return openPg(options.url, options.max, undefined, options.countRoundTrips);
     case "neon":
       return openNeon(options.url, options.neonWsProxy, options.max);
   }
 }
 
-async function openPg(url: string | undefined, max = 10, socketDir?: string): Promise<DbHandle> {
+async function openPg(url: string | undefined, max = 10, socketDir?: string, countRoundTrips = false): Promise<DbHandle> {
   const { Pool } = (await import("pg")).default;
   const { drizzle } = await import("drizzle-orm/node-postgres");
   const pool = socketDir
@@ -61,6 +64,7 @@ async function openPg(url: string | undefined, max = 10, socketDir?: string): Pr
       new Pool({ host: socketDir, port: 5432, user: "postgres", database: "postgres", max: 1, idleTimeoutMillis: 50 })
     : new Pool({ connectionString: url, max });
   pool.on("error", (e) => console.error("[okoro] database pool error:", e.message));
+  if (countRoundTrips) countPgPool(pool);
   const db = drizzle(pool, { schema }) as unknown as Database;
   return { db, driver: "pg", close: () => pool.end() };
 }
@@ -83,7 +87,7 @@ async function openNeon(url: string | undefined, wsProxy: string | undefined, ma
   return { db, driver: "neon", close: () => pool.end() };
 }
 
-async function openEmbeddedDatabase(dir: string): Promise<DbHandle> {
+async function openEmbeddedDatabase(dir: string, countRoundTrips = false): Promise<DbHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   if (dir === "memory://") {
@@ -92,11 +96,12 @@ async function openEmbeddedDatabase(dir: string): Promise<DbHandle> {
   }
   const target = claimEmbedded(dir);
   if (target.role === "client") {
-    const handle = await openPg(undefined, 1, target.socketDir);
+    const handle = await openPg(undefined, 1, target.socketDir, countRoundTrips);
     return { ...handle, driver: "pglite" };
   }
   try {
     const pglite = await PGlite.create(dir);
+    if (countRoundTrips) countPglite(pglite);
     const server = await serveEmbedded(pglite, target.socketDir);
     const db = drizzle(pglite, { schema }) as unknown as Database;
     return {
@@ -148,6 +153,7 @@ export function getDbHandle(): Promise<DbHandle> {
       // the embedded database is created and migrated on first start; servers are
       // migrated by `okoro migrate` at deploy
       migrate: env.dbDriver === "pglite",
+      countRoundTrips: env.bench,
     });
     g.__okoroDb.catch(() => {
       g.__okoroDb = undefined;

@@ -82,8 +82,6 @@ class DbPipe {
   private events: Waiting<EventResult>[] = [];
   private flushing = false;
   private deferTimer: NodeJS.Timeout | undefined;
-  /** round trips made, for the benchmark's count */
-  roundTrips = 0;
 
   constructor(private readonly db: Database) {}
 
@@ -131,7 +129,6 @@ class DbPipe {
       const auth = this.auth.splice(0, MAX_BATCH);
       const events = this.events.splice(0, MAX_BATCH);
       try {
-        this.roundTrips++;
         const result = await this.db.execute(
           sql`SELECT okoro_pipe(${JSON.stringify(auth.map((w) => w.payload))}::jsonb, ${JSON.stringify(events.map((w) => w.payload))}::jsonb) AS r`,
         );

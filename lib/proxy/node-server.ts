@@ -3,7 +3,6 @@
 // dashboard and the exchange stay in the Next.js app (same database, same keys).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { Readable } from "node:stream";
 import { errorResponse, OkoroError } from "@/lib/errors";
 import type { ProxyHandler } from "@/lib/proxy/handler";
 import { assertSafePath } from "@/lib/proxy/upstream-url";
@@ -21,6 +20,28 @@ function peerAddress(req: http.IncomingMessage, hops: number): string | null {
   }
   const address = req.socket.remoteAddress ?? null;
   return address?.startsWith("::ffff:") ? address.slice(7) : address;
+}
+
+/**
+ * The request body as a web stream that reads only when the proxy pulls — so a large
+ * upload moves at the upstream's pace instead of piling up in memory (Node 20's
+ * Readable.toWeb reads ahead without bound).
+ */
+function pullStream(req: http.IncomingMessage): ReadableStream<Uint8Array> {
+  const chunks = req[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        const { done, value } = await chunks.next();
+        if (done) controller.close();
+        else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+      },
+      cancel() {
+        req.destroy();
+      },
+    },
+    { highWaterMark: 1 },
+  );
 }
 
 async function writeResponse(res: http.ServerResponse, response: Response): Promise<void> {
@@ -77,7 +98,7 @@ export function createNodeProxyServer(handler: ProxyHandler, options: { trustedP
     const request = new Request(`http://${req.headers.host ?? "localhost"}${raw}`, {
       method: req.method,
       headers,
-      body: hasBody ? (Readable.toWeb(req) as ReadableStream<Uint8Array>) : null,
+      body: hasBody ? pullStream(req) : null,
       signal: controller.signal,
       duplex: "half",
     } as RequestInit);
