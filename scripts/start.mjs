@@ -33,6 +33,7 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const hostname = values.hostname;
 
 const PEER_ADDRESS_HEADER = "x-okoro-peer-address";
+const ROUTABLE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
 globalThis[Symbol.for("okoro.peer-address-header")] = true;
 
 const { default: next } = await import("next");
@@ -42,6 +43,15 @@ await app.prepare();
 
 const server = createServer((req, res) => {
   const peer = req.socket.remoteAddress;
+  // Next.js cannot route TRACE, CONNECT or methods it does not know (its Request refuses
+  // them and it answers 500): refuse them here with the SPEC §10 answer.
+  if (!ROUTABLE_METHODS.has(req.method ?? "")) {
+    const body = JSON.stringify({ error: "method_not_allowed", error_description: `${String(req.method).slice(0, 16)} is not allowed through okoro.` });
+    res.writeHead(405, { "content-type": "application/json", "okoro-error": "method_not_allowed", allow: [...ROUTABLE_METHODS].join(", ") });
+    res.end(body);
+    req.resume();
+    return;
+  }
   if (peer) req.headers[PEER_ADDRESS_HEADER] = peer;
   else delete req.headers[PEER_ADDRESS_HEADER];
   handle(req, res).catch((err) => {

@@ -20,10 +20,10 @@ afterAll(async () => {
 beforeEach(() => upstream.reset());
 
 /** A raw request, so the path reaches the server exactly as written (no URL normalization). */
-function rawGet(base: string, path: string, token: string): Promise<{ status: number; body: string }> {
+function rawGet(base: string, path: string, token: string, method = "GET"): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const u = new URL(base);
-    const req = http.request({ host: u.hostname, port: u.port, path, method: "GET", headers: { authorization: `Bearer ${token}` } }, (res) => {
+    const req = http.request({ host: u.hostname, port: u.port, path, method, headers: { authorization: `Bearer ${token}` } }, (res) => {
       let body = "";
       res.on("data", (c) => (body += c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
@@ -57,6 +57,16 @@ describeDatabases("serve-proxy (plain Node server)", (getDb) => {
     expect(denied.status).toBe(403);
     expect(denied.headers.get("okoro-error")).toBe("insufficient_scope");
     expect(upstream.received).toHaveLength(1);
+  });
+
+  it("answers TRACE and unknown methods with 405 method_not_allowed", async () => {
+    const op = await h.operationToken(svc, { provider: "github", scope: "read", intent: "list issues" });
+    for (const method of ["TRACE", "PROPFIND"]) {
+      const res = await rawGet(server.url, "/p/github/user", op, method);
+      expect(res.status, method).toBe(405);
+      expect(JSON.parse(res.body).error).toBe("method_not_allowed");
+    }
+    expect(upstream.received).toHaveLength(0);
   });
 
   it("refuses a raw dot-dot path before any URL parsing", async () => {

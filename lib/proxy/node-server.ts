@@ -7,6 +7,8 @@ import { errorResponse, OkoroError } from "@/lib/errors";
 import type { ProxyHandler } from "@/lib/proxy/handler";
 import { assertSafePath } from "@/lib/proxy/upstream-url";
 
+const ROUTABLE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
+
 export type NodeProxyServer = { url: string; server: http.Server; close: () => Promise<void> };
 
 /** The client address: the socket's, unless the operator trusts `hops` proxies in front. */
@@ -75,6 +77,12 @@ export function createNodeProxyServer(handler: ProxyHandler, options: { trustedP
     const pathOnly = raw.split("?")[0];
     if (!pathOnly.startsWith("/p/")) {
       await writeResponse(res, errorResponse(new OkoroError("not_found", "This server only proxies /p/{provider}/{path}."), { tagged: true }));
+      return;
+    }
+    if (!ROUTABLE_METHODS.has(req.method ?? "")) {
+      // a web Request cannot even carry TRACE or CONNECT: refuse before building one
+      req.resume();
+      await writeResponse(res, errorResponse(new OkoroError("method_not_allowed", `${String(req.method).slice(0, 16)} is not allowed through okoro.`), { tagged: true }));
       return;
     }
     try {
