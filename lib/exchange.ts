@@ -6,8 +6,7 @@ import { z } from "zod";
 import type { Database } from "@/db/client";
 import { hitWindow } from "@/db/queries/limits";
 import { findServiceTokenByPlaintext, tokenState } from "@/db/queries/service-tokens";
-import { getConnectionStatus } from "@/db/queries/connections";
-import type { ServiceToken } from "@/db/schema";
+import type { Connection, ServiceToken } from "@/db/schema";
 import { appendAudit, type AuditInput } from "@/lib/audit/append";
 import { flagsFor } from "@/lib/audit/flags";
 import { OkoroError, errorResponse } from "@/lib/errors";
@@ -88,8 +87,11 @@ export type ExchangeResult =
 /** Seam for the approval flow: returns a 202 body when the exchange must wait for a person. */
 export type ApprovalGate = (args: { token: ServiceToken; body: ExchangeBody; granted: boolean; ctx: ExchangeContext }) => Promise<ExchangeResult | null>;
 
+/** A live service token, with its owner's connection status for the provider asked about. */
+export type AuthenticatedToken = ServiceToken & { connectionStatus: Connection["status"] | null };
+
 /** Resolves the token or throws the uniform 401, counting bad attempts per IP. */
-export async function authenticateServiceToken(ctx: ExchangeContext, presented: string | null): Promise<ServiceToken> {
+export async function authenticateServiceToken(ctx: ExchangeContext, presented: string | null, provider?: string): Promise<AuthenticatedToken> {
   const fail = async (cause: string, userId: string | null, token?: ServiceToken): Promise<never> => {
     if (ctx.ip) {
       const hit = await hitWindow(ctx.db, `ip:bad-exchange:${ctx.ip}`, BAD_EXCHANGE_LIMIT, { kind: "seconds", seconds: 600 });
@@ -103,12 +105,12 @@ export async function authenticateServiceToken(ctx: ExchangeContext, presented: 
   };
   // format and checksum first: garbage never reaches the database
   if (!presented || !isWellFormedServiceToken(presented)) return fail(presented ? "malformed service token" : "no service token", null);
-  const found = await findServiceTokenByPlaintext(ctx.db, presented);
+  const found = await findServiceTokenByPlaintext(ctx.db, presented, provider);
   if (!found) return fail("unknown service token", null);
   const state = tokenState(found.token);
   if (state !== "active") return fail(`service token ${state}`, found.token.userId, found.token);
   if (found.userStatus !== "active") return fail("user disabled", found.token.userId, found.token);
-  return found.token;
+  return { ...found.token, connectionStatus: found.connectionStatus };
 }
 
 async function audit(ctx: ExchangeContext, event: AuditInput) {
@@ -116,8 +118,8 @@ async function audit(ctx: ExchangeContext, event: AuditInput) {
 }
 
 export async function exchange(ctx: ExchangeContext, parsed: ParsedExchange, approvals?: ApprovalGate): Promise<ExchangeResult> {
-  const token = await authenticateServiceToken(ctx, parsed.serviceToken);
   const body = parsed.body;
+  const token = await authenticateServiceToken(ctx, parsed.serviceToken, body.provider);
   const base: AuditInput = {
     event: "token.denied",
     userId: token.userId,
@@ -149,7 +151,7 @@ export async function exchange(ctx: ExchangeContext, parsed: ParsedExchange, app
   if (!granted) {
     return refuse(new OkoroError("scope_not_granted", `This service token is not granted ${body.scope} on ${provider.name}. Ask its owner, or set "request_approval": true to ask for it.`));
   }
-  const connection = await getConnectionStatus(ctx.db, token.userId, body.provider);
+  const connection = token.connectionStatus;
   if (connection !== "active") {
     return refuse(new OkoroError("not_connected", connection ? `The ${provider.name} connection is ${connection}; its owner must reconnect it.` : `${provider.name} is not connected for this user.`));
   }

@@ -3,7 +3,7 @@
 import "server-only";
 import { and, desc, eq, isNull, sql } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
-import { serviceTokens, users, type Grants, type ServiceToken } from "@/db/schema";
+import { connections, serviceTokens, users, type Grants, type ServiceToken } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import { OkoroError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
@@ -104,12 +104,17 @@ export async function getServiceToken(db: Database, id: string): Promise<Service
   return row;
 }
 
-/** The token and its owner's status, looked up by the presented plaintext's hash. */
-export async function findServiceTokenByPlaintext(db: Database, token: string) {
+/**
+ * The token and its owner's status, looked up by the presented plaintext's hash — and,
+ * when `provider` is given, the status of the owner's connection to it in the same query
+ * (the exchange needs both; one round trip instead of two).
+ */
+export async function findServiceTokenByPlaintext(db: Database, token: string, provider?: string) {
   const [row] = await db
-    .select({ token: serviceTokens, userStatus: users.status })
+    .select({ token: serviceTokens, userStatus: users.status, connectionStatus: connections.status })
     .from(serviceTokens)
     .innerJoin(users, eq(users.id, serviceTokens.userId))
+    .leftJoin(connections, and(eq(connections.userId, serviceTokens.userId), eq(connections.provider, provider ?? "")))
     .where(eq(serviceTokens.tokenHash, hashServiceToken(token)));
   return row;
 }
