@@ -2,6 +2,7 @@
 // one provider, one scope and a stated intent. Accepts our JSON body and the RFC 8693
 // token-exchange form. Every exchange, granted or refused, is audited.
 import "server-only";
+import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
 import { hitWindow } from "@/db/queries/limits";
@@ -174,6 +175,10 @@ export async function issue(ctx: ExchangeContext, token: ServiceToken, body: Exc
     ttl,
     once: body.single_use,
   });
+  // "last used" for the dashboard, at most once a minute, off the response's path
+  void ctx.db
+    .execute(sql`UPDATE service_tokens SET last_used_at = now() WHERE id = ${token.id} AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`)
+    .catch(() => {});
   const { flags, flagReason } = flagsFor({ scope: body.scope as Scope, intent: body.intent, provider: body.provider, event: "token.issued" });
   await audit(ctx, {
     event: "token.issued",

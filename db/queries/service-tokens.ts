@@ -9,6 +9,7 @@ import { OkoroError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { SCOPES, type Scope } from "@/lib/scopes";
 import { generateServiceToken, hashServiceToken, serviceTokenHint } from "@/lib/tokens/service-token";
+import { AGENT_NAME_PATTERN } from "@/lib/tokens/agent-name";
 
 export const MAX_TTL_CAP = 900;
 
@@ -27,10 +28,9 @@ export type NewServiceToken = {
   userAgent?: string | null;
 };
 
-const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9 ._-]{0,63}$/;
 
 export function validateNewServiceToken(input: NewServiceToken, knownProvider: (id: string) => boolean): void {
-  if (!NAME_PATTERN.test(input.name)) {
+  if (!AGENT_NAME_PATTERN.test(input.name)) {
     throw new OkoroError("invalid_request", "The agent name must be 1–64 letters, digits, spaces, dots, dashes or underscores.");
   }
   const entries = Object.entries(input.grants);

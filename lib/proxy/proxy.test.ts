@@ -305,6 +305,18 @@ describeDatabases("the agent path", (getDb, driver) => {
       expect(upstream.received[0].body.toString()).toBe("part one,part two,part three");
     });
 
+    it("marks the service token and the connection as used", async () => {
+      const fresh = await h.createToken({ name: "fresh-agent", grants: { github: ["read"] } });
+      const token = await h.operationToken(fresh.token, { provider: "github", scope: "read", intent: "list issues" });
+      expect((await h.call(token, "GET", "github/user")).status).toBe(200);
+      const rows = await getDb().db.execute(sql`SELECT
+        (SELECT last_used_at FROM service_tokens WHERE id = ${fresh.row.id}) AS token_used,
+        (SELECT last_used_at FROM connections WHERE user_id = ${h.user.id} AND provider = 'github') AS connection_used`);
+      const row = (rows as unknown as { rows: { token_used: unknown; connection_used: unknown }[] }).rows[0];
+      expect(row.token_used).not.toBeNull();
+      expect(row.connection_used).not.toBeNull();
+    });
+
     it("revocation bites on the very next request", async () => {
       const extra = await h.createToken({ name: "short-lived", grants: { github: ["read"] } });
       const token = await h.operationToken(extra.token, { provider: "github", scope: "read", intent: "list issues" });

@@ -1,0 +1,71 @@
+"use server";
+// Creating and revoking service tokens from the dashboard (SPEC §2.1, §9). Both check the
+// session and the request's origin (CSRF) and act only on the signed-in user's tokens.
+//
+// createServiceTokenAction returns the plaintext token in its result and nowhere else:
+// it is not logged, not put in a URL or cookie, and the page re-rendered by
+// revalidatePath lists the new token by its hint only.
+import { headers } from "next/headers";
+import { revalidatePath } from "next/cache";
+import { parseCreateToken } from "@/app/dashboard/tokens/create-input";
+import type { CreateTokenResult } from "@/app/dashboard/tokens/create-result";
+import { agentSnippet } from "@/app/dashboard/tokens/snippet";
+import { getDb } from "@/db/client";
+import { createServiceToken, revokeServiceToken } from "@/db/queries/service-tokens";
+import { isSameOrigin, requireUser } from "@/lib/auth/session";
+import { getEnv } from "@/lib/env";
+import { isOkoroError } from "@/lib/errors";
+import { clientIp } from "@/lib/http/client-ip";
+import { getProvider, isProviderId } from "@/lib/providers/catalog";
+import type { Scope } from "@/lib/scopes";
+
+const WRONG_ORIGIN = "This can only be done from okoro's own page. Reload the page and try again.";
+
+export async function createServiceTokenAction(payload: unknown): Promise<CreateTokenResult> {
+  const user = await requireUser();
+  if (!(await isSameOrigin())) return { ok: false, error: WRONG_ORIGIN };
+
+  const parsed = parseCreateToken(payload, { now: new Date(), knownProvider: isProviderId });
+  if (!parsed.ok) return { ok: false, fieldErrors: parsed.fieldErrors, error: "Some fields need a look before the token can be created." };
+
+  const h = await headers();
+  let created: Awaited<ReturnType<typeof createServiceToken>>;
+  try {
+    created = await createServiceToken(await getDb(), { ...parsed.input, userId: user.id, ip: clientIp(h), userAgent: h.get("user-agent") }, isProviderId);
+  } catch (e) {
+    if (isOkoroError(e) && e.code === "invalid_request") return { ok: false, error: e.message };
+    throw e;
+  }
+
+  const { token, row } = created;
+  const grants = Object.entries(row.grants).map(([provider, scopes]) => ({ provider, name: getProvider(provider)?.name ?? provider, scopes: scopes as Scope[] }));
+  revalidatePath("/dashboard", "layout");
+  return {
+    ok: true,
+    created: {
+      id: row.id,
+      name: row.name,
+      hint: row.hint,
+      token,
+      snippet: agentSnippet({ token, baseUrl: getEnv().url, grants, approvalScopes: row.approvalScopes }),
+      grants,
+      expiresAt: row.expiresAt,
+    },
+  };
+}
+
+export async function revokeServiceTokenAction(id: string): Promise<{ error?: string }> {
+  const user = await requireUser();
+  if (!(await isSameOrigin())) return { error: WRONG_ORIGIN };
+  if (typeof id !== "string" || id === "") return { error: "There is no such service token." };
+
+  const h = await headers();
+  try {
+    await revokeServiceToken(await getDb(), { id, userId: user.id, ip: clientIp(h), userAgent: h.get("user-agent") });
+  } catch (e) {
+    if (isOkoroError(e) && e.code === "not_found") return { error: "There is no such service token, or it is not yours." };
+    throw e;
+  }
+  revalidatePath("/dashboard", "layout");
+  return {};
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from "vitest";
+import { toTokenRow } from "@/app/dashboard/tokens/token-rows";
+import type { ServiceToken } from "@/db/schema";
+
+const token: ServiceToken = {
+  id: "tok_1",
+  userId: "usr_1",
+  name: "research-agent",
+  tokenHash: "a".repeat(64),
+  hint: "svc_AbCd…WxYz",
+  grants: { slack: ["delete", "read"], github: ["all"] },
+  maxTtl: 300,
+  expiresAt: null,
+  rateLimit: null,
+  quota: null,
+  quotaPeriod: null,
+  approvalScopes: ["delete", "write"],
+  createdAt: new Date("2026-01-01T00:00:00Z"),
+  lastUsedAt: null,
+  revokedAt: null,
+  revokedReason: null,
+};
+
+describe("toTokenRow", () => {
+  const row = toTokenRow(token, {
+    state: "active",
+    usage: undefined,
+    providerName: (id) => ({ github: "GitHub", slack: "Slack" })[id] ?? id,
+    connectionOf: (id) => (id === "github" ? "active" : null),
+    providerOrder: ["trello", "github", "slack"],
+  });
+
+  it("sends the client what it shows and never the token hash", () => {
+    expect(JSON.stringify(row)).not.toContain(token.tokenHash);
+    expect(row).not.toHaveProperty("tokenHash");
+    expect(row).not.toHaveProperty("userId");
+  });
+
+  it("orders grants and scopes the same way in every row, with each provider's connection", () => {
+    expect(row.grants).toEqual([
+      { provider: "github", name: "GitHub", scopes: ["all"], connection: "active" },
+      { provider: "slack", name: "Slack", scopes: ["read", "delete"], connection: null },
+    ]);
+    expect(row.approvalScopes).toEqual(["write", "delete"]);
+    expect(row).toMatchObject({ rate: null, quota: null, maxTtl: 300, state: "active" });
+  });
+});

@@ -1,0 +1,39 @@
+import { describe, expect, it } from "vitest";
+import { ConfigError, driverFor, loadEnv, oauthAppVariables } from "@/lib/env";
+import { generateMasterKey } from "@/lib/crypto/envelope";
+
+const base = { OKORO_MASTER_KEYS: generateMasterKey("t"), AUTH_SECRET: "x".repeat(40) };
+
+describe("configuration", () => {
+  it("refuses to start in production naming every missing variable", () => {
+    try {
+      loadEnv({ NODE_ENV: "production" }, "/tmp");
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const message = (e as Error).message;
+      for (const name of ["DATABASE_URL", "OKORO_URL", "OKORO_MASTER_KEYS", "AUTH_SECRET"]) expect(message).toContain(name);
+    }
+  });
+
+  it("wants https in production, except for localhost", () => {
+    const prod = { ...base, NODE_ENV: "production", DATABASE_URL: "postgres://x@db/okoro" };
+    expect(() => loadEnv({ ...prod, OKORO_URL: "http://okoro.example.com" }, "/tmp")).toThrow(/https/);
+    expect(loadEnv({ ...prod, OKORO_URL: "http://localhost:3100" }, "/tmp").origin).toBe("http://localhost:3100");
+  });
+
+  it("chooses the driver from DATABASE_URL", () => {
+    expect(driverFor(undefined)).toBe("pglite");
+    expect(driverFor("pglite:/tmp/x")).toBe("pglite");
+    expect(driverFor("postgres://u@127.0.0.1/db")).toBe("pg");
+    expect(driverFor("postgres://u:p@ep-cool-1.us-east-2.aws.neon.tech/db")).toBe("neon");
+  });
+
+  it("lets one Google OAuth app serve Gmail and Drive", () => {
+    const env = loadEnv({ ...base, OKORO_GOOGLE_CLIENT_ID: "gid", OKORO_GOOGLE_CLIENT_SECRET: "gsecret", OKORO_GOOGLE_DRIVE_CLIENT_ID: "did", OKORO_GOOGLE_DRIVE_CLIENT_SECRET: "dsecret" }, "/tmp");
+    expect(env.oauthApp("gmail")).toEqual({ clientId: "gid", clientSecret: "gsecret" });
+    expect(env.oauthApp("google-drive")).toEqual({ clientId: "did", clientSecret: "dsecret" });
+    expect(env.oauthApp("github")).toBeUndefined();
+    expect(oauthAppVariables("gmail")).toEqual(["OKORO_GOOGLE_CLIENT_ID", "OKORO_GOOGLE_CLIENT_SECRET"]);
+  });
+});
