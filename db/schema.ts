@@ -159,6 +159,12 @@ export const auditEvents = pgTable(
     index("audit_events_user_agent_idx").on(t.userId, t.agent, t.seq),
     index("audit_events_user_provider_idx").on(t.userId, t.provider, t.seq),
     index("audit_events_token_idx").on(t.serviceTokenId),
+    // the audit viewer (db/queries/audit.ts): event filter, flagged-only, and the status and
+    // duration sorts, each an index range instead of a scan of the user's whole log
+    index("audit_events_user_event_idx").on(t.userId, t.event, t.seq),
+    index("audit_events_user_flagged_idx").on(t.userId, t.seq).where(sql`jsonb_array_length(${t.flags}) > 0`),
+    index("audit_events_user_status_idx").on(t.userId, t.status, t.seq).where(sql`${t.status} IS NOT NULL`),
+    index("audit_events_user_duration_idx").on(t.userId, t.durationMs, t.seq).where(sql`${t.durationMs} IS NOT NULL`),
   ],
 );
 
