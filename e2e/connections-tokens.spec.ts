@@ -197,6 +197,11 @@ test("paste a key, create a service token, exchange it, revoke it, disconnect", 
   expect(refused.status()).toBe(401);
   expect(await refused.json()).toMatchObject({ error: "invalid_token" });
 
+  // the operation token minted before the revoke stops working on its very next use
+  const proxied = await request.get("/p/openai/v1/models", { headers: { Authorization: `Bearer ${body.access_token}` } });
+  expect(proxied.status()).toBe(401);
+  expect(proxied.headers()["okoro-error"]).toBe("invalid_token");
+
   // ---- disconnect ---------------------------------------------------------------------
   await page.goto("/dashboard/connections");
   await openai.getByRole("button", { name: /^Disconnect/ }).click();
