@@ -86,7 +86,7 @@ export type ExchangeResult =
   | { status: 202; body: Record<string, unknown> };
 
 /** Seam for the approval flow: returns a 202 body when the exchange must wait for a person. */
-export type ApprovalGate = (args: { token: ServiceToken; body: ExchangeBody; granted: boolean; ctx: ExchangeContext }) => Promise<ExchangeResult | null>;
+export type ApprovalGate = (args: { token: AuthenticatedToken; body: ExchangeBody; granted: boolean; ctx: ExchangeContext }) => Promise<ExchangeResult | null>;
 
 /** A live service token, with its owner's connection status for the provider asked about. */
 export type AuthenticatedToken = ServiceToken & { connectionStatus: Connection["status"] | null };
@@ -118,10 +118,9 @@ async function audit(ctx: ExchangeContext, event: AuditInput) {
   await appendAudit(ctx.db, { ip: ctx.ip, userAgent: ctx.userAgent, ...event });
 }
 
-export async function exchange(ctx: ExchangeContext, parsed: ParsedExchange, approvals?: ApprovalGate): Promise<ExchangeResult> {
-  const body = parsed.body;
-  const token = await authenticateServiceToken(ctx, parsed.serviceToken, body.provider);
-  const base: AuditInput = {
+/** Audits a refused exchange of a known token (token.denied) and throws the refusal. */
+export async function refuseExchange(ctx: ExchangeContext, token: ServiceToken, body: ExchangeBody, error: OkoroError): Promise<never> {
+  await audit(ctx, {
     event: "token.denied",
     userId: token.userId,
     agent: token.name,
@@ -131,11 +130,16 @@ export async function exchange(ctx: ExchangeContext, parsed: ParsedExchange, app
     intent: body.intent,
     reason: body.reason ?? null,
     outcome: "denied",
-  };
-  const refuse = async (error: OkoroError): Promise<never> => {
-    await audit(ctx, { ...base, error: error.code, status: error.status });
-    throw error;
-  };
+    error: error.code,
+    status: error.status,
+  });
+  throw error;
+}
+
+export async function exchange(ctx: ExchangeContext, parsed: ParsedExchange, approvals?: ApprovalGate): Promise<ExchangeResult> {
+  const body = parsed.body;
+  const token = await authenticateServiceToken(ctx, parsed.serviceToken, body.provider);
+  const refuse = (error: OkoroError) => refuseExchange(ctx, token, body, error);
 
   const provider = getProvider(body.provider);
   if (!provider) return refuse(new OkoroError("unknown_provider", `okoro does not know a provider called "${body.provider}".`));

@@ -14,14 +14,12 @@
 // cannot work helps nobody, and the agent learns at once (409 not_connected). It is
 // checked again when the token is handed out.
 import "server-only";
-import { getConnectionStatus } from "@/db/queries/connections";
 import { APPROVAL_WINDOW_SECONDS, createPendingApproval, MAX_PENDING_PER_TOKEN } from "@/db/queries/approvals";
 import type { Approval, ServiceToken } from "@/db/schema";
-import { appendAudit } from "@/lib/audit/append";
 import { flagsFor } from "@/lib/audit/flags";
 import { sendApprovalWebhook } from "@/lib/approvals/webhook";
 import { OkoroError } from "@/lib/errors";
-import { ALL_SCOPE_TTL_CAP, DEFAULT_TTL, type ApprovalGate, type ExchangeBody, type ExchangeContext } from "@/lib/exchange";
+import { ALL_SCOPE_TTL_CAP, DEFAULT_TTL, refuseExchange, type ApprovalGate, type ExchangeBody, type ExchangeContext } from "@/lib/exchange";
 import { getProvider } from "@/lib/providers/catalog";
 import type { Scope } from "@/lib/scopes";
 
@@ -69,24 +67,10 @@ export function createApprovalGate(options: ApprovalGateOptions = {}): ApprovalG
     const needed = approvalNeeded(token, body, granted);
     if (!needed) return null;
     const provider = getProvider(body.provider);
-    const denied = async (error: OkoroError): Promise<never> => {
-      await audit(ctx, {
-        event: "token.denied",
-        userId: token.userId,
-        agent: token.name,
-        serviceTokenId: token.id,
-        provider: body.provider,
-        scope: body.scope,
-        intent: body.intent,
-        reason: body.reason ?? null,
-        outcome: "denied",
-        error: error.code,
-        status: error.status,
-      });
-      throw error;
-    };
+    const denied = (error: OkoroError) => refuseExchange(ctx, token, body, error);
 
-    const connection = await getConnectionStatus(ctx.db, token.userId, body.provider);
+    // read with the token in the exchange's one lookup
+    const connection = token.connectionStatus;
     if (connection !== "active") {
       const name = provider?.name ?? body.provider;
       return denied(new OkoroError("not_connected", connection ? `The ${name} connection is ${connection}; its owner must reconnect it before approving anything.` : `${name} is not connected for this user.`));
@@ -138,7 +122,3 @@ export function createApprovalGate(options: ApprovalGateOptions = {}): ApprovalG
 
 /** The gate with fire-and-forget side work; the route gives its own with `after()`. */
 export const approvalGate: ApprovalGate = createApprovalGate();
-
-async function audit(ctx: ExchangeContext, event: Parameters<typeof appendAudit>[1]) {
-  await appendAudit(ctx.db, { ip: ctx.ip, userAgent: ctx.userAgent, ...event });
-}
