@@ -41,6 +41,9 @@ describe.skipIf(process.env.BENCH_SMOKE !== "1")("npm run bench -- --quick", () 
       expect(results.sse.okoro.streams).toBeGreaterThan(0);
       expect(results.upload.okoro.maxGrowthMB).not.toBeNull();
       expect(results.targets.length).toBeGreaterThan(0);
+      // the database's own floor is measured on PostgreSQL (PGlite lives inside the app)
+      if (process.env.DATABASE_URL && !/^(file|pglite):/i.test(process.env.DATABASE_URL)) expect(results.databaseFloor?.durableInsertP50).toBeGreaterThan(0);
+      else expect(results.databaseFloor).toBeNull();
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -53,3 +53,41 @@ export async function prepareDatabase(databaseUrl: string | undefined, tmpDir: s
     },
   };
 }
+
+export type DatabaseFloor = {
+  /** ms per `SELECT 1` from this process: the network and driver, nothing durable */
+  roundTrip: number[];
+  /** ms per single-row INSERT committed with the server's settings (fsync and all) */
+  durableInsert: number[];
+};
+
+/**
+ * What one database round trip costs here before okoro does anything: okoro's hot path
+ * must make one (the durable proxy.request event — no audit, no call), so no proxy on this
+ * machine and database can add less than `durableInsert` at one connection. Sequential
+ * queries from the harness, with node-postgres like the app; PostgreSQL only (PGlite runs
+ * inside the app's process, where no client here can time it).
+ */
+export async function measureDatabaseFloor(database: BenchDatabase, count: number): Promise<DatabaseFloor | null> {
+  if (database.kind !== "postgresql") return null;
+  const client = new pg.Client({ connectionString: database.url });
+  await client.connect();
+  try {
+    await client.query("CREATE TABLE IF NOT EXISTS bench_floor (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), note text)");
+    const time = async (query: () => Promise<unknown>) => {
+      const out: number[] = [];
+      for (let i = 0; i < count; i++) {
+        const started = performance.now();
+        await query();
+        out.push(performance.now() - started);
+      }
+      return out.slice(Math.floor(count / 5)); // the first fifth warms the connection and plans
+    };
+    const roundTrip = await time(() => client.query("SELECT 1"));
+    const durableInsert = await time(() => client.query("INSERT INTO bench_floor (note) VALUES ($1)", ["floor"]));
+    await client.query("DROP TABLE bench_floor");
+    return { roundTrip, durableInsert };
+  } finally {
+    await client.end();
+  }
+}

@@ -2,6 +2,7 @@
 // number that compares scenarios is computed here, from the raw runs the harness kept.
 import type { LoadRun } from "@/bench/load";
 import { meanAbsDeviation, median, percentile, round } from "@/bench/stats";
+import type { DatabaseFloor } from "@/bench/database";
 import type { StreamTiming } from "@/bench/sse";
 import type { UploadResult } from "@/bench/upload";
 
@@ -16,6 +17,7 @@ export type Raw = {
   sse: Record<string, StreamTiming[]>;
   sseInterval: number;
   upload: Record<string, UploadResult[]>;
+  databaseFloor?: DatabaseFloor | null;
 };
 
 export type Machine = {
@@ -59,6 +61,8 @@ export type Results = {
   ratios: Record<string, number | null>;
   sse: Record<string, { firstEventP50: number | null; addedFirstEventP50: number | null; spacingMad: number | null; addedSpacingMad: number | null; streams: number }>;
   upload: Record<string, { maxGrowthMB: number | null; growthMB: (number | null)[]; seconds: (number | null)[]; peakFrom: string }>;
+  /** p50 ms of a bare round trip and of a durable one-row INSERT, from outside the app (PostgreSQL only) */
+  databaseFloor: { roundTripP50: number | null; durableInsertP50: number | null } | null;
   targets: Target[];
 };
 
@@ -161,7 +165,10 @@ export function buildResults(raw: Raw, meta: Pick<Results, "startedAt" | "finish
     target("okoro_node added p50@1 over direct (ms)", s.okoro_node.addedP50_1, "≤ 0.5", (v) => v <= 0.5),
   ];
 
-  return { version: 1, ...meta, scenarios, ratios, sse, upload, targets };
+  const floor = raw.databaseFloor;
+  const databaseFloor = floor ? { roundTripP50: round(percentile(floor.roundTrip, 50)), durableInsertP50: round(percentile(floor.durableInsert, 50)) } : null;
+
+  return { version: 1, ...meta, scenarios, ratios, sse, upload, databaseFloor, targets };
 }
 
 function cell(value: number | null | undefined, digits = 2, signed = false): string {
@@ -201,7 +208,14 @@ export function formatTable(r: Results): string {
   );
   lines.push(`sse      ${r.config.sse.events} events every ${r.config.sse.intervalMs} ms: ${sseParts.join(" · ")}`);
   const up = Object.entries(r.upload).map(([name, u]) => `${name} +${cell(u.maxGrowthMB, 1)} MB`);
-  lines.push(`upload   ${r.config.upload.requests} × ${r.config.upload.bytesEach / MB} MB concurrent, peak RSS growth: ${up.join(" · ")}`, "");
+  lines.push(`upload   ${r.config.upload.requests} × ${r.config.upload.bytesEach / MB} MB concurrent, peak RSS growth: ${up.join(" · ")}`);
+  if (r.databaseFloor) {
+    lines.push(
+      `database one round trip from Node, p50: SELECT 1 ${cell(r.databaseFloor.roundTripP50)} ms · durable one-row INSERT ${cell(r.databaseFloor.durableInsertP50)} ms`,
+      "         (okoro's proxy makes one durable write before forwarding: the least it can add at 1 connection)",
+    );
+  }
+  lines.push("");
   lines.push("targets (measured, not asserted)");
   for (const t of r.targets) lines.push(`  ${t.met === null ? "?" : t.met ? "✓" : "✗"} ${t.name}: ${cell(t.value)} (target ${t.limit})`);
   return lines.join("\n");

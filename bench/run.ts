@@ -20,7 +20,7 @@ import os from "node:os";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ensureBuild } from "@/bench/build";
-import { prepareDatabase, type BenchDatabase } from "@/bench/database";
+import { measureDatabaseFloor, prepareDatabase, type BenchDatabase } from "@/bench/database";
 import { runLoad, type LoadRun, type LoadSpec } from "@/bench/load";
 import { freePort, Processes, waitForHttp } from "@/bench/processes";
 import { buildResults, formatTable, LOAD_SCENARIOS, type LoadScenario, type Machine, type Raw } from "@/bench/report";
@@ -169,6 +169,7 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
       const database = await prepareDatabase(process.env.DATABASE_URL, tmp);
       onDatabase(database);
       log(`database: ${database.description}`);
+      const databaseFloor = await measureDatabaseFloor(database, config.quick ? 200 : 2000);
 
       const upstream = processes.start("upstream", NODE, [...TSX, "bench/upstream.ts", "--bearer", OPENAI_KEY, "--oauth-key", TRELLO_CONSUMER.key], { cwd: ROOT, env: base });
       const ready = (line: string) => {
@@ -280,6 +281,7 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
         sse: {},
         sseInterval: config.sse.intervalMs,
         upload: {},
+        databaseFloor,
       };
       const sseTargets: Record<string, (q: string) => { url: string; headers: Record<string, string> }> = {
         direct: (q) => ({ url: `${upstreamUrl}/v1/bench/sse?${q}`, headers: asClient }),

@@ -109,13 +109,27 @@ export async function getServiceToken(db: Database, id: string): Promise<Service
  * when `provider` is given, the status of the owner's connection to it in the same query
  * (the exchange needs both; one round trip instead of two).
  */
-export async function findServiceTokenByPlaintext(db: Database, token: string, provider?: string) {
-  const [row] = await db
+/**
+ * The exchange's lookup, built once per database as a prepared statement: every token
+ * exchange runs it, and building the join with the query builder each time cost more CPU
+ * than the database spent answering it.
+ */
+const tokenLookups = new WeakMap<Database, ReturnType<typeof prepareTokenLookup>>();
+
+function prepareTokenLookup(db: Database) {
+  return db
     .select({ token: serviceTokens, userStatus: users.status, connectionStatus: connections.status })
     .from(serviceTokens)
     .innerJoin(users, eq(users.id, serviceTokens.userId))
-    .leftJoin(connections, and(eq(connections.userId, serviceTokens.userId), eq(connections.provider, provider ?? "")))
-    .where(eq(serviceTokens.tokenHash, hashServiceToken(token)));
+    .leftJoin(connections, and(eq(connections.userId, serviceTokens.userId), eq(connections.provider, sql.placeholder("provider"))))
+    .where(eq(serviceTokens.tokenHash, sql.placeholder("hash")))
+    .prepare("okoro_find_service_token");
+}
+
+export async function findServiceTokenByPlaintext(db: Database, token: string, provider?: string) {
+  let lookup = tokenLookups.get(db);
+  if (!lookup) tokenLookups.set(db, (lookup = prepareTokenLookup(db)));
+  const [row] = await lookup.execute({ hash: hashServiceToken(token), provider: provider ?? "" });
   return row;
 }
 

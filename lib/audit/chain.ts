@@ -75,11 +75,21 @@ export function canonicalJson(value: unknown): string {
   return `{${entries.join(",")}}`;
 }
 
+/**
+ * canonicalJson(canonicalEvent(e)), computed faster: canonicalEvent lists its keys already
+ * sorted and its only non-scalar value is an array of strings, so plain JSON.stringify
+ * gives the same text without sorting (chain.test.ts holds the two equal). It runs twice
+ * per proxied request.
+ */
+export function canonicalEventJson(e: AuditEvent): string {
+  return JSON.stringify(canonicalEvent(e));
+}
+
 export function eventHash(prevHash: string, event: AuditEvent): string {
   return createHash("sha256")
     .update(DOMAIN)
     .update(prevHash, "utf8")
-    .update(canonicalJson(canonicalEvent(event)), "utf8")
+    .update(canonicalEventJson(event), "utf8")
     .digest("hex");
 }
 
@@ -150,7 +160,7 @@ export class ChainVerifier {
  * Quotes inside values are escaped by JSON, so the markers cannot occur in a value.
  */
 export function canonicalPieces(event: Omit<AuditEvent, "seq" | "prevHash" | "hash">, options: { userPending?: boolean } = {}): { c1: string; c2: string } {
-  const text = canonicalJson(canonicalEvent({ ...event, seq: 0, prevHash: "", hash: "" } as AuditEvent));
+  const text = canonicalEventJson({ ...event, seq: 0, prevHash: "", hash: "" } as AuditEvent);
   const seqMarker = '"seq":0,';
   const at = text.indexOf(seqMarker);
   const c1 = text.slice(0, at + seqMarker.length - 2);
