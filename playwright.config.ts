@@ -5,6 +5,11 @@
 //   npx playwright test              builds first only when there is no production build
 //   E2E_BUILD=1 npx playwright test  always rebuilds
 //
+// GitHub is configured against a local stand-in (e2e/oauth-provider.ts on port 3191, the
+// first webServer): its OAuth app, authorization server and API, so the browser can run a
+// real connect flow and the proxy a real upstream call. The other providers stay
+// unconfigured.
+//
 // Browser: Debian's /usr/bin/chromium when present (apt-get install chromium); otherwise
 // whatever Playwright has installed. Nothing is downloaded here.
 import { randomBytes } from "node:crypto";
@@ -12,6 +17,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { defineConfig, devices } from "@playwright/test";
+import { OAUTH_PROVIDER } from "./e2e/oauth-provider";
 
 const PORT = 3100;
 const BASE_URL = `http://localhost:${PORT}`;
@@ -21,6 +27,7 @@ const BASE_URL = `http://localhost:${PORT}`;
 process.env.OKORO_E2E_DATA ??= mkdtempSync(path.join(os.tmpdir(), "okoro-e2e-"));
 process.env.OKORO_E2E_MASTER_KEYS ??= `e2e:${randomBytes(32).toString("base64")}`;
 process.env.OKORO_E2E_AUTH_SECRET ??= randomBytes(32).toString("base64url");
+process.env.OKORO_E2E_GITHUB_CLIENT_SECRET ??= randomBytes(24).toString("base64url");
 
 const CHROMIUM = "/usr/bin/chromium";
 const launchOptions = {
@@ -69,21 +76,39 @@ export default defineConfig({
       testMatch: /screens\.spec\.ts/,
     },
   ],
-  webServer: {
-    command: `${needsBuild ? "npx next build && " : ""}npm start -- -p ${PORT}`,
-    url: `${BASE_URL}/api/health`,
-    timeout: (needsBuild ? 10 : 2) * 60_000,
-    reuseExistingServer: !process.env.CI,
-    stdout: "pipe",
-    stderr: "pipe",
-    env: {
-      NODE_ENV: "production",
-      DATABASE_URL: `pglite:${path.join(process.env.OKORO_E2E_DATA, "pglite")}`,
-      OKORO_DATA_DIR: process.env.OKORO_E2E_DATA,
-      OKORO_URL: BASE_URL,
-      OKORO_MASTER_KEYS: process.env.OKORO_E2E_MASTER_KEYS,
-      AUTH_SECRET: process.env.OKORO_E2E_AUTH_SECRET,
-      NEXT_TELEMETRY_DISABLED: "1",
+  webServer: [
+    {
+      // never reused: its client secret is made for this run
+      command: "node --import tsx e2e/oauth-provider.ts",
+      url: `${OAUTH_PROVIDER.url}/__health`,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: { OKORO_URL: BASE_URL, OKORO_E2E_GITHUB_CLIENT_SECRET: process.env.OKORO_E2E_GITHUB_CLIENT_SECRET },
     },
-  },
+    {
+      command: `${needsBuild ? "npx next build && " : ""}npm start -- -p ${PORT}`,
+      url: `${BASE_URL}/api/health`,
+      timeout: (needsBuild ? 10 : 2) * 60_000,
+      reuseExistingServer: !process.env.CI,
+      stdout: "pipe",
+      stderr: "pipe",
+      env: {
+        NODE_ENV: "production",
+        DATABASE_URL: `pglite:${path.join(process.env.OKORO_E2E_DATA, "pglite")}`,
+        OKORO_DATA_DIR: process.env.OKORO_E2E_DATA,
+        OKORO_URL: BASE_URL,
+        OKORO_MASTER_KEYS: process.env.OKORO_E2E_MASTER_KEYS,
+        AUTH_SECRET: process.env.OKORO_E2E_AUTH_SECRET,
+        NEXT_TELEMETRY_DISABLED: "1",
+        OKORO_GITHUB_CLIENT_ID: OAUTH_PROVIDER.clientId,
+        OKORO_GITHUB_CLIENT_SECRET: process.env.OKORO_E2E_GITHUB_CLIENT_SECRET,
+        OKORO_PROVIDER_GITHUB_AUTHORIZE_URL: `${OAUTH_PROVIDER.url}/authorize`,
+        OKORO_PROVIDER_GITHUB_TOKEN_URL: `${OAUTH_PROVIDER.url}/token`,
+        OKORO_PROVIDER_GITHUB_USERINFO_URL: `${OAUTH_PROVIDER.url}/userinfo`,
+        OKORO_PROVIDER_GITHUB_BASE_URL: OAUTH_PROVIDER.url,
+      },
+    },
+  ],
 });

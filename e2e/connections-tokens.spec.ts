@@ -40,8 +40,9 @@ test("paste a key, create a service token, exchange it, revoke it, disconnect", 
   await expect(page.getByRole("heading", { name: "Nothing connected yet" })).toBeVisible();
   const openai = page.getByTestId("connection-openai");
   await expect(openai.getByText("Not connected")).toBeVisible();
-  // a provider whose OAuth app is not configured names the variables to set
-  await expect(page.getByTestId("connection-github")).toContainText("OKORO_GITHUB_CLIENT_ID");
+  // a provider whose OAuth app is not configured names the variables to set (GitHub's is
+  // configured for e2e/oauth-connect.spec.ts; Slack's is not)
+  await expect(page.getByTestId("connection-slack")).toContainText("OKORO_SLACK_CLIENT_ID");
   await snap(page, "connections-empty-desktop");
 
   await openai.getByRole("button", { name: "Paste API key" }).click();

@@ -6,7 +6,9 @@
 //   not the other), the exact redirect_uri at both steps, PKCE S256, single-use and
 //   short-lived codes; issues expiring access tokens and refresh tokens; counts refresh
 //   calls; can be told to refuse consent or refresh (invalid_grant), to be down (503), to
-//   be slow, or to rotate refresh tokens.
+//   be slow, or to rotate refresh tokens. With consent "ask" it shows a consent page
+//   (Allow / Deny) instead of answering at once, for the browser tests; on a fixed port
+//   with a fallback handler it can also stand in for the provider's API (e2e/oauth-provider.ts).
 // - OAuth 1.0a (RFC 5849): verifies HMAC-SHA1 signatures — written here from the RFC,
 //   independently of lib/providers/oauth1.ts, so a shared misreading cannot pass — for
 //   the request-token, access-token and userinfo steps, plus timestamps, nonces,
@@ -33,14 +35,14 @@ function redirect(res: http.ServerResponse, location: string) {
   res.end();
 }
 
-async function listen(handler: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>) {
+async function listen(handler: (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>, listenPort = 0) {
   const server = http.createServer((req, res) => {
     handler(req, res).catch((e) => {
       res.writeHead(500);
       res.end(String(e));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));
+  await new Promise<void>((resolve) => server.listen(listenPort, "127.0.0.1", () => resolve()));
   const { port } = server.address() as AddressInfo;
   return {
     url: `http://127.0.0.1:${port}`,
@@ -51,6 +53,8 @@ async function listen(handler: (req: http.IncomingMessage, res: http.ServerRespo
       }),
   };
 }
+
+const escapeHtml = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function safeEqual(a: string, b: string): boolean {
   const x = Buffer.from(a);
@@ -77,6 +81,12 @@ export type OAuth2ServerOptions = {
   tokenResponseExtra?: Record<string, unknown>;
   /** what GET /userinfo answers for a valid access token */
   userinfo?: Record<string, unknown>;
+  /** 0 (default): any free port */
+  port?: number;
+  /** the initial settings.consent */
+  consent?: "approve" | "deny" | "ask";
+  /** answers requests the server does not know (default 404) */
+  fallback?: (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
 };
 
 type IssuedCode = { clientId: string; redirectUri: string; challenge?: string; scope: string; expiresAt: number; used: boolean };
@@ -85,7 +95,8 @@ export type OAuth2Server = Awaited<ReturnType<typeof startOAuth2Server>>;
 
 export async function startOAuth2Server(options: OAuth2ServerOptions) {
   const settings = {
-    consent: "approve" as "approve" | "deny",
+    /** "ask": show a consent page whose Allow / Deny buttons answer (POST /authorize) */
+    consent: (options.consent ?? "approve") as "approve" | "deny" | "ask",
     accessTokenTtl: options.accessTokenTtl ?? 3600,
     /** answer refresh requests with 400 invalid_grant */
     failRefresh: false,
@@ -136,8 +147,11 @@ export async function startOAuth2Server(options: OAuth2ServerOptions) {
   const server = await listen(async (req, res) => {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
 
-    if (req.method === "GET" && url.pathname === "/authorize") {
-      stats.authorizeRequests++;
+    // GET: the authorization request; POST (same query): the consent page's answer
+    if ((req.method === "GET" || req.method === "POST") && url.pathname === "/authorize") {
+      const decision = req.method === "POST" ? new URLSearchParams(await readBody(req)).get("decision") : undefined;
+      if (decision === null || (decision !== undefined && decision !== "allow" && decision !== "deny")) return reject(res, 400, "invalid_request", "consent answer without a decision");
+      if (req.method === "GET") stats.authorizeRequests++;
       const q = url.searchParams;
       stats.lastAuthorize = q;
       // never redirect to a URI that is not the registered one (RFC 6749 §4.1.2.1)
@@ -156,7 +170,20 @@ export async function startOAuth2Server(options: OAuth2ServerOptions) {
       if (challenge !== undefined && q.get("code_challenge_method") !== "S256") return back({ error: "invalid_request", error_description: "only S256" });
       if (challenge !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(challenge)) return back({ error: "invalid_request", error_description: "bad code_challenge" });
       if (options.requirePkce && challenge === undefined) return back({ error: "invalid_request", error_description: "PKCE required" });
-      if (settings.consent === "deny") return back({ error: "access_denied" });
+      if (decision === undefined && settings.consent === "ask") {
+        // the query goes back with the answer, as a real provider keeps it in its session
+        const action = escapeHtml(`/authorize${url.search}`);
+        res.writeHead(200, { "content-type": "text/html; charset=utf-8", "cache-control": "no-store" });
+        res.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Authorize application</title></head>
+<body style="font-family:sans-serif;max-width:32rem;margin:4rem auto">
+<h1>Authorize ${escapeHtml(options.clientId)}</h1>
+<p>This application wants access to your account: <code>${escapeHtml(q.get("scope") ?? "")}</code></p>
+<form method="post" action="${action}">
+<button name="decision" value="allow">Allow</button> <button name="decision" value="deny">Deny</button>
+</form></body></html>`);
+        return;
+      }
+      if (decision === "deny" || (decision === undefined && settings.consent === "deny")) return back({ error: "access_denied" });
       const code = random("code_");
       codes.set(code, {
         clientId: options.clientId,
@@ -252,9 +279,10 @@ export async function startOAuth2Server(options: OAuth2ServerOptions) {
       return json(res, 200, options.userinfo ?? { login: "octo-user" });
     }
 
+    if (options.fallback) return options.fallback(req, res);
     res.writeHead(404);
     res.end();
-  });
+  }, options.port);
 
   return {
     url: server.url,
