@@ -102,6 +102,8 @@ export default defineConfig({
         OKORO_MASTER_KEYS: process.env.OKORO_E2E_MASTER_KEYS,
         AUTH_SECRET: process.env.OKORO_E2E_AUTH_SECRET,
         NEXT_TELEMETRY_DISABLED: "1",
+        // every spec signs up from 127.0.0.1; retries in CI must not hit the per-IP limit
+        OKORO_SIGNUPS_PER_HOUR: "100",
         OKORO_GITHUB_CLIENT_ID: OAUTH_PROVIDER.clientId,
         OKORO_GITHUB_CLIENT_SECRET: process.env.OKORO_E2E_GITHUB_CLIENT_SECRET,
         OKORO_PROVIDER_GITHUB_AUTHORIZE_URL: `${OAUTH_PROVIDER.url}/authorize`,

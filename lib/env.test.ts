@@ -36,4 +36,10 @@ describe("configuration", () => {
     expect(env.oauthApp("github")).toBeUndefined();
     expect(oauthAppVariables("gmail")).toEqual(["OKORO_GOOGLE_CLIENT_ID", "OKORO_GOOGLE_CLIENT_SECRET"]);
   });
+
+  it("takes the sign-up limit per address from OKORO_SIGNUPS_PER_HOUR (10 by default)", () => {
+    expect(loadEnv(base, "/tmp").signupsPerHour).toBe(10);
+    expect(loadEnv({ ...base, OKORO_SIGNUPS_PER_HOUR: "200" }, "/tmp").signupsPerHour).toBe(200);
+    expect(() => loadEnv({ ...base, OKORO_SIGNUPS_PER_HOUR: "0" }, "/tmp")).toThrow(/OKORO_SIGNUPS_PER_HOUR must be a positive whole number/);
+  });
 });

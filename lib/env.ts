@@ -37,6 +37,8 @@ export type Env = {
   bench: boolean;
   /** how many proxies in front of the app append to X-Forwarded-For (0: trust none) */
   trustedProxyHops: number;
+  /** sign-ups accepted per client address per hour (per-IP limit, SPEC §7) */
+  signupsPerHour: number;
 };
 
 export type ProviderOverride = "BASE_URL" | "AUTHORIZE_URL" | "TOKEN_URL" | "REQUEST_TOKEN_URL" | "ACCESS_TOKEN_URL" | "USERINFO_URL";
@@ -167,6 +169,7 @@ export function loadEnv(source: Source = process.env, cwd = process.cwd()): Env 
     .object({
       OKORO_MAX_BODY_BYTES: positiveInt("OKORO_MAX_BODY_BYTES", 10 * 1024 * 1024),
       OKORO_UPSTREAM_TIMEOUT_MS: positiveInt("OKORO_UPSTREAM_TIMEOUT_MS", 30_000),
+      OKORO_SIGNUPS_PER_HOUR: positiveInt("OKORO_SIGNUPS_PER_HOUR", 10),
       OKORO_TRUSTED_PROXY_HOPS: z
         .string()
         .optional()
@@ -176,6 +179,7 @@ export function loadEnv(source: Source = process.env, cwd = process.cwd()): Env 
     .safeParse({
       OKORO_MAX_BODY_BYTES: get("OKORO_MAX_BODY_BYTES"),
       OKORO_UPSTREAM_TIMEOUT_MS: get("OKORO_UPSTREAM_TIMEOUT_MS"),
+      OKORO_SIGNUPS_PER_HOUR: get("OKORO_SIGNUPS_PER_HOUR"),
       OKORO_TRUSTED_PROXY_HOPS: get("OKORO_TRUSTED_PROXY_HOPS"),
     });
   if (!numbers.success) for (const issue of numbers.error.issues) problems.push(issue.message);
@@ -215,6 +219,7 @@ export function loadEnv(source: Source = process.env, cwd = process.cwd()): Env 
     authSecret,
     maxBodyBytes: numbers.data!.OKORO_MAX_BODY_BYTES,
     upstreamTimeoutMs: numbers.data!.OKORO_UPSTREAM_TIMEOUT_MS,
+    signupsPerHour: numbers.data!.OKORO_SIGNUPS_PER_HOUR,
     authGithub,
     authGoogle,
     oauthApp(providerId) {

@@ -4,11 +4,17 @@
 import "server-only";
 import type { Queryable } from "@/db/client";
 import { hitWindow, type WindowResult } from "@/db/queries/limits";
+import { getEnv } from "@/lib/env";
 
 export const IP_LIMITS = {
   signin: { limit: 20, window: { kind: "seconds", seconds: 10 * 60 } },
+  // the limit is OKORO_SIGNUPS_PER_HOUR (default 10): a workshop behind one NAT needs more
   signup: { limit: 10, window: { kind: "seconds", seconds: 60 * 60 } },
 } as const;
+
+function limitFor(kind: IpLimitKind): number {
+  return kind === "signup" ? getEnv().signupsPerHour : IP_LIMITS[kind].limit;
+}
 
 export type IpLimitKind = keyof typeof IP_LIMITS;
 
@@ -23,7 +29,8 @@ export type IpLimitResult = WindowResult & {
  * that can only make limits stricter, never let anyone past them.
  */
 export async function hitIpLimit(db: Queryable, kind: IpLimitKind, ip: string | null): Promise<IpLimitResult> {
-  const { limit, window } = IP_LIMITS[kind];
+  const { window } = IP_LIMITS[kind];
+  const limit = limitFor(kind);
   const result = await hitWindow(db, `ip:${kind}:${ip ?? "unknown"}`, limit, window);
   return {
     ...result,
