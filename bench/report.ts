@@ -6,7 +6,10 @@ import type { DatabaseFloor } from "@/bench/database";
 import type { StreamTiming } from "@/bench/sse";
 import type { UploadResult } from "@/bench/upload";
 
-export const LOAD_SCENARIOS = ["direct", "node_floor", "next_floor", "okoro", "okoro_oauth1", "okoro_node", "exchange"] as const;
+// okoro: /p/ as `npm start` serves it (the proxy core straight from its server, in the app's
+// process); okoro_route: the same request through Next's route handler, as on hosts that run
+// Next without our server (Vercel)
+export const LOAD_SCENARIOS = ["direct", "node_floor", "next_floor", "okoro", "okoro_route", "okoro_oauth1", "okoro_node", "exchange"] as const;
 export type LoadScenario = (typeof LOAD_SCENARIOS)[number];
 
 /** One measured run and, for scenarios served by the app, its database round trips. */
@@ -118,10 +121,12 @@ export function buildResults(raw: Raw, meta: Pick<Results, "startedAt" | "finish
   const ratios: Record<string, number | null> = {
     okoro_over_next_floor_rps: ratio(s.okoro.rps50, s.next_floor.rps50),
     okoro_over_node_floor_rps: ratio(s.okoro.rps50, s.node_floor.rps50),
+    okoro_route_over_next_floor_rps: ratio(s.okoro_route.rps50, s.next_floor.rps50),
     okoro_oauth1_over_next_floor_rps: ratio(s.okoro_oauth1.rps50, s.next_floor.rps50),
     okoro_node_over_node_floor_rps: ratio(s.okoro_node.rps50, s.node_floor.rps50),
     okoro_minus_next_floor_p50_1_ms: diff(s.okoro.p50_1, s.next_floor.p50_1),
     okoro_node_minus_node_floor_p50_1_ms: diff(s.okoro_node.p50_1, s.node_floor.p50_1),
+    okoro_route_minus_next_floor_p50_1_ms: diff(s.okoro_route.p50_1, s.next_floor.p50_1),
   };
 
   const sseDirect = raw.sse.direct ?? [];
@@ -198,8 +203,8 @@ export function formatTable(r: Results): string {
 
   const q = r.ratios;
   lines.push(
-    `ratios   okoro/next_floor ${cell(q.okoro_over_next_floor_rps)} · okoro/node_floor ${cell(q.okoro_over_node_floor_rps)} · okoro_oauth1/next_floor ${cell(q.okoro_oauth1_over_next_floor_rps)} · okoro_node/node_floor ${cell(q.okoro_node_over_node_floor_rps)}  (rps@50)`,
-    `         p50@1 okoro − next_floor ${cell(q.okoro_minus_next_floor_p50_1_ms, 2, true)} ms · okoro_node − node_floor ${cell(q.okoro_node_minus_node_floor_p50_1_ms, 2, true)} ms`,
+    `ratios   okoro/next_floor ${cell(q.okoro_over_next_floor_rps)} · okoro_route/next_floor ${cell(q.okoro_route_over_next_floor_rps)} · okoro/node_floor ${cell(q.okoro_over_node_floor_rps)} · okoro_oauth1/next_floor ${cell(q.okoro_oauth1_over_next_floor_rps)} · okoro_node/node_floor ${cell(q.okoro_node_over_node_floor_rps)}  (rps@50)`,
+    `         p50@1 okoro − next_floor ${cell(q.okoro_minus_next_floor_p50_1_ms, 2, true)} ms · okoro_route − next_floor ${cell(q.okoro_route_minus_next_floor_p50_1_ms, 2, true)} ms · okoro_node − node_floor ${cell(q.okoro_node_minus_node_floor_p50_1_ms, 2, true)} ms`,
   );
   const sseParts = Object.entries(r.sse).map(([name, s]) =>
     name === "direct"

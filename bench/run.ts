@@ -30,6 +30,8 @@ import { percentile } from "@/bench/stats";
 import { measureUpload } from "@/bench/upload";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
+/** with OKORO_BENCH=1, `npm start` leaves a /p/ request carrying this to Next's route handler */
+const VIA_NEXT = { "x-okoro-bench-via-next": "1" };
 const NODE = process.execPath;
 const TSX = ["--import", "tsx"];
 
@@ -126,7 +128,7 @@ function machine(database: BenchDatabase): Machine {
 }
 
 /** One request before any load: the path works end to end and okoro injected the credential. */
-async function check(name: string, spec: LoadSpec, expect: (body: Record<string, unknown>) => boolean): Promise<void> {
+async function check(name: string, spec: LoadSpec, expect: (body: Record<string, unknown>, headers: Headers) => boolean): Promise<void> {
   const response = await fetch(spec.url, { method: spec.method ?? "GET", headers: spec.headers, body: spec.body, signal: AbortSignal.timeout(15_000) });
   const text = await response.text();
   let body: Record<string, unknown> = {};
@@ -135,7 +137,7 @@ async function check(name: string, spec: LoadSpec, expect: (body: Record<string,
   } catch {
     // reported below
   }
-  if (response.status !== 200 || !expect(body)) throw new Error(`${name}: ${spec.method ?? "GET"} ${spec.url} answered ${response.status}: ${text.slice(0, 300)}`);
+  if (response.status !== 200 || !expect(body, response.headers)) throw new Error(`${name}: ${spec.method ?? "GET"} ${spec.url} answered ${response.status}: ${text.slice(0, 300)}`);
 }
 
 /** A load run must have worked: a refused or failing path would otherwise look very fast. */
@@ -229,6 +231,7 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
         node_floor: { url: `${nodeFloorUrl}/v1/models`, headers: asClient },
         next_floor: { url: `${appUrl}/bench/floor/openai/v1/models`, headers: asClient },
         okoro: { url: `${appUrl}/p/openai/v1/models`, headers: { authorization: `Bearer ${tokens.read}` } },
+        okoro_route: { url: `${appUrl}/p/openai/v1/models`, headers: { authorization: `Bearer ${tokens.read}`, ...VIA_NEXT } },
         okoro_oauth1: { url: `${appUrl}/p/trello/1/members/me`, headers: { authorization: `Bearer ${tokens.trello}` } },
         okoro_node: { url: `${serveProxyUrl}/p/openai/v1/models`, headers: { authorization: `Bearer ${tokens.read}` } },
         exchange: {
@@ -239,12 +242,16 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
         },
       });
       // which scenarios the app serves, so its round-trip counter covers them
-      const inApp = new Set<LoadScenario>(["next_floor", "okoro", "okoro_oauth1", "exchange"]);
-      const expected: Record<LoadScenario, (b: Record<string, unknown>) => boolean> = {
+      const inApp = new Set<LoadScenario>(["next_floor", "okoro", "okoro_route", "okoro_oauth1", "exchange"]);
+      // Next.js marks what its router served with `vary: rsc, …`: okoro must come from the
+      // proxy core directly, okoro_route through Next
+      const viaNext = (h: Headers) => /\brsc\b/.test(h.get("vary") ?? "");
+      const expected: Record<LoadScenario, (b: Record<string, unknown>, h: Headers) => boolean> = {
         direct: (b) => b.credential === "bearer",
         node_floor: (b) => b.credential === "bearer",
         next_floor: (b) => b.credential === "bearer",
-        okoro: (b) => b.credential === "bearer",
+        okoro: (b, h) => b.credential === "bearer" && !viaNext(h),
+        okoro_route: (b, h) => b.credential === "bearer" && viaNext(h),
         okoro_oauth1: (b) => b.credential === "oauth1",
         okoro_node: (b) => b.credential === "bearer",
         exchange: (b) => typeof b.access_token === "string",
@@ -287,6 +294,7 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
         direct: (q) => ({ url: `${upstreamUrl}/v1/bench/sse?${q}`, headers: asClient }),
         next_floor: (q) => ({ url: `${appUrl}/bench/floor/openai/v1/bench/sse?${q}`, headers: asClient }),
         okoro: (q) => ({ url: `${appUrl}/p/openai/v1/bench/sse?${q}`, headers: { authorization: `Bearer ${tokens.read}` } }),
+        okoro_route: (q) => ({ url: `${appUrl}/p/openai/v1/bench/sse?${q}`, headers: { authorization: `Bearer ${tokens.read}`, ...VIA_NEXT } }),
         okoro_node: (q) => ({ url: `${serveProxyUrl}/p/openai/v1/bench/sse?${q}`, headers: { authorization: `Bearer ${tokens.read}` } }),
       };
       const uploadTargets: Record<string, { url: string; pid: number }> = {

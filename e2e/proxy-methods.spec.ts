@@ -24,3 +24,20 @@ test("TRACE and unknown methods on the proxy get 405 method_not_allowed", async 
     expect(JSON.parse(res.body).error).toBe("method_not_allowed");
   }
 });
+
+// `npm start` hands /p/ to the proxy core before Next.js routes it (lib/proxy/start-hook.ts);
+// the rest of the app stays with Next. Next marks what its router served with `vary: rsc`.
+test("npm start serves /p/ from the proxy core and everything else through Next.js", async ({ baseURL }) => {
+  const proxied = await raw(baseURL!, "GET", "/p/github/user");
+  expect(proxied.status).toBe(401);
+  expect(proxied.headers["okoro-error"]).toBe("invalid_token");
+  expect(proxied.headers["okoro-request-id"]).toMatch(/^req_/);
+  expect(String(proxied.headers.vary ?? "")).not.toMatch(/\brsc\b/);
+
+  const bad = await raw(baseURL!, "GET", "/p/github/%2e%2e/admin");
+  expect(bad.status).toBe(400);
+
+  const page = await raw(baseURL!, "GET", "/api/health");
+  expect(page.status).toBe(200);
+  expect(String(page.headers.vary ?? "")).toMatch(/\brsc\b/);
+});

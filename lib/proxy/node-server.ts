@@ -71,8 +71,16 @@ async function writeResponse(res: http.ServerResponse, response: Response): Prom
   }
 }
 
-export function createNodeProxyServer(handler: ProxyHandler, options: { trustedProxyHops?: number } = {}): http.Server {
-  return http.createServer(async (req, res) => {
+export type NodeProxyListener = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
+
+/**
+ * A Node request listener for /p/…: the proxy core without a framework in between. Used by
+ * `okoro serve-proxy` and by `npm start` (scripts/start.mjs hands /p/ requests to it before
+ * Next.js routes them; see lib/proxy/start-hook.ts). `getHandler` may build the handler on
+ * first use.
+ */
+export function createNodeProxyListener(getHandler: () => ProxyHandler | Promise<ProxyHandler>, options: { trustedProxyHops?: number } = {}): NodeProxyListener {
+  return async (req, res) => {
     const raw = req.url ?? "/";
     const pathOnly = raw.split("?")[0];
     if (!pathOnly.startsWith("/p/")) {
@@ -112,12 +120,17 @@ export function createNodeProxyServer(handler: ProxyHandler, options: { trustedP
     } as RequestInit);
     let response: Response;
     try {
-      response = await handler(request, { ip: peerAddress(req, options.trustedProxyHops ?? 0) });
+      const proxy = await getHandler();
+      response = await proxy(request, { ip: peerAddress(req, options.trustedProxyHops ?? 0) });
     } catch (e) {
-      response = errorResponse(e, { tagged: true, context: "serve-proxy" });
+      response = errorResponse(e, { tagged: true, context: "proxy" });
     }
     await writeResponse(res, response);
-  });
+  };
+}
+
+export function createNodeProxyServer(handler: ProxyHandler, options: { trustedProxyHops?: number } = {}): http.Server {
+  return http.createServer(createNodeProxyListener(() => handler, options));
 }
 
 export async function listenNodeProxy(handler: ProxyHandler, options: { port?: number; host?: string; trustedProxyHops?: number } = {}): Promise<NodeProxyServer> {
