@@ -98,12 +98,15 @@ test("the audit log shows them, filters them and explains the flags", async ({ p
   await page.getByRole("button", { name: "Clear all filters" }).or(page.getByRole("button", { name: /Event: token\.issued/ })).first().click();
   await expect(page).toHaveURL(/\/dashboard\/audit$/);
 
-  // flagged only: the two flagged events, each flag explaining itself
+  // flagged only: the three flagged events, each flag explaining itself — the refused
+  // DELETE too, since "check …" does not delete (SPEC §6)
   await page.getByLabel("Flagged only").check();
   await expect(page).toHaveURL(/[?&]flagged=1/);
-  await expect(rows(page)).toHaveCount(2);
-  await expect(rows(page).first().locator("[data-flag=provider_mismatch]:visible")).toHaveAccessibleDescription(/Intent names Slack, but the token is for GitHub/);
-  const mismatch = rows(page).nth(1).locator("[data-flag=intent_mismatch]:visible");
+  await expect(rows(page)).toHaveCount(3);
+  await expect(rows(page).first()).toContainText("proxy.denied");
+  await expect(rows(page).first().locator("[data-flag=intent_mismatch]:visible")).toHaveAccessibleDescription(/reads, but the request deletes/);
+  await expect(rows(page).nth(1).locator("[data-flag=provider_mismatch]:visible")).toHaveAccessibleDescription(/Intent names Slack, but the token is for GitHub/);
+  const mismatch = rows(page).nth(2).locator("[data-flag=intent_mismatch]:visible");
   await expect(mismatch).toHaveAccessibleDescription(/Intent "check todo items on the project board" reads, but the token allows delete/);
   await mismatch.hover();
   await expect(page.getByText(/reads, but the token allows delete/).last()).toBeVisible();
@@ -182,9 +185,9 @@ test("the overview charts the activity and lists the flagged events", async ({ p
   await page.goto("/dashboard");
   await expect(page.getByRole("heading", { level: 1, name: "Overview" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Activity, last 24 hours" })).toBeVisible();
-  // 4 exchanges (3 granted, 2 of them flagged; 1 refused) and 1 refused request
-  await expect(page.locator("figure figcaption")).toHaveText(/In the last 24 hours: 1 allowed, 2 denied, 2 flagged\./);
-  await expect(page.getByTestId("recent-flagged").getByRole("listitem")).toHaveCount(2);
+  // 4 exchanges (3 granted, 2 of them flagged; 1 refused) and 1 refused, flagged request
+  await expect(page.locator("figure figcaption")).toHaveText(/In the last 24 hours: 1 allowed, 1 denied, 3 flagged\./);
+  await expect(page.getByTestId("recent-flagged").getByRole("listitem")).toHaveCount(3);
   await expect(page.getByTestId("recent-flagged")).toContainText("Intent names Slack, but the token is for GitHub");
   await expect(page.getByText("Nothing is waiting for you")).toBeVisible();
   await expect(page.getByTestId("chain-status")).toContainText(/Verified through seq/, { timeout: 20_000 });

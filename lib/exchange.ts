@@ -121,7 +121,11 @@ async function audit(ctx: ExchangeContext, event: AuditInput) {
 
 /** Audits a refused exchange of a known token (token.denied) and throws the refusal. */
 export async function refuseExchange(ctx: ExchangeContext, token: ServiceToken, body: ExchangeBody, error: OkoroError): Promise<never> {
+  // what was asked for is flagged like an issuance would be (SPEC §6: "the scope requested")
+  const { flags, flagReason } = flagsFor({ scope: body.scope, intent: body.intent, provider: body.provider, event: "token.denied" });
   await audit(ctx, {
+    flags,
+    flagReason,
     event: "token.denied",
     userId: token.userId,
     agent: token.name,

@@ -162,6 +162,11 @@ export function createProxyHandler(deps: ProxyDeps) {
     audit: { claims?: OperationClaims | null; requiredScope?: string | null; cause?: string; event?: "proxy.denied" | "token_replayed" },
   ) => {
     const c = audit.claims;
+    // SPEC §6 flags a refused request too: "check …" with a DELETE is worth a look whether
+    // or not okoro let it through (the refusals inside authorize() carry them already)
+    const { flags, flagReason } = c
+      ? flagsFor({ scope: c.scope as Scope, requiredScope: (audit.requiredScope as RequestScope | null | undefined) ?? null, intent: c.intent, provider: c.provider, event: audit.event ?? "proxy.denied" })
+      : { flags: [], flagReason: null };
     await deps
       .record({
         event: audit.event ?? "proxy.denied",
@@ -180,6 +185,8 @@ export function createProxyHandler(deps: ProxyDeps) {
         status: error.status,
         outcome: "denied",
         error: error.code,
+        flags,
+        flagReason,
         ip: ctx.ip,
         userAgent: ctx.userAgent,
         requestId: ctx.requestId,

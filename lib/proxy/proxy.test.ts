@@ -1,5 +1,5 @@
 import { createHmac, generateKeyPairSync } from "node:crypto";
-import { asc, eq, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import { SignJWT, exportJWK, generateKeyPair, importJWK } from "jose";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { auditEvents } from "@/db/schema";
@@ -136,6 +136,13 @@ describeDatabases("the agent path", (getDb, driver) => {
       const denied = rows.find((r) => r.event === "token.denied" && r.error === "scope_not_granted");
       expect(denied).toMatchObject({ outcome: "denied", provider: "slack", scope: "delete", agent: "research-agent" });
       expect(rows.some((r) => r.event === "token.issued")).toBe(true);
+    });
+    it("flags a refused exchange like an issued one: what was asked for against the intent", async () => {
+      await h.exchange(svc, { provider: "slack", scope: "delete", intent: "check the channel for new messages" });
+      const rows = await getDb().db.select().from(auditEvents).where(and(eq(auditEvents.serviceTokenId, tokenId), eq(auditEvents.event, "token.denied")));
+      const denied = rows.find((r) => r.intent === "check the channel for new messages");
+      expect(denied).toMatchObject({ error: "scope_not_granted", flags: ["intent_mismatch"] });
+      expect(denied?.flagReason).toBe('Intent "check the channel for new messages" reads, but the token allows delete.');
     });
   });
 
@@ -367,6 +374,21 @@ describeDatabases("the agent path", (getDb, driver) => {
       expect(request.flagReason).toBeTruthy();
       expect(response).toMatchObject({ status: 200, outcome: "allowed" });
       expect(response.bytesOut).toBeGreaterThan(0);
+    });
+
+    it("flags a refused request whose method goes beyond its intent (SPEC §6: a DELETE for \"check …\")", async () => {
+      const token = await h.operationToken(svc, { provider: "github", scope: "read", intent: "check todo items on the board" });
+      const res = await h.call(token, "DELETE", "github/repos/o/r/issues/comments/77");
+      expect(res.status).toBe(403);
+      expect(upstream.received).toHaveLength(0);
+      const [denied] = await getDb().db.select().from(auditEvents).where(and(eq(auditEvents.path, "/repos/o/r/issues/comments/77"), eq(auditEvents.event, "proxy.denied")));
+      expect(denied).toMatchObject({ outcome: "denied", error: "insufficient_scope", requiredScope: "delete", flags: ["intent_mismatch"] });
+      expect(denied.flagReason).toBe('Intent "check todo items on the board" reads, but the request deletes.');
+      // an honest refusal is not flagged
+      const honest = await h.operationToken(svc, { provider: "github", scope: "read", intent: "delete the stale comment" });
+      expect((await h.call(honest, "DELETE", "github/repos/o/r/issues/comments/78")).status).toBe(403);
+      const [plain] = await getDb().db.select().from(auditEvents).where(eq(auditEvents.path, "/repos/o/r/issues/comments/78"));
+      expect(plain.flags).toEqual([]);
     });
 
     it("no audit, no call: a failing audit insert answers 503 and forwards nothing", async () => {
