@@ -5,7 +5,7 @@
 import path from "node:path";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "@/db/schema";
-import { claimEmbedded, serveEmbedded } from "@/db/embedded";
+import { claimEmbedded, claimEmbeddedForServer, serveEmbedded, type EmbeddedKind } from "@/db/embedded";
 import { countPglite, countPgPool } from "@/lib/bench/round-trips";
 import { getEnv, type DbDriver } from "@/lib/env";
 
@@ -35,6 +35,8 @@ export type OpenOptions = {
   max?: number;
   /** `npm run bench` only (OKORO_BENCH=1): count round trips (lib/bench/round-trips.ts) */
   countRoundTrips?: boolean;
+  /** embedded only: a one-shot CLI command, or a server that waits for one to finish (db/embedded.ts) */
+  embeddedKind?: EmbeddedKind;
 };
 
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
@@ -48,7 +50,7 @@ export async function openDatabase(options: OpenOptions): Promise<DbHandle> {
 async function connect(options: OpenOptions): Promise<DbHandle> {
   switch (options.driver) {
     case "pglite":
-      return openEmbeddedDatabase(options.pgliteDir ?? "memory://", options.countRoundTrips);
+      return openEmbeddedDatabase(options.pgliteDir ?? "memory://", options.countRoundTrips ?? false, options.embeddedKind ?? "server");
     case "pg":
       return openPg(options.url, options.max, undefined, options.countRoundTrips);
     case "neon":
@@ -87,14 +89,14 @@ async function openNeon(url: string | undefined, wsProxy: string | undefined, ma
   return { db, driver: "neon", close: () => pool.end() };
 }
 
-async function openEmbeddedDatabase(dir: string, countRoundTrips = false): Promise<DbHandle> {
+async function openEmbeddedDatabase(dir: string, countRoundTrips: boolean, kind: EmbeddedKind): Promise<DbHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   if (dir === "memory://") {
     const pglite = await PGlite.create();
     return { db: drizzle(pglite, { schema }) as unknown as Database, driver: "pglite", close: () => pglite.close() };
   }
-  const target = claimEmbedded(dir);
+  const target = kind === "command" ? claimEmbedded(dir, "command") : await claimEmbeddedForServer(dir);
   if (target.role === "client") {
     const handle = await openPg(undefined, 1, target.socketDir, countRoundTrips);
     return { ...handle, driver: "pglite" };

@@ -9,6 +9,11 @@
 // PGlite has one session, so a socket connection holds the database exclusively for as
 // long as it is open: the owner's own queries wait meanwhile. Socket clients therefore use
 // one connection and close it promptly (the CLI for the length of one command).
+//
+// An owner is a long-running server (the app, serve-proxy) or a one-shot command (the CLI).
+// A server that finds a command owning the database waits for it to finish and then owns
+// it: were it to become the command's client instead, it would lose the database the
+// moment the command exits.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import net from "node:net";
@@ -16,7 +21,10 @@ import os from "node:os";
 import path from "node:path";
 import type { PGlite } from "@electric-sql/pglite";
 
-type Lock = { pid: number; socketDir: string };
+/** "server": stays up (the app, serve-proxy); "command": one CLI command, then exits */
+export type EmbeddedKind = "server" | "command";
+
+type Lock = { pid: number; socketDir: string; kind?: EmbeddedKind };
 
 const SOCKET_PORT = 5432;
 
@@ -49,22 +57,22 @@ function readLock(file: string): Lock | undefined {
   }
 }
 
-export type EmbeddedTarget = { role: "owner"; release: () => void; socketDir: string } | { role: "client"; socketDir: string };
+export type EmbeddedTarget = { role: "owner"; release: () => void; socketDir: string } | { role: "client"; socketDir: string; ownerKind: EmbeddedKind };
 
 /**
  * Decides whether this process owns the embedded database or must go through the owner's
  * socket. Creating the lock file with O_EXCL makes the decision race-free.
  */
-export function claimEmbedded(pgliteDir: string): EmbeddedTarget {
+export function claimEmbedded(pgliteDir: string, kind: EmbeddedKind = "server"): EmbeddedTarget {
   const file = lockPath(pgliteDir);
   mkdirSync(path.dirname(file), { recursive: true });
   for (let attempt = 0; attempt < 3; attempt++) {
     const existing = readLock(file);
-    if (existing && existing.pid !== process.pid && alive(existing.pid)) return { role: "client", socketDir: existing.socketDir };
+    if (existing && existing.pid !== process.pid && alive(existing.pid)) return { role: "client", socketDir: existing.socketDir, ownerKind: existing.kind ?? "server" };
     if (existing) rmSync(file, { force: true }); // stale: its owner died
     const socketDir = socketDirFor(pgliteDir);
     try {
-      writeFileSync(file, JSON.stringify({ pid: process.pid, socketDir } satisfies Lock), { flag: "wx" });
+      writeFileSync(file, JSON.stringify({ pid: process.pid, socketDir, kind } satisfies Lock), { flag: "wx" });
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === "EEXIST") continue;
       throw e;
@@ -77,6 +85,21 @@ export function claimEmbedded(pgliteDir: string): EmbeddedTarget {
     return { role: "owner", release, socketDir };
   }
   throw new Error(`cannot claim the embedded database at ${pgliteDir}`);
+}
+
+/**
+ * claimEmbedded for a server: while a CLI command owns the database, wait (up to
+ * `maxWaitMs`) for it to finish and own the database then. Another server's database is
+ * shared through its socket straight away, as before.
+ */
+export async function claimEmbeddedForServer(pgliteDir: string, options: { maxWaitMs?: number; pollMs?: number } = {}): Promise<EmbeddedTarget> {
+  const deadline = Date.now() + (options.maxWaitMs ?? 60_000);
+  let target = claimEmbedded(pgliteDir, "server");
+  while (target.role === "client" && target.ownerKind === "command" && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, options.pollMs ?? 100));
+    target = claimEmbedded(pgliteDir, "server");
+  }
+  return target;
 }
 
 const SSL_REQUEST = 80877103;

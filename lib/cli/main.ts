@@ -179,6 +179,8 @@ async function runCommand(
           // the embedded database migrates itself on open, as in the app
           migrate: opts.migrate ?? env.dbDriver === "pglite",
           max: 2,
+          // a one-shot command: a server starting meanwhile waits for it rather than lean on it
+          embeddedKind: "command",
         });
         // library code that calls getDb() uses this same handle
         setDbHandle(handle);
