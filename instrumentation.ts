@@ -8,8 +8,8 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { checkConfigurationOrExit } = await import("@/lib/startup");
     checkConfigurationOrExit();
-    // under `npm start`, /p/ is served by the proxy core directly (lib/proxy/start-hook.ts)
-    const { publishProxyListener } = await import("@/lib/proxy/start-hook");
-    publishProxyListener();
+    // under `npm start`, /p/ and the exchange are served without Next's router (lib/proxy/start-hook.ts)
+    const { publishAgentListener } = await import("@/lib/proxy/start-hook");
+    publishAgentListener();
   }
 }

@@ -6,10 +6,10 @@ import type { DatabaseFloor } from "@/bench/database";
 import type { StreamTiming } from "@/bench/sse";
 import type { UploadResult } from "@/bench/upload";
 
-// okoro: /p/ as `npm start` serves it (the proxy core straight from its server, in the app's
-// process); okoro_route: the same request through Next's route handler, as on hosts that run
-// Next without our server (Vercel)
-export const LOAD_SCENARIOS = ["direct", "node_floor", "next_floor", "okoro", "okoro_route", "okoro_oauth1", "okoro_node", "exchange"] as const;
+// okoro and exchange: the agent path as `npm start` serves it (our code straight from its
+// server, in the app's process); okoro_route and exchange_route: the same requests through
+// Next's route handlers, as on hosts that run Next without our server (Vercel)
+export const LOAD_SCENARIOS = ["direct", "node_floor", "next_floor", "okoro", "okoro_route", "okoro_oauth1", "okoro_node", "exchange", "exchange_route"] as const;
 export type LoadScenario = (typeof LOAD_SCENARIOS)[number];
 
 /** One measured run and, for scenarios served by the app, its database round trips. */
@@ -115,7 +115,7 @@ export function buildResults(raw: Raw, meta: Pick<Results, "startedAt" | "finish
     p99_1: percentile(d.c1.flatMap((m) => m.run.latencies), 99),
     p50_50: percentile(d.c50.flatMap((m) => m.run.latencies), 50),
   };
-  const scenarios = Object.fromEntries(LOAD_SCENARIOS.map((name) => [name, summarize(raw.load[name], name === "exchange" ? null : directLat)])) as Record<LoadScenario, ScenarioSummary>;
+  const scenarios = Object.fromEntries(LOAD_SCENARIOS.map((name) => [name, summarize(raw.load[name], name.startsWith("exchange") ? null : directLat)])) as Record<LoadScenario, ScenarioSummary>;
   const s = scenarios;
 
   const ratios: Record<string, number | null> = {

@@ -240,11 +240,17 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
           headers: { authorization: `Bearer ${serviceToken}`, "content-type": "application/json" },
           body: JSON.stringify(EXCHANGE_BODY),
         },
+        exchange_route: {
+          url: `${appUrl}/api/token`,
+          method: "POST",
+          headers: { authorization: `Bearer ${serviceToken}`, "content-type": "application/json", ...VIA_NEXT },
+          body: JSON.stringify(EXCHANGE_BODY),
+        },
       });
       // which scenarios the app serves, so its round-trip counter covers them
-      const inApp = new Set<LoadScenario>(["next_floor", "okoro", "okoro_route", "okoro_oauth1", "exchange"]);
-      // Next.js marks what its router served with `vary: rsc, …`: okoro must come from the
-      // proxy core directly, okoro_route through Next
+      const inApp = new Set<LoadScenario>(["next_floor", "okoro", "okoro_route", "okoro_oauth1", "exchange", "exchange_route"]);
+      // Next.js marks what its router served with `vary: rsc, …`: okoro and exchange must
+      // come from our code directly, the _route scenarios through Next
       const viaNext = (h: Headers) => /\brsc\b/.test(h.get("vary") ?? "");
       const expected: Record<LoadScenario, (b: Record<string, unknown>, h: Headers) => boolean> = {
         direct: (b) => b.credential === "bearer",
@@ -254,7 +260,8 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
         okoro_route: (b, h) => b.credential === "bearer" && viaNext(h),
         okoro_oauth1: (b) => b.credential === "oauth1",
         okoro_node: (b) => b.credential === "bearer",
-        exchange: (b) => typeof b.access_token === "string",
+        exchange: (b, h) => typeof b.access_token === "string" && !viaNext(h),
+        exchange_route: (b, h) => typeof b.access_token === "string" && viaNext(h),
       };
       for (const name of LOAD_SCENARIOS) await check(name, specs()[name], expected[name]);
       log("every path answers, with the credential injected where okoro is in the way");

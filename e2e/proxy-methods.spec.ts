@@ -25,9 +25,10 @@ test("TRACE and unknown methods on the proxy get 405 method_not_allowed", async 
   }
 });
 
-// `npm start` hands /p/ to the proxy core before Next.js routes it (lib/proxy/start-hook.ts);
-// the rest of the app stays with Next. Next marks what its router served with `vary: rsc`.
-test("npm start serves /p/ from the proxy core and everything else through Next.js", async ({ baseURL }) => {
+// `npm start` serves the agent path (/p/…, POST /api/token) before Next.js routes it
+// (lib/proxy/start-hook.ts); the rest of the app stays with Next. Next marks what its
+// router served with `vary: rsc`.
+test("npm start serves the agent path directly and everything else through Next.js", async ({ baseURL }) => {
   const proxied = await raw(baseURL!, "GET", "/p/github/user");
   expect(proxied.status).toBe(401);
   expect(proxied.headers["okoro-error"]).toBe("invalid_token");
@@ -36,6 +37,16 @@ test("npm start serves /p/ from the proxy core and everything else through Next.
 
   const bad = await raw(baseURL!, "GET", "/p/github/%2e%2e/admin");
   expect(bad.status).toBe(400);
+
+  const exchange = await raw(baseURL!, "POST", "/api/token");
+  expect(exchange.status).toBe(400); // no body: refused before the token is even looked at
+  expect(JSON.parse(exchange.body).error).toBe("invalid_request");
+  expect(String(exchange.headers.vary ?? "")).not.toMatch(/\brsc\b/);
+
+  // the approval polls and other methods on /api/token are still Next's routes
+  const poll = await raw(baseURL!, "GET", "/api/token/approvals/apr_doesnotexist");
+  expect(poll.status).toBeGreaterThanOrEqual(400);
+  expect(String(poll.headers.vary ?? "")).toMatch(/\brsc\b/);
 
   const page = await raw(baseURL!, "GET", "/api/health");
   expect(page.status).toBe(200);

@@ -35,11 +35,12 @@ const hostname = values.hostname;
 const PEER_ADDRESS_HEADER = "x-okoro-peer-address";
 const ROUTABLE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
 globalThis[Symbol.for("okoro.peer-address-header")] = true;
-// /p/ requests go to the proxy core directly (lib/proxy/start-hook.ts publishes its
-// listener while Next prepares); everything else, and /p/ should it be missing, to Next.
+// The agent path (/p/… and POST /api/token) goes to our code directly: lib/proxy/start-hook.ts
+// publishes a listener while Next prepares, which takes the requests it serves and leaves
+// the rest — and everything, should it be missing — to Next.
 globalThis[Symbol.for("okoro.start-server")] = true;
-const PROXY_LISTENER = Symbol.for("okoro.proxy-listener");
-// The bench measures the route handler too (what hosts without this server run): with
+const AGENT_LISTENER = Symbol.for("okoro.agent-listener");
+// The bench measures the route handlers too (what hosts without this server run): with
 // OKORO_BENCH=1, a request carrying this header is left to Next.js.
 const VIA_NEXT_HEADER = process.env.OKORO_BENCH === "1" ? "x-okoro-bench-via-next" : null;
 
@@ -59,15 +60,8 @@ const server = createServer((req, res) => {
     req.resume();
     return;
   }
-  const proxy = globalThis[PROXY_LISTENER];
-  if (proxy && req.url?.startsWith("/p/") && !(VIA_NEXT_HEADER && req.headers[VIA_NEXT_HEADER])) {
-    proxy(req, res).catch((err) => {
-      console.error("[okoro] unhandled proxy error:", err);
-      if (!res.headersSent) res.statusCode = 500;
-      res.end();
-    });
-    return;
-  }
+  const agentPath = globalThis[AGENT_LISTENER];
+  if (agentPath && !(VIA_NEXT_HEADER && req.headers[VIA_NEXT_HEADER]) && agentPath(req, res)) return;
   if (peer) req.headers[PEER_ADDRESS_HEADER] = peer;
   else delete req.headers[PEER_ADDRESS_HEADER];
   handle(req, res).catch((err) => {

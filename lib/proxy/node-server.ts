@@ -12,7 +12,7 @@ const ROUTABLE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATC
 export type NodeProxyServer = { url: string; server: http.Server; close: () => Promise<void> };
 
 /** The client address: the socket's, unless the operator trusts `hops` proxies in front. */
-function peerAddress(req: http.IncomingMessage, hops: number): string | null {
+export function peerAddress(req: http.IncomingMessage, hops: number): string | null {
   if (hops > 0) {
     const entries = String(req.headers["x-forwarded-for"] ?? "")
       .split(",")
@@ -46,7 +46,8 @@ function pullStream(req: http.IncomingMessage): ReadableStream<Uint8Array> {
   );
 }
 
-async function writeResponse(res: http.ServerResponse, response: Response): Promise<void> {
+/** Writes a web Response to a Node response, streaming its body with back-pressure. */
+export async function writeResponse(res: http.ServerResponse, response: Response): Promise<void> {
   const headers: Record<string, string | string[]> = {};
   response.headers.forEach((value, name) => {
     headers[name] = value;
@@ -69,6 +70,31 @@ async function writeResponse(res: http.ServerResponse, response: Response): Prom
   } catch {
     res.destroy();
   }
+}
+
+/**
+ * The web Request for a Node request: the body streams as it is read, and the signal
+ * aborts when the client goes away before the response is finished.
+ */
+export function toWebRequest(req: http.IncomingMessage, res: http.ServerResponse): Request {
+  const controller = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else headers.set(name, value);
+  }
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  return new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
+    method: req.method,
+    headers,
+    body: hasBody ? pullStream(req) : null,
+    signal: controller.signal,
+    duplex: "half",
+  } as RequestInit);
 }
 
 export type NodeProxyListener = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
@@ -100,24 +126,7 @@ export function createNodeProxyListener(getHandler: () => ProxyHandler | Promise
       await writeResponse(res, errorResponse(e, { tagged: true }));
       return;
     }
-    const controller = new AbortController();
-    res.on("close", () => {
-      if (!res.writableFinished) controller.abort();
-    });
-    const headers = new Headers();
-    for (const [name, value] of Object.entries(req.headers)) {
-      if (value === undefined) continue;
-      if (Array.isArray(value)) for (const v of value) headers.append(name, v);
-      else headers.set(name, value);
-    }
-    const hasBody = req.method !== "GET" && req.method !== "HEAD";
-    const request = new Request(`http://${req.headers.host ?? "localhost"}${raw}`, {
-      method: req.method,
-      headers,
-      body: hasBody ? pullStream(req) : null,
-      signal: controller.signal,
-      duplex: "half",
-    } as RequestInit);
+    const request = toWebRequest(req, res);
     let response: Response;
     try {
       const proxy = await getHandler();

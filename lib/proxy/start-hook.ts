@@ -1,27 +1,74 @@
-// `npm start` serves /p/ without Next.js in between. scripts/start.mjs (plain Node, outside
-// Next's bundle) cannot import the proxy core itself, so the app publishes a request
-// listener for it when Next prepares the server (instrumentation.ts → here), and the
-// server hands every /p/ request to that listener before Next would route it. Same handler,
-// database pipe and keys as the /p/ route (lib/proxy/runtime.ts), minus Next's router,
-// request adaptation and response piping — about half the CPU of a proxied request and a
-// millisecond of latency (README, Benchmark). The route handler stays for `next dev` and
-// for hosts without our server (Vercel).
+// `npm start` serves the agent path — /p/… and POST /api/token — without Next.js in
+// between. scripts/start.mjs (plain Node, outside Next's bundle) cannot import our modules
+// itself, so the app publishes a request listener for it when Next prepares the server
+// (instrumentation.ts → here), and the server offers every request to that listener
+// before Next would route it. Same code as the route handlers (lib/proxy/runtime.ts,
+// lib/exchange.ts), minus Next's router, request adaptation and response piping: about
+// half the CPU of a proxied request and a millisecond or two of latency (README,
+// Benchmark). The route handlers stay for `next dev` and for hosts without our server
+// (Vercel); the dashboard and everything else is always Next's.
 import "server-only";
+import type http from "node:http";
+import { getDb } from "@/db/client";
+import { createApprovalGate } from "@/lib/approvals/gate";
 import { getEnv } from "@/lib/env";
-import { createNodeProxyListener, type NodeProxyListener } from "@/lib/proxy/node-server";
+import { errorResponse } from "@/lib/errors";
+import { handleExchange } from "@/lib/exchange";
+import { createNodeProxyListener, peerAddress, toWebRequest, writeResponse } from "@/lib/proxy/node-server";
 import { getProxyHandler } from "@/lib/proxy/runtime";
 
-/** Set by scripts/start.mjs: this process's HTTP server is ours and will look for the listener. */
+/** Set by scripts/start.mjs: this process's HTTP server is ours and will ask the listener. */
 export const START_MARKER = Symbol.for("okoro.start-server");
 /** Where the listener is published for scripts/start.mjs. */
-export const PROXY_LISTENER = Symbol.for("okoro.proxy-listener");
+export const AGENT_LISTENER = Symbol.for("okoro.agent-listener");
+
+/** Handles the request and returns true when it is on the agent path; false leaves it to Next. */
+export type AgentListener = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
 
 type Slots = Record<symbol, unknown>;
 
-export function publishProxyListener(): NodeProxyListener | null {
+export function createAgentListener(): AgentListener {
+  const hops = getEnv().trustedProxyHops;
+  const proxy = createNodeProxyListener(getProxyHandler, { trustedProxyHops: hops });
+  // the webhook runs after the 202 is written, as it does with after() in the route
+  const approvals = createApprovalGate();
+
+  const exchange = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    let response: Response;
+    try {
+      const request = toWebRequest(req, res);
+      response = await handleExchange(request, { db: await getDb(), url: getEnv().url, ip: peerAddress(req, hops), userAgent: request.headers.get("user-agent") }, approvals);
+    } catch (e) {
+      response = errorResponse(e, { context: "token exchange" });
+    }
+    await writeResponse(res, response);
+  };
+
+  const fail = (res: http.ServerResponse) => (err: unknown) => {
+    console.error("[okoro] unhandled agent-path error:", err);
+    if (!res.headersSent) res.statusCode = 500;
+    res.end();
+  };
+
+  return (req, res) => {
+    const url = req.url ?? "";
+    if (url.startsWith("/p/")) {
+      proxy(req, res).catch(fail(res));
+      return true;
+    }
+    // the exchange only: other methods get Next's 405, and /api/token/approvals/… its polls
+    if (req.method === "POST" && (url === "/api/token" || url.startsWith("/api/token?"))) {
+      exchange(req, res).catch(fail(res));
+      return true;
+    }
+    return false;
+  };
+}
+
+export function publishAgentListener(): AgentListener | null {
   const slots = globalThis as unknown as Slots;
   if (slots[START_MARKER] !== true) return null;
-  const listener = createNodeProxyListener(getProxyHandler, { trustedProxyHops: getEnv().trustedProxyHops });
-  slots[PROXY_LISTENER] = listener;
+  const listener = createAgentListener();
+  slots[AGENT_LISTENER] = listener;
   return listener;
 }
