@@ -8,8 +8,11 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { checkConfigurationOrExit } = await import("@/lib/startup");
     checkConfigurationOrExit();
-    // under `npm start`, /p/ and the exchange are served without Next's router (lib/proxy/start-hook.ts)
-    const { publishAgentListener } = await import("@/lib/proxy/start-hook");
-    publishAgentListener();
+    // under `npm start` (scripts/start.mjs marks the process), /p/ and the exchange are
+    // served without Next's router (lib/proxy/start-hook.ts); elsewhere nothing is loaded
+    if ((globalThis as Record<symbol, unknown>)[Symbol.for("okoro.start-server")] === true) {
+      const { publishAgentListener } = await import("@/lib/proxy/start-hook");
+      publishAgentListener();
+    }
   }
 }

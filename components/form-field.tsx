@@ -13,7 +13,21 @@ type FormFieldProps = Omit<ComponentProps<"input">, "id"> & {
   aside?: ReactNode;
 };
 
-export function FormField({ label, labelNote, hint, error, aside, name, ...inputProps }: FormFieldProps) {
+/** What a field's control needs to be wired to its label, hint and error. */
+export type FieldIds = { id: string; describedBy?: string; invalid: boolean };
+
+/**
+ * A label, any control, a hint and an inline error, wired together: `children` renders
+ * the control with the ids it must carry (FormField below does it for a text input).
+ */
+export function FieldShell({
+  label,
+  labelNote,
+  hint,
+  error,
+  aside,
+  children,
+}: Pick<FormFieldProps, "label" | "labelNote" | "hint" | "error" | "aside"> & { children: (ids: FieldIds) => ReactNode }) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
@@ -26,13 +40,7 @@ export function FormField({ label, labelNote, hint, error, aside, name, ...input
         </label>
         {aside}
       </div>
-      <Input
-        id={id}
-        name={name}
-        invalid={Boolean(error)}
-        aria-describedby={[errorId, hintId].filter(Boolean).join(" ") || undefined}
-        {...inputProps}
-      />
+      {children({ id, describedBy: [errorId, hintId].filter(Boolean).join(" ") || undefined, invalid: Boolean(error) })}
       {error ? (
         <p id={errorId} className="flex items-start gap-1.5 text-sm text-red-700">
           <svg viewBox="0 0 20 20" fill="currentColor" className="mt-0.5 size-4 shrink-0" aria-hidden="true">
@@ -46,5 +54,13 @@ export function FormField({ label, labelNote, hint, error, aside, name, ...input
         </p>
       ) : null}
     </div>
+  );
+}
+
+export function FormField({ label, labelNote, hint, error, aside, name, ...inputProps }: FormFieldProps) {
+  return (
+    <FieldShell label={label} labelNote={labelNote} hint={hint} error={error} aside={aside}>
+      {({ id, describedBy, invalid }) => <Input id={id} name={name} invalid={invalid} aria-describedby={describedBy} {...inputProps} />}
+    </FieldShell>
   );
 }

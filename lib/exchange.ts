@@ -119,14 +119,13 @@ async function audit(ctx: ExchangeContext, event: AuditInput) {
   await appendAudit(ctx.db, { ip: ctx.ip, userAgent: ctx.userAgent, ...event });
 }
 
-/** Audits a refused exchange of a known token (token.denied) and throws the refusal. */
-export async function refuseExchange(ctx: ExchangeContext, token: ServiceToken, body: ExchangeBody, error: OkoroError): Promise<never> {
-  // what was asked for is flagged like an issuance would be (SPEC §6: "the scope requested")
-  const { flags, flagReason } = flagsFor({ scope: body.scope, intent: body.intent, provider: body.provider, event: "token.denied" });
-  await audit(ctx, {
-    flags,
-    flagReason,
-    event: "token.denied",
+/**
+ * The audit fields every event about one exchange request shares — who asked, for what,
+ * why — with its SPEC §6 flags, which judge the scope asked for whatever the outcome.
+ */
+export function exchangeAuditFields(token: ServiceToken, body: ExchangeBody, event: "token.issued" | "token.denied" | "approval.requested") {
+  return {
+    event,
     userId: token.userId,
     agent: token.name,
     serviceTokenId: token.id,
@@ -134,6 +133,14 @@ export async function refuseExchange(ctx: ExchangeContext, token: ServiceToken, 
     scope: body.scope,
     intent: body.intent,
     reason: body.reason ?? null,
+    ...flagsFor({ scope: body.scope, intent: body.intent, provider: body.provider, event }),
+  } satisfies AuditInput;
+}
+
+/** Audits a refused exchange of a known token (token.denied) and throws the refusal. */
+export async function refuseExchange(ctx: ExchangeContext, token: ServiceToken, body: ExchangeBody, error: OkoroError): Promise<never> {
+  await audit(ctx, {
+    ...exchangeAuditFields(token, body, "token.denied"),
     outcome: "denied",
     error: error.code,
     status: error.status,
@@ -191,21 +198,13 @@ export async function issue(ctx: ExchangeContext, token: ServiceToken, body: Exc
       .execute(sql`UPDATE service_tokens SET last_used_at = now() WHERE id = ${token.id} AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`)
       .catch(() => {});
   }
-  const { flags, flagReason } = flagsFor({ scope: body.scope as Scope, intent: body.intent, provider: body.provider, event: "token.issued" });
   await audit(ctx, {
-    event: "token.issued",
-    userId: token.userId,
-    agent: token.name,
-    serviceTokenId: token.id,
+    ...exchangeAuditFields(token, body, "token.issued"),
     jti: minted.jti,
-    provider: body.provider,
-    scope: body.scope,
-    intent: body.intent,
+    // the token carries a reason only for scope all
     reason: body.scope === "all" ? (body.reason ?? null) : null,
     outcome: "allowed",
     status: 200,
-    flags,
-    flagReason,
   });
   return {
     access_token: minted.token,

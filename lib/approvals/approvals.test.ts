@@ -5,7 +5,7 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { decodeJwt } from "jose";
-import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
 import { approvals, auditEvents, serviceTokens, users } from "@/db/schema";
 import { deleteConnection } from "@/db/queries/connections";
 import { countPendingApprovals, listApprovals, MAX_PENDING_PER_TOKEN } from "@/db/queries/approvals";
@@ -18,16 +18,9 @@ import { verifyChain } from "@/lib/audit/verify";
 import { handleExchange } from "@/lib/exchange";
 import { describeDatabases } from "@/test/databases";
 import { createHarness, OKORO_URL, type Harness } from "@/test/harness";
-import { startUpstream, type Upstream } from "@/test/upstream";
+import { useUpstream } from "@/test/use-upstream";
 
-let upstream: Upstream;
-beforeAll(async () => {
-  upstream = await startUpstream();
-});
-afterAll(async () => {
-  await upstream.close();
-});
-beforeEach(() => upstream.reset());
+const upstream = useUpstream();
 
 type Json = Record<string, unknown>;
 

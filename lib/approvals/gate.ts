@@ -16,10 +16,9 @@
 import "server-only";
 import { APPROVAL_WINDOW_SECONDS, createPendingApproval, MAX_PENDING_PER_TOKEN } from "@/db/queries/approvals";
 import type { Approval, ServiceToken } from "@/db/schema";
-import { flagsFor } from "@/lib/audit/flags";
 import { sendApprovalWebhook } from "@/lib/approvals/webhook";
 import { OkoroError } from "@/lib/errors";
-import { ALL_SCOPE_TTL_CAP, DEFAULT_TTL, refuseExchange, type ApprovalGate, type ExchangeBody, type ExchangeContext } from "@/lib/exchange";
+import { ALL_SCOPE_TTL_CAP, DEFAULT_TTL, exchangeAuditFields, refuseExchange, type ApprovalGate, type ExchangeBody, type ExchangeContext } from "@/lib/exchange";
 import { getProvider } from "@/lib/providers/catalog";
 import type { Scope } from "@/lib/scopes";
 
@@ -76,7 +75,6 @@ export function createApprovalGate(options: ApprovalGateOptions = {}): ApprovalG
       return denied(new OkoroError("not_connected", connection ? `The ${name} connection is ${connection}; its owner must reconnect it before approving anything.` : `${name} is not connected for this user.`));
     }
 
-    const { flags, flagReason } = flagsFor({ scope: body.scope as Scope, intent: body.intent, provider: body.provider, event: "approval.requested" });
     const result = await createPendingApproval(ctx.db, {
       token,
       provider: body.provider,
@@ -87,17 +85,8 @@ export function createApprovalGate(options: ApprovalGateOptions = {}): ApprovalG
       singleUse: body.single_use,
       beyondGrant: needed.beyondGrant,
       audit: (approval) => ({
-        event: "approval.requested",
-        userId: token.userId,
-        agent: token.name,
-        serviceTokenId: token.id,
-        provider: body.provider,
-        scope: body.scope,
-        intent: body.intent,
-        reason: body.reason ?? null,
+        ...exchangeAuditFields(token, body, "approval.requested"),
         status: 202,
-        flags,
-        flagReason,
         // ties approval.requested / .approved / .denied of one request together
         requestId: approval.id,
         ip: ctx.ip,

@@ -1,17 +1,10 @@
 import { sql } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, expect, it } from "vitest";
+import { beforeAll, expect, it } from "vitest";
 import { describeDatabases } from "@/test/databases";
 import { createHarness, type Harness } from "@/test/harness";
-import { startUpstream, type Upstream } from "@/test/upstream";
+import { useUpstream } from "@/test/use-upstream";
 
-let upstream: Upstream;
-beforeAll(async () => {
-  upstream = await startUpstream();
-});
-afterAll(async () => {
-  await upstream.close();
-});
-beforeEach(() => upstream.reset());
+const upstream = useUpstream();
 
 describeDatabases("limits on proxied requests", (getDb) => {
   let h: Harness;

@@ -2,22 +2,15 @@
 // two separate app processes sharing one database.
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createProxy } from "@/lib/proxy/deps";
 import { listenNodeProxy, type NodeProxyServer } from "@/lib/proxy/node-server";
 import { BIN, ROOT } from "@/lib/cli/testing";
 import { describeDatabases, TEST_DATABASE_URL } from "@/test/databases";
 import { createHarness, testEnvSource, type Harness } from "@/test/harness";
-import { startUpstream, type Upstream } from "@/test/upstream";
+import { useUpstream } from "@/test/use-upstream";
 
-let upstream: Upstream;
-beforeAll(async () => {
-  upstream = await startUpstream();
-});
-afterAll(async () => {
-  await upstream.close();
-});
-beforeEach(() => upstream.reset());
+const upstream = useUpstream();
 
 /** A raw request, so the path reaches the server exactly as written (no URL normalization). */
 function rawGet(base: string, path: string, token: string, method = "GET"): Promise<{ status: number; body: string }> {

@@ -1,22 +1,15 @@
 import { createHmac, generateKeyPairSync } from "node:crypto";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { SignJWT, exportJWK, generateKeyPair, importJWK } from "jose";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { auditEvents } from "@/db/schema";
 import { revokeServiceToken } from "@/db/queries/service-tokens";
 import { verifyChain } from "@/lib/audit/verify";
 import { describeDatabases } from "@/test/databases";
 import { CANARY, OKORO_URL, TRELLO_CONSUMER, createHarness, type Harness } from "@/test/harness";
-import { startUpstream, type Upstream } from "@/test/upstream";
+import { useUpstream } from "@/test/use-upstream";
 
-let upstream: Upstream;
-beforeAll(async () => {
-  upstream = await startUpstream();
-});
-afterAll(async () => {
-  await upstream.close();
-});
-beforeEach(() => upstream.reset());
+const upstream = useUpstream();
 
 const ALL_GRANTS = {
   github: ["read", "write", "update", "delete", "all"],

@@ -17,8 +17,6 @@ import { handleExchange } from "@/lib/exchange";
 import { createNodeProxyListener, peerAddress, toWebRequest, writeResponse } from "@/lib/proxy/node-server";
 import { getProxyHandler } from "@/lib/proxy/runtime";
 
-/** Set by scripts/start.mjs: this process's HTTP server is ours and will ask the listener. */
-export const START_MARKER = Symbol.for("okoro.start-server");
 /** Where the listener is published for scripts/start.mjs. */
 export const AGENT_LISTENER = Symbol.for("okoro.agent-listener");
 
@@ -65,10 +63,9 @@ export function createAgentListener(): AgentListener {
   };
 }
 
-export function publishAgentListener(): AgentListener | null {
-  const slots = globalThis as unknown as Slots;
-  if (slots[START_MARKER] !== true) return null;
+/** Called from instrumentation.ts when scripts/start.mjs marked the process (Symbol.for("okoro.start-server")). */
+export function publishAgentListener(): AgentListener {
   const listener = createAgentListener();
-  slots[AGENT_LISTENER] = listener;
+  (globalThis as unknown as Slots)[AGENT_LISTENER] = listener;
   return listener;
 }

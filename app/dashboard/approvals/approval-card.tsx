@@ -2,7 +2,7 @@
 // Trello: “clean up archived cards”"), what is special about it (beyond the grant, scope
 // all, single use), when it came and how long is left, and the three answers.
 import Link from "next/link";
-import { Badge, type BadgeTone } from "@/app/dashboard/approvals/badge";
+import { Badge, type BadgeTone } from "@/components/badge";
 import { Countdown } from "@/app/dashboard/approvals/countdown";
 import { DecisionForm } from "@/app/dashboard/approvals/decision-form";
 import { ago, exact } from "@/app/dashboard/approvals/time";

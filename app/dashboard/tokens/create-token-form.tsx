@@ -4,7 +4,7 @@
 // and submitted by calling the server action directly rather than through <form action>:
 // React resets a form after an action, which would wipe the grid on a validation error.
 // On success the parent swaps this form for the one-time token panel.
-import { useEffect, useId, useRef, useState, useTransition, type FormEvent, type ReactNode } from "react";
+import { useEffect, useRef, useState, useTransition, type FormEvent } from "react";
 import { createServiceTokenAction } from "@/app/dashboard/tokens/actions";
 import { EXPIRY_CHOICES, MAX_TTL_MAX, MAX_TTL_MIN, type CreateTokenField, type CreateTokenPayload, type ExpiryChoice } from "@/app/dashboard/tokens/create-input";
 import type { CreatedToken } from "@/app/dashboard/tokens/create-result";
@@ -14,7 +14,7 @@ import { Alert } from "@/components/alert";
 import { Button } from "@/components/button";
 import { Card, CardHeader } from "@/components/card";
 import { cx } from "@/components/cx";
-import { FormField } from "@/components/form-field";
+import { FieldShell as Field, FormField } from "@/components/form-field";
 import { Input } from "@/components/input";
 import { Select } from "@/components/select";
 import { Spinner } from "@/components/spinner";
@@ -36,31 +36,6 @@ function duration(secondsText: string): string | null {
   const rest = s % 60;
   if (m === 0) return `${s} seconds`;
   return rest ? `${m} min ${rest} s` : `${m} minute${m === 1 ? "" : "s"}`;
-}
-
-/** A label, a control that is not a plain text input, a hint and an error, wired together. */
-function Field({ label, labelNote, hint, error, children }: { label: string; labelNote?: string; hint?: ReactNode; error?: string; children: (ids: { id: string; describedBy?: string }) => ReactNode }) {
-  const id = useId();
-  const hintId = hint ? `${id}-hint` : undefined;
-  const errorId = error ? `${id}-error` : undefined;
-  return (
-    <div className="space-y-1.5">
-      <label htmlFor={id} className="text-sm font-medium text-ink">
-        {label}
-        {labelNote ? <span className="ml-1.5 font-normal text-ink-subtle">{labelNote}</span> : null}
-      </label>
-      {children({ id, describedBy: [errorId, hintId].filter(Boolean).join(" ") || undefined })}
-      {error ? (
-        <p id={errorId} className="text-sm text-red-700">
-          {error}
-        </p>
-      ) : hint ? (
-        <p id={hintId} className="text-sm text-ink-subtle">
-          {hint}
-        </p>
-      ) : null}
-    </div>
-  );
 }
 
 export function CreateTokenForm({ providers, onCreated, onCancel }: { providers: ProviderOption[]; onCreated: (created: CreatedToken) => void; onCancel: () => void }) {

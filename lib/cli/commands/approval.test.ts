@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DbHandle } from "@/db/client";
 import { approvals, auditEvents, serviceTokens } from "@/db/schema";
 import { createApprovalGate } from "@/lib/approvals/gate";
@@ -14,16 +14,9 @@ import { freshPostgresDatabase, runOkoro } from "@/lib/cli/testing";
 import { handleExchange } from "@/lib/exchange";
 import { TEST_DATABASE_URL } from "@/test/databases";
 import { createHarness, OKORO_URL, testEnvSource, type Harness } from "@/test/harness";
-import { startUpstream, type Upstream } from "@/test/upstream";
+import { useUpstream } from "@/test/use-upstream";
 
-let upstream: Upstream;
-beforeAll(async () => {
-  upstream = await startUpstream();
-});
-afterAll(async () => {
-  await upstream.close();
-});
-beforeEach(() => upstream.reset());
+const upstream = useUpstream();
 
 type Backend = { name: string; open: () => Promise<{ handle: DbHandle; env: Record<string, string>; cleanup: () => Promise<void> }> };
 const backends: Backend[] = [
