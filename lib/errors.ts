@@ -81,13 +81,22 @@ function isZodError(e: unknown): e is { issues: { path: PropertyKey[]; message: 
   return typeof e === "object" && e !== null && (e as { name?: string }).name === "ZodError" && Array.isArray((e as { issues?: unknown }).issues);
 }
 
+type ErrorOptions = { tagged?: boolean; headers?: Record<string, string>; context?: string };
+
 /**
- * The JSON error response of SPEC §3. `tagged` adds the `okoro-error` header, which the
- * proxy uses so agents can tell okoro's refusals from the upstream's own errors.
+ * The JSON error of SPEC §3 as status, headers and body text, for writers that are not a
+ * web Response (the proxy's Node server). `tagged` adds the `okoro-error` header, which
+ * the proxy uses so agents can tell okoro's refusals from the upstream's own errors.
  */
-export function errorResponse(e: unknown, opts: { tagged?: boolean; headers?: Record<string, string>; context?: string } = {}): Response {
+export function errorParts(e: unknown, opts: ErrorOptions = {}): { status: number; headers: Record<string, string>; body: string } {
   const err = asOkoroError(e, opts.context);
-  const headers = new Headers({ "content-type": "application/json", "cache-control": "no-store", ...err.headers, ...opts.headers });
-  if (opts.tagged) headers.set("okoro-error", err.code);
-  return new Response(JSON.stringify(err.toJSON()), { status: err.status, headers });
+  const headers: Record<string, string> = { "content-type": "application/json", "cache-control": "no-store", ...err.headers, ...opts.headers };
+  if (opts.tagged) headers["okoro-error"] = err.code;
+  return { status: err.status, headers, body: JSON.stringify(err.toJSON()) };
+}
+
+/** The JSON error response of SPEC §3 (see errorParts). */
+export function errorResponse(e: unknown, opts: ErrorOptions = {}): Response {
+  const { status, headers, body } = errorParts(e, opts);
+  return new Response(body, { status, headers });
 }

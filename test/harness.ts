@@ -1,6 +1,8 @@
 // An okoro for tests: real database, real exchange and proxy code, every provider pointed
 // at one local upstream server (under /<provider-id>/…), fake but recognisable credentials
 // so that a canary test can grep for them.
+import http from "node:http";
+import { Readable } from "node:stream";
 import { createUser } from "@/db/queries/users";
 import { setConnection } from "@/db/queries/connections";
 import { createServiceToken, type NewServiceToken } from "@/db/queries/service-tokens";
@@ -12,6 +14,7 @@ import { handleExchange } from "@/lib/exchange";
 import { getProvider, PROVIDER_IDS } from "@/lib/providers/catalog";
 import { createProxy } from "@/lib/proxy/deps";
 import type { ProxyHandler } from "@/lib/proxy/handler";
+import { listenNodeProxy, type NodeProxyServer } from "@/lib/proxy/node-server";
 import type { Credential } from "@/lib/providers/types";
 import { resetSigningKeyCaches } from "@/lib/tokens/signing-keys";
 
@@ -61,7 +64,15 @@ export type Harness = Awaited<ReturnType<typeof createHarness>>;
 export type HarnessOptions = {
   /** builds the proxy's CredentialResolver (e.g. lib/connect/refresh.ts); none by default */
   resolveCredential?: (deps: { db: Database; env: Env }) => CredentialResolver;
+  /**
+   * How `call` reaches the proxy: "web" hands a Request to the handler (the Next.js route's
+   * way); "node" sends real HTTP to the handler in a plain Node server (`npm start`'s and
+   * `okoro serve-proxy`'s way), started on first use — close it with `close()`.
+   */
+  transport?: ProxyTransport;
 };
+
+export type ProxyTransport = "web" | "node";
 
 export async function createHarness(db: Database, upstreamUrl: string, extraEnv: Record<string, string> = {}, options: HarnessOptions = {}) {
   const env = testEnv(upstreamUrl, extraEnv);
@@ -93,15 +104,43 @@ export async function createHarness(db: Database, upstreamUrl: string, extraEnv:
     return json.access_token as string;
   };
 
+  let server: Promise<NodeProxyServer> | undefined;
+  /**
+   * Over real HTTP with node:http: exactly the headers given (even odd ones), nothing
+   * decoded, a fresh connection per call (a test may declare a body it never sends).
+   */
+  const callOverHttp = async (request: Request): Promise<Response> => {
+    server ??= listenNodeProxy(proxy);
+    const { url } = await server;
+    const target = new URL(request.url);
+    const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const outgoing = http.request(`${url}${target.pathname}${target.search}`, { method: request.method, headers: Object.fromEntries(request.headers), agent: false }, resolve);
+      outgoing.on("error", reject);
+      if (request.body) Readable.fromWeb(request.body as import("node:stream/web").ReadableStream).pipe(outgoing);
+      else outgoing.end();
+    });
+    const headers = new Headers();
+    for (const [name, value] of Object.entries(answer.headers)) {
+      if (value === undefined) continue;
+      for (const v of Array.isArray(value) ? value : [value]) headers.append(name, v);
+    }
+    const empty = request.method === "HEAD" || [204, 205, 304].includes(answer.statusCode ?? 0);
+    if (empty) answer.resume();
+    return new Response(empty ? null : (Readable.toWeb(answer) as ReadableStream<Uint8Array>), { status: answer.statusCode, headers });
+  };
+
   const call = (token: string | null, method: string, providerAndPath: string, init: { headers?: Record<string, string>; body?: BodyInit | null } = {}) => {
     const headers = new Headers(init.headers);
     if (token) headers.set("authorization", `Bearer ${token}`);
     const hasStreamBody = init.body instanceof ReadableStream;
-    return proxy(
-      new Request(`${OKORO_URL}/p/${providerAndPath}`, { method, headers, body: init.body ?? null, ...(hasStreamBody ? { duplex: "half" } : {}) } as RequestInit),
-      { ip: "127.0.0.1" },
-    );
+    const request = new Request(`${OKORO_URL}/p/${providerAndPath}`, { method, headers, body: init.body ?? null, ...(hasStreamBody ? { duplex: "half" } : {}) } as RequestInit);
+    return options.transport === "node" ? callOverHttp(request) : proxy(request, { ip: "127.0.0.1" });
   };
 
-  return { db, env, proxy, user, connect, createToken, exchange, exchangeRaw, operationToken, call };
+  const close = async () => {
+    if (server) await (await server).close();
+    server = undefined;
+  };
+
+  return { db, env, proxy, user, connect, createToken, exchange, exchangeRaw, operationToken, call, close };
 }

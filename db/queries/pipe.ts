@@ -1,7 +1,9 @@
 // The database pipe: proxied-request authorizations and audit appends that arrive while a
 // round trip is in flight are sent together in the next one, as one call of okoro_pipe()
-// (db/migrations/0003_db_pipe.sql). One statement, one transaction, one commit for the
-// whole batch; each caller's promise settles with its own outcome once it has committed.
+// (db/migrations/0003_db_pipe.sql; now 0006). One statement, one transaction, one commit
+// for the whole batch; each caller's promise settles with its own outcome once it has
+// committed. An event travels once, as the canonical JSON its hash covers (c1 + seq + c2):
+// the database fills in seq (and the user), hashes it and stores the row built from it.
 import "server-only";
 import { sql } from "drizzle-orm";
 import type { Database } from "@/db/client";
@@ -41,39 +43,6 @@ export type PipeAuthResult =
 const MAX_BATCH = 256;
 const DEFER_MS = 20;
 
-/** The event as okoro_pipe() inserts it: snake_case columns, JSON values. */
-function eventJson(row: Row, withUser: boolean): Record<string, unknown> {
-  const json: Record<string, unknown> = {
-    id: row.id,
-    at: row.at.toISOString(),
-    event: row.event,
-    agent: row.agent,
-    service_token_id: row.serviceTokenId,
-    jti: row.jti,
-    provider: row.provider,
-    scope: row.scope,
-    required_scope: row.requiredScope,
-    intent: row.intent,
-    reason: row.reason,
-    method: row.method,
-    path: row.path,
-    query: row.query,
-    status: row.status,
-    duration_ms: row.durationMs,
-    bytes_in: row.bytesIn,
-    bytes_out: row.bytesOut,
-    outcome: row.outcome,
-    error: row.error,
-    flags: row.flags,
-    flag_reason: row.flagReason,
-    ip: row.ip,
-    user_agent: row.userAgent,
-    request_id: row.requestId,
-  };
-  if (withUser) json.user_id = row.userId;
-  return json;
-}
-
 type Waiting<T> = { payload: Record<string, unknown>; resolve: (v: T) => void; reject: (e: unknown) => void };
 type EventResult = { seq: number; hash: string; prev_hash: string };
 
@@ -93,7 +62,6 @@ class DbPipe {
       jti: request.jti,
       once: request.once,
       exp: request.exp,
-      event: eventJson(request.event, false),
       c1,
       c2,
     });
@@ -106,7 +74,7 @@ class DbPipe {
    */
   append(row: Row, options: { defer?: boolean } = {}): Promise<EventResult> {
     const { c1, c2 } = canonicalPieces(row);
-    return this.enqueue(this.events, { chain: row.chain, event: eventJson(row, true), c1, c2 }, options.defer);
+    return this.enqueue(this.events, { chain: row.chain, c1, c2 }, options.defer);
   }
 
   private enqueue<T>(queue: Waiting<T>[], payload: Record<string, unknown>, defer = false): Promise<T> {

@@ -1,17 +1,22 @@
-// The proxy's hot path (SPEC §3.2) as plain TypeScript: a Request in, a Response out.
+// The proxy's hot path (SPEC §3.2) as plain TypeScript: a request in, an answer out.
 // No next/*, no React, no database import — everything stateful (token verification, the
 // database trip that authorizes and audits, the audit sink, credentials, the upstream
 // dispatcher) is passed in, so this module runs unchanged in the Next.js route, in a plain
-// Node server (`okoro serve-proxy`) and in tests.
+// Node server (`okoro serve-proxy`, `npm start`) and in tests.
+//
+// The answer is a ProxyAnswer (status, headers, a body read chunk by chunk) rather than a
+// web Response: the Next.js route turns it into one (toWebResponse), while the Node server
+// writes it straight to its socket — web Request/Response/stream objects were a tenth of
+// that server's CPU per request (README, Benchmark).
 import { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import { request as undiciRequest, errors as undiciErrors } from "undici";
 import type { AuditInput } from "@/lib/audit/append";
 import { flagsFor } from "@/lib/audit/flags";
 import { redactQuery } from "@/lib/audit/redact";
-import { OkoroError, asOkoroError, errorResponse } from "@/lib/errors";
+import { OkoroError, asOkoroError, errorParts } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { forwardRequestHeaders, forwardResponseHeaders } from "@/lib/proxy/headers";
+import { forwardRequestHeaders, forwardResponseHeaders, type HeaderReader } from "@/lib/proxy/headers";
 import { buildUpstreamUrl, parseBaseUrl, type UpstreamBase } from "@/lib/proxy/upstream-url";
 import type { ClassifyInput, Credential, ProviderSpec } from "@/lib/providers/types";
 import { scopeAllows, type RequestScope, type Scope } from "@/lib/scopes";
@@ -65,6 +70,53 @@ export type ProxyDeps = {
   record: (event: AuditInput & { serviceTokenId?: string | null }, options?: { deferred?: boolean }) => Promise<void>;
 };
 
+/** What the proxy reads from a request: a web Request has it all; the Node server passes a lighter view. */
+export type ProxyRequest = {
+  /** absolute; only the path and query are used */
+  url: string;
+  method: string;
+  headers: HeaderReader;
+  body: ReadableStream<Uint8Array> | null;
+  /** aborts when the agent goes away */
+  signal: AbortSignal;
+};
+
+/** A response body read chunk by chunk: null at the end. Read it to the end, or cancel it. */
+export type ProxyBody = { read(): Promise<Uint8Array | null>; cancel(): void };
+
+export type ProxyAnswer = {
+  status: number;
+  /** lower-case names; a name may repeat */
+  headers: [string, string][];
+  /** okoro's own JSON (a refusal), the provider's body streaming through, or nothing */
+  body: string | ProxyBody | null;
+};
+
+/** A refusal or an error as a tagged SPEC §3 JSON answer. */
+export function errorAnswer(e: unknown, options: { headers?: Record<string, string>; context?: string } = {}): ProxyAnswer {
+  const { status, headers, body } = errorParts(e, { ...options, tagged: true });
+  return { status, headers: Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]), body };
+}
+
+/** The answer as a web Response (the Next.js route, tests). */
+export function toWebResponse(answer: ProxyAnswer): Response {
+  const { status, body } = answer;
+  const headers = new Headers(answer.headers);
+  if (body === null || typeof body === "string") return new Response(body, { status, headers });
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      // a read that throws errors the stream, as the provider's broken body should
+      const chunk = await body.read();
+      if (chunk) controller.enqueue(chunk);
+      else controller.close();
+    },
+    cancel() {
+      body.cancel();
+    },
+  });
+  return new Response(stream, { status, headers });
+}
+
 const KNOWN_METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
@@ -78,7 +130,7 @@ type Context = {
   userAgent: string | null;
 };
 
-function bearer(request: Request): string | null {
+function bearer(request: ProxyRequest): string | null {
   const header = request.headers.get("authorization");
   if (!header) return null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -88,7 +140,7 @@ function bearer(request: Request): string | null {
 class BodyTooLarge extends Error {}
 
 /** Reads the whole body (only for rules that must see it), refusing more than `max` bytes. */
-async function readBody(request: Request, max: number): Promise<Uint8Array> {
+async function readBody(request: ProxyRequest, max: number): Promise<Uint8Array> {
   if (!request.body) return new Uint8Array(0);
   const chunks: Uint8Array[] = [];
   let total = 0;
@@ -153,9 +205,12 @@ export function splitProxyUrl(url: string): { provider: string; path: string; se
   return { provider, path: match[2] ?? "", search: parsed.search };
 }
 
-export type ProxyHandler = ReturnType<typeof createProxyHandler>;
+/** The proxy as a web handler (Request → Response), with `answer` for servers that write their own responses. */
+export type ProxyHandler = ((request: Request, client: { ip: string | null }) => Promise<Response>) & {
+  answer: (request: ProxyRequest, client: { ip: string | null }) => Promise<ProxyAnswer>;
+};
 
-export function createProxyHandler(deps: ProxyDeps) {
+export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
   const deny = async (
     ctx: Context,
     error: OkoroError,
@@ -193,16 +248,16 @@ export function createProxyHandler(deps: ProxyDeps) {
         durationMs: performance.now() - ctx.started,
       })
       .catch((e) => console.error("[okoro] could not audit a proxy denial:", (e as Error).message));
-    return errorResponse(error, { tagged: true, headers: { "okoro-request-id": ctx.requestId } });
+    return errorAnswer(error, { headers: { "okoro-request-id": ctx.requestId } });
   };
 
   /**
    * Handles `ANY /p/{provider}/{path…}`. The path is taken from the raw request URL (still
    * percent-encoded), never from a router's decoded segments.
    */
-  return async function handle(request: Request, client: { ip: string | null }): Promise<Response> {
+  async function answer(request: ProxyRequest, client: { ip: string | null }): Promise<ProxyAnswer> {
     const target = splitProxyUrl(request.url);
-    if (!target) return errorResponse(new OkoroError("not_found", "Proxy URLs look like /p/{provider}/{path}."), { tagged: true });
+    if (!target) return errorAnswer(new OkoroError("not_found", "Proxy URLs look like /p/{provider}/{path}."));
     const params = { ...target, ip: client.ip };
     const ctx: Context = {
       requestId: newId("req"),
@@ -213,7 +268,7 @@ export function createProxyHandler(deps: ProxyDeps) {
       ip: params.ip,
       userAgent: request.headers.get("user-agent"),
     };
-    const tagged = (e: OkoroError) => errorResponse(e, { tagged: true, headers: { "okoro-request-id": ctx.requestId } });
+    const tagged = (e: OkoroError) => errorAnswer(e, { headers: { "okoro-request-id": ctx.requestId } });
 
     // 1. the catalog
     const provider = deps.provider(params.provider);
@@ -346,42 +401,48 @@ export function createProxyHandler(deps: ProxyDeps) {
     }
 
     // 9. stream the answer back with allowlisted headers
-    const responseHeaders = forwardResponseHeaders(upstream.headers);
-    responseHeaders.set("okoro-request-id", ctx.requestId);
-    if (authz.limitHeaders) for (const [name, value] of Object.entries(authz.limitHeaders)) responseHeaders.set(name, value);
+    // okoro's own headers replace any the provider sent under the same name
+    const own: [string, string][] = [["okoro-request-id", ctx.requestId], ...Object.entries(authz.limitHeaders ?? {}).map(([n, v]): [string, string] => [n.toLowerCase(), v])];
+    const responseHeaders = [...forwardResponseHeaders(upstream.headers).filter(([name]) => !own.some(([n]) => n === name)), ...own];
 
     const status = upstream.statusCode;
     if (ctx.method === "HEAD" || NULL_BODY_STATUS.has(status)) {
       await upstream.body.dump().catch(() => {});
       void recordResponse(status, 0, null);
-      return new Response(null, { status, headers: responseHeaders });
+      return { status, headers: responseHeaders, body: null };
     }
 
-    // 10. proxy.response once the body has been delivered (or broke off)
+    // 10. proxy.response once the body has been delivered, broke off or was cancelled
     let bytesOut = 0;
+    let recorded = false;
+    const finish = (error: string | null) => {
+      if (recorded) return;
+      recorded = true;
+      void recordResponse(status, bytesOut, error);
+    };
     const iterator = upstream.body[Symbol.asyncIterator]();
-    const stream = new ReadableStream<Uint8Array>({
-      async pull(controller) {
+    const streamed: ProxyBody = {
+      async read() {
         try {
           const { done, value } = await iterator.next();
           if (done) {
-            controller.close();
-            void recordResponse(status, bytesOut, null);
-            return;
+            finish(null);
+            return null;
           }
           bytesOut += value.byteLength;
-          controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
+          return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
         } catch (e) {
-          controller.error(e);
-          void recordResponse(status, bytesOut, e instanceof undiciErrors.BodyTimeoutError ? "upstream_timeout" : "upstream_unreachable");
+          finish(e instanceof undiciErrors.BodyTimeoutError ? "upstream_timeout" : "upstream_unreachable");
+          throw e;
         }
       },
       cancel() {
+        if (recorded) return;
         upstream.body.destroy();
-        void recordResponse(status, bytesOut, "client_closed");
+        finish("client_closed");
       },
-    });
-    return new Response(stream, { status, headers: responseHeaders });
+    };
+    return { status, headers: responseHeaders, body: streamed };
 
     async function recordResponse(statusCode: number, bytes: number, error: string | null) {
       await deps
@@ -412,5 +473,8 @@ export function createProxyHandler(deps: ProxyDeps) {
         }, { deferred: true })
         .catch((e) => console.error("[okoro] could not audit a proxy response:", (e as Error).message));
     }
-  };
+  }
+
+  const handle = async (request: Request, client: { ip: string | null }) => toWebResponse(await answer(request, client));
+  return Object.assign(handle, { answer });
 }

@@ -64,7 +64,10 @@ const RESPONSE_HEADERS = new Set([
 
 const RESPONSE_HEADER_PREFIXES = ["x-ratelimit-", "ratelimit-", "x-github-", "openai-", "anthropic-", "x-oauth-", "x-accepted-", "stripe-"];
 
-function connectionListed(headers: Headers): Set<string> {
+/** What the proxy reads request headers through: a web Headers, or the Node server's view of IncomingMessage.headers. */
+export type HeaderReader = { get(name: string): string | null; forEach(fn: (value: string, name: string) => void): void };
+
+function connectionListed(headers: HeaderReader): Set<string> {
   const listed = new Set<string>();
   for (const name of (headers.get("connection") ?? "").split(",")) {
     const n = name.trim().toLowerCase();
@@ -82,7 +85,7 @@ function allowed(name: string, exact: Set<string>, prefixes: string[]): boolean 
  * Cookie, Host, X-Forwarded-*, method overrides and hop-by-hop headers (and any header the
  * Connection header names) never pass.
  */
-export function forwardRequestHeaders(incoming: Headers): Record<string, string> {
+export function forwardRequestHeaders(incoming: HeaderReader): Record<string, string> {
   const listed = connectionListed(incoming);
   const out: Record<string, string> = {};
   incoming.forEach((value, name) => {
@@ -92,8 +95,8 @@ export function forwardRequestHeaders(incoming: Headers): Record<string, string>
   return out;
 }
 
-/** Upstream response headers (undici's raw object) that may go back to the agent. */
-export function forwardResponseHeaders(upstream: Record<string, string | string[] | undefined>): Headers {
+/** Upstream response headers (undici's raw object) that may go back to the agent, as [name, value] pairs. */
+export function forwardResponseHeaders(upstream: Record<string, string | string[] | undefined>): [string, string][] {
   const listedRaw = upstream["connection"];
   const listed = new Set(
     (Array.isArray(listedRaw) ? listedRaw.join(",") : (listedRaw ?? ""))
@@ -101,14 +104,14 @@ export function forwardResponseHeaders(upstream: Record<string, string | string[
       .map((s) => s.trim().toLowerCase())
       .filter(Boolean),
   );
-  const out = new Headers();
+  const out: [string, string][] = [];
   for (const [rawName, value] of Object.entries(upstream)) {
     if (value === undefined) continue;
     const name = rawName.toLowerCase();
     if (HOP_BY_HOP.has(name) || listed.has(name)) continue;
     if (!allowed(name, RESPONSE_HEADERS, RESPONSE_HEADER_PREFIXES)) continue;
-    if (Array.isArray(value)) for (const v of value) out.append(name, v);
-    else out.set(name, value);
+    if (Array.isArray(value)) for (const v of value) out.push([name, v]);
+    else out.push([name, value]);
   }
   return out;
 }

@@ -1,10 +1,14 @@
-// The proxy core in a plain Node HTTP server (`okoro serve-proxy`): the same lib/proxy
-// handler as the Next.js route, without Next's per-request cost. Only /p/… is served; the
-// dashboard and the exchange stay in the Next.js app (same database, same keys).
+// The proxy core in a plain Node HTTP server (`okoro serve-proxy`, and `npm start` for the
+// agent path): the same lib/proxy handler as the Next.js route, without Next's per-request
+// cost, and without web objects either — the handler reads the Node request through a
+// small view (proxyRequest) and its answer is written straight to the socket (writeAnswer).
+// Only /p/… is served; the dashboard and the exchange stay in the Next.js app (same
+// database, same keys).
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { errorResponse, OkoroError } from "@/lib/errors";
-import type { ProxyHandler } from "@/lib/proxy/handler";
+import { OkoroError } from "@/lib/errors";
+import { errorAnswer, type ProxyAnswer, type ProxyHandler, type ProxyRequest } from "@/lib/proxy/handler";
+import type { HeaderReader } from "@/lib/proxy/headers";
 import { assertSafePath } from "@/lib/proxy/upstream-url";
 
 const ROUTABLE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
@@ -97,6 +101,85 @@ export function toWebRequest(req: http.IncomingMessage, res: http.ServerResponse
   } as RequestInit);
 }
 
+/** IncomingMessage.headers read like web Headers (Node has already lower-cased and joined them). */
+class NodeHeaders implements HeaderReader {
+  constructor(private readonly raw: http.IncomingHttpHeaders) {}
+  get(name: string): string | null {
+    const value = this.raw[name.toLowerCase()];
+    return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+  }
+  forEach(fn: (value: string, name: string) => void): void {
+    for (const [name, value] of Object.entries(this.raw)) if (value !== undefined) fn(Array.isArray(value) ? value.join(", ") : value, name);
+  }
+}
+
+/**
+ * The proxy's view of a Node request, without building a web Request: the body streams
+ * only when pulled, and the signal aborts when the client goes away before the answer is
+ * finished.
+ */
+function proxyRequest(req: http.IncomingMessage, res: http.ServerResponse): ProxyRequest {
+  const controller = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  const hasBody = req.method !== "GET" && req.method !== "HEAD";
+  return {
+    // only the path and query are read; the host is the agent's to choose and is not needed
+    url: `http://okoro.invalid${req.url ?? "/"}`,
+    method: req.method ?? "GET",
+    headers: new NodeHeaders(req.headers),
+    body: hasBody ? pullStream(req) : null,
+    signal: controller.signal,
+  };
+}
+
+/** Waits until the response can take more, or has gone away. */
+function drained(res: http.ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off("drain", done);
+      res.off("close", done);
+      resolve();
+    };
+    res.on("drain", done);
+    res.on("close", done);
+  });
+}
+
+/** Writes the proxy's answer to a Node response, streaming its body with back-pressure. */
+export async function writeAnswer(res: http.ServerResponse, answer: ProxyAnswer): Promise<void> {
+  const { body } = answer;
+  if (typeof body === "string") {
+    res.writeHead(answer.status, [...answer.headers.flat(), "content-length", String(Buffer.byteLength(body))]);
+    res.end(body);
+    return;
+  }
+  res.writeHead(answer.status, answer.headers.flat());
+  if (body === null) {
+    res.end();
+    return;
+  }
+  let reading = true;
+  res.on("close", () => {
+    if (reading) body.cancel();
+  });
+  try {
+    for (;;) {
+      const chunk = await body.read();
+      if (!chunk) break;
+      if (res.destroyed) return;
+      // respect back-pressure so a slow agent never makes us buffer a whole download
+      if (!res.write(chunk)) await drained(res);
+    }
+    reading = false;
+    res.end();
+  } catch {
+    reading = false;
+    res.destroy();
+  }
+}
+
 export type NodeProxyListener = (req: http.IncomingMessage, res: http.ServerResponse) => Promise<void>;
 
 /**
@@ -110,31 +193,26 @@ export function createNodeProxyListener(getHandler: () => ProxyHandler | Promise
     const raw = req.url ?? "/";
     const pathOnly = raw.split("?")[0];
     if (!pathOnly.startsWith("/p/")) {
-      await writeResponse(res, errorResponse(new OkoroError("not_found", "This server only proxies /p/{provider}/{path}."), { tagged: true }));
+      await writeAnswer(res, errorAnswer(new OkoroError("not_found", "This server only proxies /p/{provider}/{path}.")));
       return;
     }
     if (!ROUTABLE_METHODS.has(req.method ?? "")) {
-      // a web Request cannot even carry TRACE or CONNECT: refuse before building one
+      // the proxy core only knows the methods a web Request can carry: TRACE, CONNECT and
+      // the like are refused here
       req.resume();
-      await writeResponse(res, errorResponse(new OkoroError("method_not_allowed", `${String(req.method).slice(0, 16)} is not allowed through okoro.`), { tagged: true }));
+      await writeAnswer(res, errorAnswer(new OkoroError("method_not_allowed", `${String(req.method).slice(0, 16)} is not allowed through okoro.`)));
       return;
     }
+    let answer: ProxyAnswer;
     try {
       // the raw path, before URL parsing resolves any dot segment
       assertSafePath(pathOnly);
-    } catch (e) {
-      await writeResponse(res, errorResponse(e, { tagged: true }));
-      return;
-    }
-    const request = toWebRequest(req, res);
-    let response: Response;
-    try {
       const proxy = await getHandler();
-      response = await proxy(request, { ip: peerAddress(req, options.trustedProxyHops ?? 0) });
+      answer = await proxy.answer(proxyRequest(req, res), { ip: peerAddress(req, options.trustedProxyHops ?? 0) });
     } catch (e) {
-      response = errorResponse(e, { tagged: true, context: "proxy" });
+      answer = errorAnswer(e, { context: "proxy" });
     }
-    await writeResponse(res, response);
+    await writeAnswer(res, answer);
   };
 }
 

@@ -1,12 +1,12 @@
 import { createHmac, generateKeyPairSync } from "node:crypto";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { SignJWT, exportJWK, generateKeyPair, importJWK } from "jose";
-import { beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents } from "@/db/schema";
 import { revokeServiceToken } from "@/db/queries/service-tokens";
 import { verifyChain } from "@/lib/audit/verify";
 import { describeDatabases } from "@/test/databases";
-import { CANARY, OKORO_URL, TRELLO_CONSUMER, createHarness, type Harness } from "@/test/harness";
+import { CANARY, OKORO_URL, TRELLO_CONSUMER, createHarness, type Harness, type ProxyTransport } from "@/test/harness";
 import { useUpstream } from "@/test/use-upstream";
 
 const upstream = useUpstream();
@@ -42,13 +42,17 @@ function verifyOAuth1(method: string, url: string, authorization: string, formBo
   return { ok: expected === header.oauth_signature, header };
 }
 
-describeDatabases("the agent path", (getDb, driver) => {
+// The suite runs twice: handing web Requests to the handler (the Next.js route's way) and
+// over HTTP to the plain Node server (`npm start`'s and `okoro serve-proxy`'s way), which
+// adapts requests and answers without web objects — both must behave the same.
+for (const transport of ["web", "node"] satisfies ProxyTransport[]) describeDatabases(`the agent path (${transport})`, (getDb, driver) => {
   let h: Harness;
   let svc: string;
   let tokenId: string;
 
+  afterAll(() => h?.close());
   beforeAll(async () => {
-    h = await createHarness(getDb().db, upstream.url);
+    h = await createHarness(getDb().db, upstream.url, {}, { transport });
     for (const provider of Object.keys(ALL_GRANTS)) await h.connect(provider);
     const created = await h.createToken({ grants: structuredClone(ALL_GRANTS) as never });
     svc = created.token;
