@@ -109,7 +109,9 @@ function machine(database: BenchDatabase): Machine {
   let commit: string | null = null;
   try {
     commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
-    if (execFileSync("git", ["status", "--porcelain"], { cwd: ROOT, encoding: "utf8" }).trim()) commit += " + uncommitted changes";
+    // the bench's own earlier output does not make the code it measures any different
+    const changed = execFileSync("git", ["status", "--porcelain", "--", ".", ":!bench/results.json", ":!bench/results.tmp.json"], { cwd: ROOT, encoding: "utf8" }).trim();
+    if (changed) commit += " + uncommitted changes";
   } catch {
     // not a git checkout
   }
