@@ -3,7 +3,11 @@
 -- whose keys are the audit_events column names — instead of from a second copy of the
 -- event sent alongside it (`event`, now ignored). That copy was about 40 % of each
 -- request's payload, serialized by the app and parsed here.
--- What is stored is now by construction what was hashed.
+-- What is stored is now by construction what was hashed. The rows stay text (canonical
+-- JSON with chain, prev_hash and hash put in front; hex hashes need no escaping) until the
+-- INSERT reads them with json_populate_record: measured with EXPLAIN ANALYZE, that and
+-- walking the events by index instead of a query make the function about a fifth faster
+-- than building jsonb rows (one request: ≈ 0.75 → 0.6 ms; a batch of 16: ≈ 3.6 → 2.6 ms).
 -- Payloads with `event` (an app from before this migration) still work, so migrating first
 -- and then rolling the app out is safe.
 CREATE OR REPLACE FUNCTION okoro_pipe(p_auth jsonb, p_events jsonb) RETURNS jsonb
@@ -17,7 +21,8 @@ DECLARE
   v_chains text[];
   -- chain → [seq, hash]: the batch's view of each head, written back at the end
   v_heads jsonb;
-  v_rows jsonb[] := '{}';
+  -- the batch's audit rows as JSON text: canonical JSON plus chain and hashes
+  v_rows text[] := '{}';
   v_results jsonb[] := '{}';
   v_event_results jsonb[] := '{}';
   r jsonb;
@@ -134,7 +139,7 @@ BEGIN
     v_prev := v_heads->tok.user_id->>1;
     v_canon := (r->>'c1') || v_seq::text || (r->>'c2') || to_json(tok.user_id)::text || '}';
     v_hash := encode(sha256(v_domain || convert_to(v_prev || v_canon, 'UTF8')), 'hex');
-    v_rows := v_rows || (v_canon::jsonb || jsonb_build_object('chain', tok.user_id, 'prev_hash', v_prev, 'hash', v_hash));
+    v_rows := v_rows || ('{"chain":' || to_json(tok.user_id)::text || ',"prev_hash":"' || v_prev || '","hash":"' || v_hash || '",' || substr(v_canon, 2));
     v_heads := jsonb_set(v_heads, ARRAY[tok.user_id], jsonb_build_array(v_seq, v_hash));
 
     -- last-used bookkeeping, at most once a minute, never waiting on a row someone holds
@@ -155,13 +160,14 @@ BEGIN
   END LOOP;
 
   -- 4. plain audit events
-  FOR e IN SELECT x FROM jsonb_array_elements(v_events) AS x LOOP
+  FOR i IN 0 .. jsonb_array_length(v_events) - 1 LOOP
+    e := v_events->i;
     v_chain := e->>'chain';
     v_seq := (v_heads->v_chain->>0)::bigint + 1;
     v_prev := v_heads->v_chain->>1;
     v_canon := (e->>'c1') || v_seq::text || (e->>'c2');
     v_hash := encode(sha256(v_domain || convert_to(v_prev || v_canon, 'UTF8')), 'hex');
-    v_rows := v_rows || (v_canon::jsonb || jsonb_build_object('chain', v_chain, 'prev_hash', v_prev, 'hash', v_hash));
+    v_rows := v_rows || ('{"chain":' || to_json(v_chain)::text || ',"prev_hash":"' || v_prev || '","hash":"' || v_hash || '",' || substr(v_canon, 2));
     v_heads := jsonb_set(v_heads, ARRAY[v_chain], jsonb_build_array(v_seq, v_hash));
     v_event_results := v_event_results || jsonb_build_object('seq', v_seq, 'hash', v_hash, 'prev_hash', v_prev);
   END LOOP;
@@ -169,7 +175,7 @@ BEGIN
   -- 5. the batch's audit rows, and the heads they moved
   IF cardinality(v_rows) > 0 THEN
     INSERT INTO audit_events
-      SELECT ev.* FROM unnest(v_rows) AS x, LATERAL jsonb_populate_record(NULL::audit_events, x) AS ev;
+      SELECT ev.* FROM unnest(v_rows) AS x, LATERAL json_populate_record(NULL::audit_events, x::json) AS ev;
     UPDATE audit_heads AS h SET seq = (v.value->>0)::bigint, hash = v.value->>1
       FROM jsonb_each(v_heads) AS v
      WHERE h.chain = v.key AND h.seq <> (v.value->>0)::bigint;
