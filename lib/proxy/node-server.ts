@@ -50,30 +50,30 @@ function pullStream(req: http.IncomingMessage): ReadableStream<Uint8Array> {
   );
 }
 
-/** Writes a web Response to a Node response, streaming its body with back-pressure. */
+/** Writes a web Response (the exchange's) to a Node response, as writeAnswer does an answer. */
 export async function writeResponse(res: http.ServerResponse, response: Response): Promise<void> {
-  const headers: Record<string, string | string[]> = {};
-  response.headers.forEach((value, name) => {
-    headers[name] = value;
+  const headers: [string, string][] = [];
+  response.headers.forEach((value, name) => headers.push([name, value]));
+  const reader = response.body?.getReader();
+  const body = reader && {
+    read: async () => (await reader.read()).value ?? null,
+    cancel: () => void reader.cancel().catch(() => {}),
+  };
+  await writeAnswer(res, { status: response.status, headers, body: body ?? null });
+}
+
+/** An AbortSignal that fires when the client goes away before the response is finished. */
+function abortOnClose(res: http.ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) controller.abort();
   });
-  res.writeHead(response.status, headers);
-  if (!response.body) {
-    res.end();
-    return;
-  }
-  const reader = response.body.getReader();
-  res.on("close", () => void reader.cancel().catch(() => {}));
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      // respect back-pressure so a slow agent never makes us buffer a whole download
-      if (!res.write(value)) await new Promise((r) => res.once("drain", r));
-    }
-    res.end();
-  } catch {
-    res.destroy();
-  }
+  return controller.signal;
+}
+
+/** The request body as pullStream, for the methods that carry one. */
+function requestBody(req: http.IncomingMessage): ReadableStream<Uint8Array> | null {
+  return req.method !== "GET" && req.method !== "HEAD" ? pullStream(req) : null;
 }
 
 /**
@@ -81,22 +81,17 @@ export async function writeResponse(res: http.ServerResponse, response: Response
  * aborts when the client goes away before the response is finished.
  */
 export function toWebRequest(req: http.IncomingMessage, res: http.ServerResponse): Request {
-  const controller = new AbortController();
-  res.on("close", () => {
-    if (!res.writableFinished) controller.abort();
-  });
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
     if (Array.isArray(value)) for (const v of value) headers.append(name, v);
     else headers.set(name, value);
   }
-  const hasBody = req.method !== "GET" && req.method !== "HEAD";
   return new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
     method: req.method,
     headers,
-    body: hasBody ? pullStream(req) : null,
-    signal: controller.signal,
+    body: requestBody(req),
+    signal: abortOnClose(res),
     duplex: "half",
   } as RequestInit);
 }
@@ -105,12 +100,16 @@ export function toWebRequest(req: http.IncomingMessage, res: http.ServerResponse
 class NodeHeaders implements HeaderReader {
   constructor(private readonly raw: http.IncomingHttpHeaders) {}
   get(name: string): string | null {
-    const value = this.raw[name.toLowerCase()];
-    return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
+    return joined(this.raw[name.toLowerCase()]);
   }
   forEach(fn: (value: string, name: string) => void): void {
-    for (const [name, value] of Object.entries(this.raw)) if (value !== undefined) fn(Array.isArray(value) ? value.join(", ") : value, name);
+    for (const [name, value] of Object.entries(this.raw)) if (value !== undefined) fn(joined(value)!, name);
   }
+}
+
+/** A header's values as web Headers report them. */
+function joined(value: string | string[] | undefined): string | null {
+  return value === undefined ? null : Array.isArray(value) ? value.join(", ") : value;
 }
 
 /**
@@ -119,18 +118,13 @@ class NodeHeaders implements HeaderReader {
  * finished.
  */
 function proxyRequest(req: http.IncomingMessage, res: http.ServerResponse): ProxyRequest {
-  const controller = new AbortController();
-  res.on("close", () => {
-    if (!res.writableFinished) controller.abort();
-  });
-  const hasBody = req.method !== "GET" && req.method !== "HEAD";
   return {
     // only the path and query are read; the host is the agent's to choose and is not needed
     url: `http://okoro.invalid${req.url ?? "/"}`,
     method: req.method ?? "GET",
     headers: new NodeHeaders(req.headers),
-    body: hasBody ? pullStream(req) : null,
-    signal: controller.signal,
+    body: requestBody(req),
+    signal: abortOnClose(res),
   };
 }
 
