@@ -39,6 +39,23 @@ export type OpenOptions = {
   embeddedKind?: EmbeddedKind;
 };
 
+/** A pool that keeps a named statement prepared on each of its connections (node-postgres' API). */
+export type NamedStatementPool = {
+  query(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: Record<string, unknown>[] }>;
+};
+
+const namedStatementPools = new WeakMap<Database, NamedStatementPool>();
+
+/**
+ * The pool behind `db` when its connections are PostgreSQL sessions of their own (pg,
+ * Neon), for statements worth preparing once per connection rather than parsing and
+ * planning on every call (the proxy's pipe). Null for PGlite, whose one session the app
+ * and the CLI share, where a statement name could clash.
+ */
+export function namedStatementPool(db: Database): NamedStatementPool | null {
+  return namedStatementPools.get(db) ?? null;
+}
+
 export const MIGRATIONS_FOLDER = path.join(process.cwd(), "db", "migrations");
 
 export async function openDatabase(options: OpenOptions): Promise<DbHandle> {
@@ -68,6 +85,7 @@ async function openPg(url: string | undefined, max = 10, socketDir?: string, cou
   pool.on("error", (e) => console.error("[okoro] database pool error:", e.message));
   if (countRoundTrips) countPgPool(pool);
   const db = drizzle(pool, { schema }) as unknown as Database;
+  if (!socketDir) namedStatementPools.set(db, pool);
   return { db, driver: "pg", close: () => pool.end() };
 }
 
@@ -86,6 +104,7 @@ async function openNeon(url: string | undefined, wsProxy: string | undefined, ma
   const pool = new Pool({ connectionString: url, max });
   pool.on("error", (e: Error) => console.error("[okoro] database pool error:", e.message));
   const db = drizzle(pool, { schema }) as unknown as Database;
+  namedStatementPools.set(db, pool);
   return { db, driver: "neon", close: () => pool.end() };
 }
 

@@ -4,9 +4,10 @@
 // for the whole batch; each caller's promise settles with its own outcome once it has
 // committed. An event travels once, as the canonical JSON its hash covers (c1 + seq + c2):
 // the database fills in seq (and the user), hashes it and stores the row built from it.
+// On pg and Neon the call is a named statement, parsed and planned once per connection.
 import "server-only";
 import { sql } from "drizzle-orm";
-import type { Database } from "@/db/client";
+import { namedStatementPool, type Database } from "@/db/client";
 import type { AuditEvent } from "@/db/schema";
 import { canonicalPieces } from "@/lib/audit/chain";
 
@@ -42,6 +43,9 @@ export type PipeAuthResult =
 
 const MAX_BATCH = 256;
 const DEFER_MS = 20;
+/** service tokens whose user this process remembers (a cap, not a cache policy: when full, it starts again) */
+const MAX_KNOWN_TOKENS = 10_000;
+const PIPE_SQL = "SELECT okoro_pipe($1::jsonb, $2::jsonb) AS r";
 
 type Waiting<T> = { payload: Record<string, unknown>; resolve: (v: T) => void; reject: (e: unknown) => void };
 type EventResult = { seq: number; hash: string; prev_hash: string };
@@ -51,13 +55,20 @@ class DbPipe {
   private events: Waiting<EventResult>[] = [];
   private flushing = false;
   private deferTimer: NodeJS.Timeout | undefined;
+  /**
+   * service token → its user, learnt from earlier answers. A token never changes user, so
+   * this is not a cache of anything that can go stale: it tells okoro_pipe() which chain a
+   * request appends to without a lookup (the function checks it against the token it reads).
+   */
+  private readonly tokenUsers = new Map<string, string>();
 
   constructor(private readonly db: Database) {}
 
-  authorize(request: PipeAuthRequest): Promise<PipeAuthResult> {
+  async authorize(request: PipeAuthRequest): Promise<PipeAuthResult> {
     const { c1, c2 } = canonicalPieces(request.event, { userPending: true });
-    return this.enqueue(this.auth, {
+    const result = await this.enqueue<PipeAuthResult>(this.auth, {
       token_id: request.tokenId,
+      chain: this.tokenUsers.get(request.tokenId),
       provider: request.provider,
       jti: request.jti,
       once: request.once,
@@ -65,6 +76,11 @@ class DbPipe {
       c1,
       c2,
     });
+    if (result.outcome !== "no_token" && !this.tokenUsers.has(request.tokenId)) {
+      if (this.tokenUsers.size >= MAX_KNOWN_TOKENS) this.tokenUsers.clear();
+      this.tokenUsers.set(request.tokenId, result.user_id);
+    }
+    return result;
   }
 
   /**
@@ -97,18 +113,25 @@ class DbPipe {
       const auth = this.auth.splice(0, MAX_BATCH);
       const events = this.events.splice(0, MAX_BATCH);
       try {
-        const result = await this.db.execute(
-          sql`SELECT okoro_pipe(${JSON.stringify(auth.map((w) => w.payload))}::jsonb, ${JSON.stringify(events.map((w) => w.payload))}::jsonb) AS r`,
-        );
-        const raw = (result as unknown as { rows: { r: unknown }[] }).rows[0].r;
-        const out = (typeof raw === "string" ? JSON.parse(raw) : raw) as { auth: PipeAuthResult[]; events: EventResult[] };
+        const out = await this.call(JSON.stringify(auth.map((w) => w.payload)), JSON.stringify(events.map((w) => w.payload)));
         auth.forEach((w, i) => w.resolve(out.auth[i]));
         events.forEach((w, i) => w.resolve(out.events[i]));
       } catch (e) {
+        // nothing of the batch was written; what it was told about tokens is learnt again
+        this.tokenUsers.clear();
         for (const w of [...auth, ...events]) w.reject(e);
       }
     }
     this.flushing = false;
+  }
+
+  private async call(auth: string, events: string): Promise<{ auth: PipeAuthResult[]; events: EventResult[] }> {
+    const pool = namedStatementPool(this.db);
+    const result = pool
+      ? await pool.query({ name: "okoro_pipe", text: PIPE_SQL, values: [auth, events] })
+      : ((await this.db.execute(sql`SELECT okoro_pipe(${auth}::jsonb, ${events}::jsonb) AS r`)) as unknown as { rows: Record<string, unknown>[] });
+    const raw = result.rows[0].r;
+    return (typeof raw === "string" ? JSON.parse(raw) : raw) as { auth: PipeAuthResult[]; events: EventResult[] };
   }
 }
 

@@ -1,0 +1,102 @@
+// okoro_pipe() (migration 0007) and the app's side of it: the chains a batch appends to come
+// from the payload (`chain` on a proxied request once the app has learnt its token's user),
+// a chain's first event creates its head next to heads that exist, and a `chain` that is
+// not the token's user fails the whole batch without writing anything.
+import { count, eq, sql } from "drizzle-orm";
+import { expect, it } from "vitest";
+import { auditEvents, connections, serviceTokens } from "@/db/schema";
+import { createUser } from "@/db/queries/users";
+import { dbPipe } from "@/db/queries/pipe";
+import { auditRow } from "@/lib/audit/append";
+import { canonicalPieces } from "@/lib/audit/chain";
+import { verifyChains } from "@/lib/audit/verify";
+import { appendAudit } from "@/lib/audit/append";
+import { newId } from "@/lib/ids";
+import type { Database } from "@/db/client";
+import { describeDatabases } from "@/test/databases";
+
+async function tokenWithConnection(db: Database, email: string): Promise<{ userId: string; tokenId: string }> {
+  const user = await createUser(db, { email });
+  const tokenId = newId("tok");
+  await db.insert(serviceTokens).values({ id: tokenId, userId: user.id, name: "pipe-test", tokenHash: `hash-${tokenId}`, hint: "svc_…test", grants: { openai: ["read"] }, maxTtl: 900 });
+  // the function hands the envelope back untouched; it never decrypts it
+  await db.insert(connections).values({ id: newId("con"), userId: user.id, provider: "openai", method: "paste", credential: { v: 1, kid: "k", wrapped_key: "w", nonce: "n", ciphertext: "c" } as never });
+  return { userId: user.id, tokenId };
+}
+
+function request(tokenId: string, path: string) {
+  return {
+    tokenId,
+    provider: "openai",
+    jti: newId("jti"),
+    once: false,
+    exp: Math.floor(Date.now() / 1000) + 600,
+    event: auditRow({ event: "proxy.request", userId: null, serviceTokenId: tokenId, provider: "openai", scope: "read", method: "GET", path, outcome: "allowed" }),
+  };
+}
+
+async function auditCount(db: Database, chain: string): Promise<number> {
+  const [row] = await db.select({ n: count() }).from(auditEvents).where(eq(auditEvents.chain, chain));
+  return row.n;
+}
+
+describeDatabases("the database pipe", (getDb) => {
+  it("a token's first and later requests land on its user's chain, in order", async () => {
+    const db = getDb().db;
+    const { userId, tokenId } = await tokenWithConnection(db, "pipe-order@example.com");
+    const before = await auditCount(db, userId);
+    const first = await dbPipe(db).authorize(request(tokenId, "/v1/first"));
+    // the later ones go with the user the first answer named, several to a batch
+    const later = await Promise.all([1, 2, 3].map((i) => dbPipe(db).authorize(request(tokenId, `/v1/later-${i}`))));
+    for (const r of [first, ...later]) expect(r).toMatchObject({ outcome: "ok", user_id: userId });
+    const seqs = [first, ...later].map((r) => (r.outcome === "ok" ? r.seq : 0));
+    expect(seqs).toEqual([before + 1, before + 2, before + 3, before + 4]);
+    expect(await auditCount(db, userId)).toBe(before + 4);
+    expect((await verifyChains(db)).every((c) => c.ok)).toBe(true);
+  });
+
+  it("one batch can start new chains next to ones that exist", async () => {
+    const db = getDb().db;
+    const { userId, tokenId } = await tokenWithConnection(db, "pipe-mixed@example.com");
+    await dbPipe(db).authorize(request(tokenId, "/v1/warm"));
+    const fresh = [`usr_${newId("x")}`, `usr_${newId("x")}`];
+    const results = await Promise.all([
+      dbPipe(db).authorize(request(tokenId, "/v1/with-new-chains")),
+      ...fresh.map((chain) => appendAudit(db, { event: "auth.signin", userId: chain })),
+    ]);
+    expect(results[0]).toMatchObject({ outcome: "ok", user_id: userId });
+    for (const [i, chain] of fresh.entries()) {
+      expect(results[i + 1]).toMatchObject({ chain, seq: 1 });
+      expect(await auditCount(db, chain)).toBe(1);
+    }
+    expect((await verifyChains(db)).every((c) => c.ok)).toBe(true);
+  });
+
+  it("refuses a batch whose request names another user's chain, and writes nothing of it", async () => {
+    const db = getDb().db;
+    const mine = await tokenWithConnection(db, "pipe-mine@example.com");
+    const other = await tokenWithConnection(db, "pipe-other@example.com");
+    const before = [await auditCount(db, mine.userId), await auditCount(db, other.userId)];
+    const payload = (chain: string) => {
+      const r = request(mine.tokenId, "/v1/misdirected");
+      const { c1, c2 } = canonicalPieces(r.event, { userPending: true });
+      return JSON.stringify([{ token_id: r.tokenId, chain, provider: r.provider, jti: r.jti, once: false, exp: r.exp, c1, c2 }]);
+    };
+    const events = JSON.stringify([{ chain: other.userId, ...canonicalPieces(auditRow({ event: "auth.signin", userId: other.userId })) }]);
+    const error = await db.execute(sql`SELECT okoro_pipe(${payload(other.userId)}::jsonb, ${events}::jsonb)`).then(() => null, (e: Error) => e);
+    // drizzle wraps the driver's error; PostgreSQL's message is its cause
+    expect(String((error?.cause as Error | undefined)?.message ?? error)).toMatch(/not its token's user/);
+    expect([await auditCount(db, mine.userId), await auditCount(db, other.userId)]).toEqual(before);
+
+    // the same request with its own chain, or with none (looked up), goes through
+    const right = await db.execute(sql`SELECT okoro_pipe(${payload(mine.userId)}::jsonb, '[]'::jsonb) AS r`);
+    const none = await db.execute(sql`SELECT okoro_pipe(${payload("").replace(/"chain":"",/, "")}::jsonb, '[]'::jsonb) AS r`);
+    for (const result of [right, none]) {
+      const raw = (result as unknown as { rows: { r: unknown }[] }).rows[0].r;
+      const out = (typeof raw === "string" ? JSON.parse(raw) : raw) as { auth: { outcome: string; user_id: string }[] };
+      expect(out.auth[0]).toMatchObject({ outcome: "ok", user_id: mine.userId });
+    }
+    expect(await auditCount(db, mine.userId)).toBe(before[0] + 2);
+    expect((await verifyChains(db)).every((c) => c.ok)).toBe(true);
+  });
+});
