@@ -2,15 +2,15 @@
 // from the payload (`chain` on a proxied request once the app has learnt its token's user),
 // a chain's first event creates its head next to heads that exist, and a `chain` that is
 // not the token's user fails the whole batch without writing anything.
+import { randomBytes } from "node:crypto";
 import { count, eq, sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { auditEvents, connections, serviceTokens } from "@/db/schema";
 import { createUser } from "@/db/queries/users";
 import { dbPipe } from "@/db/queries/pipe";
-import { auditRow } from "@/lib/audit/append";
+import { appendAudit, auditRow } from "@/lib/audit/append";
 import { canonicalPieces } from "@/lib/audit/chain";
 import { verifyChains } from "@/lib/audit/verify";
-import { appendAudit } from "@/lib/audit/append";
 import { newId } from "@/lib/ids";
 import type { Database } from "@/db/client";
 import { describeDatabases } from "@/test/databases";
@@ -28,7 +28,7 @@ function request(tokenId: string, path: string) {
   return {
     tokenId,
     provider: "openai",
-    jti: newId("jti"),
+    jti: randomBytes(16).toString("hex"),
     once: false,
     exp: Math.floor(Date.now() / 1000) + 600,
     event: auditRow({ event: "proxy.request", userId: null, serviceTokenId: tokenId, provider: "openai", scope: "read", method: "GET", path, outcome: "allowed" }),
@@ -59,7 +59,7 @@ describeDatabases("the database pipe", (getDb) => {
     const db = getDb().db;
     const { userId, tokenId } = await tokenWithConnection(db, "pipe-mixed@example.com");
     await dbPipe(db).authorize(request(tokenId, "/v1/warm"));
-    const fresh = [`usr_${newId("x")}`, `usr_${newId("x")}`];
+    const fresh = [newId("usr"), newId("usr")];
     const results = await Promise.all([
       dbPipe(db).authorize(request(tokenId, "/v1/with-new-chains")),
       ...fresh.map((chain) => appendAudit(db, { event: "auth.signin", userId: chain })),
