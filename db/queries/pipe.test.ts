@@ -40,7 +40,7 @@ async function auditCount(db: Database, chain: string): Promise<number> {
   return row.n;
 }
 
-describeDatabases("the database pipe", (getDb) => {
+describeDatabases("the database pipe", (getDb, driver) => {
   it("a token's first and later requests land on its user's chain, in order", async () => {
     const db = getDb().db;
     const { userId, tokenId } = await tokenWithConnection(db, "pipe-order@example.com");
@@ -99,4 +99,25 @@ describeDatabases("the database pipe", (getDb) => {
     expect(await auditCount(db, mine.userId)).toBe(before[0] + 2);
     expect((await verifyChains(db)).every((c) => c.ok)).toBe(true);
   });
-});
+
+  it("goes on when the connection has lost the prepared statement (as behind a transaction-mode pooler)", async () => {
+    const db = getDb().db;
+    const { userId, tokenId } = await tokenWithConnection(db, "pipe-pooler@example.com");
+    await dbPipe(db).authorize(request(tokenId, "/v1/prepared"));
+    // one connection in this pool: the statement the pipe prepared on it is dropped, as if
+    // a pooler had handed the next call another server session
+    await db.execute(sql`DEALLOCATE ALL`);
+    const warn = console.warn;
+    const warnings: string[] = [];
+    console.warn = (...args: unknown[]) => void warnings.push(args.join(" "));
+    try {
+      const again = await dbPipe(db).authorize(request(tokenId, "/v1/unprepared"));
+      expect(again).toMatchObject({ outcome: "ok", user_id: userId });
+    } finally {
+      console.warn = warn;
+    }
+    // PGlite never names the statement, so there is nothing to lose there
+    expect(warnings.length).toBe(driver === "pglite" ? 0 : 1);
+    expect((await verifyChains(db)).every((c) => c.ok)).toBe(true);
+  });
+}, { max: 1 });

@@ -46,6 +46,8 @@ const DEFER_MS = 20;
 /** service tokens whose user this process remembers (a cap, not a cache policy: when full, it starts again) */
 const MAX_KNOWN_TOKENS = 10_000;
 const PIPE_SQL = "SELECT okoro_pipe($1::jsonb, $2::jsonb) AS r";
+/** invalid_sql_statement_name (the statement is missing), duplicate_prepared_statement */
+const SESSION_LOST_STATEMENT = new Set(["26000", "42P05"]);
 
 type Waiting<T> = { payload: Record<string, unknown>; resolve: (v: T) => void; reject: (e: unknown) => void };
 type EventResult = { seq: number; hash: string; prev_hash: string };
@@ -61,6 +63,8 @@ class DbPipe {
    * request appends to without a lookup (the function checks it against the token it reads).
    */
   private readonly tokenUsers = new Map<string, string>();
+  /** false once the database has shown it does not keep named statements per session */
+  private named = true;
 
   constructor(private readonly db: Database) {}
 
@@ -126,10 +130,23 @@ class DbPipe {
   }
 
   private async call(auth: string, events: string): Promise<{ auth: PipeAuthResult[]; events: EventResult[] }> {
-    const pool = namedStatementPool(this.db);
-    const result = pool
-      ? await pool.query({ name: "okoro_pipe", text: PIPE_SQL, values: [auth, events] })
-      : ((await this.db.execute(sql`SELECT okoro_pipe(${auth}::jsonb, ${events}::jsonb) AS r`)) as unknown as { rows: Record<string, unknown>[] });
+    const pool = this.named ? namedStatementPool(this.db) : null;
+    let result: { rows: Record<string, unknown>[] };
+    if (pool) {
+      try {
+        result = await pool.query({ name: "okoro_pipe", text: PIPE_SQL, values: [auth, events] });
+      } catch (e) {
+        // A pooler in transaction mode (PgBouncer without prepared-statement support) gives
+        // each call whichever server session is free, where the statement is missing or
+        // already exists. That error comes before anything ran: go on without a name.
+        if (!SESSION_LOST_STATEMENT.has((e as { code?: string }).code ?? "")) throw e;
+        this.named = false;
+        console.warn("[okoro] the database does not keep prepared statements per connection (a transaction-mode pooler?); the proxy's pipe goes on unprepared");
+        return this.call(auth, events);
+      }
+    } else {
+      result = (await this.db.execute(sql`SELECT okoro_pipe(${auth}::jsonb, ${events}::jsonb) AS r`)) as unknown as { rows: Record<string, unknown>[] };
+    }
     const raw = result.rows[0].r;
     return (typeof raw === "string" ? JSON.parse(raw) : raw) as { auth: PipeAuthResult[]; events: EventResult[] };
   }
