@@ -65,20 +65,17 @@ BEGIN
        WHERE st.id IN (SELECT x->>'token_id' FROM jsonb_array_elements(v_auth) AS x WHERE x->>'chain' IS NULL));
   END IF;
 
-  -- 2. their heads, locked in sorted order and read; a chain's first event creates its head
-  -- first. (That INSERT runs while the other heads are already locked: a writer that
-  -- wants one of them waits in its own first statement, before it creates anything.)
-  SELECT coalesce(jsonb_object_agg(h.chain, jsonb_build_array(h.seq, h.hash)), '{}'::jsonb) INTO v_heads
-    FROM (SELECT chain, seq, hash FROM audit_heads WHERE chain = ANY (v_chains) ORDER BY chain FOR UPDATE) h;
-  FOREACH v_chain IN ARRAY v_chains LOOP
-    IF NOT v_heads ? v_chain THEN
-      INSERT INTO audit_heads (chain, seq, hash)
-        SELECT DISTINCT c, 0, v_genesis FROM unnest(v_chains) AS c ORDER BY c
-        ON CONFLICT (chain) DO NOTHING;
-      SELECT coalesce(jsonb_object_agg(h.chain, jsonb_build_array(h.seq, h.hash)), '{}'::jsonb) INTO v_heads
-        FROM (SELECT chain, seq, hash FROM audit_heads WHERE chain = ANY (v_chains) ORDER BY chain FOR UPDATE) h;
-      EXIT;
-    END IF;
+  -- 2. their heads, locked in sorted order and read. A chain's first event creates its head
+  -- and goes round once more (after the INSERT every head exists). That INSERT runs while
+  -- the other heads are already locked: a writer that wants one of them waits in its own
+  -- first statement, before it creates anything.
+  LOOP
+    SELECT coalesce(jsonb_object_agg(h.chain, jsonb_build_array(h.seq, h.hash)), '{}'::jsonb) INTO v_heads
+      FROM (SELECT chain, seq, hash FROM audit_heads WHERE chain = ANY (v_chains) ORDER BY chain FOR UPDATE) h;
+    EXIT WHEN v_heads ?& v_chains;
+    INSERT INTO audit_heads (chain, seq, hash)
+      SELECT DISTINCT c, 0, v_genesis FROM unnest(v_chains) AS c ORDER BY c
+      ON CONFLICT (chain) DO NOTHING;
   END LOOP;
 
   -- 3. the proxied requests

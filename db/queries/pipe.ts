@@ -130,25 +130,24 @@ class DbPipe {
   }
 
   private async call(auth: string, events: string): Promise<{ auth: PipeAuthResult[]; events: EventResult[] }> {
-    const pool = this.named ? namedStatementPool(this.db) : null;
-    let result: { rows: Record<string, unknown>[] };
-    if (pool) {
-      try {
-        result = await pool.query({ name: "okoro_pipe", text: PIPE_SQL, values: [auth, events] });
-      } catch (e) {
-        // A pooler in transaction mode (PgBouncer without prepared-statement support) gives
-        // each call whichever server session is free, where the statement is missing or
-        // already exists. That error comes before anything ran: go on without a name.
-        if (!SESSION_LOST_STATEMENT.has((e as { code?: string }).code ?? "")) throw e;
-        this.named = false;
-        console.warn("[okoro] the database does not keep prepared statements per connection (a transaction-mode pooler?); the proxy's pipe goes on unprepared");
-        return this.call(auth, events);
-      }
-    } else {
-      result = (await this.db.execute(sql`SELECT okoro_pipe(${auth}::jsonb, ${events}::jsonb) AS r`)) as unknown as { rows: Record<string, unknown>[] };
-    }
-    const raw = result.rows[0].r;
+    const raw = (await this.query(auth, events)).rows[0].r;
     return (typeof raw === "string" ? JSON.parse(raw) : raw) as { auth: PipeAuthResult[]; events: EventResult[] };
+  }
+
+  private async query(auth: string, events: string): Promise<{ rows: Record<string, unknown>[] }> {
+    const pool = this.named ? namedStatementPool(this.db) : null;
+    if (!pool) return (await this.db.execute(sql`SELECT okoro_pipe(${auth}::jsonb, ${events}::jsonb) AS r`)) as unknown as { rows: Record<string, unknown>[] };
+    try {
+      return await pool.query({ name: "okoro_pipe", text: PIPE_SQL, values: [auth, events] });
+    } catch (e) {
+      // A pooler in transaction mode (PgBouncer without prepared-statement support) gives
+      // each call whichever server session is free, where the statement is missing or
+      // already exists. That error comes before anything ran: go on without a name.
+      if (!SESSION_LOST_STATEMENT.has((e as { code?: string }).code ?? "")) throw e;
+      this.named = false;
+      console.warn("[okoro] the database does not keep prepared statements per connection (a transaction-mode pooler?); the proxy's pipe goes on unprepared");
+      return this.query(auth, events);
+    }
   }
 }
 

@@ -2,8 +2,9 @@
 // agent path): the same lib/proxy handler as the Next.js route, without Next's per-request
 // cost, and without web objects either — the handler reads the Node request through a
 // small view (proxyRequest) and its answer is written straight to the socket (writeAnswer).
-// Only /p/… is served; the dashboard and the exchange stay in the Next.js app (same
-// database, same keys).
+// Only /p/… is served here: under serve-proxy the dashboard and the exchange stay in the
+// Next.js app (same database, same keys); under npm start, lib/proxy/start-hook.ts serves
+// the exchange beside it.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { OkoroError } from "@/lib/errors";
