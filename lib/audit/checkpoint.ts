@@ -160,10 +160,15 @@ const schedulers = new WeakMap<Database, CheckpointScheduler>();
  * The process's scheduler for `db` (one per database handle), told by the audit pipe after
  * each committed batch: checkpoints follow the events without a timer of their own.
  */
-export function checkpointScheduler(db: Database, masterKeys: MasterKeys): CheckpointScheduler {
+export function checkpointScheduler(
+  db: Database,
+  masterKeys: MasterKeys,
+  /** used only by the first call for a database (tests inject a clock) */
+  options?: Parameters<typeof createCheckpointScheduler>[2],
+): CheckpointScheduler {
   let s = schedulers.get(db);
   if (!s) {
-    const scheduler = createCheckpointScheduler(db, masterKeys);
+    const scheduler = createCheckpointScheduler(db, masterKeys, options);
     dbPipe(db).onCommitted(() => scheduler.poke());
     schedulers.set(db, scheduler);
     s = scheduler;
