@@ -8,6 +8,9 @@ export async function register(): Promise<void> {
   if (process.env.NEXT_RUNTIME === "nodejs") {
     const { checkConfigurationOrExit } = await import("@/lib/startup");
     checkConfigurationOrExit();
+    // signed audit checkpoints at least every minute while the server runs
+    const { startCheckpointTimer } = await import("@/lib/audit/checkpoint-timer");
+    startCheckpointTimer();
     // under `npm start` (scripts/start.mjs marks the process), /p/ and the exchange are
     // served without Next's router (lib/proxy/start-hook.ts); elsewhere nothing is loaded
     if ((globalThis as Record<symbol, unknown>)[Symbol.for("okoro.start-server")] === true) {

@@ -3,6 +3,7 @@
 //   postgres://…                          → node-postgres Pool
 //   a Neon host (or OKORO_DB_DRIVER=neon) → @neondatabase/serverless WebSocket Pool
 import path from "node:path";
+import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "@/db/schema";
 import { claimEmbedded, claimEmbeddedForServer, serveEmbedded, type EmbeddedKind } from "@/db/embedded";
@@ -140,8 +141,17 @@ async function openEmbeddedDatabase(dir: string, countRoundTrips: boolean, kind:
   }
 }
 
-/** Applies the committed drizzle-kit migrations. Idempotent. */
+/**
+ * Applies the committed drizzle-kit migrations, then (re)grants the app's runtime role
+ * what it may do, tables added since included (okoro_grant_runtime(), migration 0009).
+ * Idempotent. Run it as the database owner.
+ */
 export async function migrateDatabase(handle: DbHandle): Promise<void> {
+  await applyMigrations(handle);
+  await handle.db.execute(sql`SELECT okoro_grant_runtime()`);
+}
+
+async function applyMigrations(handle: DbHandle): Promise<void> {
   const config = { migrationsFolder: MIGRATIONS_FOLDER };
   // the three migrators share one implementation; each wants its own driver's db type
   const db = handle.db as never;

@@ -183,6 +183,24 @@ export const auditHeads = pgTable("audit_heads", {
   hash: text("hash").notNull().default(""),
 });
 
+/**
+ * Signed checkpoints of the audit chain heads (lib/audit/checkpoint.ts): every chain's
+ * seq and hash at `at`, signed with a key derived from the master key `kid`. The key is
+ * never stored here, so someone who can rewrite the database cannot sign a new one.
+ */
+export const auditCheckpoints = pgTable(
+  "audit_checkpoints",
+  {
+    id: text("id").primaryKey(),
+    at: ts("at").notNull(),
+    kid: text("kid").notNull(),
+    /** chain → [seq, hash] */
+    heads: jsonb("heads").$type<Record<string, [number, string]>>().notNull(),
+    signature: text("signature").notNull(),
+  },
+  (t) => [index("audit_checkpoints_at_idx").on(t.at)],
+);
+
 export const approvals = pgTable(
   "approvals",
   {
@@ -248,4 +266,5 @@ export type ServiceToken = typeof serviceTokens.$inferSelect;
 export type SigningKey = typeof signingKeys.$inferSelect;
 export type AuditEvent = typeof auditEvents.$inferSelect;
 export type NewAuditEvent = typeof auditEvents.$inferInsert;
+export type AuditCheckpointRow = typeof auditCheckpoints.$inferSelect;
 export type Approval = typeof approvals.$inferSelect;

@@ -18,6 +18,13 @@ export type Env = {
   dataDir: string;
   databaseUrl: string | undefined;
   dbDriver: DbDriver;
+  /**
+   * DATABASE_OWNER_URL: the role that owns the tables, for `okoro migrate` only. When it is
+   * set, DATABASE_URL is the runtime role, which may not change or remove audit rows.
+   */
+  databaseOwnerUrl: string | undefined;
+  /** CRON_SECRET: what Vercel Cron sends as a bearer token to /api/cron/… */
+  cronSecret: string | undefined;
   /** embedded database directory (pglite driver only) */
   pgliteDir: string;
   /** test-only: host:port of a local WebSocket→TCP bridge the Neon driver goes through */
@@ -193,10 +200,18 @@ export function loadEnv(source: Source = process.env, cwd = process.cwd()): Env 
   const authGithub = pair("AUTH_GITHUB_ID", "AUTH_GITHUB_SECRET");
   const authGoogle = pair("AUTH_GOOGLE_ID", "AUTH_GOOGLE_SECRET");
 
-  if (problems.length > 0 || !masterKeys || !authSecret) throw new ConfigError(problems.length ? problems : ["configuration is incomplete"]);
-
   const databaseUrl = get("DATABASE_URL");
   const dbDriver = driverFor(databaseUrl, get("OKORO_DB_DRIVER"));
+  const databaseOwnerUrl = get("DATABASE_OWNER_URL");
+  if (databaseOwnerUrl) {
+    if (!databaseUrl || dbDriver === "pglite") problems.push("DATABASE_OWNER_URL is for PostgreSQL: set DATABASE_URL to the runtime role's postgres:// URL too");
+    else if (driverFor(databaseOwnerUrl, get("OKORO_DB_DRIVER")) !== dbDriver) problems.push("DATABASE_OWNER_URL must point at the same database server as DATABASE_URL (as its owner role)");
+  }
+  const cronSecret = get("CRON_SECRET");
+  if (cronSecret && cronSecret.length < 16) problems.push("CRON_SECRET must be at least 16 characters");
+
+  if (problems.length > 0 || !masterKeys || !authSecret) throw new ConfigError(problems.length ? problems : ["configuration is incomplete"]);
+
   const pgliteDir =
     databaseUrl && /^(file|pglite):/i.test(databaseUrl)
       ? path.resolve(cwd, databaseUrl.replace(/^(file|pglite):(\/\/)?/i, ""))
@@ -211,6 +226,8 @@ export function loadEnv(source: Source = process.env, cwd = process.cwd()): Env 
     dataDir,
     databaseUrl,
     dbDriver,
+    databaseOwnerUrl,
+    cronSecret,
     pgliteDir,
     neonWsProxy: get("OKORO_NEON_WS_PROXY"),
     url,

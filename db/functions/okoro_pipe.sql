@@ -25,8 +25,11 @@
 -- batches (in any number of processes) cannot deadlock on them; every other lock a batch
 -- takes belongs to its own users' tokens, which no other batch can be holding then;
 -- last_used_at bookkeeping skips rows another transaction holds.
+--
+-- Runs as its owner (SECURITY DEFINER, with a fixed search_path): the app's runtime role
+-- may not move audit heads itself, only through this function and its like.
 CREATE OR REPLACE FUNCTION okoro_pipe(p_auth jsonb, p_events jsonb) RETURNS jsonb
-LANGUAGE plpgsql AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = public, pg_temp AS $$
 DECLARE
   v_domain constant bytea := convert_to('okoro-audit-v1', 'UTF8') || '\x00'::bytea;
   v_genesis constant text := repeat('0', 64);

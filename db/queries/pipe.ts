@@ -65,8 +65,15 @@ class DbPipe {
   private readonly tokenUsers = new Map<string, string>();
   /** false once the database has shown it does not keep named statements per session */
   private named = true;
+  /** called after each batch has committed (lib/audit/checkpoint.ts: is a checkpoint due?) */
+  private committed: (() => void) | undefined;
 
   constructor(private readonly db: Database) {}
+
+  /** One listener, told after every committed batch; it must be cheap and must not throw. */
+  onCommitted(listener: (() => void) | undefined): void {
+    this.committed = listener;
+  }
 
   async authorize(request: PipeAuthRequest): Promise<PipeAuthResult> {
     const { c1, c2, c3 } = canonicalPieces(request.event, { userPending: true });
@@ -121,6 +128,7 @@ class DbPipe {
         const out = await this.call(JSON.stringify(auth.map((w) => w.payload)), JSON.stringify(events.map((w) => w.payload)));
         auth.forEach((w, i) => w.resolve(out.auth[i]));
         events.forEach((w, i) => w.resolve(out.events[i]));
+        this.committed?.();
       } catch (e) {
         // nothing of the batch was written; what it was told about tokens is learnt again
         this.tokenUsers.clear();

@@ -11,7 +11,7 @@ import "server-only";
 import { sql } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
 import { dbPipe } from "@/db/queries/pipe";
-import { auditEvents, auditHeads, type AuditEvent } from "@/db/schema";
+import { auditEvents, type AuditEvent } from "@/db/schema";
 import { eventHash, GENESIS_HASH, SYSTEM_CHAIN, type AuditEventName } from "@/lib/audit/chain";
 import { newId } from "@/lib/ids";
 
@@ -99,14 +99,12 @@ export function auditRow(input: AuditInput): AuditRow {
 /** Writes rows to their chains inside an open transaction; returns them complete. */
 export async function writeAuditRows(tx: Queryable, rows: AuditRow[]): Promise<AuditEvent[]> {
   const chains = [...new Set(rows.map((r) => r.chain))].sort();
-  // Upserting the head rows takes their row locks: concurrent writers of the same chain
+  // The heads are locked (and created) by a function that runs as the database owner: the
+  // app's own role may read them but not write them. Concurrent writers of the same chain
   // (in this process or any other) wait here until this transaction ends.
-  const heads = await tx
-    .insert(auditHeads)
-    .values(chains.map((chain) => ({ chain, seq: 0, hash: GENESIS_HASH })))
-    .onConflictDoUpdate({ target: auditHeads.chain, set: { chain: sql`excluded.chain` } })
-    .returning();
-  const state = new Map(heads.map((h) => [h.chain, { seq: h.seq, hash: h.hash || GENESIS_HASH }]));
+  const locked = await tx.execute(sql`SELECT chain, seq, hash FROM okoro_audit_lock_heads(${sql.param(chains)}::text[])`);
+  const heads = (locked as unknown as { rows: { chain: string; seq: number | string; hash: string }[] }).rows;
+  const state = new Map(heads.map((h) => [h.chain, { seq: Number(h.seq), hash: h.hash || GENESIS_HASH }]));
   const complete: AuditEvent[] = rows.map((row) => {
     const head = state.get(row.chain)!;
     const event = { ...row, seq: head.seq + 1, prevHash: head.hash, hash: "" } as AuditEvent;
@@ -116,10 +114,11 @@ export async function writeAuditRows(tx: Queryable, rows: AuditRow[]): Promise<A
     return event;
   });
   await tx.insert(auditEvents).values(complete);
-  await tx
-    .insert(auditHeads)
-    .values([...state].map(([chain, h]) => ({ chain, seq: h.seq, hash: h.hash })))
-    .onConflictDoUpdate({ target: auditHeads.chain, set: { seq: sql`excluded.seq`, hash: sql`excluded.hash` } });
+  // the owner's function moves each head only forward, to a row that is now in the log
+  const moved = [...state];
+  await tx.execute(
+    sql`SELECT okoro_audit_move_heads(${sql.param(moved.map(([c]) => c))}::text[], ${sql.param(moved.map(([, h]) => h.seq))}::bigint[], ${sql.param(moved.map(([, h]) => h.hash))}::text[])`,
+  );
   return complete;
 }
 

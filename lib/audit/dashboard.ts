@@ -20,7 +20,8 @@ import { listServiceTokens, tokenState } from "@/db/queries/service-tokens";
 import type { AuditEvent } from "@/db/schema";
 import { pendingApprovalCount } from "@/lib/approvals/dashboard";
 import type { ChainCheck } from "@/lib/audit/chain";
-import { verifyChain } from "@/lib/audit/verify";
+import { trustedCheckpoint, verifyChain } from "@/lib/audit/verify";
+import { getEnv } from "@/lib/env";
 import { viewTimeBounds, type AuditView } from "@/lib/audit/view-params";
 import { getProvider } from "@/lib/providers/catalog";
 
@@ -102,7 +103,10 @@ export function providerNames(ids: readonly string[]): Record<string, string> {
 // ---------------------------------------------------------------------------------------
 // Chain status
 
-export type ChainStatus = ChainCheck & { checkedAt: string; tookMs: number };
+/** The signed checkpoint the chain was held to: when, how far it covers this chain, whether its signature verifies. */
+export type CheckpointSummary = { at: string; coversSeq: number; signatureOk: boolean };
+
+export type ChainStatus = ChainCheck & { checkedAt: string; tookMs: number; checkpoint: CheckpointSummary | null };
 
 type ChainCache = Map<string, { at: number; result?: ChainStatus; running?: Promise<ChainStatus> }>;
 const g = globalThis as typeof globalThis & { __okoroChainCache?: ChainCache };
@@ -121,8 +125,15 @@ export async function chainStatus(userId: string, options: { force?: boolean } =
   if (!options.force && entry?.result && Date.now() - entry.at < CHAIN_STATUS_MAX_AGE_MS) return entry.result;
   const running = (async () => {
     const started = performance.now();
-    const check = await verifyChain(await getDb(), userId);
-    return { ...check, checkedAt: new Date().toISOString(), tookMs: Math.round(performance.now() - started) };
+    const db = await getDb();
+    const masterKeys = getEnv().masterKeys;
+    const { checkpoint, badSignatures } = await trustedCheckpoint(db, masterKeys);
+    const check = await verifyChain(db, userId, { checkpoint, masterKeys });
+    // a newer checkpoint nobody with the master keys signed is shown as such
+    const shown = badSignatures[0] ?? checkpoint;
+    const summary = shown ? { at: shown.at.toISOString(), coversSeq: shown.heads[userId]?.[0] ?? 0, signatureOk: shown === checkpoint } : null;
+    const flagged = check.ok && badSignatures.length > 0 ? { ok: false, problem: "a newer checkpoint's signature does not verify with okoro's keys" } : {};
+    return { ...check, ...flagged, checkpoint: summary, checkedAt: new Date().toISOString(), tookMs: Math.round(performance.now() - started) };
   })();
   cache.set(userId, { at: entry?.at ?? 0, result: entry?.result, running });
   try {

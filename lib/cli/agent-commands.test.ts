@@ -114,4 +114,37 @@ describe.each(backends)("token and audit commands [$name]", (backend) => {
     expect(verify.code).toBe(1);
     expect(verify.stdout).toContain(`first bad seq ${target}`);
   });
+  it("audit checkpoint signs the heads; a rewrite with every hash and the head recomputed makes verify exit 1", async () => {
+    // a user of its own: the test before this one broke the first user's chain on purpose
+    const u = await createHarness(db.handle.db, upstream.url);
+    await u.connect("github");
+    await u.createToken({ grants: { github: ["read"] } });
+    const made = await okoro(["audit", "checkpoint", "--create", "--json"]);
+    expect(made.code, made.stderr).toBe(0);
+    const checkpoint = JSON.parse(made.stdout);
+    expect(checkpoint).toMatchObject({ signature_ok: true });
+    expect(checkpoint.heads[u.user.id][0]).toBeGreaterThan(1);
+    expect((await okoro(["audit", "verify", "--user", u.user.email])).code).toBe(0);
+    const [seq] = checkpoint.heads[u.user.id];
+    // what an owner can do: rewrite the first row, re-hash the chain, move the head
+    const { eventHash, GENESIS_HASH } = await import("@/lib/audit/chain");
+    const { auditEvents } = await import("@/db/schema");
+    const { asc, eq } = await import("drizzle-orm");
+    await db.handle.db.transaction(async (tx) => {
+      await tx.execute(sql`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete`);
+      await tx.execute(sql`UPDATE audit_events SET intent = 'something else' WHERE chain = ${u.user.id} AND seq = 1`);
+      let prev = GENESIS_HASH;
+      for (const row of await tx.select().from(auditEvents).where(eq(auditEvents.chain, u.user.id)).orderBy(asc(auditEvents.seq))) {
+        const hash = eventHash(prev, { ...row, prevHash: prev });
+        await tx.execute(sql`UPDATE audit_events SET prev_hash = ${prev}, hash = ${hash} WHERE chain = ${u.user.id} AND seq = ${row.seq}`);
+        prev = hash;
+      }
+      await tx.execute(sql`UPDATE audit_heads SET hash = ${prev} WHERE chain = ${u.user.id}`);
+      await tx.execute(sql`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update_delete`);
+    });
+    const verify = await okoro(["audit", "verify", "--user", u.user.email]);
+    expect(verify.code).toBe(1);
+    expect(verify.stdout).toContain("first bad seq 1");
+    expect(verify.stdout).toContain(`seq ${seq} no longer has the hash the checkpoint signed`);
+  });
 });

@@ -50,7 +50,7 @@ export type CommandContext<O extends OptionSpecs> = {
    * embedded one is migrated on open, like the app does; servers only by `okoro migrate`.
    * Read stdin before calling this: an embedded database is held exclusively while open.
    */
-  database: (options?: { migrate?: boolean }) => Promise<DbHandle>;
+  database: (options?: { migrate?: boolean; owner?: boolean }) => Promise<DbHandle>;
   db: () => Promise<Database>;
   /** `--json` prints `value`; otherwise the text (a function is only called when needed). */
   output: (value: unknown, text: string | (() => string)) => void;

@@ -173,7 +173,8 @@ async function runCommand(
         const env = getEnv();
         const handle = await openDatabase({
           driver: env.dbDriver,
-          url: env.databaseUrl,
+          // `okoro migrate` runs as the tables' owner when the app's role is a runtime role
+          url: opts.owner ? (env.databaseOwnerUrl ?? env.databaseUrl) : env.databaseUrl,
           pgliteDir: env.pgliteDir,
           neonWsProxy: env.neonWsProxy,
           // the embedded database migrates itself on open, as in the app

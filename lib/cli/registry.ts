@@ -24,6 +24,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   { name: "audit list", summary: "List a user's audit events, newest first", load: () => import("@/lib/cli/commands/audit-list") },
   { name: "audit export", summary: "Export a user's audit events as CSV or JSON Lines", load: () => import("@/lib/cli/commands/audit-export") },
   { name: "audit verify", summary: "Verify the audit hash chains", load: () => import("@/lib/cli/commands/audit-verify") },
+  { name: "audit checkpoint", summary: "Print the latest signed checkpoint of the audit chain heads", load: () => import("@/lib/cli/commands/audit-checkpoint") },
   { name: "approval list", summary: "List a user's approval requests, pending first", load: () => import("@/lib/cli/commands/approval-list") },
   { name: "approval approve", summary: "Approve a pending request (--remember adds the scope to the grant)", load: () => import("@/lib/cli/commands/approval-approve") },
   { name: "approval deny", summary: "Deny a pending request", load: () => import("@/lib/cli/commands/approval-deny") },

@@ -6,6 +6,7 @@ import type { Database } from "@/db/client";
 import { authorizeProxyRequest, type CredentialResolver } from "@/db/queries/proxy-authorize";
 import { getServiceToken } from "@/db/queries/service-tokens";
 import { appendAudit } from "@/lib/audit/append";
+import { checkpointScheduler } from "@/lib/audit/checkpoint";
 import type { Env } from "@/lib/env";
 import { applyProviderOverrides, getProvider } from "@/lib/providers/catalog";
 import { classifyRequest, needsBody } from "@/lib/providers/classify";
@@ -25,6 +26,8 @@ export function createProxyDeps(options: {
   resolveCredential?: CredentialResolver;
 }): ProxyDeps {
   const { db, env } = options;
+  // audit checkpoints follow the pipe's commits (a clock check per batch, the work deferred)
+  checkpointScheduler(db, env.masterKeys);
   const providers = new Map<string, ProxyProvider | null>();
   const verifier = getOperationTokenVerifier(db, { issuer: env.url });
   const trello = env.oauthApp("trello");

@@ -2,6 +2,7 @@
 import { after } from "next/server";
 import { getDb } from "@/db/client";
 import { createApprovalGate } from "@/lib/approvals/gate";
+import { checkpointScheduler, pendingCheckpoints } from "@/lib/audit/checkpoint";
 import { getEnv } from "@/lib/env";
 import { errorResponse } from "@/lib/errors";
 import { handleExchange } from "@/lib/exchange";
@@ -15,7 +16,12 @@ const approvals = createApprovalGate({ defer: (task) => after(task) });
 export async function POST(request: Request): Promise<Response> {
   try {
     const db = await getDb();
-    return await handleExchange(request, { db, url: getEnv().url, ip: clientIp(request.headers), userAgent: request.headers.get("user-agent") }, approvals);
+    // the exchange's audit events can make a checkpoint due; it finishes after the response
+    checkpointScheduler(db, getEnv().masterKeys);
+    const response = await handleExchange(request, { db, url: getEnv().url, ip: clientIp(request.headers), userAgent: request.headers.get("user-agent") }, approvals);
+    const checkpoint = pendingCheckpoints();
+    if (checkpoint) after(checkpoint);
+    return response;
   } catch (e) {
     return errorResponse(e, { context: "token exchange" });
   }

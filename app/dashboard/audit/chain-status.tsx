@@ -7,7 +7,20 @@ import { formatCount } from "@/app/dashboard/audit/format";
 import { cx } from "@/components/cx";
 import { Spinner } from "@/components/spinner";
 
-type Status = { ok: boolean; verifiedThrough: number; firstBadSeq?: number; problem?: string; checkedAt: string; tookMs: number };
+type Checkpoint = { at: string; coversSeq: number; signatureOk: boolean };
+type Status = { ok: boolean; verifiedThrough: number; firstBadSeq?: number; problem?: string; checkedAt: string; tookMs: number; checkpoint: Checkpoint | null };
+
+/** The signed checkpoint line: when it was signed, how far it covers this chain, whether its signature holds. */
+function CheckpointNote({ checkpoint }: { checkpoint: Checkpoint | null }) {
+  if (!checkpoint) return <span className="text-xs text-ink-subtle" data-testid="chain-checkpoint">· no signed checkpoint yet</span>;
+  const when = new Date(checkpoint.at);
+  return (
+    <span className={cx("text-xs", checkpoint.signatureOk ? "text-ink-subtle" : "font-medium text-red-800")} data-testid="chain-checkpoint" title={checkpoint.at}>
+      · signed checkpoint {when.toLocaleString()}, covers seq {formatCount(checkpoint.coversSeq)},{" "}
+      {checkpoint.signatureOk ? "signature ok" : "signature does not verify"}
+    </span>
+  );
+}
 type State = { phase: "checking" } | { phase: "done"; status: Status } | { phase: "failed" };
 
 function took(ms: number): string {
@@ -84,6 +97,7 @@ export function ChainStatus({ bare, className }: { bare?: boolean; className?: s
           <span className="text-xs text-ink-subtle" title={`Checked ${state.status.checkedAt}`}>
             · {took(state.status.tookMs)}
           </span>
+          <CheckpointNote checkpoint={state.status.checkpoint} />
         </span>
       ) : (
         <span className="inline-flex items-start gap-2">
@@ -93,7 +107,8 @@ export function ChainStatus({ bare, className }: { bare?: boolean; className?: s
           <span>
             <span className="font-semibold">Chain broken at seq {formatCount(state.status.firstBadSeq ?? state.status.verifiedThrough + 1)}</span>
             {state.status.problem ? `: ${state.status.problem}` : ""}.{" "}
-            {state.status.verifiedThrough > 0 ? `Events up to seq ${formatCount(state.status.verifiedThrough)} verify.` : ""}
+            {state.status.verifiedThrough > 0 ? `Events up to seq ${formatCount(state.status.verifiedThrough)} verify.` : ""}{" "}
+            <CheckpointNote checkpoint={state.status.checkpoint} />
           </span>
         </span>
       )}

@@ -1,5 +1,7 @@
 // `okoro migrate`: applies the committed drizzle-kit migrations (db/migrations). Run at
 // deploy for PostgreSQL/Neon; the embedded database also migrates itself on first open.
+// It connects as DATABASE_OWNER_URL when that is set (the app's DATABASE_URL is then a
+// runtime role that may not alter tables) and grants the runtime role what it may do.
 import { sql } from "drizzle-orm";
 import { migrateDatabase, type Database } from "@/db/client";
 import { defineCommand } from "@/lib/cli/command";
@@ -15,9 +17,9 @@ async function appliedCount(db: Database): Promise<number> {
 export const command = defineCommand({
   description: "Apply the database migrations that have not been applied yet. Safe to run repeatedly.",
   options: {},
-  examples: ["okoro migrate", "DATABASE_URL=postgres://… okoro migrate --json"],
+  examples: ["okoro migrate", "DATABASE_URL=postgres://okoro_app@… DATABASE_OWNER_URL=postgres://okoro_owner@… okoro migrate --json"],
   async run(ctx) {
-    const handle = await ctx.database({ migrate: false });
+    const handle = await ctx.database({ migrate: false, owner: true });
     const before = await appliedCount(handle.db);
     await migrateDatabase(handle);
     const after = await appliedCount(handle.db);

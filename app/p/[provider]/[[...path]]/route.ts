@@ -1,4 +1,6 @@
 // ANY /p/{provider}/{path…} — thin: hands the Request to lib/proxy.
+import { after } from "next/server";
+import { pendingCheckpoints } from "@/lib/audit/checkpoint";
 import { errorResponse } from "@/lib/errors";
 import { clientIp } from "@/lib/http/client-ip";
 import { getProxyHandler } from "@/lib/proxy/runtime";
@@ -9,7 +11,12 @@ export const runtime = "nodejs";
 async function handle(request: Request): Promise<Response> {
   try {
     const proxy = await getProxyHandler();
-    return await proxy(request, { ip: clientIp(request.headers) });
+    const response = await proxy(request, { ip: clientIp(request.headers) });
+    // an audit checkpoint that came due during this request finishes after the response
+    // (a serverless function would otherwise be frozen with it half done)
+    const checkpoint = pendingCheckpoints();
+    if (checkpoint) after(checkpoint);
+    return response;
   } catch (e) {
     return errorResponse(e, { tagged: true, context: "proxy" });
   }
