@@ -6,8 +6,9 @@ export async function register(): Promise<void> {
   // NEXT_RUNTIME is inlined by Next's bundler for each runtime, so the edge build drops
   // the Node-only import below; it is not configuration.
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { checkConfigurationOrExit } = await import("@/lib/startup");
+    const { checkConfigurationOrExit, startMaintenance } = await import("@/lib/startup");
     checkConfigurationOrExit();
+    startMaintenance();
     // under `npm start` (scripts/start.mjs marks the process), /p/ and the exchange are
     // served without Next's router (lib/proxy/start-hook.ts); elsewhere nothing is loaded
     if ((globalThis as Record<symbol, unknown>)[Symbol.for("okoro.start-server")] === true) {

@@ -6,6 +6,7 @@ import { getEnv } from "@/lib/env";
 import { errorResponse } from "@/lib/errors";
 import { handleExchange } from "@/lib/exchange";
 import { clientIp } from "@/lib/http/client-ip";
+import { sweepIfDue } from "@/lib/sweep";
 
 export const dynamic = "force-dynamic";
 
@@ -13,6 +14,9 @@ export const dynamic = "force-dynamic";
 const approvals = createApprovalGate({ defer: (task) => after(task) });
 
 export async function POST(request: Request): Promise<Response> {
+  // hosts without a long-running process have no sweep timer: sweep here, once the answer
+  // is sent, at most every few minutes per instance
+  after(() => sweepIfDue());
   try {
     const db = await getDb();
     return await handleExchange(request, { db, url: getEnv().url, ip: clientIp(request.headers), userAgent: request.headers.get("user-agent") }, approvals);

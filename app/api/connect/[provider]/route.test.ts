@@ -77,7 +77,8 @@ describeDatabases("connect routes", (getDb) => {
 
   it("a post from another origin, or with no origin at all, is refused and starts nothing", async () => {
     const before = await pendingStates(user.id);
-    for (const headers of [{ origin: "https://evil.example" }, { origin: "null" }, { referer: "https://evil.example/page" }, {}]) {
+    const attempts: Record<string, string>[] = [{ origin: "https://evil.example" }, { origin: "null" }, { referer: "https://evil.example/page" }, {}];
+    for (const headers of attempts) {
       const res = await start("github", headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
       expect(await res.json()).toMatchObject({ error: "forbidden" });
