@@ -6,8 +6,10 @@ export async function register(): Promise<void> {
   // NEXT_RUNTIME is inlined by Next's bundler for each runtime, so the edge build drops
   // the Node-only import below; it is not configuration.
   if (process.env.NEXT_RUNTIME === "nodejs") {
-    const { checkConfigurationOrExit } = await import("@/lib/startup");
+    const { checkConfigurationOrExit, startMaintenance } = await import("@/lib/startup");
     checkConfigurationOrExit();
+    // sweeps of tables that grow per request
+    startMaintenance();
     // signed audit checkpoints at least every minute while the server runs
     const { startCheckpointTimer } = await import("@/lib/audit/checkpoint-timer");
     startCheckpointTimer();

@@ -16,5 +16,8 @@ export default defineConfig({
     testTimeout: 90_000,
     hookTimeout: 60_000,
     maxWorkers: 2,
+    // next-auth imports "next/server" without an extension, which Node's resolver refuses;
+    // run through Vite, which resolves it as Next's bundler does
+    server: { deps: { inline: ["next-auth"] } },
   },
 });

@@ -14,8 +14,12 @@
 // A server that finds a command owning the database waits for it to finish and then owns
 // it: were it to become the command's client instead, it would lose the database the
 // moment the command exits.
-import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+//
+// The socket speaks SQL without a password, so only its owner may reach it: it lives in a
+// directory of its own that is 0700 (checked and set explicitly, whatever the umask), the
+// socket itself is 0600, and when the path beside the data is too long for a Unix socket
+// the directory is a fresh mkdtemp one, never a name another user could guess and create first.
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -32,12 +36,31 @@ function lockPath(pgliteDir: string) {
   return `${pgliteDir}.lock`;
 }
 
-/** Directory for the socket: beside the data when the path is short enough for a Unix socket. */
-function socketDirFor(pgliteDir: string): string {
-  const beside = path.dirname(pgliteDir);
-  if (path.join(beside, `.s.PGSQL.${SOCKET_PORT}`).length < 100) return beside;
-  const hash = createHash("sha256").update(pgliteDir).digest("hex").slice(0, 12);
-  return path.join(os.tmpdir(), `okoro-${hash}`);
+const SOCKET_NAME = `.s.PGSQL.${SOCKET_PORT}`;
+
+/**
+ * Directory for the socket: `<data>.socket` beside the data when the path is short enough
+ * for a Unix socket (about 100 bytes), otherwise a private directory made by mkdtemp,
+ * which the caller removes when it lets go of the database (`temporary`).
+ */
+export function socketDirFor(pgliteDir: string): { dir: string; temporary: boolean } {
+  const beside = `${pgliteDir}.socket`;
+  if (Buffer.byteLength(path.join(beside, SOCKET_NAME)) < 100) return { dir: beside, temporary: false };
+  return { dir: mkdtempSync(path.join(os.tmpdir(), "okoro-socket-")), temporary: true };
+}
+
+/**
+ * Makes `dir` a directory only this user can enter: created 0700 when missing; when present
+ * it must be a real directory (not a symlink) owned by this user, and is set to 0700.
+ */
+export function ensurePrivateDir(dir: string): void {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stat = lstatSync(dir);
+  if (!stat.isDirectory()) throw new Error(`the embedded database's socket directory ${dir} is not a directory`);
+  if (typeof process.getuid === "function" && stat.uid !== process.getuid()) {
+    throw new Error(`the embedded database's socket directory ${dir} belongs to another user`);
+  }
+  if ((stat.mode & 0o777) !== 0o700) chmodSync(dir, 0o700);
 }
 
 function alive(pid: number): boolean {
@@ -70,16 +93,21 @@ export function claimEmbedded(pgliteDir: string, kind: EmbeddedKind = "server"):
     const existing = readLock(file);
     if (existing && existing.pid !== process.pid && alive(existing.pid)) return { role: "client", socketDir: existing.socketDir, ownerKind: existing.kind ?? "server" };
     if (existing) rmSync(file, { force: true }); // stale: its owner died
-    const socketDir = socketDirFor(pgliteDir);
+    const { dir: socketDir, temporary } = socketDirFor(pgliteDir);
+    const dropTemporary = () => {
+      if (temporary) rmSync(socketDir, { recursive: true, force: true });
+    };
     try {
       writeFileSync(file, JSON.stringify({ pid: process.pid, socketDir, kind } satisfies Lock), { flag: "wx" });
     } catch (e) {
+      dropTemporary();
       if ((e as NodeJS.ErrnoException).code === "EEXIST") continue;
       throw e;
     }
     const release = () => {
       const current = readLock(file);
       if (current?.pid === process.pid) rmSync(file, { force: true });
+      dropTemporary();
     };
     process.once("exit", release);
     return { role: "owner", release, socketDir };
@@ -112,8 +140,8 @@ const PROTOCOL_3 = 196608;
  * runs inside PGlite's exclusive lock until it closes, so two sessions never interleave.
  */
 export async function serveEmbedded(pglite: PGlite, socketDir: string): Promise<{ close: () => Promise<void> }> {
-  mkdirSync(socketDir, { recursive: true, mode: 0o700 });
-  const socketPath = path.join(socketDir, `.s.PGSQL.${SOCKET_PORT}`);
+  ensurePrivateDir(socketDir);
+  const socketPath = path.join(socketDir, SOCKET_NAME);
   if (existsSync(socketPath)) unlinkSync(socketPath);
 
   const server = net.createServer((socket) => {
@@ -197,6 +225,8 @@ export async function serveEmbedded(pglite: PGlite, socketDir: string): Promise<
     server.once("error", reject);
     server.listen(socketPath, () => resolve());
   });
+  // the directory already keeps others out; the socket's own mode says so too, not the umask
+  chmodSync(socketPath, 0o600);
   return {
     close: () =>
       new Promise<void>((resolve) => {

@@ -26,7 +26,7 @@ async function openConsent(page: Page, baseURL: string) {
   await expect(github.getByText("Not connected")).toBeVisible();
   // configured: a sign-in is offered, no note about missing variables
   await expect(github).not.toContainText("OKORO_GITHUB_CLIENT_ID");
-  await github.getByRole("link", { name: "Connect GitHub" }).click();
+  await github.getByRole("button", { name: "Connect GitHub" }).click();
 
   await expect(page).toHaveURL((url) => url.origin === OAUTH_PROVIDER.url && url.pathname === "/authorize");
   const asked = new URL(page.url()).searchParams;
@@ -57,7 +57,7 @@ test("connect GitHub with its sign-in (Deny, then Allow), then an agent reads /u
   await expect(page).toHaveURL(/\/dashboard\/connections\?error=cancelled&provider=github$/);
   await expect(page.getByRole("alert").filter({ hasText: "Could not connect GitHub" })).toContainText("You cancelled connecting GitHub.");
   await expect(github.getByText("Not connected")).toBeVisible();
-  await expect(github.getByRole("link", { name: "Connect GitHub" })).toBeVisible();
+  await expect(github.getByRole("button", { name: "Connect GitHub" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Nothing connected yet" })).toBeVisible();
   await shot(page, testInfo, "oauth-denied");
   // no code was issued, so none was exchanged
@@ -71,7 +71,7 @@ test("connect GitHub with its sign-in (Deny, then Allow), then an agent reads /u
   await expect(page.getByRole("status").filter({ hasText: "GitHub is connected" })).toContainText(`Signed in as ${OAUTH_PROVIDER.login}.`);
   await expect(github.getByText("Connected", { exact: true })).toBeVisible();
   await expect(github.getByText(OAUTH_PROVIDER.login, { exact: true })).toBeVisible();
-  await expect(github.getByRole("link", { name: "Reconnect GitHub" })).toBeVisible();
+  await expect(github.getByRole("button", { name: "Reconnect GitHub" })).toBeVisible();
   await shot(page, testInfo, "oauth-connected");
   await cardShot(page, testInfo, "oauth-connected-card");
 

@@ -22,6 +22,26 @@ describe("configuration", () => {
     expect(loadEnv({ ...prod, OKORO_URL: "http://localhost:3100" }, "/tmp").origin).toBe("http://localhost:3100");
   });
 
+  it("refuses OKORO_BENCH=1 in a deployment: only with OKORO_URL on loopback, and never on Vercel", () => {
+    const prod = { ...base, NODE_ENV: "production", DATABASE_URL: "postgres://x@db/okoro", OKORO_BENCH: "1" };
+    for (const refused of [
+      { OKORO_URL: "https://okoro.example.com" },
+      { OKORO_URL: "http://10.0.0.5:3000" },
+      { OKORO_URL: "http://localhost.evil.example" },
+      { OKORO_URL: "http://127.0.0.1:3000", VERCEL: "1" },
+    ]) {
+      expect(() => loadEnv({ ...prod, ...refused }, "/tmp"), JSON.stringify(refused)).toThrow(/OKORO_BENCH=1 is for benchmark runs on this machine only/);
+    }
+    // in development too: the variable is a benchmark's, whatever NODE_ENV says
+    expect(() => loadEnv({ ...base, OKORO_BENCH: "1", OKORO_URL: "https://okoro.example.com" }, "/tmp")).toThrow(/OKORO_BENCH/);
+    // what the benchmark itself does (bench/run.ts): `npm start` on 127.0.0.1
+    for (const OKORO_URL of ["http://127.0.0.1:41234", "http://localhost:3000", "http://[::1]:3000"]) {
+      expect(loadEnv({ ...prod, OKORO_URL }, "/tmp").bench).toBe(true);
+    }
+    // unset or not "1": no benchmark routes, and nothing to refuse
+    expect(loadEnv({ ...prod, OKORO_URL: "https://okoro.example.com", OKORO_BENCH: "0" }, "/tmp").bench).toBe(false);
+  });
+
   it("chooses the driver from DATABASE_URL", () => {
     expect(driverFor(undefined)).toBe("pglite");
     expect(driverFor("pglite:/tmp/x")).toBe("pglite");

@@ -91,6 +91,31 @@ function isLocalHost(hostname: string): boolean {
   return hostname === "localhost" || hostname === "127.0.0.1" || hostname === "[::1]" || hostname.endsWith(".localhost");
 }
 
+/** Whether a host name is this machine by definition (not by what a resolver answers). */
+function isLoopbackHost(hostname: string): boolean {
+  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+/**
+ * OKORO_BENCH=1 serves the benchmark's floor and statistics routes and counts database
+ * round trips: tools for a run on one machine, never for a deployment. The benchmark runs
+ * the production server (`npm start`, NODE_ENV=production) on loopback, so "not in
+ * production" means: only with an OKORO_URL on loopback, and never on Vercel.
+ */
+function benchProblem(enabled: boolean, url: string, onVercel: boolean): string | undefined {
+  if (!enabled) return undefined;
+  let loopback = false;
+  try {
+    loopback = isLoopbackHost(new URL(url).hostname);
+  } catch {
+    // the URL's own problem is reported already
+  }
+  if (onVercel || !loopback) {
+    return "OKORO_BENCH=1 is for benchmark runs on this machine only: unset it (it needs OKORO_URL on localhost, 127.0.0.1 or [::1], and no Vercel)";
+  }
+  return undefined;
+}
+
 /** Which driver a DATABASE_URL means (SPEC §12): unset → PGlite; a Neon host → Neon; else pg. */
 export function driverFor(databaseUrl: string | undefined, forced?: string): DbDriver {
   if (forced === "pglite" || forced === "pg" || forced === "neon") return forced;
@@ -158,6 +183,10 @@ export function loadEnv(source: Source = process.env, cwd = process.cwd()): Env 
   } catch {
     problems.push("OKORO_URL must be an absolute URL such as https://okoro.example.com");
   }
+
+  const bench = get("OKORO_BENCH") === "1";
+  const benchRefused = benchProblem(bench, url, Boolean(get("VERCEL")));
+  if (benchRefused) problems.push(benchRefused);
 
   let masterKeys: MasterKeys | undefined;
   const masterKeysValue = get("OKORO_MASTER_KEYS") ?? dev?.OKORO_MASTER_KEYS;
@@ -254,7 +283,7 @@ export function loadEnv(source: Source = process.env, cwd = process.cwd()): Env 
     providerOverride(providerId, name) {
       return get(`OKORO_PROVIDER_${envKey(providerId)}_${name}`);
     },
-    bench: get("OKORO_BENCH") === "1",
+    bench,
     trustedProxyHops,
   };
 }

@@ -2,6 +2,7 @@
 // instrumentation.ts in the Node.js runtime only.
 import "server-only";
 import { ConfigError, getEnv } from "@/lib/env";
+import { startSweeper } from "@/lib/sweep";
 
 /**
  * Parses the configuration now rather than on the first request. In production a missing
@@ -18,4 +19,13 @@ export function checkConfigurationOrExit(): void {
     }
     throw e;
   }
+}
+
+/**
+ * The periodic work of a long-running server: sweeping expired rows (lib/sweep.ts). Not
+ * under OKORO_BENCH, whose runs count the database round trips of each request exactly.
+ */
+export function startMaintenance(): void {
+  if (getEnv().bench) return;
+  startSweeper();
 }

@@ -1,14 +1,19 @@
 // The signed-in frame: top bar (logo, who is signed in, sign out) and the section nav.
 // requireUser() re-reads the user row, so only active users ever see a dashboard page.
+import { after } from "next/server";
 import type { ReactNode } from "react";
 import { signOutAction } from "@/app/dashboard/actions";
 import { Button } from "@/components/button";
 import { DashboardNav } from "@/components/dashboard-nav";
 import { Logo } from "@/components/logo";
 import { requireUser } from "@/lib/auth/session";
+import { sweepIfDue } from "@/lib/sweep";
 
 export default async function DashboardLayout({ children }: { children: ReactNode }) {
   const user = await requireUser();
+  // hosts without a long-running process have no sweep timer: a person's visit sweeps,
+  // after the page is sent, at most every few minutes per instance
+  after(() => sweepIfDue());
   const initial = (user.name?.trim() || user.email).charAt(0).toUpperCase();
 
   return (

@@ -15,6 +15,11 @@ export type WindowResult = {
   resetAt: Date;
 };
 
+/**
+ * A window of at most a day, or a calendar month. The sweep (db/queries/sweep.ts) deletes a
+ * counter a day after its window began unless its key ends in `:quota:month`: a longer
+ * window needs a rule there too.
+ */
 export type Window = { kind: "seconds"; seconds: number } | { kind: "day" } | { kind: "month" };
 
 /** SQL expression for the start of the window containing now(), in UTC. */

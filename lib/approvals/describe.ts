@@ -35,10 +35,30 @@ export function providerName(provider: string): string {
   return getProvider(provider)?.name ?? provider;
 }
 
+// C0 and C1 controls (tabs and newlines too: everything here is one line), bidi embeddings,
+// overrides and isolates, and the invisible marks that steer bidi or hide text. What stays
+// is what a person can see.
+const UNREADABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2069\ufeff]+/g;
+
+/**
+ * Text an agent wrote (its name, intent, reason) as a person may read it where they decide:
+ * an override character could make "delete all repositories" read as something harmless,
+ * so control and bidi characters go and each run of them becomes one space. Rows stored
+ * before okoro cleaned what it stores are cleaned here too. Lone surrogates become U+FFFD.
+ */
+export function readableAgentText(text: string): string {
+  return text.toWellFormed().replace(UNREADABLE, " ").replace(/ {2,}/g, " ").trim();
+}
+
+/** An approval with the agent's words made readable (readableAgentText). */
+export function readableApproval<T extends { agent: string; intent: string; reason: string | null }>(a: T): T {
+  return { ...a, agent: readableAgentText(a.agent), intent: readableAgentText(a.intent), reason: a.reason === null ? null : readableAgentText(a.reason) };
+}
+
 export type SentenceParts = { agent: string; action: string; provider: string; intent: string };
 
 export function sentenceParts(a: { agent: string; provider: string; scope: string; intent: string }): SentenceParts {
-  return { agent: a.agent, action: scopeAction(a.scope), provider: providerName(a.provider), intent: a.intent };
+  return { agent: readableAgentText(a.agent), action: scopeAction(a.scope), provider: providerName(a.provider), intent: readableAgentText(a.intent) };
 }
 
 /** One line of plain text, e.g. for the CLI and webhooks. */

@@ -53,8 +53,24 @@ function contextOf(headers: Headers | undefined, url?: string): SignInContext {
   };
 }
 
+/** Where next-auth's endpoints live (app/api/auth/[...nextauth]). */
+const AUTH_BASE_PATH = "/api/auth";
+
+/**
+ * next-auth builds every URL it hands out (OAuth callbacks, redirects after sign-in and
+ * sign-out, its own session endpoint) from AUTH_URL when that is set, and otherwise from
+ * the request's Host or X-Forwarded-Host, which any client can forge. It reads AUTH_URL
+ * from process.env on each call, after asking for the configuration, so setting it here
+ * pins all of them to OKORO_URL whatever a request claims.
+ */
+function pinAuthUrl(origin: string): void {
+  const pinned = `${origin}${AUTH_BASE_PATH}`;
+  if (process.env.AUTH_URL !== pinned) process.env.AUTH_URL = pinned;
+}
+
 function buildConfig(request: Request | undefined): NextAuthConfig {
   const env = getEnv();
+  pinAuthUrl(env.origin);
   const providers: NextAuthConfig["providers"] = [
     Credentials({
       credentials: { email: {}, password: {} },
@@ -74,6 +90,8 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
 
   return {
     secret: env.authSecret,
+    basePath: AUTH_BASE_PATH,
+    // the request's host is never used for URLs (pinAuthUrl), so there is nothing to distrust
     trustHost: true,
     session: { strategy: "jwt", maxAge: SESSION_MAX_AGE },
     pages: { signIn: "/sign-in", error: "/sign-in" },

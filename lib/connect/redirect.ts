@@ -4,10 +4,10 @@
 // without a Referer for the next hop.
 import { getEnv } from "@/lib/env";
 
-export function connectRedirect(location: string): Response {
+export function connectRedirect(location: string, status: 302 | 303 = 302): Response {
   const target = location.startsWith("/") && !location.startsWith("//") ? `${getEnv().url}${location}` : location;
   return new Response(null, {
-    status: 302,
+    status,
     headers: { Location: target, "Cache-Control": "no-store", "Referrer-Policy": "no-referrer" },
   });
 }

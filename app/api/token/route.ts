@@ -7,6 +7,7 @@ import { getEnv } from "@/lib/env";
 import { errorResponse } from "@/lib/errors";
 import { handleExchange } from "@/lib/exchange";
 import { clientIp } from "@/lib/http/client-ip";
+import { sweepIfDue } from "@/lib/sweep";
 
 export const dynamic = "force-dynamic";
 
@@ -14,6 +15,9 @@ export const dynamic = "force-dynamic";
 const approvals = createApprovalGate({ defer: (task) => after(task) });
 
 export async function POST(request: Request): Promise<Response> {
+  // hosts without a long-running process have no sweep timer: sweep here, once the answer
+  // is sent, at most every few minutes per instance
+  after(() => sweepIfDue());
   try {
     const db = await getDb();
     // the exchange's audit events can make a checkpoint due; it finishes after the response

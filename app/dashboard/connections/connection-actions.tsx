@@ -3,8 +3,9 @@
 // paste a key (the form opens inside the card), reconnect or replace a key, and
 // disconnect after a confirmation that says what happens to the agents.
 //
-// The sign-in button is a plain <a>, not a next/link: a link to /api/connect/… must never
-// be prefetched, since visiting it starts a flow (and creates a pending state).
+// The sign-in button is a plain form that posts to /api/connect/…: starting a flow creates
+// a pending state and leaves for the provider, so it is never a link (no prefetch, and no
+// other site can start it with a GET).
 import { useRef, useState, type ReactNode } from "react";
 import { disconnectAction } from "@/app/dashboard/connections/actions";
 import { inSentence } from "@/app/dashboard/connections/paste-credential";
@@ -50,9 +51,11 @@ export function ConnectionActions({ providerId, providerName, oauthReady, paste,
   if (!connection) {
     if (oauthReady) {
       buttons.push(
-        <a key="oauth" href={signInHref} className={buttonClasses("primary", "sm")}>
-          Connect {providerName}
-        </a>,
+        <form key="oauth" method="post" action={signInHref} className="contents">
+          <button type="submit" className={buttonClasses("primary", "sm")}>
+            Connect {providerName}
+          </button>
+        </form>,
       );
     }
     if (paste) {
@@ -67,9 +70,11 @@ export function ConnectionActions({ providerId, providerName, oauthReady, paste,
     const viaOAuth = oauthReady && (connection.method !== "paste" || !paste);
     if (viaOAuth) {
       buttons.push(
-        <a key="reconnect" href={signInHref} className={buttonClasses(problem ? "primary" : "secondary", "sm")}>
-          Reconnect<span className="sr-only"> {providerName}</span>
-        </a>,
+        <form key="reconnect" method="post" action={signInHref} className="contents">
+          <button type="submit" className={buttonClasses(problem ? "primary" : "secondary", "sm")}>
+            Reconnect<span className="sr-only"> {providerName}</span>
+          </button>
+        </form>,
       );
     } else if (paste) {
       buttons.push(
