@@ -49,8 +49,13 @@ const app = next({ dev: false, dir: process.cwd(), hostname: hostname ?? "localh
 const handle = app.getRequestHandler();
 await app.prepare();
 
+// HSTS from the running configuration (.env is loaded by now): `next build` baked the page
+// headers of the build's environment, which need not be the one this server runs with.
+const HSTS = /^https:\/\//i.test(process.env.OKORO_URL?.trim() ?? "") ? "max-age=31536000; includeSubDomains" : null;
+
 const server = createServer((req, res) => {
   const peer = req.socket.remoteAddress;
+  if (HSTS) res.setHeader("strict-transport-security", HSTS);
   // Next.js cannot route TRACE, CONNECT or methods it does not know (its Request refuses
   // them and it answers 500): refuse them here with the SPEC §10 answer.
   if (!ROUTABLE_METHODS.has(req.method ?? "")) {
