@@ -11,7 +11,9 @@ import type { Connection, ServiceToken } from "@/db/schema";
 import { appendAudit, type AuditInput } from "@/lib/audit/append";
 import { flagsFor } from "@/lib/audit/flags";
 import { OkoroError, errorResponse } from "@/lib/errors";
+import { stripControlCharacters } from "@/lib/audit/redact";
 import { getProvider } from "@/lib/providers/catalog";
+import { isProviderIdShaped } from "@/lib/providers/provider-id";
 import { grantCovers, SCOPES, type Scope } from "@/lib/scopes";
 import { mintOperationToken, sanitizeIntent } from "@/lib/tokens/operation-token";
 import { isWellFormedServiceToken } from "@/lib/tokens/service-token";
@@ -30,7 +32,8 @@ const exchangeBody = z.object({
   provider: z.string().min(1).max(64),
   scope: z.enum(SCOPES),
   intent: z.string().transform(sanitizeIntent).pipe(z.string().min(1, "intent must say why (1–256 characters)").max(256)),
-  reason: z.string().max(1024).optional(),
+  // what an agent writes is stored and shown: never a control character or half a surrogate pair
+  reason: z.string().max(1024).transform(stripControlCharacters).optional(),
   ttl: z.number().int().optional(),
   single_use: z.boolean().optional().default(false),
   request_approval: z.boolean().optional().default(false),
@@ -150,8 +153,13 @@ export async function refuseExchange(ctx: ExchangeContext, token: ServiceToken, 
 
 export async function exchange(ctx: ExchangeContext, parsed: ParsedExchange, approvals?: ApprovalGate): Promise<ExchangeResult> {
   const body = parsed.body;
-  const token = await authenticateServiceToken(ctx, parsed.serviceToken, body.provider);
+  // Provider text that cannot be a catalog id goes no further than this check: not into the
+  // token lookup (which reads the connection by provider) nor anywhere else. The token is
+  // still authenticated so that the refusal is logged on its owner's chain.
+  const shaped = isProviderIdShaped(body.provider);
+  const token = await authenticateServiceToken(ctx, parsed.serviceToken, shaped ? body.provider : undefined);
   const refuse = (error: OkoroError) => refuseExchange(ctx, token, body, error);
+  if (!shaped) return refuse(new OkoroError("invalid_request", "provider must be a catalog id: lower-case letters, digits and dashes, e.g. \"github\"."));
 
   const provider = getProvider(body.provider);
   if (!provider) return refuse(new OkoroError("unknown_provider", `okoro does not know a provider called "${body.provider}".`));

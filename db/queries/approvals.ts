@@ -8,6 +8,7 @@ import { and, asc, count, desc, eq, gt, inArray, lte, min, sql, type SQL } from 
 import type { Database, Queryable } from "@/db/client";
 import { approvals, serviceTokens, type Approval, type ServiceToken } from "@/db/schema";
 import { appendAuditInTx, type AuditInput } from "@/lib/audit/append";
+import { storableText } from "@/lib/audit/redact";
 import { newId } from "@/lib/ids";
 
 /** How long a person has to decide (SPEC §3.1: `expires_in: 900`). */
@@ -102,10 +103,11 @@ export async function createPendingApproval(db: Database, input: NewApproval): P
         id: newId("apr"),
         userId: input.token.userId,
         serviceTokenId: input.token.id,
-        provider: input.provider,
+        // agent text, shown to a person and stored: the same cleaning as the audit log's
+        provider: storableText(input.provider, 64),
         scope: input.scope,
-        intent: input.intent,
-        reason: input.reason,
+        intent: storableText(input.intent, 256),
+        reason: input.reason === null ? null : storableText(input.reason, 1024),
         ttl: input.ttl,
         singleUse: input.singleUse,
         beyondGrant: input.beyondGrant,

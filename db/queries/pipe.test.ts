@@ -10,6 +10,7 @@ import { createUser } from "@/db/queries/users";
 import { dbPipe } from "@/db/queries/pipe";
 import { appendAudit, auditRow } from "@/lib/audit/append";
 import { canonicalPieces } from "@/lib/audit/chain";
+import { OkoroError } from "@/lib/errors";
 import { verifyChains } from "@/lib/audit/verify";
 import { newId } from "@/lib/ids";
 import type { Database } from "@/db/client";
@@ -115,6 +116,54 @@ describeDatabases("the database pipe", (getDb, driver) => {
     }
     expect(await auditCount(db, mine.userId)).toBe(before[0] + 2);
     expect((await verifyChains(db)).every((c) => c.ok)).toBe(true);
+  });
+
+  it("a member the database cannot store fails alone with invalid_request; the rest of its batch commits", async () => {
+    const db = getDb().db;
+    const { userId, tokenId } = await tokenWithConnection(db, "pipe-poison@example.com");
+    const other = newId("usr");
+    const before = await auditCount(db, userId);
+    // past auditRow's cleaning: a NUL and a lone surrogate, which PostgreSQL's JSON refuses
+    const poisoned = (intent: string) => ({ ...auditRow({ event: "auth.signin", userId: other }), intent });
+    const pipe = dbPipe(db);
+    // one turn of the event loop: one batch
+    const outcomes = await Promise.allSettled([
+      pipe.authorize(request(tokenId, "/v1/a")),
+      pipe.append(poisoned("nul \u0000 here")),
+      ...[1, 2, 3].map((i) => pipe.authorize(request(tokenId, `/v1/b${i}`))),
+      pipe.append(auditRow({ event: "auth.signin", userId: other })),
+      pipe.append(poisoned("lone \ud800 surrogate")),
+      pipe.append(auditRow({ event: "auth.signin", userId: other })),
+    ]);
+    const bad = [1, 6];
+    for (const [i, outcome] of outcomes.entries()) {
+      if (bad.includes(i)) {
+        expect(outcome.status).toBe("rejected");
+        expect((outcome as PromiseRejectedResult).reason).toBeInstanceOf(OkoroError);
+        expect((outcome as PromiseRejectedResult).reason).toMatchObject({ code: "invalid_request", status: 400 });
+      } else {
+        expect(outcome.status).toBe("fulfilled");
+      }
+    }
+    expect(outcomes.slice(2, 5).map((o) => (o as PromiseFulfilledResult<{ outcome: string }>).value.outcome)).toEqual(["ok", "ok", "ok"]);
+    expect(await auditCount(db, userId)).toBe(before + 4);
+    expect(await auditCount(db, other)).toBe(2);
+    expect((await verifyChains(db)).every((c) => c.ok)).toBe(true);
+  });
+
+  it("any other failure still fails the whole batch: only a data error is split", async () => {
+    const db = getDb().db;
+    const { tokenId } = await tokenWithConnection(db, "pipe-misdirected@example.com");
+    const other = await tokenWithConnection(db, "pipe-misdirected-other@example.com");
+    // a request sent with another user's chain makes okoro_pipe() raise (not a data error)
+    const pipe = dbPipe(db) as unknown as { tokenUsers: Map<string, string> };
+    pipe.tokenUsers.set(tokenId, other.userId);
+    const outcomes = await Promise.allSettled([
+      dbPipe(db).authorize(request(tokenId, "/v1/misdirected")),
+      dbPipe(db).append(auditRow({ event: "auth.signin", userId: other.userId })),
+    ]);
+    expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected"]);
+    expect((outcomes[1] as PromiseRejectedResult).reason).not.toBeInstanceOf(OkoroError);
   });
 
   it("goes on when the connection has lost the prepared statement (as behind a transaction-mode pooler)", async () => {

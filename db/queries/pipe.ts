@@ -10,6 +10,7 @@ import { sql } from "drizzle-orm";
 import { namedStatementPool, type Database } from "@/db/client";
 import type { AuditEvent } from "@/db/schema";
 import { canonicalPieces } from "@/lib/audit/chain";
+import { OkoroError } from "@/lib/errors";
 
 type Row = Omit<AuditEvent, "seq" | "prevHash" | "hash">;
 
@@ -124,18 +125,39 @@ class DbPipe {
     while (this.auth.length > 0 || this.events.length > 0) {
       const auth = this.auth.splice(0, MAX_BATCH);
       const events = this.events.splice(0, MAX_BATCH);
-      try {
-        const out = await this.call(JSON.stringify(auth.map((w) => w.payload)), JSON.stringify(events.map((w) => w.payload)));
-        auth.forEach((w, i) => w.resolve(out.auth[i]));
-        events.forEach((w, i) => w.resolve(out.events[i]));
-        this.committed?.();
-      } catch (e) {
-        // nothing of the batch was written; what it was told about tokens is learnt again
-        this.tokenUsers.clear();
-        for (const w of [...auth, ...events]) w.reject(e);
-      }
+      await this.settle(auth, events);
     }
     this.flushing = false;
+  }
+
+  /**
+   * One call for the whole batch. When the database refuses the data of a batch (one
+   * member it cannot store), the call rolled back and wrote nothing, so the batch is split
+   * in halves, each tried on its own, until the member at fault stands alone: it is
+   * refused as an invalid request, and everyone else's request goes through. Any other
+   * failure (the database unreachable, the function raising) fails the whole batch.
+   */
+  private async settle(auth: Waiting<PipeAuthResult>[], events: Waiting<EventResult>[]): Promise<void> {
+    try {
+      const out = await this.call(JSON.stringify(auth.map((w) => w.payload)), JSON.stringify(events.map((w) => w.payload)));
+      auth.forEach((w, i) => w.resolve(out.auth[i]));
+      events.forEach((w, i) => w.resolve(out.events[i]));
+      this.committed?.();
+      return;
+    } catch (e) {
+      const size = auth.length + events.length;
+      if (isDataError(e) && size > 1) {
+        // halves in batch order (requests, then events), so a chain's events keep their order
+        const half = Math.ceil(size / 2);
+        await this.settle(auth.slice(0, half), events.slice(0, Math.max(0, half - auth.length)));
+        await this.settle(auth.slice(half), events.slice(Math.max(0, half - auth.length)));
+        return;
+      }
+      // nothing of the batch was written; what it was told about tokens is learnt again
+      this.tokenUsers.clear();
+      const error = isDataError(e) ? new OkoroError("invalid_request", "The request carries text that cannot be stored.") : e;
+      for (const w of [...auth, ...events]) w.reject(error);
+    }
   }
 
   private async call(auth: string, events: string): Promise<{ auth: PipeAuthResult[]; events: EventResult[] }> {
@@ -158,6 +180,19 @@ class DbPipe {
       return this.query(auth, events);
     }
   }
+}
+
+/**
+ * SQLSTATE class 22, data exception: the database could not take a value of the payload (a
+ * NUL or a lone surrogate in JSON text, a number out of range). Drivers put the code on the
+ * error itself; a wrapper (drizzle's query error) keeps the driver's error as its cause.
+ */
+function isDataError(e: unknown): boolean {
+  for (let cause = e, depth = 0; cause && typeof cause === "object" && depth < 4; cause = (cause as { cause?: unknown }).cause, depth++) {
+    const code = (cause as { code?: unknown }).code;
+    if (typeof code === "string" && code.length === 5) return code.startsWith("22");
+  }
+  return false;
 }
 
 const pipes = new WeakMap<Database, DbPipe>();

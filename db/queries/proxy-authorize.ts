@@ -106,6 +106,9 @@ export async function authorizeProxyRequest(options: Options, request: Authorize
       event: auditRow({ ...audit, event: "proxy.request", userId: null }),
     });
   } catch (e) {
+    // this request's own event could not be stored (the others of its batch were): a bad
+    // request, not an outage; nothing is forwarded either way
+    if (e instanceof OkoroError && e.code === "invalid_request") throw e;
     // the round trip that checks and audits failed: nothing may be forwarded
     console.error("[okoro] proxy authorization could not be recorded; refusing to forward:", (e as Error).message);
     throw new OkoroError("audit_unavailable");

@@ -83,6 +83,15 @@ describeDatabases("approvals", (getDb, driver) => {
   });
 
   describe("asking (approval_scopes)", () => {
+    it("stores the agent's intent and reason as text a person can read: no control, bidi or broken characters", async () => {
+      const id = await ask(svc, { provider: "trello", scope: "delete", intent: "\u202eclean\u202c up \u0000cards \ud800", reason: "because \u0000 of \u2066this\u2069 \udc00" });
+      const stored = await row(id);
+      expect(stored.intent).toBe("clean up cards \ufffd");
+      expect(stored.reason).toBe("because  of this \ufffd");
+      const [requested] = await events(id);
+      expect(requested).toMatchObject({ event: "approval.requested", intent: stored.intent, reason: stored.reason });
+    });
+
     it("answers 202 with where to look and where to poll, files the request and audits it", async () => {
       const res = await exchange(svc, { provider: "trello", scope: "delete", intent: "clean up archived cards", ttl: 120, single_use: true });
       expect(res.status).toBe(202);

@@ -13,6 +13,7 @@ import type { Database, Queryable } from "@/db/client";
 import { dbPipe } from "@/db/queries/pipe";
 import { auditEvents, type AuditEvent } from "@/db/schema";
 import { eventHash, GENESIS_HASH, SYSTEM_CHAIN, type AuditEventName } from "@/lib/audit/chain";
+import { storableText } from "@/lib/audit/redact";
 import { newId } from "@/lib/ids";
 
 export type AuditInput = {
@@ -51,15 +52,23 @@ export type AuditInput = {
 };
 
 const MAX_TEXT = 2048;
+/** ids, codes, scopes and event names are ours, but a refusal may quote what an agent sent */
+const MAX_SHORT = 256;
 
 export type AuditRow = Omit<AuditEvent, "seq" | "prevHash" | "hash">;
 
+// Every text column goes through here: much of it is agent text (intent, reason, provider
+// as typed, path, query, user agent), and one NUL or lone surrogate would make the database
+// refuse the write, and with it every other event of the same batch.
 function clip(v: string | null | undefined, max = MAX_TEXT): string | null {
   if (v === undefined || v === null) return null;
-  return v.length > max ? v.slice(0, max) : v;
+  return storableText(v, max);
 }
 
-/** The row an input becomes (ids, clipping, millisecond time); seq and hashes come later. */
+/**
+ * The row an input becomes (ids, text made storable and bounded, millisecond time); seq and
+ * hashes come later. The one way into the log, so no caller can forget to clean agent text.
+ */
 export function auditRow(input: AuditInput): AuditRow {
   return {
     chain: input.userId ?? SYSTEM_CHAIN,
@@ -69,11 +78,11 @@ export function auditRow(input: AuditInput): AuditRow {
     userId: input.userId,
     event: input.event,
     agent: clip(input.agent, 256),
-    serviceTokenId: input.serviceTokenId ?? null,
-    jti: input.jti ?? null,
+    serviceTokenId: clip(input.serviceTokenId, MAX_SHORT),
+    jti: clip(input.jti, MAX_SHORT),
     provider: clip(input.provider, 64),
-    scope: input.scope ?? null,
-    requiredScope: input.requiredScope ?? null,
+    scope: clip(input.scope, MAX_SHORT),
+    requiredScope: clip(input.requiredScope, MAX_SHORT),
     intent: clip(input.intent, 512),
     reason: clip(input.reason, 1024),
     method: clip(input.method, 16),
@@ -84,12 +93,12 @@ export function auditRow(input: AuditInput): AuditRow {
     bytesIn: input.bytesIn ?? null,
     bytesOut: input.bytesOut ?? null,
     outcome: input.outcome ?? null,
-    error: input.error ?? null,
-    flags: input.flags ?? [],
+    error: clip(input.error, MAX_SHORT),
+    flags: input.flags?.map((f) => storableText(f, MAX_SHORT)) ?? [],
     flagReason: clip(input.flagReason, 1024),
     ip: clip(input.ip, 64),
     userAgent: clip(input.userAgent, 512),
-    requestId: input.requestId ?? null,
+    requestId: clip(input.requestId, MAX_SHORT),
     via: clip(input.via, 16),
     tool: clip(input.tool, 128),
     count: input.count ?? null,

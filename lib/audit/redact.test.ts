@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { auditText, isSecretParamName, redactQuery, stripControlCharacters, truncate } from "@/lib/audit/redact";
+import { auditText, isSecretParamName, redactQuery, storableText, stripControlCharacters, truncate } from "@/lib/audit/redact";
 import { generateServiceToken } from "@/lib/tokens/service-token";
 
 describe("redactQuery", () => {
@@ -61,9 +61,48 @@ describe("redactQuery", () => {
     );
   });
 
+  it("reads a bounded prefix: a long query is cut after its last whole parameter", () => {
+    const head = "page=2&".repeat(250); // 1 750 characters
+    const out = redactQuery(`${head}q=${"x".repeat(400)}&token=abc`);
+    expect(out).toBe(`${head.slice(0, -1)}&…`);
+    // a credential across the cut is dropped whole, never kept in part
+    const split = redactQuery(`q=${"x".repeat(2_000)}&gh=ghp_${"a".repeat(60)}`);
+    expect(split).toBe(`q=${"x".repeat(2_000)}&…`);
+    expect(redactQuery(`${"A".repeat(14_000)}=1`)).toBe("…");
+    const params = new URLSearchParams([...Array.from({ length: 400 }, (_, i): [string, string] => [`p${i}`, "value"]), ["token", "s3cret"]]);
+    expect(redactQuery(params).endsWith("&…")).toBe(true);
+    expect(redactQuery(params)).not.toContain("s3cret");
+  });
+
+  it("is linear: long runs of capitals or of JWT-like text cost next to nothing", () => {
+    const timed = (f: () => unknown) => {
+      const started = performance.now();
+      f();
+      return performance.now() - started;
+    };
+    // each took 60–300 ms with backtracking patterns over the whole input
+    expect(timed(() => isSecretParamName("A".repeat(20_000)))).toBeLessThan(20);
+    expect(timed(() => redactQuery(`${"A".repeat(14_000)}=1`))).toBeLessThan(20);
+    expect(timed(() => redactQuery(`q=${"-eyJaaaaa".repeat(2_000)}`))).toBeLessThan(20);
+    expect(timed(() => redactQuery(`${"-eyJaaaaa".repeat(220)}=1`))).toBeLessThan(20);
+    // over the bound, a name is secret and a value is redacted rather than read
+    expect(isSecretParamName("x".repeat(300))).toBe(true);
+  });
+
+  it("still finds a JWT after a separator and in a word's middle only where a run starts", () => {
+    const jwt = "eyJhbGciOiJFZERTQSJ9.eyJzdWIiOiJ0b2tfMSJ9.c2ln";
+    expect(redactQuery(`q=Bearer%20${jwt}`)).toBe("q=[redacted]");
+    expect(redactQuery(`q=x.${jwt}`)).toBe("q=[redacted]");
+  });
+
   it("judges names by word", () => {
     expect(isSecretParamName("pageToken")).toBe(true);
     expect(isSecretParamName("AWSAccessKeyId")).toBe(true);
+    expect(isSecretParamName("XAPIKey")).toBe(true);
+    expect(isSecretParamName("MyHTTPToken2")).toBe(true);
+    expect(isSecretParamName("\u212Aey")).toBe(true); // the Kelvin sign lower-cases to "k"
+    expect(isSecretParamName("KEYWORD")).toBe(false);
+    expect(isSecretParamName("monkeyBusiness")).toBe(false);
     expect(isSecretParamName("keyword")).toBe(false);
     expect(isSecretParamName("author")).toBe(false);
   });
@@ -86,6 +125,21 @@ describe("text helpers", () => {
         expect(cut.length).toBeLessThanOrEqual(n);
         if (s.length <= n) expect(cut).toBe(s);
         expect(cut).toBe(cut.toWellFormed());
+      }),
+    );
+  });
+
+  it("storableText keeps what a database column can hold", () => {
+    expect(storableText("plain", 10)).toBe("plain");
+    expect(storableText("x".repeat(50), 10)).toBe("x".repeat(10));
+    expect(storableText("a\u0000b\ud800c\u202ed😀", 100)).toBe("ab\ufffdcd😀");
+    expect(storableText(`${"\u0000".repeat(10_000)}tail`, 10)).toBe("");
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom("a", " ", "é", "😀", "\ud83d", "\ude00", "\u0000", "\n", "\u009b", "\u202e", "\u2066", "\u200f"), { maxLength: 60 }).map((a) => a.join("")), fc.integer({ min: 0, max: 40 }), (s, n) => {
+        const out = storableText(s, n);
+        expect(out.length).toBeLessThanOrEqual(n);
+        expect(out).toBe(out.toWellFormed());
+        expect(out).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
       }),
     );
   });

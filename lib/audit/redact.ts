@@ -1,8 +1,16 @@
 // What the audit log may keep of agent-supplied text (SPEC §6): query strings with
 // secret-looking values replaced by `[redacted]`, and free text (intent, reason, path,
 // user agent) cut to a bounded length with control characters removed. Pure.
+//
+// The redactor runs before the proxy has checked the agent's token, so everything here is
+// linear in its input and looks at a bounded prefix of it: no pattern can backtrack over a
+// run of agent text, and a query longer than the audit column keeps is cut before it is
+// judged.
 
 export const REDACTED = "[redacted]";
+
+/** How much of a query the redactor reads: what the audit log keeps of it. */
+const MAX_QUERY_SCAN = 2048;
 
 /**
  * Parameter names whose values are secret wherever they appear as a word of the name:
@@ -51,7 +59,9 @@ const SECRET_SUBSTRINGS = ["token", "secret", "passw", "signature", "apikey", "c
  */
 const SECRET_VALUE_PATTERNS: RegExp[] = [
   /\bsvc_[0-9A-Za-z]{38}\b/, // okoro service token
-  /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*/, // a JWT / JWS (operation tokens)
+  // a JWT / JWS (operation tokens). It may only start where a run of base64url starts: a
+  // start inside a run (after a "-") would rescan the rest of that run for each "eyJ" in it
+  /(?<![A-Za-z0-9_-])eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\./,
   /\b(?:gh[pousr]_[A-Za-z0-9]{30,}|github_pat_[A-Za-z0-9_]{30,})/, // GitHub
   /\bsk-(?:ant-|proj-)?[A-Za-z0-9_-]{20,}/, // OpenAI / Anthropic
   /\b(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{10,}/, // Stripe
@@ -62,18 +72,49 @@ const SECRET_VALUE_PATTERNS: RegExp[] = [
 
 const OAUTH_PUBLIC = new Set(["oauth_nonce", "oauth_timestamp", "oauth_version", "oauth_signature_method", "oauth_callback_confirmed"]);
 
-/** Splits a parameter name into lowercase words: `X-Api-Key` → x, api, key; `AWSAccessKeyId` → aws, access, key, id. */
+const isAsciiUpper = (c: number) => c >= 0x41 && c <= 0x5a;
+const isAsciiLower = (c: number) => c >= 0x61 && c <= 0x7a;
+const isAsciiDigit = (c: number) => c >= 0x30 && c <= 0x39;
+
+/**
+ * Splits a parameter name into lowercase words: `X-Api-Key` → x, api, key; `AWSAccessKeyId`
+ * → aws, access, key, id. A word ends before an upper-case letter that follows a lower-case
+ * one or a digit, or that follows another capital and starts a capitalized word; anything
+ * but [a-z0-9] once lower-cased separates words. One pass: regular expressions doing the
+ * same (`([A-Z]+)([A-Z][a-z])`) backtrack quadratically over a long run of capitals.
+ */
 function nameWords(name: string): string[] {
-  return name
-    .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
-    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
+  const words: string[] = [];
+  let word = "";
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (isAsciiUpper(c) && word !== "") {
+      const prev = name.charCodeAt(i - 1);
+      if (isAsciiLower(prev) || isAsciiDigit(prev) || (isAsciiUpper(prev) && isAsciiLower(name.charCodeAt(i + 1)))) {
+        words.push(word);
+        word = "";
+      }
+    }
+    // lower-casing may turn a non-ASCII letter into ASCII (the Kelvin sign becomes "k")
+    for (const l of name[i].toLowerCase()) {
+      const lc = l.charCodeAt(0);
+      if (isAsciiLower(lc) || isAsciiDigit(lc)) word += l;
+      else if (word !== "") {
+        words.push(word);
+        word = "";
+      }
+    }
+  }
+  if (word !== "") words.push(word);
+  return words;
 }
+
+/** Longer names are not judged: their value is redacted (no real API names a parameter so). */
+const MAX_NAME_SCAN = 256;
 
 /** Whether a query parameter of this (decoded) name carries a secret. */
 export function isSecretParamName(name: string): boolean {
+  if (name.length > MAX_NAME_SCAN) return true;
   const lower = name.toLowerCase();
   if (lower.startsWith("oauth_")) {
     // RFC 5849 parameters: signature, token, token secret, verifier and consumer key are
@@ -88,6 +129,8 @@ export function isSecretParamName(name: string): boolean {
 
 /** Whether a value looks like a credential whatever its parameter is called. */
 export function isSecretLookingValue(value: string): boolean {
+  // longer than any query the log keeps: not worth reading, not worth keeping
+  if (value.length > MAX_QUERY_SCAN) return true;
   return value.length >= 16 && SECRET_VALUE_PATTERNS.some((p) => p.test(value));
 }
 
@@ -105,38 +148,55 @@ function formEncodePair(name: string, value: string): string {
   return new URLSearchParams([[name, value]]).toString();
 }
 
+/** Appended where a query was cut. */
+const QUERY_CUT = "…";
+
+function redactPair(part: string): string {
+  const eq = part.indexOf("=");
+  if (eq < 0) {
+    // a bare flag carries no value, but a credential pasted as a bare "parameter" does
+    return isSecretLookingValue(formDecode(part)) ? REDACTED : part;
+  }
+  const rawName = part.slice(0, eq);
+  const rawValue = part.slice(eq + 1);
+  if (rawValue === "") return part;
+  const secret = isSecretParamName(formDecode(rawName)) || isSecretLookingValue(formDecode(rawValue)) || isSecretLookingValue(rawValue);
+  return secret ? `${rawName}=${REDACTED}` : part;
+}
+
 /**
  * The query string for the audit log, without a leading `?`. Parameters keep their order
  * and, for a string, their original encoding; only the value of a secret-named parameter
- * (or a value that looks like a credential) becomes `[redacted]`.
+ * (or a value that looks like a credential) becomes `[redacted]`. A query longer than the
+ * log keeps is cut after its last whole parameter within that length, and ends in "…": a
+ * parameter cut in two could not be judged (half a credential no longer looks like one).
  */
 export function redactQuery(search: string | URLSearchParams): string {
   if (typeof search !== "string") {
     const out: string[] = [];
+    let length = 0;
     for (const [name, value] of search) {
+      length += name.length + value.length + 2;
+      if (length > MAX_QUERY_SCAN) {
+        out.push(QUERY_CUT);
+        break;
+      }
       const secret = value !== "" && (isSecretParamName(name) || isSecretLookingValue(value));
       // formEncodePair(name, "") is "name=": the encoded name followed by "="
       out.push(secret ? formEncodePair(name, "") + REDACTED : formEncodePair(name, value));
     }
     return out.join("&");
   }
-  const raw = search.startsWith("?") ? search.slice(1) : search;
+  let raw = search.startsWith("?") ? search.slice(1) : search;
   if (raw === "") return "";
-  return raw
-    .split("&")
-    .map((part) => {
-      const eq = part.indexOf("=");
-      if (eq < 0) {
-        // a bare flag carries no value, but a credential pasted as a bare "parameter" does
-        return isSecretLookingValue(formDecode(part)) ? REDACTED : part;
-      }
-      const rawName = part.slice(0, eq);
-      const rawValue = part.slice(eq + 1);
-      if (rawValue === "") return part;
-      const secret = isSecretParamName(formDecode(rawName)) || isSecretLookingValue(formDecode(rawValue)) || isSecretLookingValue(rawValue);
-      return secret ? `${rawName}=${REDACTED}` : part;
-    })
-    .join("&");
+  let cut = false;
+  if (raw.length > MAX_QUERY_SCAN) {
+    cut = true;
+    raw = raw.slice(0, Math.max(0, raw.lastIndexOf("&", MAX_QUERY_SCAN)));
+  }
+  const pairs = raw === "" ? [] : raw.split("&").map(redactPair);
+  if (cut) pairs.push(QUERY_CUT);
+  return pairs.join("&");
 }
 
 // C0, DEL and C1 controls, plus the bidirectional overrides and isolates that can make a
@@ -172,4 +232,21 @@ export const AUDIT_TEXT_LIMITS = { intent: 256, reason: 1024, path: 2048, query:
 /** Free text for an audit column: control characters removed, trimmed, cut to `max` with "…". */
 export function auditText(text: string, max: number): string {
   return truncate(stripControlCharacters(text).trim(), max, "…");
+}
+
+// What stripControlCharacters changes: controls, bidi controls, line breaks and any
+// surrogate (a valid pair only costs the slower path)
+const NOT_PLAIN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]/;
+
+/**
+ * Agent text as a database column may hold it: well-formed Unicode (a lone surrogate or a
+ * NUL makes PostgreSQL refuse the whole write), no control or bidi-override characters,
+ * at most `max` code units. Text that needs none of it is only cut; the cleaning reads at
+ * most a bounded prefix, however long the input.
+ */
+export function storableText(text: string, max: number): string {
+  // removed characters make the text shorter: read a little more than will be kept
+  const head = text.length > 2 * max + 2 ? text.slice(0, 2 * max + 2) : text;
+  if (!NOT_PLAIN.test(head)) return head.length > max ? head.slice(0, max) : head;
+  return truncate(stripControlCharacters(head), max);
 }

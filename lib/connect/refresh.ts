@@ -43,14 +43,16 @@ type Connection = Parameters<CredentialResolver>[0];
 
 export function createCredentialRefresher(options: { db: Database; env: Env }): CredentialResolver {
   const { db, env } = options;
-  const specs = new Map<string, ProviderSpec | null>();
+  // catalog ids only, so the map cannot outgrow the catalog whatever ids it is asked about
+  const specs = new Map<string, ProviderSpec>();
   const inflight = new Map<string, Promise<Credential>>();
 
   const specOf = (id: string): ProviderSpec | null => {
     let spec = specs.get(id);
     if (spec === undefined) {
       const entry = getProvider(id);
-      spec = entry ? applyProviderOverrides(entry, env) : null;
+      if (!entry) return null;
+      spec = applyProviderOverrides(entry, env);
       specs.set(id, spec);
     }
     return spec;

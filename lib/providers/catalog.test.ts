@@ -9,6 +9,7 @@ import {
   PROVIDER_IDS,
   resolvedProvider,
 } from "@/lib/providers/catalog";
+import { PROVIDER_ID_PATTERN } from "@/lib/providers/provider-id";
 import { testEnv } from "@/lib/providers/test-env";
 import type { ProviderSpec } from "@/lib/providers/types";
 
@@ -73,7 +74,7 @@ describe("the catalog", () => {
 
 describe.each(listProviders().map((p) => [p.id, p] as const))("%s is well-formed", (_, spec: ProviderSpec) => {
   it("has an id, a name and a one-line description", () => {
-    expect(spec.id).toMatch(/^[a-z][a-z0-9-]*$/);
+    expect(spec.id).toMatch(PROVIDER_ID_PATTERN);
     expect(spec.name.trim()).not.toBe("");
     expect(spec.description.trim()).not.toBe("");
     expect(spec.description).not.toMatch(/\n/);

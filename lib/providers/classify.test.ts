@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { getProvider, listProviders } from "@/lib/providers/catalog";
 import { classifyRequest, defaultScope, needsBody } from "@/lib/providers/classify";
 import { normalizePath, SCOPE_RANK } from "@/lib/providers/normalize";
-import { graphqlIsReadOnly, slackMethodScope, stripePostScope } from "@/lib/providers/rules";
+import { GRAPHQL_MAX_TOKENS, graphqlIsReadOnly, slackMethodScope, stripePostScope } from "@/lib/providers/rules";
 import type { ClassifyInput } from "@/lib/providers/types";
 import type { RequestScope } from "@/lib/scopes";
 
@@ -209,6 +209,36 @@ describe("GitHub GraphQL", () => {
     expect(graphqlIsReadOnly("{ a }")).toBe(true);
     expect(graphqlIsReadOnly("mutation { a }")).toBe(false);
     expect(graphqlIsReadOnly(`{ ${"a ".repeat(200_000)}}`)).toBe(false); // over the token bound
+  });
+
+  it("bounds the parsing a request can ask for: bytes, batch length and tokens across the batch", () => {
+    const fields = (n: number) => `{ ${"a ".repeat(n)}}`;
+    const timed = (f: () => unknown) => {
+      const started = performance.now();
+      const result = f();
+      return { result, ms: performance.now() - started };
+    };
+    // within every cap: read
+    expect(classify("github", "POST", "/graphql", [{ query: fields(2_000) }, { query: fields(2_000) }])).toBe("read");
+    // each document under the token cap, together over it
+    expect(classify("github", "POST", "/graphql", [{ query: fields(6_000) }, { query: fields(6_000) }])).toBe("update");
+    // the query string's documents spend from the same budget as the body's
+    expect(classify("github", "POST", `/graphql?query=${encodeURIComponent(fields(6_000))}`, { query: fields(6_000) })).toBe("update");
+    // more documents than a batch may hold, each tiny
+    expect(classify("github", "POST", "/graphql", Array.from({ length: 33 }, () => ({ query: "{ a }" })))).toBe("update");
+    // a body over the byte cap is not even read as JSON
+    expect(classify("github", "POST", "/graphql", { query: "{ a }", pad: "x".repeat(70_000) })).toBe("update");
+    // ten documents of 99 999 tokens each took seconds to parse before the caps
+    const github = getProvider("github")!;
+    const hostile = inputFor("github", "POST", "/graphql", Array.from({ length: 10 }, () => ({ query: fields(99_998) })));
+    const { result, ms } = timed(() => classifyRequest(github, hostile));
+    expect(result).toBe("update");
+    expect(ms).toBeLessThan(100);
+    // the worst a request within the caps can cost: the token budget spent in one document
+    const heaviest = inputFor("github", "POST", "/graphql", { query: fields(GRAPHQL_MAX_TOKENS - 2) });
+    const worst = timed(() => classifyRequest(github, heaviest));
+    expect(worst.result).toBe("read");
+    expect(worst.ms).toBeLessThan(200);
   });
 
   it("needsBody only for POST /graphql", () => {

@@ -3,7 +3,7 @@
 // normalized path (lib/providers/normalize.ts) and an upper-cased method; they return
 // undefined to fall through to the default rule. When a rule cannot tell, it answers with
 // the more dangerous scope (danger order: read < write < update < delete).
-import { parse, type DocumentNode } from "graphql";
+import { parse, TokenKind, type DocumentNode } from "graphql";
 import type { ClassifyInput } from "@/lib/providers/types";
 import {
   bodyHasFlag,
@@ -64,20 +64,39 @@ export const trelloRules: ProviderRules = {
 // POST /graphql is read only when every operation of every document is a query; a
 // mutation, a subscription, a batch containing one, a missing or unparseable document,
 // or a body that is not JSON is update.
+//
+// The body is classified before the database has said whether the token is revoked, so
+// what the parser may do per request is bounded: a body, a batch or a token count over
+// these caps is update without being read further — the scope GraphQL's writes need, the
+// same answer as for a document okoro cannot read, so an update token still gets through
+// and nothing narrower does. Refusing would turn away a large query an update token may
+// send; classifying costs the same either way: nothing beyond the caps.
 
 const GRAPHQL_PATH = /^\/graphql(\.[a-z0-9]+)?$/;
-/** bounds the parser's work on hostile documents; GitHub's own limits are far lower */
-const GRAPHQL_MAX_TOKENS = 100_000;
+/** a body (or a document in the query string) larger than this is not parsed */
+const GRAPHQL_MAX_BYTES = 64 * 1024;
+/** documents in one batch; GitHub itself takes one */
+const GRAPHQL_MAX_BATCH = 32;
+/** tokens across every document of one request; the parser costs a few µs a token */
+export const GRAPHQL_MAX_TOKENS = 10_000;
 
-/** True when the document parses and holds at least one operation, all of them queries. */
-export function graphqlIsReadOnly(source: unknown): boolean {
-  if (typeof source !== "string") return false;
+type TokenBudget = { tokens: number };
+
+/**
+ * True when the document parses and holds at least one operation, all of them queries. It
+ * spends tokens from `budget` (shared by the request's documents); a document that would
+ * overspend it is not read-only.
+ */
+export function graphqlIsReadOnly(source: unknown, budget: TokenBudget = { tokens: GRAPHQL_MAX_TOKENS }): boolean {
+  if (typeof source !== "string" || source.length > GRAPHQL_MAX_BYTES || budget.tokens <= 0) return false;
   let document: DocumentNode;
   try {
-    document = parse(source, { noLocation: true, maxTokens: GRAPHQL_MAX_TOKENS });
+    document = parse(source, { maxTokens: budget.tokens });
   } catch {
     return false;
   }
+  // what this document spent: its tokens, start and end of file aside
+  for (let token = document.loc?.startToken.next; token && token.kind !== TokenKind.EOF; token = token.next) budget.tokens--;
   let operations = 0;
   for (const definition of document.definitions) {
     if (definition.kind !== "OperationDefinition") continue;
@@ -88,19 +107,19 @@ export function graphqlIsReadOnly(source: unknown): boolean {
 }
 
 /** Every `query` member (any spelling a lenient server might accept) must be read-only. */
-function graphqlPayloadIsReadOnly(payload: unknown): boolean {
+function graphqlPayloadIsReadOnly(payload: unknown, budget: TokenBudget): boolean {
   if (payload === null || typeof payload !== "object" || Array.isArray(payload)) return false;
   let seen = 0;
   for (const [key, value] of Object.entries(payload)) {
     if (canonicalToken(key) !== "query") continue;
     seen++;
-    if (!graphqlIsReadOnly(value)) return false;
+    if (!graphqlIsReadOnly(value, budget)) return false;
   }
   return seen > 0;
 }
 
-function graphqlBodyScope(body: Uint8Array | undefined): RequestScope {
-  if (body === undefined || body.byteLength === 0) return "update";
+function graphqlBodyScope(body: Uint8Array | undefined, budget: TokenBudget): RequestScope {
+  if (body === undefined || body.byteLength === 0 || body.byteLength > GRAPHQL_MAX_BYTES) return "update";
   let payload: unknown;
   try {
     payload = JSON.parse(bodyText(body));
@@ -108,18 +127,20 @@ function graphqlBodyScope(body: Uint8Array | undefined): RequestScope {
     return "update";
   }
   const batch = Array.isArray(payload) ? payload : [payload];
-  return batch.length > 0 && batch.every(graphqlPayloadIsReadOnly) ? "read" : "update";
+  if (batch.length === 0 || batch.length > GRAPHQL_MAX_BATCH) return "update";
+  return batch.every((member) => graphqlPayloadIsReadOnly(member, budget)) ? "read" : "update";
 }
 
 export const githubRules: ProviderRules = {
   needsBody: (input) => upper(input.method) === "POST" && GRAPHQL_PATH.test(pathOf(input)),
   classify(input) {
     if (!GRAPHQL_PATH.test(input.normalizedPath)) return undefined;
+    const budget: TokenBudget = { tokens: GRAPHQL_MAX_TOKENS };
     // GraphQL over GET is not GitHub's, but a document in the query string is judged all the same
     const documents = [...input.query].filter(([key]) => canonicalToken(key) === "query");
     const fromQuery: RequestScope | undefined =
-      documents.length === 0 ? undefined : documents.every(([, document]) => graphqlIsReadOnly(document)) ? "read" : "update";
-    if (input.method === "POST") return fromQuery ? maxScope(graphqlBodyScope(input.body), fromQuery) : graphqlBodyScope(input.body);
+      documents.length === 0 ? undefined : documents.length <= GRAPHQL_MAX_BATCH && documents.every(([, document]) => graphqlIsReadOnly(document, budget)) ? "read" : "update";
+    if (input.method === "POST") return fromQuery ? maxScope(graphqlBodyScope(input.body, budget), fromQuery) : graphqlBodyScope(input.body, budget);
     return SAFE_METHODS.has(input.method) ? fromQuery : undefined;
   },
 };

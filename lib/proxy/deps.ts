@@ -19,6 +19,31 @@ export function createUpstreamDispatcher(): Dispatcher {
   return new Agent({ keepAliveTimeout: 10_000, keepAliveMaxTimeout: 60_000, connections: 256 });
 }
 
+/**
+ * The proxy's view of the catalog, with this env's overrides applied once per provider.
+ * It remembers catalog ids only: the id comes from the URL before any token is checked,
+ * and a cache that remembered every unknown id would grow with whatever anyone sends.
+ */
+export function catalogProviders(env: Env): { get: (id: string) => ProxyProvider | undefined; readonly size: number } {
+  const resolved = new Map<string, ProxyProvider>();
+  return {
+    get(id) {
+      let p = resolved.get(id);
+      if (p === undefined) {
+        const spec = getProvider(id);
+        if (!spec) return undefined;
+        // overrides from this env (tests and serve-proxy pass their own)
+        p = proxyProvider(applyProviderOverrides(spec, env));
+        resolved.set(id, p);
+      }
+      return p;
+    },
+    get size() {
+      return resolved.size;
+    },
+  };
+}
+
 export function createProxyDeps(options: {
   db: Database;
   env: Env;
@@ -28,23 +53,14 @@ export function createProxyDeps(options: {
   const { db, env } = options;
   // audit checkpoints follow the pipe's commits (a clock check per batch, the work deferred)
   checkpointScheduler(db, env.masterKeys);
-  const providers = new Map<string, ProxyProvider | null>();
+  const providers = catalogProviders(env);
   const verifier = getOperationTokenVerifier(db, { issuer: env.url });
   const trello = env.oauthApp("trello");
   return {
     maxBodyBytes: env.maxBodyBytes,
     upstreamTimeoutMs: env.upstreamTimeoutMs,
     dispatcher: options.dispatcher ?? createUpstreamDispatcher(),
-    provider(id) {
-      let p = providers.get(id);
-      if (p === undefined) {
-        const spec = getProvider(id);
-        // overrides from this env (tests and serve-proxy pass their own)
-        p = spec ? proxyProvider(applyProviderOverrides(spec, env)) : null;
-        providers.set(id, p);
-      }
-      return p ?? undefined;
-    },
+    provider: (id) => providers.get(id),
     verify: (token) => verifier.verify(token),
     classify: classifyRequest,
     needsBody,

@@ -18,6 +18,7 @@ import { OkoroError, asOkoroError, errorParts } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { forwardRequestHeaders, forwardResponseHeaders, type HeaderReader } from "@/lib/proxy/headers";
 import { buildUpstreamUrl, parseBaseUrl, type UpstreamBase } from "@/lib/proxy/upstream-url";
+import { isProviderIdShaped } from "@/lib/providers/provider-id";
 import type { ClassifyInput, Credential, ProviderSpec } from "@/lib/providers/types";
 import { scopeAllows, type RequestScope, type Scope } from "@/lib/scopes";
 import type { OperationClaims } from "@/lib/tokens/operation-token";
@@ -270,9 +271,9 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     };
     const tagged = (e: OkoroError) => errorAnswer(e, { headers: { "okoro-request-id": ctx.requestId } });
 
-    // 1. the catalog
-    const provider = deps.provider(params.provider);
-    if (!provider) return tagged(new OkoroError("unknown_provider", `okoro does not know a provider called "${params.provider.slice(0, 64)}".`));
+    // 1. the catalog; text that cannot be a catalog id is neither looked up nor echoed
+    const provider = isProviderIdShaped(params.provider) ? deps.provider(params.provider) : undefined;
+    if (!provider) return tagged(new OkoroError("unknown_provider", isProviderIdShaped(params.provider) ? `okoro does not know a provider called "${params.provider}".` : "okoro does not know that provider."));
 
     // 2. the operation token: one identical 401 whatever the cause
     const token = bearer(request);
