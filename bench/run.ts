@@ -297,12 +297,13 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
         await settle();
       }
 
+      const downloads: NonNullable<Raw["download"]> = { scrubbed: [], unscrubbed: [] };
       const raw: Raw = {
         load: Object.fromEntries(LOAD_SCENARIOS.map((n) => [n, { c1: [], c50: [] }])) as unknown as Raw["load"],
         sse: {},
         sseInterval: config.sse.intervalMs,
         upload: {},
-        download: { scrubbed: [], unscrubbed: [] },
+        download: downloads,
         databaseFloor,
       };
       const sseTargets: Record<string, (q: string) => { url: string; headers: Record<string, string> }> = {
@@ -374,7 +375,7 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
         for (let i = 0; i < config.download.perRound; i++) {
           for (const scrubbed of (round + i) % 2 === 0 ? [true, false] : [false, true]) {
             const timing: DownloadTiming = await download(scrubbed);
-            raw.download[scrubbed ? "scrubbed" : "unscrubbed"].push(timing);
+            downloads[scrubbed ? "scrubbed" : "unscrubbed"].push(timing);
           }
         }
       }

@@ -28,14 +28,16 @@ export type ScrubPatterns = {
   /** the same patterns as strings (header values) */
   readonly strings: readonly string[];
   /** every pattern's first byte, for a quick "cannot start a match here" */
-  readonly starts: Uint8Array;
+  readonly starts: readonly number[];
   readonly maxLength: number;
 };
 
+/** characters every encoding below leaves as they are */
+const PLAIN = /^[A-Za-z0-9._-]*$/;
+
 const hexLower = (s: string) => s.replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase());
 
-/** encodeURIComponent plus the characters RFC 3986 reserves and it leaves alone (OAuth 1's form). */
-const strictEncode = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+const pct = (c: string) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`;
 
 /**
  * The forms in which an echo plausibly carries a value: as sent; percent-encoded as
@@ -44,9 +46,13 @@ const strictEncode = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c
  * PHP's `\/`). Credentials are printable ASCII without spaces, so these cover the rest.
  */
 export function secretForms(secret: string): string[] {
+  // most tokens (ghp_…, sk-…, xoxb-…) have no character any of these encodings changes
+  if (PLAIN.test(secret)) return [secret];
   const forms = new Set<string>([secret]);
   try {
-    for (const encoded of [encodeURIComponent(secret), strictEncode(secret), new URLSearchParams({ s: secret }).toString().slice(2)]) {
+    const uri = encodeURIComponent(secret);
+    // RFC 3986 (OAuth 1) also encodes !'()*; HTML forms (URLSearchParams) encode !'()~ but not *
+    for (const encoded of [uri, uri.replace(/[!'()*]/g, pct), uri.replace(/[!'()~]/g, pct)]) {
       forms.add(encoded);
       forms.add(hexLower(encoded));
     }
@@ -67,11 +73,11 @@ export function scrubPatterns(secrets: readonly string[]): ScrubPatterns | null 
     for (const form of secretForms(secret)) forms.add(form);
   }
   if (forms.size === 0) return null;
-  const strings = [...forms].sort((a, b) => b.length - a.length);
+  const strings = forms.size === 1 ? [...forms] : [...forms].sort((a, b) => b.length - a.length);
   // latin1 keeps one byte per char, which is what these ASCII forms are on the wire
   const bytes = strings.map((s) => Buffer.from(s, "latin1"));
-  const starts = new Uint8Array(256);
-  for (const b of bytes) starts[b[0]] = 1;
+  const starts: number[] = [];
+  for (const b of bytes) if (!starts.includes(b[0])) starts.push(b[0]);
   return { bytes, strings, starts, maxLength: bytes[0].length };
 }
 
@@ -106,7 +112,7 @@ export function scrubString(value: string, patterns: ScrubPatterns): { value: st
 function holdFrom(data: Uint8Array, from: number, patterns: ScrubPatterns): number {
   const end = data.length;
   for (let q = Math.max(from, end - patterns.maxLength + 1); q < end; q++) {
-    if (patterns.starts[data[q]] === 0) continue;
+    if (!patterns.starts.includes(data[q])) continue;
     const tail = end - q;
     for (const p of patterns.bytes) {
       if (p.length <= tail) break; // longest first: the rest are too short to be still open
@@ -127,19 +133,36 @@ export type Scrubber = {
   readonly found: number;
 };
 
-export function createScrubber(patterns: ScrubPatterns): Scrubber {
-  let held: Buffer | null = null;
-  let found = 0;
-  const next = new Int32Array(patterns.bytes.length);
+const EMPTY = new Uint8Array(0);
 
-  /** Scrubs `data`; with `final` false, returns the held-back tail separately. */
-  function run(data: Buffer, final: boolean): Uint8Array {
-    // next[i]: where pattern i next occurs at or after the scan position (-1: nowhere), so
+// A class rather than a closure over an object literal: one is made per proxied response.
+class StreamScrubber implements Scrubber {
+  found = 0;
+  private held: Buffer | null = null;
+  /** where pattern i next occurs at or after the scan position (-1: nowhere; -2: not searched) */
+  private readonly next: number[];
+
+  constructor(private readonly patterns: ScrubPatterns) {
+    this.next = new Array<number>(patterns.bytes.length);
+  }
+
+  push(chunk: Uint8Array): Uint8Array {
+    const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    return this.run(this.held ? Buffer.concat([this.held, bytes]) : bytes, false);
+  }
+
+  flush(): Uint8Array {
+    return this.held ? this.run(this.held, true) : EMPTY;
+  }
+
+  /** Scrubs `data`; unless `final`, keeps back the tail that could still become a match. */
+  private run(data: Buffer, final: boolean): Uint8Array {
+    const { patterns, next } = this;
     // each pattern scans the data once however many matches there are
     next.fill(-2);
-    const pieces: Uint8Array[] = [];
+    let pieces: Uint8Array[] | null = null;
     let pos = 0;
-    let hold = data.length;
+    let hold: number;
     for (;;) {
       hold = final ? data.length : holdFrom(data, pos, patterns);
       let at = -1;
@@ -154,28 +177,21 @@ export function createScrubber(patterns: ScrubPatterns): Scrubber {
         }
       }
       if (at < 0) break;
+      pieces ??= [];
       if (at > pos) pieces.push(data.subarray(pos, at));
       pieces.push(REDACTED_BYTES);
-      found += 1;
+      this.found += 1;
       pos = at + length;
     }
-    if (hold > pos || pieces.length === 0) pieces.push(data.subarray(pos, Math.max(pos, hold)));
     // copied: the caller's buffer may be reused once we return
-    held = hold < data.length ? Buffer.from(data.subarray(hold)) : null;
-    return pieces.length === 1 ? pieces[0] : Buffer.concat(pieces);
+    this.held = hold < data.length ? Buffer.from(data.subarray(hold)) : null;
+    const rest = hold === data.length && pos === 0 ? data : data.subarray(pos, hold);
+    if (!pieces) return rest;
+    if (rest.length > 0) pieces.push(rest);
+    return Buffer.concat(pieces);
   }
+}
 
-  return {
-    push(chunk) {
-      const bytes = Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      return run(held ? Buffer.concat([held, bytes]) : bytes, false);
-    },
-    flush() {
-      if (!held) return new Uint8Array(0);
-      return run(held, true);
-    },
-    get found() {
-      return found;
-    },
-  };
+export function createScrubber(patterns: ScrubPatterns): Scrubber {
+  return new StreamScrubber(patterns);
 }
