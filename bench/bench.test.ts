@@ -40,6 +40,7 @@ describe.skipIf(process.env.BENCH_SMOKE !== "1")("npm run bench -- --quick", () 
       expect(results.scenarios.okoro.dbRoundTripsPerRequest?.c1).toBeGreaterThan(0);
       expect(results.sse.okoro.streams).toBeGreaterThan(0);
       expect(results.upload.okoro.maxGrowthMB).not.toBeNull();
+      expect(results.download?.ratio).toBeGreaterThan(0);
       expect(results.targets.length).toBeGreaterThan(0);
       // the database's own floor is measured on PostgreSQL (PGlite lives inside the app)
       if (process.env.DATABASE_URL && !/^(file|pglite):/i.test(process.env.DATABASE_URL)) expect(results.databaseFloor?.durableInsertP50).toBeGreaterThan(0);

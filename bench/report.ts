@@ -5,6 +5,7 @@ import { meanAbsDeviation, median, percentile, round } from "@/bench/stats";
 import type { DatabaseFloor } from "@/bench/database";
 import type { StreamTiming } from "@/bench/sse";
 import type { UploadResult } from "@/bench/upload";
+import type { DownloadTiming } from "@/bench/download";
 
 // okoro and exchange: the agent path as `npm start` serves it (our code straight from its
 // server, in the app's process); okoro_route and exchange_route: the same requests through
@@ -20,6 +21,8 @@ export type Raw = {
   sse: Record<string, StreamTiming[]>;
   sseInterval: number;
   upload: Record<string, UploadResult[]>;
+  /** okoro (the app) downloads with the reflected-credential scrubber on and off */
+  download?: { scrubbed: DownloadTiming[]; unscrubbed: DownloadTiming[] };
   databaseFloor?: DatabaseFloor | null;
 };
 
@@ -58,12 +61,21 @@ export type Results = {
   startedAt: string;
   finishedAt: string;
   quick: boolean;
-  config: { rounds: number; secondsPerRun: number; connections: [1, 50]; sse: { events: number; intervalMs: number; streamsPerRound: number }; upload: { requests: number; bytesEach: number } };
+  config: {
+    rounds: number;
+    secondsPerRun: number;
+    connections: [1, 50];
+    sse: { events: number; intervalMs: number; streamsPerRound: number };
+    upload: { requests: number; bytesEach: number };
+    download?: { perRound: number; bytes: number };
+  };
   machine: Machine;
   scenarios: Record<LoadScenario, ScenarioSummary>;
   ratios: Record<string, number | null>;
   sse: Record<string, { firstEventP50: number | null; addedFirstEventP50: number | null; spacingMad: number | null; addedSpacingMad: number | null; streams: number }>;
   upload: Record<string, { maxGrowthMB: number | null; growthMB: (number | null)[]; seconds: (number | null)[]; peakFrom: string }>;
+  /** MB/s (median) of a large download through okoro with the scrubber and without, and their ratio */
+  download: { scrubbedMBps: number | null; unscrubbedMBps: number | null; ratio: number | null; downloads: number; bytesEach: number | null } | null;
   /** p50 ms of a bare round trip and of a durable one-row INSERT, from outside the app (PostgreSQL only) */
   databaseFloor: { roundTripP50: number | null; durableInsertP50: number | null } | null;
   targets: Target[];
@@ -157,6 +169,19 @@ export function buildResults(raw: Raw, meta: Pick<Results, "startedAt" | "finish
     ]),
   );
 
+  const mbps = (timings: DownloadTiming[]) => median(timings.map((t) => t.bytes / MB / t.seconds));
+  const dl = raw.download;
+  const download =
+    dl && dl.scrubbed.length > 0 && dl.unscrubbed.length > 0
+      ? {
+          scrubbedMBps: round(mbps(dl.scrubbed), 0),
+          unscrubbedMBps: round(mbps(dl.unscrubbed), 0),
+          ratio: ratio(mbps(dl.scrubbed), mbps(dl.unscrubbed)),
+          downloads: dl.scrubbed.length + dl.unscrubbed.length,
+          bytesEach: dl.scrubbed[0].bytes,
+        }
+      : null;
+
   const target = (name: string, value: number | null, limit: string, ok: (v: number) => boolean): Target => ({ name, value, limit, met: value === null ? null : ok(value) });
   const targets: Target[] = [
     target("okoro rps@50 / next_floor", ratios.okoro_over_next_floor_rps, "≥ 0.8", (v) => v >= 0.8),
@@ -166,6 +191,7 @@ export function buildResults(raw: Raw, meta: Pick<Results, "startedAt" | "finish
     // "nothing" within timer noise: the direct stream's own deviation is the baseline
     target("sse: okoro spacing deviation added (ms)", sse.okoro?.addedSpacingMad ?? null, "≤ 1 (≈ nothing)", (v) => v <= 1),
     target("upload: okoro peak RSS growth (MB)", upload.okoro?.maxGrowthMB ?? null, "< 50", (v) => v < 50),
+    target("download: okoro throughput scrubbed / unscrubbed", download?.ratio ?? null, "≥ 0.8", (v) => v >= 0.8),
     target("okoro_node rps@50 / node_floor", ratios.okoro_node_over_node_floor_rps, "≥ 0.6", (v) => v >= 0.6),
     target("okoro_node added p50@1 over direct (ms)", s.okoro_node.addedP50_1, "≤ 0.5", (v) => v <= 0.5),
   ];
@@ -173,7 +199,7 @@ export function buildResults(raw: Raw, meta: Pick<Results, "startedAt" | "finish
   const floor = raw.databaseFloor;
   const databaseFloor = floor ? { roundTripP50: round(percentile(floor.roundTrip, 50)), durableInsertP50: round(percentile(floor.durableInsert, 50)) } : null;
 
-  return { version: 1, ...meta, scenarios, ratios, sse, upload, databaseFloor, targets };
+  return { version: 1, ...meta, scenarios, ratios, sse, upload, download, databaseFloor, targets };
 }
 
 function cell(value: number | null | undefined, digits = 2, signed = false): string {
@@ -214,6 +240,11 @@ export function formatTable(r: Results): string {
   lines.push(`sse      ${r.config.sse.events} events every ${r.config.sse.intervalMs} ms: ${sseParts.join(" · ")}`);
   const up = Object.entries(r.upload).map(([name, u]) => `${name} +${cell(u.maxGrowthMB, 1)} MB`);
   lines.push(`upload   ${r.config.upload.requests} × ${r.config.upload.bytesEach / MB} MB concurrent, peak RSS growth: ${up.join(" · ")}`);
+  if (r.download) {
+    lines.push(
+      `download ${r.download.downloads} × ${cell((r.download.bytesEach ?? 0) / MB, 0)} MB through okoro: scrubbed ${cell(r.download.scrubbedMBps, 0)} MB/s · unscrubbed ${cell(r.download.unscrubbedMBps, 0)} MB/s · ratio ${cell(r.download.ratio)}`,
+    );
+  }
   if (r.databaseFloor) {
     lines.push(
       `database one round trip from Node, p50: SELECT 1 ${cell(r.databaseFloor.roundTripP50)} ms · durable one-row INSERT ${cell(r.databaseFloor.durableInsertP50)} ms`,

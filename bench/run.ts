@@ -3,7 +3,7 @@
 //
 //   npm run bench                 3 rounds × 3 s per run, results in bench/results.json
 //   npm run bench -- --quick      a seconds-long smoke (CI), results in bench/results.tmp.json
-//   options: --rounds N  --duration S  --build (always rebuild)  --no-build  --dist-dir D  --out FILE
+//   options: --rounds N  --duration S  --downloads N (per round and way)  --build (always rebuild)  --no-build  --dist-dir D  --out FILE
 //
 // It builds the app into a private dist dir when the build is missing or older than the
 // sources, then starts, each in its own process: a local upstream, node_floor (bare Node
@@ -28,6 +28,7 @@ import { appStats, exchange, EXCHANGE_BODY, migrate, OPENAI_KEY, provision, TREL
 import { timeStream } from "@/bench/sse";
 import { percentile } from "@/bench/stats";
 import { measureUpload } from "@/bench/upload";
+import { timeDownload, UNSCRUBBED, type DownloadTiming } from "@/bench/download";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
 /** with OKORO_BENCH=1, `npm start` leaves a /p/ request carrying this to Next's route handler */
@@ -42,6 +43,8 @@ type Config = {
   warmupSeconds: number;
   sse: { events: number; intervalMs: number; streamsPerRound: number };
   upload: { requests: number; bytesEach: number };
+  /** per round: this many downloads of `bytes` with the scrubber on, and as many with it off */
+  download: { perRound: number; bytes: number };
   build: "auto" | "always" | "never";
   distDir: string;
   out: string;
@@ -56,6 +59,7 @@ function parseConfig(argv: string[]): Config {
       quick: { type: "boolean" },
       rounds: { type: "string" },
       duration: { type: "string" },
+      downloads: { type: "string" },
       build: { type: "boolean" },
       "no-build": { type: "boolean" },
       "dist-dir": { type: "string" },
@@ -83,6 +87,7 @@ function parseConfig(argv: string[]): Config {
     warmupSeconds: quick ? 0.3 : 2,
     sse: quick ? { events: 5, intervalMs: 10, streamsPerRound: 2 } : { events: 20, intervalMs: 20, streamsPerRound: 5 },
     upload: { requests: 20, bytesEach: 5 * 1024 * 1024 },
+    download: { perRound: Math.round(positive(values.downloads, "downloads", quick ? 2 : 5)), bytes: 20 * 1024 * 1024 },
     build: values.build ? "always" : values["no-build"] ? "never" : "auto",
     distDir: values["dist-dir"] ?? ".next-bench",
     out: path.resolve(ROOT, values.out ?? (quick ? "bench/results.tmp.json" : "bench/results.json")),
@@ -292,11 +297,13 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
         await settle();
       }
 
+      const downloads: NonNullable<Raw["download"]> = { scrubbed: [], unscrubbed: [] };
       const raw: Raw = {
         load: Object.fromEntries(LOAD_SCENARIOS.map((n) => [n, { c1: [], c50: [] }])) as unknown as Raw["load"],
         sse: {},
         sseInterval: config.sse.intervalMs,
         upload: {},
+        download: downloads,
         databaseFloor,
       };
       const sseTargets: Record<string, (q: string) => { url: string; headers: Record<string, string> }> = {
@@ -315,6 +322,18 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
       for (const target of Object.values(sseTargets)) {
         const { url, headers } = target(`events=2&interval=${config.sse.intervalMs}`);
         await timeStream(url, headers, 2);
+      }
+
+      // the download scenario through the app: the scrubber on (as deployed) and off
+      const downloadUrl = `${appUrl}/p/openai/v1/bench/download?bytes=${config.download.bytes}`;
+      const download = (scrubbed: boolean) =>
+        timeDownload(downloadUrl, { authorization: `Bearer ${tokens.read}`, ...(scrubbed ? {} : UNSCRUBBED) }, config.download.bytes);
+      {
+        // untimed, and a check that the switch works: a scrubbed body loses its Content-Length
+        const [on, off] = [await download(true), await download(false)];
+        if (on.contentLength !== null || off.contentLength !== String(config.download.bytes)) {
+          throw new Error(`download: the scrubber switch did not take (Content-Length ${on.contentLength} scrubbed, ${off.contentLength} unscrubbed)`);
+        }
       }
 
       for (let round = 0; round < config.rounds; round++) {
@@ -352,6 +371,13 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
             await measureUpload({ url: target.url, headers: { authorization: `Bearer ${tokens.write}` }, pid: target.pid, ...config.upload }),
           );
         }
+        // alternated, each way first in turn, so drift of the machine hits both alike
+        for (let i = 0; i < config.download.perRound; i++) {
+          for (const scrubbed of (round + i) % 2 === 0 ? [true, false] : [false, true]) {
+            const timing: DownloadTiming = await download(scrubbed);
+            downloads[scrubbed ? "scrubbed" : "unscrubbed"].push(timing);
+          }
+        }
       }
 
       // the table's sse section lists direct first
@@ -360,7 +386,7 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
         startedAt,
         finishedAt: new Date().toISOString(),
         quick: config.quick,
-        config: { rounds: config.rounds, secondsPerRun: config.seconds, connections: [1, 50], sse: config.sse, upload: config.upload },
+        config: { rounds: config.rounds, secondsPerRun: config.seconds, connections: [1, 50], sse: config.sse, upload: config.upload, download: config.download },
         machine: machine(database),
       });
       mkdirSync(path.dirname(config.out), { recursive: true });

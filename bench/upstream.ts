@@ -4,6 +4,8 @@
 //   GET  …/sse?events=N&interval=MS   text/event-stream: the first event at once, then one
 //                                     every MS milliseconds on a fixed schedule
 //   POST …/upload                     drains the body and answers with its length
+//   GET  …/download?bytes=N           N bytes of text (base64-like, never the credential),
+//                                     with Content-Length, written in 64 KiB chunks
 // Usage: node --import tsx bench/upstream.ts --bearer KEY --oauth-key CONSUMER_KEY
 import http from "node:http";
 import { parseArgs } from "node:util";
@@ -48,10 +50,47 @@ function sse(req: http.IncomingMessage, res: http.ServerResponse, query: URLSear
   send();
 }
 
+// 1 MiB of base64-like text made once: letters, digits, "+" and "/", as in JSON and
+// encoded files, so the scrubber meets a credential's first characters all the time
+const BLOCK = Buffer.alloc(1024 * 1024);
+{
+  const alphabet = Buffer.from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/");
+  let x = 2463534242;
+  for (let i = 0; i < BLOCK.length; i++) {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    BLOCK[i] = i % 77 === 76 ? 0x0a : alphabet[(x >>> 0) % alphabet.length];
+  }
+}
+
+function download(res: http.ServerResponse, query: URLSearchParams): void {
+  const total = Math.min(256 * 1024 * 1024, Math.max(1, Number(query.get("bytes") ?? 1024 * 1024)));
+  res.writeHead(200, { "content-type": "application/octet-stream", "content-length": total });
+  let sent = 0;
+  const more = () => {
+    while (sent < total) {
+      const offset = sent % BLOCK.length;
+      const chunk = BLOCK.subarray(offset, Math.min(BLOCK.length, offset + 64 * 1024, offset + (total - sent)));
+      sent += chunk.length;
+      if (!res.write(chunk)) {
+        res.once("drain", more);
+        return;
+      }
+    }
+    res.end();
+  };
+  more();
+}
+
 const server = http.createServer((req, res) => {
   const url = new URL(req.url ?? "/", "http://upstream");
   if (req.method === "GET" && url.pathname.endsWith("/sse")) {
     sse(req, res, url.searchParams);
+    return;
+  }
+  if (req.method === "GET" && url.pathname.endsWith("/download")) {
+    download(res, url.searchParams);
     return;
   }
   let bytes = 0;

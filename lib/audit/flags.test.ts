@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { flagsFor, intentVerbClasses, providersNamed, verbForms, type Flag, type FlagInput } from "@/lib/audit/flags";
+import { flagLabel, reasonsPerFlag } from "@/app/dashboard/audit/format";
+import { CREDENTIAL_REFLECTED_REASON, flagsFor, intentVerbClasses, providersNamed, verbForms, withReflectedCredential, type Flag, type FlagInput } from "@/lib/audit/flags";
 
 type Case = [name: string, input: FlagInput, flags: Flag[], reason?: string | RegExp];
 
@@ -99,5 +100,22 @@ describe("verb tables", () => {
     expect(providersNamed("sync Notion pages to Google-Drive and post in #slack")).toEqual(["google-drive", "notion", "slack"]);
     expect(providersNamed("the stripe's invoices")).toEqual(["stripe"]);
     expect(providersNamed("nothing here")).toEqual([]);
+  });
+});
+
+describe("credential_reflected", () => {
+  it("adds its flag and sentence after the request's own, and the viewer pairs each flag with its sentence", () => {
+    const request = flagsFor({ scope: "all", intent: "check the issues", provider: "github", event: "proxy.request" });
+    const response = withReflectedCredential(request);
+    expect(response.flags).toEqual(["all_scope", "credential_reflected"]);
+    expect(response.flagReason).toBe(`A token with scope all was used; ${CREDENTIAL_REFLECTED_REASON}.`);
+    expect(reasonsPerFlag(response.flags, response.flagReason)).toEqual(["A token with scope all was used.", `${CREDENTIAL_REFLECTED_REASON}.`]);
+    expect(flagLabel("credential_reflected")).toBe("Credential echoed");
+  });
+
+  it("stands alone on an unflagged request, once", () => {
+    const once = withReflectedCredential({ flags: [], flagReason: null });
+    expect(once).toEqual({ flags: ["credential_reflected"], flagReason: `${CREDENTIAL_REFLECTED_REASON}.` });
+    expect(withReflectedCredential(once)).toEqual(once);
   });
 });

@@ -1,14 +1,14 @@
 // The audit flags of SPEC §6: deterministic, explainable hints for the person reading the
-// log — `all_scope`, `intent_mismatch`, `provider_mismatch`, `replay` — each with one line
-// of explanation in `flag_reason`. Pure; runs on the proxy's hot path, so the word tables
-// are built once and an intent is scanned once.
+// log — `all_scope`, `intent_mismatch`, `provider_mismatch`, `replay`, and on a response
+// `credential_reflected` — each with one line of explanation in `flag_reason`. Pure; runs
+// on the proxy's hot path, so the word tables are built once and an intent is scanned once.
 //
 // Intents are never used to authorize (SPEC §1); these flags only point a human at events
 // worth a look, so they prefer staying quiet to guessing: no known verb, no flag.
 import { auditText } from "@/lib/audit/redact";
 import type { RequestScope, Scope } from "@/lib/scopes";
 
-export type Flag = "all_scope" | "intent_mismatch" | "provider_mismatch" | "replay";
+export type Flag = "all_scope" | "intent_mismatch" | "provider_mismatch" | "replay" | "credential_reflected";
 
 export type FlagInput = {
   /** the operation token's scope (requested scope for exchange events) */
@@ -179,4 +179,18 @@ export function flagsFor(input: FlagInput): FlagResult {
   }
 
   return { flags, flagReason: reasons.length > 0 ? `${reasons.join("; ")}.` : null };
+}
+
+/**
+ * The provider's answer carried the credential okoro injected (an echo endpoint, an error
+ * quoting the Authorization header). okoro redacted it, but the endpoint is worth a look:
+ * whoever reads its answers could read the credential.
+ */
+export const CREDENTIAL_REFLECTED_REASON = "The provider's answer echoed the credential okoro injected, and okoro redacted it before it reached the agent";
+
+/** A response event's flags with `credential_reflected` added (its sentence last, like its flag). */
+export function withReflectedCredential(result: FlagResult): FlagResult {
+  if (result.flags.includes("credential_reflected")) return result;
+  const reasons = result.flagReason ? `${result.flagReason.replace(/\.$/, "")}; ` : "";
+  return { flags: [...result.flags, "credential_reflected"], flagReason: `${reasons}${CREDENTIAL_REFLECTED_REASON}.` };
 }

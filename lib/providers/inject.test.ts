@@ -7,6 +7,7 @@ import {
   defaultHeaders,
   formBodyParams,
   oauthConsumer,
+  upstreamAuth,
   upstreamAuthHeaders,
 } from "@/lib/providers/inject";
 import { oauth1Sign } from "@/lib/providers/oauth1";
@@ -36,6 +37,12 @@ describe("bearer and header credentials", () => {
     });
     expect(credentialHeaderNames(p("anthropic"))).toEqual(["x-api-key", "authorization"]);
     expect(credentialHeaderNames(p("github"))).toEqual(["authorization"]);
+  });
+
+  it("says which values are secret: the token or key, never a default header", () => {
+    expect(upstreamAuth(p("github"), { access_token: "gho_abc" }, { method: "GET", url: "https://api.github.com/x" }).secrets).toEqual(["gho_abc"]);
+    expect(upstreamAuth(p("anthropic"), { api_key: "sk-ant-1" }, { method: "GET", url: "https://api.anthropic.com/x" }).secrets).toEqual(["sk-ant-1"]);
+    expect(upstreamAuth(p("openai"), { api_key: "sk-1" }, { method: "GET", url: "https://api.openai.com/x" }).secrets).toEqual(["sk-1"]);
   });
 
   it("never sends a credential off the provider's origin", () => {
@@ -132,6 +139,14 @@ describe("Trello (OAuth 1)", () => {
     const headers = upstreamAuthHeaders(p("trello"), { token: "tok", token_secret: "ts", api_key: "okoro-key" }, { method: "GET", url, consumer });
     const r = recompute(headers.authorization, undefined, "ts", "GET");
     expect(r.params.get("oauth_signature")).toBe(r.expected);
+  });
+
+  it("names the token and the signature as secret, not the consumer key, nonce or timestamp", () => {
+    const signed = upstreamAuth(p("trello"), { token: "tok", token_secret: "ts" }, { method: "GET", url, consumer });
+    const params = recompute(signed.headers.authorization, undefined, "ts", "GET").params;
+    expect(signed.secrets).toEqual(["tok", params.get("oauth_signature")]);
+    const pasted = upstreamAuth(p("trello"), { token: "ATTA/tok", token_secret: "", api_key: "theirkey" }, { method: "GET", url });
+    expect(pasted.secrets).toEqual(["ATTA/tok"]);
   });
 
   it("without a consumer or a pasted api_key there is nothing to authenticate with", () => {

@@ -3,9 +3,9 @@
 // signature. Also the provider's default headers. The credential goes only to the
 // provider's own origin: the URL is checked against the entry's base URL first.
 import { getEnv } from "@/lib/env";
-import { oauth1AuthorizationHeader, percentEncode } from "@/lib/providers/oauth1";
+import { oauth1Sign, percentEncode } from "@/lib/providers/oauth1";
 import { bodyText, isFormContentType } from "@/lib/providers/normalize";
-import type { Credential, ProviderSpec } from "@/lib/providers/types";
+import type { Credential, InjectedCredential, ProviderSpec } from "@/lib/providers/types";
 
 export type OAuthConsumer = { key: string; secret: string };
 
@@ -56,7 +56,7 @@ export function formBodyParams(contentType: string | undefined, body: Uint8Array
  *   without a signature. When that api_key is okoro's own consumer key and a token secret is
  *   known, the request is signed instead.
  */
-function oauth1Header(provider: ProviderSpec, credential: Credential, request: AuthRequest): string {
+function oauth1Header(provider: ProviderSpec, credential: Credential, request: AuthRequest): InjectedCredential {
   const token = credentialValue(credential, "token");
   if (!token) throw new Error(`the ${provider.id} credential has no token`);
   const tokenSecret = credentialValue(credential, "token_secret");
@@ -65,7 +65,7 @@ function oauth1Header(provider: ProviderSpec, credential: Credential, request: A
   const canSign = consumer !== undefined && tokenSecret !== undefined && (apiKey === undefined || apiKey === consumer.key);
   if (canSign) {
     const bodyParams = request.bodyParams ?? formBodyParams(request.contentType, request.body);
-    return oauth1AuthorizationHeader({
+    const signed = oauth1Sign({
       method: request.method,
       url: request.url,
       consumerKey: consumer.key,
@@ -74,10 +74,11 @@ function oauth1Header(provider: ProviderSpec, credential: Credential, request: A
       tokenSecret,
       bodyParams,
     });
+    return { headers: { authorization: signed.header }, secrets: [token, signed.signature] };
   }
   const key = apiKey ?? consumer?.key;
   if (!key) throw new Error(`${provider.id} needs its OAuth consumer key and secret configured (OKORO_TRELLO_KEY / OKORO_TRELLO_SECRET), or a pasted api_key`);
-  return `OAuth oauth_consumer_key="${percentEncode(key)}", oauth_token="${percentEncode(token)}"`;
+  return { headers: { authorization: `OAuth oauth_consumer_key="${percentEncode(key)}", oauth_token="${percentEncode(token)}"` }, secrets: [token] };
 }
 
 function assertProviderOrigin(provider: ProviderSpec, url: string | URL): void {
@@ -89,20 +90,30 @@ function assertProviderOrigin(provider: ProviderSpec, url: string | URL): void {
 
 /**
  * The credential headers for one upstream request (lower-case names; set them over
- * whatever the agent sent). Pass the resolved entry (resolvedProvider / applyProviderOverrides)
- * so the origin check sees an overridden base URL. Throws on a credential that does not fit
- * the provider — the proxy answers 500 and forwards nothing.
+ * whatever the agent sent) and which values in them are secret. Pass the resolved entry
+ * (resolvedProvider / applyProviderOverrides) so the origin check sees an overridden base
+ * URL. Throws on a credential that does not fit the provider — the proxy answers 500 and
+ * forwards nothing.
  */
-export function upstreamAuthHeaders(provider: ProviderSpec, credential: Credential, request: AuthRequest): Record<string, string> {
+export function upstreamAuth(provider: ProviderSpec, credential: Credential, request: AuthRequest): InjectedCredential {
   assertProviderOrigin(provider, request.url);
   switch (provider.auth.kind) {
-    case "bearer":
-      return { authorization: `Bearer ${bearerSecret(provider, credential)}` };
-    case "header":
-      return { [provider.auth.header.toLowerCase()]: bearerSecret(provider, credential) };
+    case "bearer": {
+      const secret = bearerSecret(provider, credential);
+      return { headers: { authorization: `Bearer ${secret}` }, secrets: [secret] };
+    }
+    case "header": {
+      const secret = bearerSecret(provider, credential);
+      return { headers: { [provider.auth.header.toLowerCase()]: secret }, secrets: [secret] };
+    }
     case "oauth1":
-      return { authorization: oauth1Header(provider, credential, request) };
+      return oauth1Header(provider, credential, request);
   }
+}
+
+/** upstreamAuth's headers alone. */
+export function upstreamAuthHeaders(provider: ProviderSpec, credential: Credential, request: AuthRequest): Record<string, string> {
+  return upstreamAuth(provider, credential, request).headers;
 }
 
 /** Header names the credential travels in, so the proxy can drop any the agent sent itself. */

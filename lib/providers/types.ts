@@ -22,6 +22,13 @@ export type OAuth1Credential = { token: string; token_secret: string; api_key?: 
 export type OAuth2Credential = { access_token: string; refresh_token?: string; expires_at?: number; token_type?: string; scope?: string };
 export type Credential = ApiKeyCredential | OAuth1Credential | OAuth2Credential;
 
+/**
+ * What goes upstream to authenticate one request: the headers, and the values in them that
+ * are secret (tokens, keys, a signature) so the proxy can keep any echo of them from the
+ * agent. Version headers and OAuth 1 nonces, timestamps and consumer keys are not secret.
+ */
+export type InjectedCredential = { headers: Record<string, string>; secrets: string[] };
+
 export type OAuth2Connect = {
   authorizeUrl: string;
   tokenUrl: string;

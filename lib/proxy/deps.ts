@@ -10,7 +10,7 @@ import { checkpointScheduler } from "@/lib/audit/checkpoint";
 import type { Env } from "@/lib/env";
 import { applyProviderOverrides, getProvider } from "@/lib/providers/catalog";
 import { classifyRequest, needsBody } from "@/lib/providers/classify";
-import { upstreamAuthHeaders } from "@/lib/providers/inject";
+import { upstreamAuth } from "@/lib/providers/inject";
 import { createProxyHandler, proxyProvider, type ProxyDeps, type ProxyProvider } from "@/lib/proxy/handler";
 import { getOperationTokenVerifier } from "@/lib/tokens/signing-keys";
 
@@ -66,13 +66,15 @@ export function createProxyDeps(options: {
     needsBody,
     authorize: (request) => authorizeProxyRequest({ db, masterKeys: env.masterKeys, resolveCredential: options.resolveCredential }, request),
     credentialHeaders: (provider, credential, request) =>
-      upstreamAuthHeaders(provider, credential, {
+      upstreamAuth(provider, credential, {
         method: request.method,
         url: request.url,
         contentType: request.contentType,
         body: request.body,
         consumer: trello ? { key: trello.clientId, secret: trello.clientSecret } : undefined,
       }),
+    // the bench's way to measure the scrubber's cost; env.bench is OKORO_BENCH=1 only
+    benchUnscrubbed: env.bench,
     async record(event, options) {
       // verified-but-refused requests know their service token, not yet its user
       let userId = event.userId;

@@ -12,14 +12,15 @@ import { Readable } from "node:stream";
 import type { Dispatcher } from "undici";
 import { request as undiciRequest, errors as undiciErrors } from "undici";
 import type { AuditInput } from "@/lib/audit/append";
-import { flagsFor } from "@/lib/audit/flags";
+import { flagsFor, withReflectedCredential } from "@/lib/audit/flags";
 import { redactQuery } from "@/lib/audit/redact";
 import { OkoroError, asOkoroError, errorParts } from "@/lib/errors";
 import { newId } from "@/lib/ids";
-import { forwardRequestHeaders, forwardResponseHeaders, type HeaderReader } from "@/lib/proxy/headers";
+import { forwardRequestHeaders, forwardResponseHeaders, PROXIED_RESPONSE_HEADERS, type HeaderReader } from "@/lib/proxy/headers";
+import { createScrubber, scrubPatterns, scrubString, type Scrubber } from "@/lib/proxy/scrub";
 import { buildUpstreamUrl, parseBaseUrl, type UpstreamBase } from "@/lib/proxy/upstream-url";
 import { isProviderIdShaped } from "@/lib/providers/provider-id";
-import type { ClassifyInput, Credential, ProviderSpec } from "@/lib/providers/types";
+import type { ClassifyInput, Credential, InjectedCredential, ProviderSpec } from "@/lib/providers/types";
 import { scopeAllows, type RequestScope, type Scope } from "@/lib/scopes";
 import type { OperationClaims } from "@/lib/tokens/operation-token";
 
@@ -58,12 +59,18 @@ export type ProxyDeps = {
    * proxy.request event. Throws OkoroError (401/409/429/503…) after auditing its refusal.
    */
   authorize: (request: AuthorizeRequest) => Promise<Authorization>;
-  /** the provider's credential headers (bearer, x-api-key, an OAuth 1 signature…) */
+  /** the provider's credential headers (bearer, x-api-key, an OAuth 1 signature…) and which of their values are secret */
   credentialHeaders: (
     provider: ProviderSpec,
     credential: Credential,
     request: { method: string; url: URL; contentType: string | undefined; body?: Uint8Array },
-  ) => Record<string, string>;
+  ) => InjectedCredential;
+  /**
+   * The benchmark's switch (set only when OKORO_BENCH=1): a request carrying
+   * `x-okoro-bench-unscrubbed: 1` skips the reflected-credential scrubber, so the bench can
+   * measure what it costs. Never set in a deployment.
+   */
+  benchUnscrubbed?: boolean;
   /**
    * Writes a denial or a response event. `deferred`: nobody waits on it (proxy.response),
    * so it may share a later round trip.
@@ -95,7 +102,7 @@ export type ProxyAnswer = {
 
 /** A refusal or an error as a tagged SPEC §3 JSON answer. */
 export function errorAnswer(e: unknown, options: { headers?: Record<string, string>; context?: string } = {}): ProxyAnswer {
-  const { status, headers, body } = errorParts(e, { ...options, tagged: true });
+  const { status, headers, body } = errorParts(e, { ...options, headers: { ...options.headers, ...PROXIED_RESPONSE_HEADERS }, tagged: true });
   return { status, headers: Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]), body };
 }
 
@@ -372,14 +379,22 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     for (const [name, value] of Object.entries(provider.spec.defaultHeaders ?? {})) {
       if (!(name.toLowerCase() in headers)) headers[name.toLowerCase()] = value;
     }
-    let credentialHeaders: Record<string, string>;
+    let injected: InjectedCredential;
     try {
-      credentialHeaders = deps.credentialHeaders(provider.spec, authz.credential, { method: ctx.method, url, contentType, body });
+      injected = deps.credentialHeaders(provider.spec, authz.credential, { method: ctx.method, url, contentType, body });
     } catch (e) {
       return tagged(asOkoroError(e, "credential injection"));
     }
-    for (const [name, value] of Object.entries(credentialHeaders)) headers[name.toLowerCase()] = value;
+    for (const [name, value] of Object.entries(injected.headers)) headers[name.toLowerCase()] = value;
     if (body) headers["content-length"] = String(body.byteLength);
+    // an uncompressed answer can be searched for an echo of the credential; a compressed
+    // one cannot, so okoro asks for compression only when the agent did
+    headers["accept-encoding"] ??= "identity";
+    const unscrubbed = deps.benchUnscrubbed === true && request.headers.get("x-okoro-bench-unscrubbed") === "1";
+    const patterns = unscrubbed ? null : scrubPatterns(injected.secrets);
+    // echoes found in the answer's headers, and the body's scrubber (proxy.response is flagged by them)
+    let reflected = 0;
+    let scrubber: Scrubber | null = null;
 
     // 8. forward: no redirects followed, bounded wait for headers and for each body gap
     const counter = { bytes: 0 };
@@ -403,8 +418,19 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
 
     // 9. stream the answer back with allowlisted headers
     // okoro's own headers replace any the provider sent under the same name
-    const own: [string, string][] = [["okoro-request-id", ctx.requestId], ...Object.entries(authz.limitHeaders ?? {}).map(([n, v]): [string, string] => [n.toLowerCase(), v])];
-    const responseHeaders = [...forwardResponseHeaders(upstream.headers).filter(([name]) => !own.some(([n]) => n === name)), ...own];
+    const own: [string, string][] = [
+      ["okoro-request-id", ctx.requestId],
+      ...Object.entries(PROXIED_RESPONSE_HEADERS),
+      ...Object.entries(authz.limitHeaders ?? {}).map(([n, v]): [string, string] => [n.toLowerCase(), v]),
+    ];
+    let responseHeaders = [...forwardResponseHeaders(upstream.headers).filter(([name]) => !own.some(([n]) => n === name)), ...own];
+    if (patterns) {
+      for (const header of responseHeaders) {
+        const scrubbed = scrubString(header[1], patterns);
+        header[1] = scrubbed.value;
+        reflected += scrubbed.found;
+      }
+    }
 
     const status = upstream.statusCode;
     if (ctx.method === "HEAD" || NULL_BODY_STATUS.has(status)) {
@@ -412,6 +438,14 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       void recordResponse(status, 0, null);
       return { status, headers: responseHeaders, body: null };
     }
+
+    // A body that is not compressed is searched as it streams. A redaction changes its
+    // length, which is only known once it has passed, so such a body goes out without
+    // Content-Length (chunked) rather than with a length that could turn out wrong.
+    const encoding = upstream.headers["content-encoding"];
+    const compressed = encoding !== undefined && String(encoding).trim().toLowerCase() !== "identity";
+    if (patterns && !compressed) scrubber = createScrubber(patterns);
+    if (scrubber) responseHeaders = responseHeaders.filter(([name]) => name !== "content-length");
 
     // 10. proxy.response once the body has been delivered, broke off or was cancelled
     let bytesOut = 0;
@@ -422,19 +456,33 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       void recordResponse(status, bytesOut, error);
     };
     const iterator = upstream.body[Symbol.asyncIterator]();
+    let ended = false;
     const streamed: ProxyBody = {
       async read() {
-        try {
-          const { done, value } = await iterator.next();
-          if (done) {
+        for (;;) {
+          if (ended) {
             finish(null);
             return null;
           }
-          bytesOut += value.byteLength;
-          return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
-        } catch (e) {
-          finish(e instanceof undiciErrors.BodyTimeoutError ? "upstream_timeout" : "upstream_unreachable");
-          throw e;
+          let chunk: Uint8Array;
+          try {
+            const { done, value } = await iterator.next();
+            if (done) {
+              ended = true;
+              // what was held back in case it began a secret
+              if (!scrubber) continue;
+              chunk = scrubber.flush();
+            } else {
+              chunk = scrubber ? scrubber.push(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+            }
+          } catch (e) {
+            finish(e instanceof undiciErrors.BodyTimeoutError ? "upstream_timeout" : "upstream_unreachable");
+            throw e;
+          }
+          // all of it held back: nothing to hand on yet
+          if (chunk.byteLength === 0) continue;
+          bytesOut += chunk.byteLength;
+          return chunk;
         }
       },
       cancel() {
@@ -446,6 +494,8 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     return { status, headers: responseHeaders, body: streamed };
 
     async function recordResponse(statusCode: number, bytes: number, error: string | null) {
+      const found = reflected + (scrubber?.found ?? 0);
+      const flagged = found > 0 ? withReflectedCredential({ flags, flagReason }) : { flags, flagReason };
       await deps
         .record({
           event: "proxy.response",
@@ -466,8 +516,8 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
           bytesOut: bytes,
           outcome: error ? "error" : "allowed",
           error,
-          flags,
-          flagReason,
+          flags: flagged.flags,
+          flagReason: flagged.flagReason,
           ip: ctx.ip,
           userAgent: ctx.userAgent,
           requestId: ctx.requestId,

@@ -64,6 +64,17 @@ const RESPONSE_HEADERS = new Set([
 
 const RESPONSE_HEADER_PREFIXES = ["x-ratelimit-", "ratelimit-", "x-github-", "openai-", "anthropic-", "x-oauth-", "x-accepted-", "stripe-"];
 
+/**
+ * Added to every answer on /p/, the provider's and okoro's own: a proxied body is the
+ * provider's content served from okoro's origin, so a browser must neither sniff it into
+ * something executable nor run it with that origin's rights (a sandboxed CSP gives it an
+ * opaque origin: no scripts, no cookies, no forms).
+ */
+export const PROXIED_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
+  "x-content-type-options": "nosniff",
+  "content-security-policy": "sandbox",
+};
+
 /** What the proxy reads request headers through: a web Headers, or the Node server's view of IncomingMessage.headers. */
 export type HeaderReader = { get(name: string): string | null; forEach(fn: (value: string, name: string) => void): void };
 

@@ -417,6 +417,147 @@ for (const transport of ["web", "node"] satisfies ProxyTransport[]) describeData
     });
   });
 
+  describe("reflected credentials", () => {
+    const REDACTED = "[redacted by okoro]";
+    const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const responseEvent = async (res: Response) => {
+      const requestId = res.headers.get("okoro-request-id")!;
+      for (let i = 0; i < 50; i++) {
+        const [row] = await getDb().db.select().from(auditEvents).where(and(eq(auditEvents.requestId, requestId), eq(auditEvents.event, "proxy.response")));
+        if (row) return row;
+        await pause(20);
+      }
+      throw new Error(`no proxy.response for ${requestId}`);
+    };
+    const expectFlagged = async (res: Response) => {
+      const row = await responseEvent(res);
+      expect(row.flags).toContain("credential_reflected");
+      expect(row.flagReason).toMatch(/echoed the credential okoro injected/);
+    };
+
+    it("redacts an echo in a response header and a JSON body, and flags the response", async () => {
+      upstream.respond((req, res) => {
+        const body = JSON.stringify({ echoed: req.headers, note: "left as it was" });
+        res.writeHead(200, { "content-type": "application/json", "content-length": Buffer.byteLength(body), "x-request-id": `seen ${req.headers.authorization}`, link: `<https://x.example/?t=${req.headers.authorization}>` });
+        res.end(body);
+      });
+      const res = await h.call(await readToken(), "GET", "github/repos/o/r/echo");
+      const text = await res.text();
+      expect(res.status).toBe(200);
+      expect(text).not.toContain("CANARYgithub0001");
+      expect(JSON.parse(text).echoed.authorization).toBe(`Bearer ${REDACTED}`);
+      expect(JSON.parse(text).note).toBe("left as it was");
+      expect(res.headers.get("x-request-id")).toBe(`seen Bearer ${REDACTED}`);
+      expect(res.headers.get("link")).toBe(`<https://x.example/?t=Bearer ${REDACTED}>`);
+      // the redaction changed the length: the upstream's Content-Length would be a lie
+      expect(res.headers.get("content-length")).toBeNull();
+      await expectFlagged(res);
+    });
+
+    it("redacts a secret that straddles two chunks", async () => {
+      upstream.respond(async (_req, res) => {
+        res.writeHead(200, { "content-type": "text/plain" });
+        res.write("the token is CANARYgit");
+        await pause(50);
+        res.end("hub0001, keep it safe");
+      });
+      const res = await h.call(await readToken(), "GET", "github/repos/o/r/split");
+      expect(await res.text()).toBe(`the token is ${REDACTED}, keep it safe`);
+      await expectFlagged(res);
+    });
+
+    it("redacts percent-encoded and JSON-escaped echoes of a secret with reserved characters", async () => {
+      const secret = "xoxb-CANARY/slack+0001=";
+      await h.connect("slack", { access_token: secret });
+      try {
+        upstream.respond((req, res) => {
+          const token = String(req.headers.authorization).slice("Bearer ".length);
+          res.writeHead(400, { "content-type": "application/json", location: `https://x.example/?token=${encodeURIComponent(token)}` });
+          const json = JSON.stringify({ error: `bad token ${encodeURIComponent(token)}`, lower: encodeURIComponent(token).replace(/%[0-9A-F]{2}/g, (m) => m.toLowerCase()), php: token });
+          // PHP's json_encode escapes slashes: xoxb-CANARY\/slack…
+          res.end(json.replace(/\//g, "\\/"));
+        });
+        const res = await h.call(await readToken("slack"), "GET", "slack/conversations.list");
+        const text = await res.text();
+        expect(res.status).toBe(400);
+        expect(text).not.toContain(encodeURIComponent(secret));
+        expect(text).not.toContain("%2fslack%2b");
+        expect(text).not.toContain("CANARY");
+        expect(JSON.parse(text)).toEqual({ error: `bad token ${REDACTED}`, lower: REDACTED, php: REDACTED });
+        expect(res.headers.get("location")).toBe(`https://x.example/?token=${REDACTED}`);
+        await expectFlagged(res);
+      } finally {
+        await h.connect("slack");
+      }
+    });
+
+    it("redacts Trello's token and the request's signature, in the header's percent-encoded form too", async () => {
+      upstream.respond((req, res) => {
+        const auth = String(req.headers.authorization);
+        const signature = decodeURIComponent(/oauth_signature="([^"]*)"/.exec(auth)![1]);
+        res.writeHead(401, { "content-type": "text/plain" });
+        res.end(`invalid signature ${signature} in ${auth}`);
+      });
+      const token = await h.operationToken(svc, { provider: "trello", scope: "read", intent: "list the cards" });
+      const res = await h.call(token, "GET", "trello/1/members/me/boards");
+      const text = await res.text();
+      expect(text).not.toContain("CANARYtrellotoken0001");
+      expect(text).toMatch(/^invalid signature \[redacted by okoro\] in OAuth /);
+      expect(text).toContain(`oauth_token="${REDACTED}"`);
+      expect(text).toContain(`oauth_signature="${REDACTED}"`);
+      expect(text).toContain(`oauth_consumer_key="${TRELLO_CONSUMER.key}"`);
+      await expectFlagged(res);
+    });
+
+    it("redacts an echo in server-sent events without holding any event back", async () => {
+      let release!: () => void;
+      const gate = new Promise<void>((r) => (release = r));
+      upstream.respond(async (req, res) => {
+        res.writeHead(200, { "content-type": "text/event-stream" });
+        res.write(`data: {"auth":"${req.headers.authorization}"}\n\n`);
+        await gate;
+        res.write("data: CANARYop");
+        await pause(30);
+        res.end("enai0001 second\n\n");
+      });
+      const res = await h.call(await h.operationToken(svc, { provider: "openai", scope: "read", intent: "stream a completion" }), "POST", "openai/v1/chat/completions", { body: "{}" });
+      const reader = res.body!.getReader();
+      const first = await reader.read();
+      expect(new TextDecoder().decode(first.value)).toBe(`data: {"auth":"Bearer ${REDACTED}"}\n\n`);
+      release();
+      let rest = "";
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        rest += new TextDecoder().decode(value);
+      }
+      expect(rest).toBe(`data: ${REDACTED} second\n\n`);
+      await expectFlagged(res);
+    });
+
+    it("leaves an answer without an echo alone and unflagged, and asks for an uncompressed answer", async () => {
+      const res = await h.call(await readToken(), "GET", "github/repos/o/r/plain");
+      expect(await res.json()).toEqual({ ok: true, method: "GET", url: "/github/repos/o/r/plain" });
+      expect(upstream.received[0].headers["accept-encoding"]).toBe("identity");
+      expect((await responseEvent(res)).flags).not.toContain("credential_reflected");
+      // an agent that asks for compression gets it, as it asked
+      await (await h.call(await readToken(), "GET", "github/repos/o/r/plain", { headers: { "accept-encoding": "gzip" } })).arrayBuffer();
+      expect(upstream.received[1].headers["accept-encoding"]).toBe("gzip");
+    });
+
+    it("marks every answer on /p/, the provider's and okoro's own, nosniff and sandboxed", async () => {
+      const ok = await h.call(await readToken(), "GET", "github/user");
+      await ok.arrayBuffer();
+      const refused = await h.call(null, "GET", "github/user");
+      await refused.arrayBuffer();
+      for (const res of [ok, refused]) {
+        expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+        expect(res.headers.get("content-security-policy")).toBe("sandbox");
+      }
+      expect(refused.status).toBe(401);
+    });
+  });
+
   describe("operation token attacks", () => {
     async function validParts() {
       const token = await readToken();

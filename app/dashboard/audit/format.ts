@@ -56,10 +56,17 @@ export const FLAG_LABELS: Record<string, string> = {
   intent_mismatch: "Intent mismatch",
   provider_mismatch: "Other provider",
   replay: "Replay",
+  credential_reflected: "Credential echoed",
 };
 
 /** One word per flag, for dense rows (the tooltip says the rest). */
-export const FLAG_SHORT_LABELS: Record<string, string> = { all_scope: "all", intent_mismatch: "intent", provider_mismatch: "provider", replay: "replay" };
+export const FLAG_SHORT_LABELS: Record<string, string> = {
+  all_scope: "all",
+  intent_mismatch: "intent",
+  provider_mismatch: "provider",
+  replay: "replay",
+  credential_reflected: "echo",
+};
 
 export function flagShortLabel(flag: string): string {
   return FLAG_SHORT_LABELS[flag] ?? flagLabel(flag);

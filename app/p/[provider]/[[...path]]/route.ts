@@ -3,6 +3,7 @@ import { after } from "next/server";
 import { pendingCheckpoints } from "@/lib/audit/checkpoint";
 import { errorResponse } from "@/lib/errors";
 import { clientIp } from "@/lib/http/client-ip";
+import { PROXIED_RESPONSE_HEADERS } from "@/lib/proxy/headers";
 import { getProxyHandler } from "@/lib/proxy/runtime";
 
 export const dynamic = "force-dynamic";
@@ -18,7 +19,7 @@ async function handle(request: Request): Promise<Response> {
     if (checkpoint) after(checkpoint);
     return response;
   } catch (e) {
-    return errorResponse(e, { tagged: true, context: "proxy" });
+    return errorResponse(e, { tagged: true, context: "proxy", headers: { ...PROXIED_RESPONSE_HEADERS } });
   }
 }
 
