@@ -3,8 +3,6 @@
 // from a direct /p/ call and say which tool made it.
 import type { AuditInput } from "@/lib/audit/append";
 
-export function mcpAuditTag(tool: string): Partial<AuditInput> {
-  // TODO(via/tool): return { via: "mcp", tool } once AuditInput has the fields (lead, on main)
-  void tool;
-  return {};
+export function mcpAuditTag(tool: string): Pick<AuditInput, "via" | "tool"> {
+  return { via: "mcp", tool };
 }

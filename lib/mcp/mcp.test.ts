@@ -38,6 +38,7 @@ describeDatabases("MCP server", (getDb) => {
     mcpUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}/mcp`;
   });
   afterAll(async () => {
+    await new Promise((r) => setTimeout(r, 200)); // proxy.response events are written after the body
     await Promise.all(clients.map((c) => c.close().catch(() => {})));
     server?.closeAllConnections();
     await new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
@@ -120,7 +121,9 @@ describeDatabases("MCP server", (getDb) => {
       const events = await rows(id);
       const kinds = events.map((e) => e.event);
       expect(kinds).toEqual(expect.arrayContaining(["token.issued", "proxy.request", "proxy.response"]));
-      for (const e of events.filter((e) => e.event !== "service_token.created")) expect(e.intent).toBe("list my repositories");
+      for (const e of events.filter((e) => e.event !== "service_token.created")) {
+        expect(e).toMatchObject({ intent: "list my repositories", via: "mcp", tool: "github_list_repos" });
+      }
       expect(events.find((e) => e.event === "proxy.request")).toMatchObject({ method: "GET", path: "/user/repos", scope: "read", requiredScope: "read", outcome: "allowed" });
       expect((await verifyChain(h.db, h.user.id)).ok).toBe(true);
     });
@@ -141,7 +144,7 @@ describeDatabases("MCP server", (getDb) => {
       expect(upstream.received).toHaveLength(0);
       const denied = (await rows(id)).filter((e) => e.event === "token.denied");
       expect(denied).toHaveLength(1);
-      expect(denied[0]).toMatchObject({ error: "insufficient_scope", requiredScope: "write", method: "POST", path: "/repos/o/r/issues" });
+      expect(denied[0]).toMatchObject({ error: "insufficient_scope", requiredScope: "write", method: "POST", path: "/repos/o/r/issues", via: "mcp", tool: "github_create_issue", intent: "file a bug" });
     });
 
     it("uses the narrowest granted scope: a read call on a read+write grant gets a read token", async () => {
@@ -258,7 +261,7 @@ describeDatabases("MCP server", (getDb) => {
       expect(textOf(result)).toMatch(/^payload_too_large: /);
       expect(upstream.received).toHaveLength(0);
       await settle();
-      expect((await rows(row.id)).some((e) => e.event === "proxy.denied" && e.error === "payload_too_large")).toBe(true);
+      expect((await rows(row.id)).find((e) => e.event === "proxy.denied" && e.error === "payload_too_large")).toMatchObject({ via: "mcp", tool: "github_create_issue" });
     });
 
     it("answers a generic call within the grant and explains one beyond it", async () => {
