@@ -8,7 +8,10 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { revokeServiceToken } from "@/db/queries/service-tokens";
+import { pageAuditEvents } from "@/db/queries/audit";
 import { auditEvents } from "@/db/schema";
+import { viewFilter } from "@/lib/audit/dashboard";
+import { parseAuditView } from "@/lib/audit/view-params";
 import { verifyChain } from "@/lib/audit/verify";
 import { createNodeMcpListener } from "@/lib/mcp/node";
 import { createMcpRuntime, type McpRuntime } from "@/lib/mcp/runtime";
@@ -126,6 +129,20 @@ describeDatabases("MCP server", (getDb) => {
       }
       expect(events.find((e) => e.event === "proxy.request")).toMatchObject({ method: "GET", path: "/user/repos", scope: "read", requiredScope: "read", outcome: "allowed" });
       expect((await verifyChain(h.db, h.user.id)).ok).toBe(true);
+    });
+
+    it("lets the audit viewer filter by via and tool", async () => {
+      const { client, svc, id } = await readOnlyGithub();
+      await client.callTool({ name: "github_get_repo", arguments: { owner: "o", repo: "r" } });
+      const direct = await h.operationToken(svc, { provider: "github", scope: "read", intent: "read a repo" });
+      await (await h.call(direct, "GET", "github/repos/o/r")).arrayBuffer();
+      await settle();
+      const page = async (query: string) => (await pageAuditEvents(h.db, viewFilter(h.user.id, parseAuditView(new URLSearchParams(query))), { limit: 500 })).rows.filter((e) => e.serviceTokenId === id);
+      const viaMcp = await page("via=mcp&tool=github_get_repo");
+      expect(viaMcp.map((e) => e.event).sort()).toEqual(["proxy.request", "proxy.response", "token.issued"]);
+      const viaDirect = await page("via=direct");
+      expect(viaDirect.map((e) => e.event).sort()).toEqual(["proxy.request", "proxy.response", "service_token.created", "token.issued"]);
+      expect(viaDirect.every((e) => e.via === null && e.tool === null)).toBe(true);
     });
 
     it("defaults the intent to the tool's title", async () => {
