@@ -94,7 +94,7 @@ export type ExchangeResult =
   | { status: 202; body: Record<string, unknown> };
 
 /** Seam for the approval flow: returns a 202 body when the exchange must wait for a person. */
-export type ApprovalGate = (args: { token: AuthenticatedToken; body: ExchangeBody; granted: boolean; ctx: ExchangeContext }) => Promise<ExchangeResult | null>;
+export type ApprovalGate = (args: { token: AuthenticatedToken; body: ExchangeBody; granted: boolean; ctx: ExchangeContext }) => Promise<Extract<ExchangeResult, { status: 202 }> | null>;
 
 /** A live service token, with its owner's connection status for the provider asked about. */
 export type AuthenticatedToken = ServiceToken & { connectionStatus: Connection["status"] | null };
