@@ -10,7 +10,7 @@ import type { DownloadTiming } from "@/bench/download";
 // okoro and exchange: the agent path as `npm start` serves it (our code straight from its
 // server, in the app's process); okoro_route and exchange_route: the same requests through
 // Next's route handlers, as on hosts that run Next without our server (Vercel)
-export const LOAD_SCENARIOS = ["direct", "node_floor", "next_floor", "okoro", "okoro_route", "okoro_oauth1", "okoro_node", "exchange", "exchange_route"] as const;
+export const LOAD_SCENARIOS = ["direct", "node_floor", "next_floor", "okoro", "okoro_route", "okoro_oauth1", "okoro_node", "mcp_tool", "exchange", "exchange_route"] as const;
 export type LoadScenario = (typeof LOAD_SCENARIOS)[number];
 
 /** One measured run and, for scenarios served by the app, its database round trips. */
@@ -139,6 +139,8 @@ export function buildResults(raw: Raw, meta: Pick<Results, "startedAt" | "finish
     okoro_minus_next_floor_p50_1_ms: diff(s.okoro.p50_1, s.next_floor.p50_1),
     okoro_node_minus_node_floor_p50_1_ms: diff(s.okoro_node.p50_1, s.node_floor.p50_1),
     okoro_route_minus_next_floor_p50_1_ms: diff(s.okoro_route.p50_1, s.next_floor.p50_1),
+    mcp_tool_over_okoro_rps: ratio(s.mcp_tool.rps50, s.okoro.rps50),
+    mcp_tool_minus_okoro_p50_1_ms: diff(s.mcp_tool.p50_1, s.okoro.p50_1),
   };
 
   const sseDirect = raw.sse.direct ?? [];
@@ -194,6 +196,9 @@ export function buildResults(raw: Raw, meta: Pick<Results, "startedAt" | "finish
     target("download: okoro throughput scrubbed / unscrubbed", download?.ratio ?? null, "≥ 0.8", (v) => v >= 0.8),
     target("okoro_node rps@50 / node_floor", ratios.okoro_node_over_node_floor_rps, "≥ 0.6", (v) => v >= 0.6),
     target("okoro_node added p50@1 over direct (ms)", s.okoro_node.addedP50_1, "≤ 0.5", (v) => v <= 0.5),
+    // a tool call is an exchange plus the same proxied request: the MCP layer must not be the slow part
+    target("mcp_tool rps@50 / okoro", ratios.mcp_tool_over_okoro_rps, "≥ 0.7", (v) => v >= 0.7),
+    target("mcp_tool p50@1 − okoro p50@1 (ms)", ratios.mcp_tool_minus_okoro_p50_1_ms, "≤ 1", (v) => v <= 1),
   ];
 
   const floor = raw.databaseFloor;
@@ -229,8 +234,8 @@ export function formatTable(r: Results): string {
 
   const q = r.ratios;
   lines.push(
-    `ratios   okoro/next_floor ${cell(q.okoro_over_next_floor_rps)} · okoro_route/next_floor ${cell(q.okoro_route_over_next_floor_rps)} · okoro/node_floor ${cell(q.okoro_over_node_floor_rps)} · okoro_oauth1/next_floor ${cell(q.okoro_oauth1_over_next_floor_rps)} · okoro_node/node_floor ${cell(q.okoro_node_over_node_floor_rps)}  (rps@50)`,
-    `         p50@1 okoro − next_floor ${cell(q.okoro_minus_next_floor_p50_1_ms, 2, true)} ms · okoro_route − next_floor ${cell(q.okoro_route_minus_next_floor_p50_1_ms, 2, true)} ms · okoro_node − node_floor ${cell(q.okoro_node_minus_node_floor_p50_1_ms, 2, true)} ms`,
+    `ratios   okoro/next_floor ${cell(q.okoro_over_next_floor_rps)} · okoro_route/next_floor ${cell(q.okoro_route_over_next_floor_rps)} · okoro/node_floor ${cell(q.okoro_over_node_floor_rps)} · okoro_oauth1/next_floor ${cell(q.okoro_oauth1_over_next_floor_rps)} · okoro_node/node_floor ${cell(q.okoro_node_over_node_floor_rps)} · mcp_tool/okoro ${cell(q.mcp_tool_over_okoro_rps)}  (rps@50)`,
+    `         p50@1 okoro − next_floor ${cell(q.okoro_minus_next_floor_p50_1_ms, 2, true)} ms · okoro_route − next_floor ${cell(q.okoro_route_minus_next_floor_p50_1_ms, 2, true)} ms · okoro_node − node_floor ${cell(q.okoro_node_minus_node_floor_p50_1_ms, 2, true)} ms · mcp_tool − okoro ${cell(q.mcp_tool_minus_okoro_p50_1_ms, 2, true)} ms`,
   );
   const sseParts = Object.entries(r.sse).map(([name, s]) =>
     name === "direct"

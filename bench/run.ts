@@ -24,7 +24,7 @@ import { measureDatabaseFloor, prepareDatabase, type BenchDatabase } from "@/ben
 import { runLoad, type LoadRun, type LoadSpec } from "@/bench/load";
 import { freePort, Processes, waitForHttp } from "@/bench/processes";
 import { buildResults, formatTable, LOAD_SCENARIOS, type LoadScenario, type Machine, type Raw } from "@/bench/report";
-import { appStats, exchange, EXCHANGE_BODY, migrate, OPENAI_KEY, provision, TRELLO_CONSUMER } from "@/bench/setup";
+import { appStats, exchange, EXCHANGE_BODY, MCP_TOOL_BODY, migrate, OPENAI_KEY, provision, TRELLO_CONSUMER } from "@/bench/setup";
 import { timeStream } from "@/bench/sse";
 import { percentile } from "@/bench/stats";
 import { measureUpload } from "@/bench/upload";
@@ -241,6 +241,12 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
         okoro_route: { url: `${appUrl}/p/openai/v1/models`, headers: { authorization: `Bearer ${tokens.read}`, ...VIA_NEXT } },
         okoro_oauth1: { url: `${appUrl}/p/trello/1/members/me`, headers: { authorization: `Bearer ${tokens.trello}` } },
         okoro_node: { url: `${serveProxyUrl}/p/openai/v1/models`, headers: { authorization: `Bearer ${tokens.read}` } },
+        mcp_tool: {
+          url: `${appUrl}/mcp`,
+          method: "POST",
+          headers: { authorization: `Bearer ${serviceToken}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18" },
+          body: JSON.stringify(MCP_TOOL_BODY),
+        },
         exchange: {
           url: `${appUrl}/api/token`,
           method: "POST",
@@ -255,7 +261,7 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
         },
       });
       // which scenarios the app serves, so its round-trip counter covers them
-      const inApp = new Set<LoadScenario>(["next_floor", "okoro", "okoro_route", "okoro_oauth1", "exchange", "exchange_route"]);
+      const inApp = new Set<LoadScenario>(["next_floor", "okoro", "okoro_route", "okoro_oauth1", "mcp_tool", "exchange", "exchange_route"]);
       // Next.js marks what its router served with `vary: rsc, …`: okoro and exchange must
       // come from our code directly, the _route scenarios through Next
       const viaNext = (h: Headers) => /\brsc\b/.test(h.get("vary") ?? "");
@@ -267,6 +273,8 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
         okoro_route: (b, h) => b.credential === "bearer" && viaNext(h),
         okoro_oauth1: (b) => b.credential === "oauth1",
         okoro_node: (b) => b.credential === "bearer",
+        // the tool result carries the upstream's body, which says how the credential came
+        mcp_tool: (b, h) => /"credential": "bearer"/.test(String((b.result as { content?: { text?: string }[] } | undefined)?.content?.[0]?.text)) && !viaNext(h),
         exchange: (b, h) => typeof b.access_token === "string" && !viaNext(h),
         exchange_route: (b, h) => typeof b.access_token === "string" && viaNext(h),
       };

@@ -56,6 +56,9 @@ export async function provision(options: CliOptions): Promise<string> {
   return token;
 }
 
+/** A curated read tool making okoro's own request (GET /v1/models on OpenAI) through /mcp, stateless. */
+export const MCP_TOOL_BODY = { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "openai_list_models", arguments: { intent: "bench: list models" } } };
+
 export const EXCHANGE_BODY = { provider: "openai", scope: "read", intent: "bench: token exchange throughput", ttl: 60 };
 
 /** POST /api/token → an operation token (JWT) for one provider and scope. */

@@ -140,6 +140,16 @@ test("paste a key, create a service token, exchange it, revoke it, disconnect", 
   expect(snippet).toContain(`"${baseURL}/p/github/user"`);
   expect(snippet.split(token), "the snippet names the token once, then uses the variable").toHaveLength(2);
 
+  // the MCP setup: the URL, and a ready-to-paste setup per client carrying the token
+  const mcp = panel.getByTestId("mcp-setup");
+  await expect(mcp.getByTestId("mcp-url")).toHaveText(`${baseURL}/mcp`);
+  await expect(mcp.getByTestId("mcp-snippet")).toHaveText(`claude mcp add --transport http okoro ${baseURL}/mcp --header "Authorization: Bearer ${token}"`);
+  await mcp.getByRole("tab", { name: "Cursor" }).click();
+  await expect(mcp.getByRole("tab", { name: "Cursor" })).toHaveAttribute("aria-selected", "true");
+  expect(JSON.parse((await mcp.getByTestId("mcp-snippet").textContent()) ?? "")).toEqual({
+    mcpServers: { okoro: { url: `${baseURL}/mcp`, headers: { Authorization: `Bearer ${token}` } } },
+  });
+
   // never in a URL or a cookie
   expect(page.url()).not.toContain(token);
   for (const cookie of await context.cookies()) expect(cookie.value).not.toContain(token);
@@ -157,6 +167,19 @@ test("paste a key, create a service token, exchange it, revoke it, disconnect", 
   const body = (await granted.json()) as { access_token?: string; scope?: string; provider?: string };
   expect(body).toMatchObject({ provider: "openai", scope: "read" });
   expect(body.access_token).toBeTruthy();
+
+  // …and an MCP client's: /mcp under npm start lists the tools of the grant (OpenAI is connected, GitHub not yet)
+  const listed = await request.post("/mcp", {
+    headers: { Authorization: `Bearer ${token}`, Accept: "application/json, text/event-stream" },
+    data: { jsonrpc: "2.0", id: 1, method: "tools/list" },
+  });
+  expect(listed.status()).toBe(200);
+  const tools = ((await listed.json()) as { result: { tools: { name: string }[] } }).result.tools.map((t) => t.name);
+  expect(tools).toEqual(expect.arrayContaining(["openai_request", "openai_list_models", "okoro_explain"]));
+  expect(tools.some((t) => t.startsWith("github_"))).toBe(false);
+  const unauthenticated = await request.post("/mcp", { headers: { Accept: "application/json, text/event-stream" }, data: { jsonrpc: "2.0", id: 1, method: "tools/list" } });
+  expect(unauthenticated.status()).toBe(401);
+  expect(unauthenticated.headers()["www-authenticate"]).toBe(`Bearer resource_metadata="${baseURL}/.well-known/oauth-protected-resource/mcp"`);
 
   await panel.getByRole("button", { name: "Done" }).click();
   await expect(panel).toBeHidden();

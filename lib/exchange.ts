@@ -15,7 +15,7 @@ import { stripControlCharacters } from "@/lib/audit/redact";
 import { getProvider } from "@/lib/providers/catalog";
 import { isProviderIdShaped } from "@/lib/providers/provider-id";
 import { grantCovers, SCOPES, type Scope } from "@/lib/scopes";
-import { mintOperationToken, sanitizeIntent } from "@/lib/tokens/operation-token";
+import { mintOperationToken, operationClaims, sanitizeIntent, type MintInput, type OperationClaims } from "@/lib/tokens/operation-token";
 import { isWellFormedServiceToken } from "@/lib/tokens/service-token";
 import { getCurrentSigningKey } from "@/lib/tokens/signing-keys";
 
@@ -83,14 +83,21 @@ export async function parseExchangeRequest(request: Request): Promise<ParsedExch
   return { serviceToken: fromHeader || null, body: exchangeBody.parse(raw) };
 }
 
-export type ExchangeContext = { db: Database; url: string; ip: string | null; userAgent: string | null };
+export type ExchangeContext = {
+  db: Database;
+  url: string;
+  ip: string | null;
+  userAgent: string | null;
+  /** fields every audit event of this exchange carries besides its own (an MCP call's `via` and `tool`) */
+  auditTag?: Partial<AuditInput>;
+};
 
 export type ExchangeResult =
   | { status: 200; body: Record<string, unknown> }
   | { status: 202; body: Record<string, unknown> };
 
 /** Seam for the approval flow: returns a 202 body when the exchange must wait for a person. */
-export type ApprovalGate = (args: { token: AuthenticatedToken; body: ExchangeBody; granted: boolean; ctx: ExchangeContext }) => Promise<ExchangeResult | null>;
+export type ApprovalGate = (args: { token: AuthenticatedToken; body: ExchangeBody; granted: boolean; ctx: ExchangeContext }) => Promise<Extract<ExchangeResult, { status: 202 }> | null>;
 
 /** A live service token, with its owner's connection status for the provider asked about. */
 export type AuthenticatedToken = ServiceToken & { connectionStatus: Connection["status"] | null };
@@ -118,8 +125,8 @@ export async function authenticateServiceToken(ctx: ExchangeContext, presented: 
   return { ...found.token, connectionStatus: found.connectionStatus };
 }
 
-async function audit(ctx: ExchangeContext, event: AuditInput) {
-  await appendAudit(ctx.db, { ip: ctx.ip, userAgent: ctx.userAgent, ...event });
+async function audit(ctx: ExchangeContext, event: AuditInput, options?: { defer?: boolean }) {
+  await appendAudit(ctx.db, { ip: ctx.ip, userAgent: ctx.userAgent, ...event, ...ctx.auditTag }, options);
 }
 
 /**
@@ -152,14 +159,29 @@ export async function refuseExchange(ctx: ExchangeContext, token: ServiceToken, 
 }
 
 export async function exchange(ctx: ExchangeContext, parsed: ParsedExchange, approvals?: ApprovalGate): Promise<ExchangeResult> {
-  const body = parsed.body;
-  // Provider text that cannot be a catalog id goes no further than this check: not into the
-  // token lookup (which reads the connection by provider) nor anywhere else. The token is
-  // still authenticated so that the refusal is logged on its owner's chain.
-  const shaped = isProviderIdShaped(body.provider);
-  const token = await authenticateServiceToken(ctx, parsed.serviceToken, shaped ? body.provider : undefined);
+  // Provider text that cannot be a catalog id goes no further than the shape check: not
+  // into the token lookup (which reads the connection by provider) nor anywhere else. The
+  // token is still authenticated so that the refusal is logged on its owner's chain.
+  const shaped = isProviderIdShaped(parsed.body.provider);
+  const token = await authenticateServiceToken(ctx, parsed.serviceToken, shaped ? parsed.body.provider : undefined);
+  const decided = await decideExchange(ctx, token, parsed.body, approvals, issue);
+  return decided.status === 200 ? { status: 200, body: decided.issued } : decided;
+}
+
+/**
+ * The exchange once its service token is known: provider, reason, ttl, approvals, grant
+ * and connection, each refusal audited; then `hand` issues what the caller needs — the
+ * signed token for /api/token (issue), claims for a call okoro runs in-process (an MCP tool).
+ */
+export async function decideExchange<T>(
+  ctx: ExchangeContext,
+  token: AuthenticatedToken,
+  body: ExchangeBody,
+  approvals: ApprovalGate | undefined,
+  hand: (ctx: ExchangeContext, token: ServiceToken, body: ExchangeBody) => Promise<T>,
+): Promise<{ status: 200; issued: T } | { status: 202; body: Record<string, unknown> }> {
   const refuse = (error: OkoroError) => refuseExchange(ctx, token, body, error);
-  if (!shaped) return refuse(new OkoroError("invalid_request", "provider must be a catalog id: lower-case letters, digits and dashes, e.g. \"github\"."));
+  if (!isProviderIdShaped(body.provider)) return refuse(new OkoroError("invalid_request", "provider must be a catalog id: lower-case letters, digits and dashes, e.g. \"github\"."));
 
   const provider = getProvider(body.provider);
   if (!provider) return refuse(new OkoroError("unknown_provider", `okoro does not know a provider called "${body.provider}".`));
@@ -181,39 +203,16 @@ export async function exchange(ctx: ExchangeContext, parsed: ParsedExchange, app
     return refuse(new OkoroError("not_connected", connection ? `The ${provider.name} connection is ${connection}; its owner must reconnect it.` : `${provider.name} is not connected for this user.`));
   }
 
-  return { status: 200, body: await issue(ctx, token, body) };
+  return { status: 200, issued: await hand(ctx, token, body) };
 }
 
 /** Mints the operation token and audits token.issued (also used when an approval is granted). */
 export async function issue(ctx: ExchangeContext, token: ServiceToken, body: ExchangeBody): Promise<Record<string, unknown>> {
-  const cap = body.scope === "all" ? Math.min(ALL_SCOPE_TTL_CAP, token.maxTtl) : token.maxTtl;
-  const ttl = Math.min(body.ttl ?? DEFAULT_TTL, cap);
+  const { ttl, input } = mintInput(token, body);
   const key = await getCurrentSigningKey(ctx.db);
-  const minted = await mintOperationToken(key, {
-    serviceTokenId: token.id,
-    provider: body.provider,
-    scope: body.scope as Scope,
-    intent: body.intent,
-    reason: body.scope === "all" ? body.reason : undefined,
-    agent: token.name,
-    ttl,
-    once: body.single_use,
-  });
-  // "last used" for the dashboard, at most once a minute, off the response's path; the
-  // lookup already read it, so a busy agent's exchanges skip the round trip altogether
-  if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > LAST_USED_EVERY_MS) {
-    void ctx.db
-      .execute(sql`UPDATE service_tokens SET last_used_at = now() WHERE id = ${token.id} AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`)
-      .catch(() => {});
-  }
-  await audit(ctx, {
-    ...exchangeAuditFields(token, body, "token.issued"),
-    jti: minted.jti,
-    // the token carries a reason only for scope all
-    reason: body.scope === "all" ? (body.reason ?? null) : null,
-    outcome: "allowed",
-    status: 200,
-  });
+  const minted = await mintOperationToken(key, input);
+  touchLastUsed(ctx, token);
+  await audit(ctx, issuedEvent(token, body, minted.jti));
   return {
     access_token: minted.token,
     token_type: "Bearer",
@@ -223,6 +222,60 @@ export async function issue(ctx: ExchangeContext, token: ServiceToken, body: Exc
     scope: body.scope,
     jti: minted.jti,
     proxy_url: `${ctx.url}/p/${body.provider}`,
+  };
+}
+
+/**
+ * Issues claims for a call okoro makes itself, in this process (an MCP tool call): the
+ * same checks, TTL and token.issued event as issue(), without a signature nobody would
+ * verify. token.issued is queued, not awaited: it rides the proxy's own audit round trip
+ * that follows at once, and `audited` settles when it is durable.
+ */
+export async function issueInProcess(ctx: ExchangeContext, token: ServiceToken, body: ExchangeBody): Promise<{ claims: OperationClaims; audited: Promise<void> }> {
+  const { input } = mintInput(token, body);
+  const claims = operationClaims(input, { issuer: ctx.url });
+  touchLastUsed(ctx, token);
+  return { claims, audited: audit(ctx, issuedEvent(token, body, claims.jti), { defer: true }) };
+}
+
+function mintInput(token: ServiceToken, body: ExchangeBody): { ttl: number; input: MintInput } {
+  const cap = body.scope === "all" ? Math.min(ALL_SCOPE_TTL_CAP, token.maxTtl) : token.maxTtl;
+  const ttl = Math.min(body.ttl ?? DEFAULT_TTL, cap);
+  return {
+    ttl,
+    input: {
+      serviceTokenId: token.id,
+      provider: body.provider,
+      scope: body.scope as Scope,
+      intent: body.intent,
+      reason: body.scope === "all" ? body.reason : undefined,
+      agent: token.name,
+      ttl,
+      once: body.single_use,
+    },
+  };
+}
+
+/**
+ * "Last used" for the dashboard, at most once a minute, off the response's path; the
+ * lookup already read it, so a busy agent's exchanges skip the round trip altogether.
+ */
+function touchLastUsed(ctx: ExchangeContext, token: ServiceToken) {
+  if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > LAST_USED_EVERY_MS) {
+    void ctx.db
+      .execute(sql`UPDATE service_tokens SET last_used_at = now() WHERE id = ${token.id} AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`)
+      .catch(() => {});
+  }
+}
+
+function issuedEvent(token: ServiceToken, body: ExchangeBody, jti: string): AuditInput {
+  return {
+    ...exchangeAuditFields(token, body, "token.issued"),
+    jti,
+    // the token carries a reason only for scope all
+    reason: body.scope === "all" ? (body.reason ?? null) : null,
+    outcome: "allowed",
+    status: 200,
   };
 }
 

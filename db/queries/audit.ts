@@ -10,7 +10,7 @@ import "server-only";
 import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, lt, lte, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { auditEvents, type AuditEvent } from "@/db/schema";
-import { DEFAULT_AUDIT_SORT, type AuditOutcome, type AuditSort, type AuditSortKey, type SortDirection } from "@/lib/audit/view-params";
+import { DEFAULT_AUDIT_SORT, type AuditOutcome, type AuditSort, type AuditVia, type AuditSortKey, type SortDirection } from "@/lib/audit/view-params";
 
 export type AuditFilter = {
   /** the user whose chain is read */
@@ -21,6 +21,9 @@ export type AuditFilter = {
   scope?: string;
   event?: string;
   outcome?: AuditOutcome;
+  /** "mcp": made by an MCP tool call; "direct": not */
+  via?: AuditVia;
+  tool?: string;
   flagged?: boolean;
   since?: Date;
   until?: Date;
@@ -42,6 +45,9 @@ export function auditWhere(filter: AuditFilter): SQL {
   if (filter.scope) conditions.push(eq(auditEvents.scope, filter.scope));
   if (filter.event) conditions.push(eq(auditEvents.event, filter.event));
   if (filter.outcome) conditions.push(eq(auditEvents.outcome, filter.outcome));
+  if (filter.via === "mcp") conditions.push(eq(auditEvents.via, "mcp"));
+  if (filter.via === "direct") conditions.push(isNull(auditEvents.via));
+  if (filter.tool) conditions.push(eq(auditEvents.tool, filter.tool));
   if (filter.flagged) conditions.push(FLAGGED);
   if (filter.since) conditions.push(gte(auditEvents.at, filter.since));
   if (filter.until) conditions.push(lte(auditEvents.at, filter.until));

@@ -91,6 +91,7 @@ export function createApprovalGate(options: ApprovalGateOptions = {}): ApprovalG
         requestId: approval.id,
         ip: ctx.ip,
         userAgent: ctx.userAgent,
+        ...ctx.auditTag,
       }),
     });
     if (!result.created) {

@@ -42,6 +42,8 @@ export function viewFilter(userId: string, view: AuditView, now = new Date()): A
     scope: view.scope,
     event: view.event,
     outcome: view.outcome,
+    via: view.via,
+    tool: view.tool,
     flagged: view.flagged,
     text: view.q,
     ...viewTimeBounds(view, now),

@@ -16,6 +16,10 @@ export const FIRST_DIRECTION: Record<AuditSortKey, SortDirection> = { time: "des
 export const AUDIT_OUTCOMES = ["allowed", "denied", "error"] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
 
+/** How a call reached okoro: through the MCP server, or straight to /api/token and /p/. */
+export const AUDIT_VIAS = ["mcp", "direct"] as const;
+export type AuditVia = (typeof AUDIT_VIAS)[number];
+
 export const TIME_RANGES = ["1h", "24h", "7d", "30d"] as const;
 export type TimeRange = (typeof TIME_RANGES)[number] | "custom";
 const RANGE_MS: Record<(typeof TIME_RANGES)[number], number> = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 };
@@ -34,6 +38,9 @@ export type AuditView = {
   scope?: string;
   event?: string;
   outcome?: AuditOutcome;
+  via?: AuditVia;
+  /** the MCP tool that made the call */
+  tool?: string;
   flagged: boolean;
   range?: TimeRange;
   /** ISO instants, for the custom range */
@@ -95,6 +102,8 @@ export function parseAuditView(params: Params): AuditView {
     // which client code must not import; an unknown name simply matches nothing
     event: /^[a-z_.]{1,40}$/.test(get("event") ?? "") ? get("event") : undefined,
     outcome: oneOf(get("outcome"), AUDIT_OUTCOMES),
+    via: oneOf(get("via"), AUDIT_VIAS),
+    tool: /^[a-z0-9_]{1,128}$/.test(get("tool") ?? "") ? get("tool") : undefined,
     flagged: get("flagged") === "1",
     // a custom range with neither end is no range at all
     range: range === "custom" && !from && !to ? undefined : range,
@@ -120,6 +129,8 @@ export function auditViewSearch(view: Partial<AuditView>): string {
   if (view.scope) p.set("scope", view.scope);
   if (view.event) p.set("event", view.event);
   if (view.outcome) p.set("outcome", view.outcome);
+  if (view.via) p.set("via", view.via);
+  if (view.tool) p.set("tool", view.tool);
   if (view.flagged) p.set("flagged", "1");
   if (view.range) {
     p.set("range", view.range);
@@ -142,12 +153,12 @@ export function auditViewSearch(view: Partial<AuditView>): string {
 
 /** The view with only its filters (no sort, cursor or open event): what an export takes. */
 export function filterOnly(view: AuditView): AuditView {
-  return { ...EMPTY_VIEW, agent: view.agent, provider: view.provider, scope: view.scope, event: view.event, outcome: view.outcome, flagged: view.flagged, range: view.range, from: view.from, to: view.to, q: view.q };
+  return { ...EMPTY_VIEW, agent: view.agent, provider: view.provider, scope: view.scope, event: view.event, outcome: view.outcome, via: view.via, tool: view.tool, flagged: view.flagged, range: view.range, from: view.from, to: view.to, q: view.q };
 }
 
 /** How many filters narrow the log (the time range counts as one). */
 export function activeFilterCount(view: AuditView): number {
-  return [view.agent, view.provider, view.scope, view.event, view.outcome, view.flagged || undefined, view.range, view.q].filter(Boolean).length;
+  return [view.agent, view.provider, view.scope, view.event, view.outcome, view.via, view.tool, view.flagged || undefined, view.range, view.q].filter(Boolean).length;
 }
 
 /** The time bounds of a view, relative ranges measured back from `now`. */

@@ -1,4 +1,4 @@
-// `npm start` serves the agent path — /p/… and POST /api/token — without Next.js in
+// `npm start` serves the agent path — /p/…, POST /api/token and /mcp — without Next.js in
 // between. scripts/start.mjs (plain Node, outside Next's bundle) cannot import our modules
 // itself, so the app publishes a request listener for it when Next prepares the server
 // (instrumentation.ts → here), and the server offers every request to that listener
@@ -14,6 +14,8 @@ import { createApprovalGate } from "@/lib/approvals/gate";
 import { getEnv } from "@/lib/env";
 import { errorResponse } from "@/lib/errors";
 import { handleExchange } from "@/lib/exchange";
+import { createNodeMcpListener, isMcpUrl } from "@/lib/mcp/node";
+import { getMcpRuntime } from "@/lib/mcp/runtime";
 import { createNodeProxyListener, peerAddress, toWebRequest, writeResponse } from "@/lib/proxy/node-server";
 import { getProxyHandler } from "@/lib/proxy/runtime";
 
@@ -30,6 +32,7 @@ export function createAgentListener(): AgentListener {
   const proxy = createNodeProxyListener(getProxyHandler, { trustedProxyHops: hops });
   // the webhook runs after the 202 is written, as it does with after() in the route
   const approvals = createApprovalGate();
+  const mcp = createNodeMcpListener(getMcpRuntime, { trustedProxyHops: hops });
 
   const exchange = async (req: http.IncomingMessage, res: http.ServerResponse) => {
     let response: Response;
@@ -52,6 +55,10 @@ export function createAgentListener(): AgentListener {
     const url = req.url ?? "";
     if (url.startsWith("/p/")) {
       proxy(req, res).catch(fail(res));
+      return true;
+    }
+    if (isMcpUrl(url)) {
+      mcp(req, res).catch(fail(res));
       return true;
     }
     // the exchange only: other methods get Next's 405, and /api/token/approvals/… its polls

@@ -174,6 +174,19 @@ export async function mintOperationToken(
   input: MintInput,
   options: { now?: number; issuer?: string } = {},
 ): Promise<MintedOperationToken> {
+  const claims = operationClaims(input, options);
+  const token = await new SignJWT({ ...claims })
+    .setProtectedHeader({ alg: OPERATION_TOKEN_ALG, typ: OPERATION_TOKEN_TYP, kid: key.kid })
+    .sign(key.privateKey);
+  return { token, jti: claims.jti, expiresAt: new Date(claims.exp * 1000), claims };
+}
+
+/**
+ * The claims an operation token carries, checked as mintOperationToken checks them, without
+ * the signature: for a call okoro makes on an agent's behalf inside its own process (an MCP
+ * tool call), where the claims never cross a boundary that a signature would protect.
+ */
+export function operationClaims(input: MintInput, options: { now?: number; issuer?: string } = {}): OperationClaims {
   const issuer = options.issuer ?? getEnv().url;
   if (!isScope(input.scope)) throw new Error("mintOperationToken: unknown scope");
   if (!PROVIDER_PATTERN.test(input.provider)) throw new Error("mintOperationToken: malformed provider id");
@@ -206,10 +219,7 @@ export async function mintOperationToken(
     agent: input.agent,
     once: input.once === true,
   };
-  const token = await new SignJWT({ ...claims })
-    .setProtectedHeader({ alg: OPERATION_TOKEN_ALG, typ: OPERATION_TOKEN_TYP, kid: key.kid })
-    .sign(key.privateKey);
-  return { token, jti, expiresAt: new Date(claims.exp * 1000), claims: Object.freeze(claims) };
+  return Object.freeze(claims);
 }
 
 // ---------------------------------------------------------------------------------------

@@ -5,6 +5,7 @@ import Link from "next/link";
 import type { ReactNode } from "react";
 import { ERROR_STATUS, type ErrorCode } from "@/lib/errors";
 import { listProviders } from "@/lib/providers/catalog";
+import { CURATED_TOOLS, toolPrefix } from "@/lib/providers/tools";
 import { SCOPE_DESCRIPTIONS, SCOPES } from "@/lib/scopes";
 
 export const metadata: Metadata = {
@@ -73,6 +74,7 @@ const TOC = [
   ["errors", "Error codes"],
   ["providers", "Providers"],
   ["client", "TypeScript client"],
+  ["mcp", "MCP (Claude Code, Cursor…)"],
   ["leaks", "Leaked tokens"],
 ] as const;
 
@@ -288,6 +290,49 @@ const res = await okoro.fetch(
   "/repos/acme/web/issues?state=open",
 );
 console.log(await res.json());`}</Block>
+        </Section>
+
+        <Section id="mcp" title="MCP (Claude Code, Cursor, VS Code, Claude Desktop…)">
+          <p>
+            okoro is also an MCP server at <Code>$OKORO_URL/mcp</Code> (Streamable HTTP, stateless, protocol 2025-06-18 and later). An MCP
+            client needs only that URL and a service token in <Code>Authorization: Bearer svc_…</Code>; the dashboard shows ready-to-paste
+            setups next to a new token.
+          </p>
+          <Block label="Claude Code">{`claude mcp add --transport http okoro "$OKORO_URL/mcp" \
+  --header "Authorization: Bearer $OKORO_SERVICE_TOKEN"`}</Block>
+          <Block label="Cursor (~/.cursor/mcp.json) — VS Code takes the same under servers, with type http">{`{ "mcpServers": { "okoro": { "url": "https://your-okoro.example.com/mcp",
+  "headers": { "Authorization": "Bearer svc_…" } } } }`}</Block>
+          <p>
+            <strong>Tools come from the grant.</strong> For each provider the token is granted and the owner has connected: a generic{" "}
+            <Code>&lt;provider&gt;_request</Code> tool (<Code>{"{ method, path, query?, body?, intent }"}</Code>) and curated tools with typed
+            inputs ({CURATED_TOOLS.length} in all, e.g. {["github_list_repos", "gmail_send_message", "slack_post_message", "notion_search", "stripe_list_customers"].map((n, i) => (
+              <span key={n}>
+                {i > 0 ? ", " : ""}
+                <Code>{n}</Code>
+              </span>
+            ))}
+            ). A tool whose scope is not granted is not listed; <Code>readOnlyHint</Code> and <Code>destructiveHint</Code> follow its scope.{" "}
+            <Code>okoro_explain</Code> says what a request would need without sending it.
+          </p>
+          <p>
+            <strong>A tool call is an exchange plus a proxied call</strong>, with the narrowest granted scope that covers the request: the same
+            limits, approvals, audit events (marked <Code>via: mcp</Code> with the tool&apos;s name) and credential handling. Give each call an{" "}
+            <Code>intent</Code>; curated tools default to their title.
+          </p>
+          <p>
+            <strong>Results.</strong> Success: <Code>HTTP 200</Code> and the body (JSON pretty-printed, cut at 100 KB with a note). A refusal is a
+            tool result with <Code>isError</Code> whose text starts with the error code above — <Code>insufficient_scope: …</Code>,{" "}
+            <Code>not_connected: … Connect it at …</Code>, <Code>rate_limited: … Retry in N s</Code>, <Code>approval_required: … &lt;url&gt;</Code>{" "}
+            — and nothing was sent. A bad or revoked service token gets HTTP 401 with{" "}
+            <Code>WWW-Authenticate: Bearer resource_metadata=&quot;…/.well-known/oauth-protected-resource/mcp&quot;</Code>.
+          </p>
+          <ul className="grid gap-1 text-sm sm:grid-cols-3">
+            {providers.map((p) => (
+              <li key={p.id}>
+                <Code>{toolPrefix(p.id)}_…</Code> {CURATED_TOOLS.filter((t) => t.provider === p.id).length} tools
+              </li>
+            ))}
+          </ul>
         </Section>
 
         <Section id="leaks" title="Leaked tokens">

@@ -84,7 +84,22 @@ function columns(providerNames: Record<string, string>, today: string): ColumnDe
     {
       ...sortable("agent"),
       header: "Agent",
-      cell: ({ row }) => (row.original.agent ? <span className="block max-w-[6.5rem] truncate 2xl:max-w-[12rem]" title={row.original.agent}>{row.original.agent}</span> : dash),
+      cell: ({ row }) => {
+        const { agent, tool } = row.original;
+        if (!agent) return dash;
+        return (
+          <span className="block max-w-[6.5rem] 2xl:max-w-[12rem]">
+            <span className="block truncate" title={agent}>
+              {agent}
+            </span>
+            {tool ? (
+              <span className="block truncate font-mono text-[11px] text-ink-subtle" title={`MCP tool ${tool}`}>
+                mcp · {tool}
+              </span>
+            ) : null}
+          </span>
+        );
+      },
       meta: { mobile: "hidden", className: CELL },
     },
     {

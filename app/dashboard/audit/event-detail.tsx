@@ -73,6 +73,8 @@ export function EventDetail({ event, providerNames }: { event: AuditRow; provide
           field("Time", e.at, { render: formatFullTime(e.at), mono: true }),
           field("Event", e.event, { mono: true }),
           field("Agent", e.agent),
+          field("Via", e.via, { render: e.via === "mcp" ? "MCP tool call" : e.via }),
+          field("Tool", e.tool, { mono: true }),
           field("Provider", e.provider, { render: e.provider ? `${providerNames[e.provider] ?? e.provider} (${e.provider})` : null }),
           present(e.scope) || present(e.requiredScope)
             ? { label: "Scope → required", value: <ScopePair scope={e.scope} required={e.requiredScope} /> }

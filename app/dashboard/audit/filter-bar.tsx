@@ -288,6 +288,11 @@ export function FilterBar({ view, agents, providers, events, onChange }: Props) 
             </option>
           ))}
         </FilterSelect>
+        <FilterSelect label="Via" value={view.via ?? ""} onChange={(v) => set({ via: (v || undefined) as AuditView["via"], tool: v === "direct" ? undefined : view.tool })}>
+          <option value="">MCP or direct</option>
+          <option value="mcp">MCP tool calls</option>
+          <option value="direct">Direct API calls</option>
+        </FilterSelect>
       </div>
     </form>
   );
@@ -302,6 +307,8 @@ export function ActiveFilters({ view, providers, onChange }: { view: AuditView; 
   if (view.scope) chips.push({ key: "scope", label: `Scope: ${view.scope}`, clear: { scope: undefined } });
   if (view.event) chips.push({ key: "event", label: `Event: ${view.event}`, clear: { event: undefined } });
   if (view.outcome) chips.push({ key: "outcome", label: `Outcome: ${view.outcome}`, clear: { outcome: undefined } });
+  if (view.via) chips.push({ key: "via", label: view.via === "mcp" ? "Via MCP" : "Direct calls", clear: { via: undefined } });
+  if (view.tool) chips.push({ key: "tool", label: `Tool: ${view.tool}`, clear: { tool: undefined } });
   if (view.flagged) chips.push({ key: "flagged", label: "Flagged only", clear: { flagged: false } });
   if (view.range) {
     const label =

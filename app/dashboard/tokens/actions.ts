@@ -9,6 +9,7 @@ import { headers } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { parseCreateToken } from "@/app/dashboard/tokens/create-input";
 import type { CreateTokenResult } from "@/app/dashboard/tokens/create-result";
+import { mcpSetup } from "@/app/dashboard/tokens/mcp-snippet";
 import { agentSnippet } from "@/app/dashboard/tokens/snippet";
 import { getDb } from "@/db/client";
 import { createServiceToken, revokeServiceToken } from "@/db/queries/service-tokens";
@@ -48,6 +49,7 @@ export async function createServiceTokenAction(payload: unknown): Promise<Create
       hint: row.hint,
       token,
       snippet: agentSnippet({ token, baseUrl: getEnv().url, grants, approvalScopes: row.approvalScopes }),
+      mcp: mcpSetup({ token, baseUrl: getEnv().url }),
       grants,
       expiresAt: row.expiresAt,
     },

@@ -2,6 +2,7 @@
 // action's return value into the panel's state, and out of memory when the person
 // presses Done. Never into a URL, a cookie, a log or a later page render.
 import type { CreateTokenField } from "@/app/dashboard/tokens/create-input";
+import type { McpSetup } from "@/app/dashboard/tokens/mcp-snippet";
 import type { Scope } from "@/lib/scopes";
 
 export type CreatedToken = {
@@ -10,6 +11,8 @@ export type CreatedToken = {
   hint: string;
   token: string;
   snippet: string;
+  /** the /mcp URL and client setups, each carrying the token */
+  mcp: McpSetup;
   grants: { provider: string; name: string; scopes: Scope[] }[];
   expiresAt: Date | null;
 };

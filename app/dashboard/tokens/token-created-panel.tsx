@@ -1,11 +1,13 @@
 "use client";
 // The one time a service token is shown (SPEC §2.1, §4): the token with a copy button,
-// the agent snippet with its own, and a plain warning that it will not be shown again.
+// the agent snippet with its own, the MCP URL with a setup per client, and a plain
+// warning that it will not be shown again.
 // Focus moves to the panel's heading so a screen reader announces it. Done drops the
 // token from memory; closing without having copied anything asks first, because the
 // only way back from a lost token is revoking it and making another.
 import { useEffect, useRef, useState } from "react";
 import type { CreatedToken } from "@/app/dashboard/tokens/create-result";
+import type { McpSetup } from "@/app/dashboard/tokens/mcp-snippet";
 import { Button } from "@/components/button";
 import { Card } from "@/components/card";
 import { ConfirmDialog } from "@/components/confirm-dialog";
@@ -91,6 +93,8 @@ export function TokenCreatedPanel({ created, onDone }: { created: CreatedToken; 
             {created.snippet}
           </pre>
         </div>
+
+        <McpSetupBlock setup={created.mcp} onCopied={() => setCopied(true)} />
       </div>
 
       <div className="flex flex-col gap-2 border-t border-line bg-zinc-50/60 px-5 py-3 sm:flex-row sm:items-center sm:justify-between">
@@ -112,5 +116,51 @@ export function TokenCreatedPanel({ created, onDone }: { created: CreatedToken; 
         <p>You have not copied the token or the snippet. Once this panel closes, okoro cannot show the token again.</p>
       </ConfirmDialog>
     </Card>
+  );
+}
+
+/** The MCP URL and one setup per client, picked with a row of tabs. */
+function McpSetupBlock({ setup, onCopied }: { setup: McpSetup; onCopied: () => void }) {
+  const [active, setActive] = useState(setup.clients[0]?.id);
+  const client = setup.clients.find((c) => c.id === active) ?? setup.clients[0];
+  return (
+    <div className="space-y-1.5" data-testid="mcp-setup">
+      <div>
+        <p className="text-sm font-medium text-ink">Or connect an MCP client</p>
+        <p className="text-sm text-ink-muted">
+          Every granted, connected provider becomes tools at <code data-testid="mcp-url" className="font-mono text-[13px] text-ink">{setup.url}</code>; every call is
+          checked and audited like the snippet&apos;s.
+        </p>
+      </div>
+      <div role="tablist" aria-label="MCP client" className="flex flex-wrap gap-1">
+        {setup.clients.map((c) => (
+          <button
+            key={c.id}
+            type="button"
+            role="tab"
+            aria-selected={c.id === client.id}
+            aria-controls="mcp-setup-panel"
+            onClick={() => setActive(c.id)}
+            className={`rounded-md px-2.5 py-1 text-sm ${c.id === client.id ? "bg-zinc-900 text-white" : "text-ink-muted hover:bg-zinc-100"}`}
+          >
+            {c.label}
+          </button>
+        ))}
+      </div>
+      <div id="mcp-setup-panel" role="tabpanel" className="space-y-1.5">
+        <div className="flex flex-wrap items-end justify-between gap-2">
+          <p className="text-sm text-ink-muted">{client.where}</p>
+          <CopyButton value={client.text} label="Copy" accessibleLabel={`Copy the ${client.label} setup`} onCopied={onCopied} />
+        </div>
+        <pre
+          data-testid="mcp-snippet"
+          tabIndex={0}
+          aria-label={`${client.label} setup`}
+          className="max-h-72 overflow-auto rounded-lg bg-zinc-900 px-4 py-3 font-mono text-[12.5px] leading-5 text-zinc-100"
+        >
+          {client.text}
+        </pre>
+      </div>
+    </div>
   );
 }

@@ -1,0 +1,281 @@
+// One MCP tool call, run as what it stands for: an exchange (lib/exchange.ts decides and
+// audits it, with the narrowest granted scope that covers the request) followed by the
+// proxied request in this process (the MCP runtime's proxy handler: limits, "no audit, no
+// call", credential injection, scrubbing). The proxy's answer becomes the tool result: the
+// status and body, or an isError result starting with okoro's error code. Refusals are
+// never JSON-RPC errors and never carry a stack.
+import "server-only";
+import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import { appendAudit } from "@/lib/audit/append";
+import { OkoroError, asOkoroError } from "@/lib/errors";
+import { decideExchange, issueInProcess, type AuthenticatedToken, type ExchangeBody, type ExchangeContext } from "@/lib/exchange";
+import { mcpAuditTag } from "@/lib/mcp/audit-tag";
+import type { McpRuntime } from "@/lib/mcp/runtime";
+import { buildCuratedRequest, buildGenericRequest, checkCuratedArgs, intentOf, type BuiltRequest } from "@/lib/mcp/tool-request";
+import { resolveTool, type ResolvedTool } from "@/lib/mcp/tools";
+import { classifyRequest } from "@/lib/providers/classify";
+import { getProvider, resolvedProvider } from "@/lib/providers/catalog";
+import type { ProviderSpec } from "@/lib/providers/types";
+import type { ProxyAnswer, ProxyRequest } from "@/lib/proxy/handler";
+import type { HeaderReader } from "@/lib/proxy/headers";
+import { assertSafePath } from "@/lib/proxy/upstream-url";
+import type { RequestScope, Scope } from "@/lib/scopes";
+import { sanitizeIntent } from "@/lib/tokens/operation-token";
+
+/** Tool results carry at most this much of a body; the rest is counted and noted. */
+export const RESULT_BODY_LIMIT = 100 * 1024;
+/** In-process claims need only outlive the one request they are minted for. */
+const TOOL_CALL_TTL = 60;
+
+export type ToolCaller = {
+  runtime: McpRuntime;
+  /** the service token, with its owner's connection status for the tool's provider */
+  token: AuthenticatedToken;
+  ip: string | null;
+  userAgent: string | null;
+  signal: AbortSignal;
+};
+
+const text = (value: string, isError = false): CallToolResult => ({ content: [{ type: "text", text: value }], ...(isError ? { isError: true } : {}) });
+
+/** A refusal as a tool result: okoro's error code first, then what to do about it. */
+export function refusalResult(error: OkoroError, url: string): CallToolResult {
+  let description = error.description;
+  if (error.code === "not_connected") description += ` Connect it at ${url}/dashboard/connections.`;
+  return text(`${error.code}: ${description}`, true);
+}
+
+export async function callTool(caller: ToolCaller, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+  const { runtime, token } = caller;
+  const url = runtime.env.url;
+  const tool = resolveTool(name);
+  const tag = mcpAuditTag(name);
+  /** a call refused before any exchange: audited as the exchange would audit it */
+  const refuse = async (error: OkoroError, fields: { provider?: string; requiredScope?: RequestScope; intent?: string; request?: BuiltRequest } = {}) => {
+    await appendAudit(runtime.db, {
+      event: "token.denied",
+      userId: token.userId,
+      agent: token.name,
+      serviceTokenId: token.id,
+      provider: fields.provider ?? null,
+      scope: fields.requiredScope ?? null,
+      requiredScope: fields.requiredScope ?? null,
+      intent: fields.intent ? sanitizeIntent(fields.intent) : null,
+      method: fields.request?.method ?? null,
+      path: fields.request?.path ?? null,
+      outcome: "denied",
+      error: error.code,
+      status: error.status,
+      ip: caller.ip,
+      userAgent: caller.userAgent,
+      ...tag,
+    });
+    return refusalResult(error, url);
+  };
+
+  if (!tool) return refuse(new OkoroError("invalid_request", `There is no tool called "${name.slice(0, 64)}". List the tools to see yours.`));
+  if (tool.kind === "explain") return explain(caller, args);
+  const provider = tool.provider;
+
+  let request: BuiltRequest;
+  let intent: string;
+  try {
+    request = buildRequest(tool, args);
+    intent = sanitizeIntent(intentOf(args, tool.kind === "curated" ? tool.tool.title : name)) || (tool.kind === "curated" ? tool.tool.title : name);
+    assertSafePath(request.path);
+  } catch (e) {
+    return refuse(asOkoroError(e, "mcp tool arguments"), { provider: provider.id, intent: typeof args.intent === "string" ? args.intent : undefined });
+  }
+
+  const required = classify(provider, request);
+  if (required === "method_not_allowed") return refuse(new OkoroError("method_not_allowed", `${request.method} is not allowed through okoro.`), { provider: provider.id, intent, request });
+  const scope = narrowestScope(token, provider.id, required);
+  if (!scope) {
+    return refuse(
+      new OkoroError("insufficient_scope", `This request needs the ${required} scope on ${provider.name}; this service token is not granted it. Ask its owner to grant ${required}.`),
+      { provider: provider.id, requiredScope: required, intent, request },
+    );
+  }
+
+  const exchangeCtx: ExchangeContext = { db: runtime.db, url, ip: caller.ip, userAgent: caller.userAgent, auditTag: tag };
+  const body: ExchangeBody = {
+    provider: provider.id,
+    scope,
+    intent,
+    reason: scope === "all" ? `MCP tool ${name}: the grant holds all, not ${required}` : undefined,
+    ttl: TOOL_CALL_TTL,
+    single_use: false,
+    request_approval: false,
+  };
+  let issued: Awaited<ReturnType<typeof issueInProcess>>;
+  try {
+    const decided = await decideExchange(exchangeCtx, token, body, runtime.approvals, issueInProcess);
+    if (decided.status === 202) {
+      return text(
+        `approval_required: A person must approve ${scope} on ${provider.name} for this service token first: ${String(decided.body.approval_url)} — call the tool again once it is approved.`,
+        true,
+      );
+    }
+    issued = decided.issued;
+  } catch (e) {
+    return refusalResult(asOkoroError(e, "mcp exchange"), url);
+  }
+
+  const { claims } = issued;
+  runtime.inFlight.set(claims.jti, { claims, tool: name });
+  try {
+    const answer = await runtime.proxy.answer(proxyRequest(provider.id, request, claims.jti, caller), { ip: caller.ip });
+    return await toolResult(answer, provider, url);
+  } finally {
+    runtime.inFlight.delete(claims.jti);
+    await issued.audited.catch((e) => console.error("[okoro] could not audit an MCP token issue:", (e as Error).message));
+  }
+}
+
+function buildRequest(tool: Exclude<ResolvedTool, { kind: "explain" }>, args: Record<string, unknown>): BuiltRequest {
+  if (tool.kind === "generic") return buildGenericRequest(tool.provider.id, args);
+  checkCuratedArgs(tool.tool, args);
+  return buildCuratedRequest(tool.tool, args);
+}
+
+function classify(provider: ProviderSpec, request: BuiltRequest) {
+  return classifyRequest(provider, {
+    method: request.method,
+    path: request.path,
+    query: new URLSearchParams(request.search),
+    contentType: request.contentType,
+    body: request.body ?? new Uint8Array(0),
+  });
+}
+
+/** The scope itself when granted, else `all` when that is granted, else none. */
+function narrowestScope(token: AuthenticatedToken, provider: string, required: RequestScope): Scope | null {
+  const granted = token.grants[provider] ?? [];
+  if (granted.includes(required) || token.approvalScopes.includes(required)) return required;
+  return granted.includes("all") ? "all" : null;
+}
+
+class FixedHeaders implements HeaderReader {
+  constructor(private readonly values: Record<string, string>) {}
+  get(name: string): string | null {
+    return this.values[name.toLowerCase()] ?? null;
+  }
+  forEach(fn: (value: string, name: string) => void): void {
+    for (const [name, value] of Object.entries(this.values)) fn(value, name);
+  }
+}
+
+function proxyRequest(provider: string, request: BuiltRequest, handle: string, caller: ToolCaller): ProxyRequest {
+  const headers: Record<string, string> = { authorization: `Bearer ${handle}`, accept: "application/json" };
+  if (caller.userAgent) headers["user-agent"] = caller.userAgent;
+  if (request.body) {
+    headers["content-type"] = request.contentType ?? "application/json";
+    headers["content-length"] = String(request.body.byteLength);
+  }
+  const bytes = request.body;
+  return {
+    url: `http://okoro.invalid/p/${provider}${request.path}${request.search}`,
+    method: request.method,
+    headers: new FixedHeaders(headers),
+    body: bytes
+      ? new ReadableStream<Uint8Array>({
+          start(controller) {
+            controller.enqueue(bytes);
+            controller.close();
+          },
+        })
+      : null,
+    signal: caller.signal,
+  };
+}
+
+const TEXTUAL = /^(text\/|application\/([\w.+-]*\+)?(json|xml|x-www-form-urlencoded|javascript|yaml|x-ndjson)\b)/i;
+
+/** The proxy's answer as a tool result. */
+async function toolResult(answer: ProxyAnswer, provider: ProviderSpec, url: string): Promise<CallToolResult> {
+  const header = (name: string) => answer.headers.find(([n]) => n === name)?.[1];
+  const refusal = header("okoro-error");
+  const { bytes, total } = await readCapped(answer.body);
+  if (refusal) {
+    let description = "";
+    try {
+      description = (JSON.parse(new TextDecoder().decode(bytes)) as { error_description?: string }).error_description ?? "";
+    } catch {
+      // okoro's own refusals are JSON; keep the code alone if not
+    }
+    return refusalResult(new OkoroError(refusal as never, description || undefined), url);
+  }
+  const contentType = header("content-type") ?? "";
+  let shown: string;
+  if (total === 0) shown = "(no body)";
+  else if (contentType && !TEXTUAL.test(contentType)) shown = `(a binary body: ${contentType}, ${total} bytes)`;
+  else {
+    const raw = new TextDecoder().decode(bytes);
+    shown = raw;
+    if (total <= RESULT_BODY_LIMIT && /json/i.test(contentType)) {
+      try {
+        shown = JSON.stringify(JSON.parse(raw), null, 2);
+      } catch {
+        // not JSON after all: shown as sent
+      }
+    }
+    if (total > RESULT_BODY_LIMIT) shown += `\n\n[okoro: the body was cut at ${RESULT_BODY_LIMIT / 1024} KB; it had ${total} bytes. Ask for less, e.g. with paging or fields.]`;
+  }
+  const status = `HTTP ${answer.status}${contentType ? ` (${contentType})` : ""}`;
+  if (answer.status >= 400) return text(`upstream_error: ${provider.name} answered ${status}\n\n${shown}`, true);
+  return text(`${status}\n\n${shown}`);
+}
+
+/** The body's first RESULT_BODY_LIMIT bytes, and how many there were in all. */
+async function readCapped(body: ProxyAnswer["body"]): Promise<{ bytes: Uint8Array; total: number }> {
+  if (body === null) return { bytes: new Uint8Array(0), total: 0 };
+  if (typeof body === "string") {
+    const bytes = new TextEncoder().encode(body);
+    return { bytes: bytes.subarray(0, RESULT_BODY_LIMIT), total: bytes.byteLength };
+  }
+  const chunks: Uint8Array[] = [];
+  let kept = 0;
+  let total = 0;
+  for (;;) {
+    const chunk = await body.read();
+    if (!chunk) break;
+    total += chunk.byteLength;
+    if (kept < RESULT_BODY_LIMIT) {
+      const part = chunk.subarray(0, RESULT_BODY_LIMIT - kept);
+      chunks.push(part);
+      kept += part.byteLength;
+    }
+  }
+  return { bytes: Buffer.concat(chunks), total };
+}
+
+/** okoro_explain: what the classifier says a request needs and whether the grant covers it. */
+function explain(caller: ToolCaller, args: Record<string, unknown>): CallToolResult {
+  const id = typeof args.provider === "string" ? args.provider : "";
+  const spec = getProvider(id);
+  if (!spec) return refusalResult(new OkoroError("unknown_provider", `okoro does not know a provider called "${id.slice(0, 64)}".`), caller.runtime.env.url);
+  let request: BuiltRequest;
+  try {
+    const { provider: _provider, ...rest } = args;
+    void _provider;
+    request = buildGenericRequest(id, { ...rest, intent: "explain" });
+    assertSafePath(request.path);
+  } catch (e) {
+    return refusalResult(asOkoroError(e, "okoro_explain"), caller.runtime.env.url);
+  }
+  const required = classify(resolvedProvider(id) ?? spec, request);
+  const granted = caller.token.grants[id] ?? [];
+  const scope = required === "method_not_allowed" ? null : narrowestScope(caller.token, id, required);
+  const answer = {
+    provider: id,
+    method: request.method,
+    path: request.path,
+    required_scope: required === "method_not_allowed" ? null : required,
+    granted_scopes: granted,
+    allowed: scope !== null,
+    scope_used: scope,
+    needs_approval: scope !== null && caller.token.approvalScopes.includes(scope),
+    error: required === "method_not_allowed" ? "method_not_allowed" : scope === null ? "insufficient_scope" : null,
+  };
+  return text(JSON.stringify(answer, null, 2));
+}

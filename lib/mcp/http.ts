@@ -1,0 +1,129 @@
+// POST /mcp: okoro as a stateless Streamable HTTP MCP server, on the official SDK. Each
+// request authenticates its service token (Bearer svc_…) before its body is parsed, gets a
+// fresh SDK Server and transport (stateless: nothing is kept between requests, so a client
+// that sends Mcp-Session-Id works too), and is answered with JSON. tools/list comes from the
+// token's grant and the owner's connections; tools/call runs lib/mcp/call.ts.
+import "server-only";
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
+import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
+import { listConnections } from "@/db/queries/connections";
+import { OkoroError, asOkoroError } from "@/lib/errors";
+import { authenticateServiceToken, type ApprovalGate, type AuthenticatedToken } from "@/lib/exchange";
+import { callTool } from "@/lib/mcp/call";
+import type { McpRuntime } from "@/lib/mcp/runtime";
+import { protectedResourceMetadataUrl } from "@/lib/mcp/metadata";
+import { listTools, toolProvider } from "@/lib/mcp/tools";
+import { resolvedProvider } from "@/lib/providers/catalog";
+import { isWellFormedServiceToken } from "@/lib/tokens/service-token";
+
+const SERVER_INFO = { name: "okoro", title: "okoro", version: "0.1.0" };
+const INSTRUCTIONS =
+  "Tools act on the accounts this service token's owner connected to okoro, within its grant: a tool you do not see is not granted. " +
+  "Give each call an intent (why you make it): a person reads it in the audit log. A result starting with an error code (insufficient_scope, not_connected, rate_limited, …) is okoro's refusal; nothing was sent.";
+/** JSON-RPC framing on top of the largest body a tool call may carry */
+const FRAMING_BYTES = 64 * 1024;
+
+// the SDK validates elicitation answers with it; okoro elicits nothing, so the default Ajv
+// instance (costly to build per request) is not needed
+const NO_VALIDATION: jsonSchemaValidator = { getValidator: () => (input) => ({ valid: true, data: input as never, errorMessage: undefined }) };
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
+  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", "cache-control": "no-store", ...headers } });
+
+const rpcError = (status: number, code: number, message: string) => json(status, { jsonrpc: "2.0", id: null, error: { code, message } });
+
+/**
+ * Every refusal of an unauthenticated /mcp request goes through here: the one place to
+ * count failures per client address.
+ */
+function unauthenticated(url: string, error: OkoroError, presented: boolean): Response {
+  if (error.code !== "invalid_token") return json(error.status, error.toJSON(), { ...error.headers, "okoro-error": error.code });
+  const challenge = `Bearer resource_metadata="${protectedResourceMetadataUrl(url)}"${presented ? ', error="invalid_token"' : ""}`;
+  return json(401, error.toJSON(), { "www-authenticate": challenge, "okoro-error": "invalid_token" });
+}
+
+/** The body, refusing more than `max` bytes as soon as it passes them. */
+async function readBounded(request: Request, max: number): Promise<string | null> {
+  const declared = Number(request.headers.get("content-length") ?? "0");
+  if (declared > max) return null;
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    total += value.byteLength;
+    if (total > max) {
+      await reader.cancel().catch(() => {});
+      return null;
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
+/** The provider a lone tools/call names, so the token lookup can read its connection too. */
+function calledProvider(message: unknown): string | undefined {
+  if (typeof message !== "object" || message === null || Array.isArray(message)) return undefined;
+  const { method, params } = message as { method?: unknown; params?: { name?: unknown } };
+  return method === "tools/call" && typeof params?.name === "string" ? toolProvider(params.name) : undefined;
+}
+
+export async function handleMcpRequest(request: Request, runtime: McpRuntime, client: { ip: string | null }, options: { approvals?: ApprovalGate } = {}): Promise<Response> {
+  const url = runtime.env.url;
+  if (request.method !== "POST") {
+    // stateless: no stream to GET and no session to DELETE
+    return json(405, { error: "method_not_allowed", error_description: "This MCP server is stateless: POST JSON-RPC messages to it." }, { allow: "POST" });
+  }
+  const header = request.headers.get("authorization");
+  const presented = header ? (/^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? null) : null;
+  // garbage never costs more than this: no body read, no database
+  if (!presented || !isWellFormedServiceToken(presented)) return unauthenticated(url, new OkoroError("invalid_token"), presented !== null);
+
+  const text = await readBounded(request, runtime.env.maxBodyBytes + FRAMING_BYTES);
+  if (text === null) return rpcError(413, -32600, "payload_too_large: The request body is larger than this okoro accepts.");
+  let message: unknown;
+  try {
+    message = JSON.parse(text);
+  } catch {
+    return rpcError(400, -32700, "Parse error: Invalid JSON");
+  }
+
+  const userAgent = request.headers.get("user-agent");
+  let token: AuthenticatedToken;
+  try {
+    token = await authenticateServiceToken({ db: runtime.db, url, ip: client.ip, userAgent }, presented, calledProvider(message));
+  } catch (e) {
+    return unauthenticated(url, asOkoroError(e, "mcp authentication"), true);
+  }
+
+  const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS, jsonSchemaValidator: NO_VALIDATION });
+  server.setRequestHandler(ListToolsRequestSchema, async () => {
+    const connections = await listConnections({ db: runtime.db, userId: token.userId });
+    const connected = new Set(connections.filter((c) => c.status === "active").map((c) => c.provider));
+    return { tools: listTools(token.grants, connected, (spec) => resolvedProvider(spec.id)?.baseUrl ?? spec.baseUrl) };
+  });
+  server.setRequestHandler(CallToolRequestSchema, async (call, extra) => {
+    try {
+      return await callTool(
+        { runtime: options.approvals ? { ...runtime, approvals: options.approvals } : runtime, token, ip: client.ip, userAgent, signal: extra.signal },
+        call.params.name,
+        call.params.arguments ?? {},
+      );
+    } catch (e) {
+      // a tool result, never a JSON-RPC error or a stack
+      const error = asOkoroError(e, "mcp tool call");
+      return { content: [{ type: "text", text: `${error.code}: ${error.description}` }], isError: true };
+    }
+  });
+  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  try {
+    await server.connect(transport);
+    return await transport.handleRequest(request, { parsedBody: message });
+  } finally {
+    void server.close().catch(() => {});
+  }
+}
