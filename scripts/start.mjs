@@ -49,7 +49,12 @@ const app = next({ dev: false, dir: process.cwd(), hostname: hostname ?? "localh
 const handle = app.getRequestHandler();
 await app.prepare();
 
-const server = createServer((req, res) => {
+// Request line and headers: at most 16 KiB (lib/proxy/node-server.ts MAX_HEADER_BYTES),
+// set here rather than left to Node's default so that nothing can widen what a client
+// makes us parse before it is authenticated; Node answers 431 past it.
+const MAX_HEADER_BYTES = 16 * 1024;
+
+const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
   const peer = req.socket.remoteAddress;
   // Next.js cannot route TRACE, CONNECT or methods it does not know (its Request refuses
   // them and it answers 500): refuse them here with the SPEC §10 answer.

@@ -7,6 +7,8 @@ import { authorizeProxyRequest, type CredentialResolver } from "@/db/queries/pro
 import { getServiceToken } from "@/db/queries/service-tokens";
 import { appendAudit } from "@/lib/audit/append";
 import type { Env } from "@/lib/env";
+import { recordFailureSummary } from "@/lib/failure-limits";
+import { createFailureLimiter, type FailureLimiter } from "@/lib/http/failure-limiter";
 import { applyProviderOverrides, getProvider } from "@/lib/providers/catalog";
 import { classifyRequest, needsBody } from "@/lib/providers/classify";
 import { upstreamAuthHeaders } from "@/lib/providers/inject";
@@ -23,6 +25,8 @@ export function createProxyDeps(options: {
   env: Env;
   dispatcher?: Dispatcher;
   resolveCredential?: CredentialResolver;
+  /** the process's limiter (lib/failure-limits.ts) so every door shares it; else one of its own */
+  failures?: FailureLimiter;
 }): ProxyDeps {
   const { db, env } = options;
   const providers = new Map<string, ProxyProvider | null>();
@@ -43,6 +47,7 @@ export function createProxyDeps(options: {
       return p ?? undefined;
     },
     verify: (token) => verifier.verify(token),
+    failures: options.failures ?? createFailureLimiter({ report: recordFailureSummary(db) }),
     classify: classifyRequest,
     needsBody,
     authorize: (request) => authorizeProxyRequest({ db, masterKeys: env.masterKeys, resolveCredential: options.resolveCredential }, request),

@@ -15,6 +15,7 @@ import type { AuditInput } from "@/lib/audit/append";
 import { flagsFor } from "@/lib/audit/flags";
 import { redactQuery } from "@/lib/audit/redact";
 import { OkoroError, asOkoroError, errorParts } from "@/lib/errors";
+import type { FailureLimiter } from "@/lib/http/failure-limiter";
 import { newId } from "@/lib/ids";
 import { forwardRequestHeaders, forwardResponseHeaders, type HeaderReader } from "@/lib/proxy/headers";
 import { buildUpstreamUrl, parseBaseUrl, type UpstreamBase } from "@/lib/proxy/upstream-url";
@@ -50,6 +51,8 @@ export type ProxyDeps = {
   provider: (id: string) => ProxyProvider | undefined;
   /** throws on any invalid token; the error's `cause` (a string) goes to the audit log only */
   verify: (token: string) => Promise<OperationClaims>;
+  /** counts invalid tokens per client address, and refuses an address past its limit before verifying */
+  failures: Pick<FailureLimiter, "refuse" | "fail">;
   classify: (provider: ProviderSpec, input: ClassifyInput) => RequestScope | "method_not_allowed";
   needsBody: (provider: ProviderSpec, input: Omit<ClassifyInput, "body">) => boolean;
   /**
@@ -274,7 +277,11 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     const provider = deps.provider(params.provider);
     if (!provider) return tagged(new OkoroError("unknown_provider", `okoro does not know a provider called "${params.provider.slice(0, 64)}".`));
 
-    // 2. the operation token: one identical 401 whatever the cause
+    // 2. the operation token: one identical 401 whatever the cause. An address that keeps
+    // sending bad tokens is refused before anything is verified, and its failures past the
+    // limit are summarized rather than audited one by one
+    const throttled = deps.failures.refuse(ctx.ip);
+    if (throttled) return tagged(throttled);
     const token = bearer(request);
     let claims: OperationClaims;
     try {
@@ -287,6 +294,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
         console.error("[okoro] operation token verification failed:", (e as Error).message);
         return tagged(new OkoroError("unavailable"));
       }
+      if (!deps.failures.fail(ctx.ip)) return tagged(new OkoroError("invalid_token"));
       return deny(ctx, new OkoroError("invalid_token"), { cause });
     }
     if (claims.provider !== params.provider) {
