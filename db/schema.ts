@@ -149,6 +149,14 @@ export const auditEvents = pgTable(
     ip: text("ip"),
     userAgent: text("user_agent"),
     requestId: text("request_id"),
+    // added after the first release: present in the hashed canonical JSON only when set,
+    // so rows written before them keep their hashes
+    /** how a call reached okoro when not the plain HTTP API: "mcp" */
+    via: text("via"),
+    /** the MCP tool that made the call */
+    tool: text("tool"),
+    /** how many refusals one aggregated event stands for (per-address failure limits) */
+    count: integer("count"),
     prevHash: text("prev_hash").notNull(),
     hash: text("hash").notNull(),
   },

@@ -37,6 +37,9 @@ export function seedRow(userId: string, fields: Partial<SeedRow> & { event: stri
     ip: null,
     userAgent: null,
     requestId: null,
+    via: null,
+    tool: null,
+    count: null,
     ...fields,
   };
 }

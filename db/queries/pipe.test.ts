@@ -1,4 +1,4 @@
-// okoro_pipe() (migration 0007) and the app's side of it: the chains a batch appends to come
+// okoro_pipe() (db/functions/okoro_pipe.sql) and the app's side of it: the chains a batch appends to come
 // from the payload (`chain` on a proxied request once the app has learnt its token's user),
 // a chain's first event creates its head next to heads that exist, and a `chain` that is
 // not the token's user fails the whole batch without writing anything.
@@ -55,6 +55,23 @@ describeDatabases("the database pipe", (getDb, driver) => {
     expect((await verifyChains(db)).every((c) => c.ok)).toBe(true);
   });
 
+  it("fields hashed only when set (via, tool, count) are stored and verify, for requests and events", async () => {
+    const db = getDb().db;
+    const { userId, tokenId } = await tokenWithConnection(db, "pipe-via@example.com");
+    const r = request(tokenId, "/v1/models");
+    Object.assign(r.event, { via: "mcp", tool: "openai_list_models" });
+    const [authorized, aggregated] = await Promise.all([
+      dbPipe(db).authorize(r),
+      appendAudit(db, { event: "proxy.denied", userId: null, error: "rate_limited", count: 42 }),
+    ]);
+    expect(authorized).toMatchObject({ outcome: "ok", user_id: userId });
+    const [row] = await db.select().from(auditEvents).where(eq(auditEvents.id, r.event.id));
+    expect(row).toMatchObject({ via: "mcp", tool: "openai_list_models", count: null, userId });
+    const [counted] = await db.select().from(auditEvents).where(eq(auditEvents.id, aggregated.id));
+    expect(counted).toMatchObject({ count: 42, via: null, tool: null });
+    expect((await verifyChains(db)).every((c) => c.ok)).toBe(true);
+  });
+
   it("one batch can start new chains next to ones that exist", async () => {
     const db = getDb().db;
     const { userId, tokenId } = await tokenWithConnection(db, "pipe-mixed@example.com");
@@ -79,8 +96,8 @@ describeDatabases("the database pipe", (getDb, driver) => {
     const before = [await auditCount(db, mine.userId), await auditCount(db, other.userId)];
     const payload = (chain?: string) => {
       const r = request(mine.tokenId, "/v1/misdirected");
-      const { c1, c2 } = canonicalPieces(r.event, { userPending: true });
-      return JSON.stringify([{ token_id: r.tokenId, ...(chain && { chain }), provider: r.provider, jti: r.jti, once: false, exp: r.exp, c1, c2 }]);
+      const { c1, c2, c3 } = canonicalPieces(r.event, { userPending: true });
+      return JSON.stringify([{ token_id: r.tokenId, ...(chain && { chain }), provider: r.provider, jti: r.jti, once: false, exp: r.exp, c1, c2, c3 }]);
     };
     const events = JSON.stringify([{ chain: other.userId, ...canonicalPieces(auditRow({ event: "auth.signin", userId: other.userId })) }]);
     const error = await db.execute(sql`SELECT okoro_pipe(${payload(other.userId)}::jsonb, ${events}::jsonb)`).then(() => null, (e: Error) => e);

@@ -1,6 +1,6 @@
 // The database pipe: proxied-request authorizations and audit appends that arrive while a
 // round trip is in flight are sent together in the next one, as one call of okoro_pipe()
-// (db/migrations/0003_db_pipe.sql; now 0006). One statement, one transaction, one commit
+// (db/functions/okoro_pipe.sql). One statement, one transaction, one commit
 // for the whole batch; each caller's promise settles with its own outcome once it has
 // committed. An event travels once, as the canonical JSON its hash covers (c1 + seq + c2):
 // the database fills in seq (and the user), hashes it and stores the row built from it.
@@ -69,7 +69,7 @@ class DbPipe {
   constructor(private readonly db: Database) {}
 
   async authorize(request: PipeAuthRequest): Promise<PipeAuthResult> {
-    const { c1, c2 } = canonicalPieces(request.event, { userPending: true });
+    const { c1, c2, c3 } = canonicalPieces(request.event, { userPending: true });
     const result = await this.enqueue<PipeAuthResult>(this.auth, {
       token_id: request.tokenId,
       chain: this.tokenUsers.get(request.tokenId),
@@ -79,6 +79,7 @@ class DbPipe {
       exp: request.exp,
       c1,
       c2,
+      c3,
     });
     if (result.outcome !== "no_token" && !this.tokenUsers.has(request.tokenId)) {
       if (this.tokenUsers.size >= MAX_KNOWN_TOKENS) this.tokenUsers.clear();

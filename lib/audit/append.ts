@@ -40,6 +40,12 @@ export type AuditInput = {
   ip?: string | null;
   userAgent?: string | null;
   requestId?: string | null;
+  /** "mcp" for a call that came through the MCP endpoint */
+  via?: string | null;
+  /** the MCP tool that made the call */
+  tool?: string | null;
+  /** how many refusals an aggregated event stands for */
+  count?: number | null;
   /** defaults to now; set only when replaying history in tests */
   at?: Date;
 };
@@ -84,6 +90,9 @@ export function auditRow(input: AuditInput): AuditRow {
     ip: clip(input.ip, 64),
     userAgent: clip(input.userAgent, 512),
     requestId: input.requestId ?? null,
+    via: clip(input.via, 16),
+    tool: clip(input.tool, 128),
+    count: input.count ?? null,
   };
 }
 

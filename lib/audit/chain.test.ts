@@ -38,6 +38,9 @@ const arbitraryEvent = fc.record({
   ip: text,
   userAgent: text,
   requestId: text,
+  via: text,
+  tool: text,
+  count: int,
   prevHash: fc.constant(GENESIS_HASH),
   hash: fc.constant(""),
 }) as fc.Arbitrary<AuditEvent>;
@@ -60,11 +63,27 @@ describe("canonical audit text", () => {
         expect(`${c1}${e.seq}${c2}`).toBe(full);
         if (e.userId !== null) {
           const pending = canonicalPieces(e, { userPending: true });
-          expect(`${pending.c1}${e.seq}${pending.c2}${JSON.stringify(e.userId)}}`).toBe(full);
+          expect(`${pending.c1}${e.seq}${pending.c2}${JSON.stringify(e.userId)}${pending.c3}`).toBe(full);
         }
       }),
       { numRuns: 500 },
     );
+  });
+
+  it("the fields added later (count, tool, via) are hashed only when set, so older rows keep their hashes", () => {
+    const base = { ...fc.sample(arbitraryEvent, { numRuns: 1, seed: 11 })[0], count: null, tool: null, via: null };
+    const text = canonicalEventJson(base);
+    expect(text).not.toMatch(/"count"|"tool"|"via"/);
+    const mcp = { ...base, via: "mcp", tool: "github_list_repos", count: 3 };
+    const full = canonicalEventJson(mcp);
+    expect(full).toBe(canonicalJson(canonicalEvent(mcp)));
+    expect(full).toMatch(/"count":3,.*"tool":"github_list_repos",.*"user_id":.*,"via":"mcp"}$/);
+    expect(eventHash(GENESIS_HASH, mcp)).not.toBe(eventHash(GENESIS_HASH, base));
+    if (mcp.userId !== null) {
+      const pending = canonicalPieces(mcp, { userPending: true });
+      expect(pending.c3).toBe(',"via":"mcp"}');
+      expect(`${pending.c1}${mcp.seq}${pending.c2}${JSON.stringify(mcp.userId)}${pending.c3}`).toBe(full);
+    }
   });
 
   it("a hash changes when any covered field changes", () => {

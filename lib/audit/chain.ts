@@ -1,7 +1,9 @@
 // The audit log's hash chain (SPEC §6): one chain per user, each row's
 //   hash = SHA-256("okoro-audit-v1\0" ‖ prev_hash ‖ canonical JSON of the event)
 // where the canonical JSON has the §6 field names, sorted keys, no whitespace and every
-// field present (null when empty). The chain's first row links to GENESIS_HASH.
+// field present (null when empty) — except the fields added after the first release
+// (`count`, `tool`, `via`), which appear only when set, so that rows written before them
+// keep their hashes. The chain's first row links to GENESIS_HASH.
 import { createHash } from "node:crypto";
 import type { AuditEvent } from "@/db/schema";
 
@@ -34,11 +36,15 @@ export const SYSTEM_CHAIN = "_system";
 
 /** The fields the hash covers, under their SPEC §6 names. */
 export function canonicalEvent(e: AuditEvent): Record<string, unknown> {
-  return {
+  // keys in sorted order (canonicalEventJson relies on it); the later fields only when set
+  const out: Record<string, unknown> = {
     agent: e.agent ?? null,
     at: e.at.toISOString(),
     bytes_in: e.bytesIn ?? null,
     bytes_out: e.bytesOut ?? null,
+  };
+  if (e.count !== null && e.count !== undefined) out.count = e.count;
+  Object.assign(out, {
     duration_ms: e.durationMs ?? null,
     error: e.error ?? null,
     event: e.event,
@@ -60,9 +66,12 @@ export function canonicalEvent(e: AuditEvent): Record<string, unknown> {
     seq: e.seq,
     service_token_id: e.serviceTokenId ?? null,
     status: e.status ?? null,
-    user_agent: e.userAgent ?? null,
-    user_id: e.userId ?? null,
-  };
+  });
+  if (e.tool !== null && e.tool !== undefined) out.tool = e.tool;
+  out.user_agent = e.userAgent ?? null;
+  out.user_id = e.userId ?? null;
+  if (e.via !== null && e.via !== undefined) out.via = e.via;
+  return out;
 }
 
 /** JSON with object keys sorted at every level. */
@@ -155,16 +164,23 @@ export class ChainVerifier {
 
 /**
  * The canonical JSON of an event split around the values the database fills in
- * (db/migrations/0003_db_pipe.sql): `c1 + seq + c2`, or with `userPending`
- * `c1 + seq + c2 + JSON(user_id) + "}"` — "user_id" being the last key.
- * Quotes inside values are escaped by JSON, so the markers cannot occur in a value.
+ * (db/functions/okoro_pipe.sql): `c1 + seq + c2`, or with `userPending`
+ * `c1 + seq + c2 + JSON(user_id) + c3`, c3 being what follows the user (`}`, or
+ * `,"via":…}` when set). Quotes inside values are escaped by JSON, so the markers
+ * cannot occur in a value.
  */
-export function canonicalPieces(event: Omit<AuditEvent, "seq" | "prevHash" | "hash">, options: { userPending?: boolean } = {}): { c1: string; c2: string } {
-  const text = canonicalEventJson({ ...event, seq: 0, prevHash: "", hash: "" } as AuditEvent);
+export function canonicalPieces(
+  event: Omit<AuditEvent, "seq" | "prevHash" | "hash">,
+  options: { userPending?: boolean } = {},
+): { c1: string; c2: string; c3?: string } {
+  const pending = options.userPending ? { ...event, userId: null } : event;
+  const text = canonicalEventJson({ ...pending, seq: 0, prevHash: "", hash: "" } as AuditEvent);
   const seqMarker = '"seq":0,';
   const at = text.indexOf(seqMarker);
   const c1 = text.slice(0, at + seqMarker.length - 2);
-  let c2 = text.slice(at + seqMarker.length - 1);
-  if (options.userPending) c2 = c2.slice(0, c2.lastIndexOf('"user_id":') + '"user_id":'.length);
-  return { c1, c2 };
+  const c2 = text.slice(at + seqMarker.length - 1);
+  if (!options.userPending) return { c1, c2 };
+  const userMarker = '"user_id":null';
+  const user = c2.lastIndexOf(userMarker);
+  return { c1, c2: c2.slice(0, user + userMarker.length - 4), c3: c2.slice(user + userMarker.length) };
 }

@@ -6,7 +6,7 @@ import type { AuditEvent } from "@/db/schema";
 export const AUDIT_FIELDS = [
   "seq", "id", "at", "user_id", "event", "agent", "service_token_id", "jti", "provider", "scope", "required_scope",
   "intent", "reason", "method", "path", "query", "status", "duration_ms", "bytes_in", "bytes_out", "outcome", "error",
-  "flags", "flag_reason", "ip", "user_agent", "request_id", "prev_hash", "hash",
+  "flags", "flag_reason", "ip", "user_agent", "request_id", "via", "tool", "count", "prev_hash", "hash",
 ] as const;
 
 export type AuditEventJson = Record<(typeof AUDIT_FIELDS)[number], unknown>;
@@ -40,6 +40,9 @@ export function auditEventJson(e: AuditEvent): AuditEventJson {
     ip: e.ip,
     user_agent: e.userAgent,
     request_id: e.requestId,
+    via: e.via,
+    tool: e.tool,
+    count: e.count,
     prev_hash: e.prevHash,
     hash: e.hash,
   };

@@ -1,0 +1,3 @@
+ALTER TABLE "audit_events" ADD COLUMN "via" text;--> statement-breakpoint
+ALTER TABLE "audit_events" ADD COLUMN "tool" text;--> statement-breakpoint
+ALTER TABLE "audit_events" ADD COLUMN "count" integer;
