@@ -94,9 +94,8 @@ describeDatabases("invalid tokens per client address", (getDb) => {
     expect(rows.filter((r) => r.error === "invalid_token")).toHaveLength(FAILURE_LIMIT);
     const summaries = rows.filter((r) => r.error === "rate_limited");
     expect(summaries).toHaveLength(1);
-    expect(summaries[0]).toMatchObject({ event: "proxy.denied", outcome: "denied", status: 429 });
     // 900 of the flood, the valid token and the exchange
-    expect(summaries[0].reason).toMatch(/^902 more requests/);
+    expect(summaries[0]).toMatchObject({ event: "proxy.denied", outcome: "denied", status: 429, count: 902 });
     // and the new minute starts clean
     expect((await call(ip, op)).status).toBe(200);
   });
@@ -111,7 +110,8 @@ describeDatabases("invalid tokens per client address", (getDb) => {
     await endMinute([ip], since);
     const rows = await rowsFor([ip], since);
     expect(rows.length).toBeLessThan(200);
-    expect(rows.filter((r) => r.error === "rate_limited")).toHaveLength(1);
+    // the 900 refused before reading anything (the shared database limit refused some of the first 100 too)
+    expect(rows.filter((r) => r.error === "rate_limited")).toMatchObject([{ event: "proxy.denied", count: FLOOD - FAILURE_LIMIT }]);
     // another address can still exchange
     const ok = await handleExchange(
       new Request(`${OKORO_URL}/api/token`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${svc}` }, body: JSON.stringify({ provider: "github", scope: "read", intent: "list issues" }) }),

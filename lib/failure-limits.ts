@@ -10,7 +10,7 @@ import { createFailureLimiter, type FailureLimiter, type FailureSummary } from "
 /** One proxy.denied event on the system chain standing for every failure the summary counts. */
 export function recordFailureSummary(db: Database | (() => Promise<Database>)) {
   return (summary: FailureSummary): void => {
-    const reason = `${summary.count} more requests with invalid tokens from this address in the minute from ${summary.windowStart.toISOString()}, after the first ${summary.limit}; refused or not logged one by one`;
+    const reason = `requests with invalid tokens from this address past ${summary.limit} in the minute from ${summary.windowStart.toISOString()}: refused or counted here, not logged one by one`;
     void (typeof db === "function" ? db() : Promise.resolve(db))
       .then((d) =>
         appendAudit(d, {
@@ -20,6 +20,7 @@ export function recordFailureSummary(db: Database | (() => Promise<Database>)) {
           error: "rate_limited",
           status: 429,
           ip: summary.bucket,
+          count: summary.count,
           reason,
         }),
       )
