@@ -46,7 +46,7 @@ function countingBody(total = HUGE) {
 const post = (path: string, body: ReadableStream<Uint8Array>, headers: Record<string, string>) =>
   new Request(`http://okoro.test${path}`, { method: "POST", headers, body, duplex: "half" } as RequestInit);
 
-const CASES = [
+const CASES: { name: string; path: string; headers: Record<string, string> }[] = [
   { name: "/api/token (JSON, bogus bearer)", path: "/api/token", headers: { "content-type": "application/json", authorization: `Bearer ${BOGUS}` } },
   { name: "/api/token (JSON, no bearer)", path: "/api/token", headers: { "content-type": "application/json" } },
   { name: "/api/token (RFC 8693 form)", path: "/api/token", headers: { "content-type": "application/x-www-form-urlencoded" } },
