@@ -38,7 +38,25 @@ export type OpenOptions = {
   countRoundTrips?: boolean;
   /** embedded only: a one-shot CLI command, or a server that waits for one to finish (db/embedded.ts) */
   embeddedKind?: EmbeddedKind;
+  /**
+   * pg / Neon: how long a query may go unanswered before its connection is given up (0: no
+   * limit). Servers keep the default; a one-shot command a person watches may lift it.
+   */
+  queryTimeoutMs?: number;
 };
+
+/**
+ * A database that stops answering — a dead route, a failover, a partition — leaves a pool's
+ * connections open and silent, and without limits every request then waits on them for
+ * good (the operating system gives up on such a TCP connection after minutes). Requests
+ * that need the database must fail within seconds instead (the proxy answers 503 and
+ * forwards nothing) and the pool must make fresh connections once the database is back,
+ * so: a bounded wait for a connection, a bounded wait for each answer (the connection is
+ * then dropped from the pool), and TCP keep-alive for connections that sit idle meanwhile.
+ * The query limit is wide enough for any query the app makes on its request paths.
+ */
+export const DB_CONNECT_TIMEOUT_MS = 3_000;
+export const DB_QUERY_TIMEOUT_MS = 4_000;
 
 /** A pool that keeps a named statement prepared on each of its connections (node-postgres' API). */
 export type NamedStatementPool = {
@@ -70,19 +88,29 @@ async function connect(options: OpenOptions): Promise<DbHandle> {
     case "pglite":
       return openEmbeddedDatabase(options.pgliteDir ?? "memory://", options.countRoundTrips ?? false, options.embeddedKind ?? "server");
     case "pg":
-      return openPg(options.url, options.max, undefined, options.countRoundTrips);
+      return openPg(options.url, options.max, undefined, options.countRoundTrips, options.queryTimeoutMs);
     case "neon":
-      return openNeon(options.url, options.neonWsProxy, options.max);
+      return openNeon(options.url, options.neonWsProxy, options.max, options.queryTimeoutMs);
   }
 }
 
-async function openPg(url: string | undefined, max = 10, socketDir?: string, countRoundTrips = false): Promise<DbHandle> {
+/** The pool options that keep a silent database from holding requests (see DB_QUERY_TIMEOUT_MS). */
+function deadConnectionLimits(queryTimeoutMs = DB_QUERY_TIMEOUT_MS) {
+  return {
+    connectionTimeoutMillis: DB_CONNECT_TIMEOUT_MS,
+    ...(queryTimeoutMs > 0 ? { query_timeout: queryTimeoutMs } : {}),
+    keepAlive: true,
+    keepAliveInitialDelayMillis: 10_000,
+  };
+}
+
+async function openPg(url: string | undefined, max = 10, socketDir?: string, countRoundTrips = false, queryTimeoutMs?: number): Promise<DbHandle> {
   const { Pool } = (await import("pg")).default;
   const { drizzle } = await import("drizzle-orm/node-postgres");
   const pool = socketDir
     ? // through the embedded owner's socket: one connection, released as soon as it idles
       new Pool({ host: socketDir, port: 5432, user: "postgres", database: "postgres", max: 1, idleTimeoutMillis: 50 })
-    : new Pool({ connectionString: url, max });
+    : new Pool({ connectionString: url, max, ...deadConnectionLimits(queryTimeoutMs) });
   pool.on("error", (e) => console.error("[okoro] database pool error:", e.message));
   if (countRoundTrips) countPgPool(pool);
   const db = drizzle(pool, { schema }) as unknown as Database;
@@ -90,7 +118,7 @@ async function openPg(url: string | undefined, max = 10, socketDir?: string, cou
   return { db, driver: "pg", close: () => pool.end() };
 }
 
-async function openNeon(url: string | undefined, wsProxy: string | undefined, max = 10): Promise<DbHandle> {
+async function openNeon(url: string | undefined, wsProxy: string | undefined, max = 10, queryTimeoutMs?: number): Promise<DbHandle> {
   const { Pool, neonConfig } = await import("@neondatabase/serverless");
   const { drizzle } = await import("drizzle-orm/neon-serverless");
   const { default: WebSocket } = await import("ws");
@@ -102,7 +130,7 @@ async function openNeon(url: string | undefined, wsProxy: string | undefined, ma
     neonConfig.pipelineTLS = false;
     neonConfig.pipelineConnect = false;
   }
-  const pool = new Pool({ connectionString: url, max });
+  const pool = new Pool({ connectionString: url, max, ...deadConnectionLimits(queryTimeoutMs) });
   pool.on("error", (e: Error) => console.error("[okoro] database pool error:", e.message));
   const db = drizzle(pool, { schema }) as unknown as Database;
   namedStatementPools.set(db, pool);

@@ -12,6 +12,9 @@ import { appendAudit, type AuditInput } from "@/lib/audit/append";
 import { flagsFor } from "@/lib/audit/flags";
 import { OkoroError, errorResponse } from "@/lib/errors";
 import { stripControlCharacters } from "@/lib/audit/redact";
+import { addressBucket } from "@/lib/http/address-bucket";
+import { readBoundedJson, readBoundedText } from "@/lib/http/bounded-body";
+import type { FailureLimiter } from "@/lib/http/failure-limiter";
 import { getProvider } from "@/lib/providers/catalog";
 import { isProviderIdShaped } from "@/lib/providers/provider-id";
 import { grantCovers, SCOPES, type Scope } from "@/lib/scopes";
@@ -61,7 +64,7 @@ export async function parseExchangeRequest(request: Request): Promise<ParsedExch
   const fromHeader = header && /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1];
   let raw: unknown;
   if (contentType.includes("application/x-www-form-urlencoded")) {
-    const form = Object.fromEntries(new URLSearchParams(await request.text()));
+    const form = Object.fromEntries(new URLSearchParams(await readBoundedText(request)));
     const parsed = formBody.parse(form);
     return {
       serviceToken: parsed.subject_token || fromHeader || null,
@@ -76,8 +79,9 @@ export async function parseExchangeRequest(request: Request): Promise<ParsedExch
     };
   }
   try {
-    raw = await request.json();
-  } catch {
+    raw = await readBoundedJson(request);
+  } catch (e) {
+    if (e instanceof OkoroError && e.code === "payload_too_large") throw e;
     throw new OkoroError("invalid_request", "The body must be JSON (or an RFC 8693 form).");
   }
   return { serviceToken: fromHeader || null, body: exchangeBody.parse(raw) };
@@ -90,6 +94,8 @@ export type ExchangeContext = {
   userAgent: string | null;
   /** fields every audit event of this exchange carries besides its own (an MCP call's `via` and `tool`) */
   auditTag?: Partial<AuditInput>;
+  /** per-address limit on invalid tokens, shared with the proxy (lib/failure-limits.ts) */
+  failures?: Pick<FailureLimiter, "refuse" | "fail">;
 };
 
 export type ExchangeResult =
@@ -105,14 +111,15 @@ export type AuthenticatedToken = ServiceToken & { connectionStatus: Connection["
 /** Resolves the token or throws the uniform 401, counting bad attempts per IP. */
 export async function authenticateServiceToken(ctx: ExchangeContext, presented: string | null, provider?: string): Promise<AuthenticatedToken> {
   const fail = async (cause: string, userId: string | null, token?: ServiceToken): Promise<never> => {
-    if (ctx.ip) {
-      const hit = await hitWindow(ctx.db, `ip:bad-exchange:${ctx.ip}`, BAD_EXCHANGE_LIMIT, { kind: "seconds", seconds: 600 });
-      if (!hit.allowed) {
-        const retry = Math.max(1, Math.ceil((hit.resetAt.getTime() - Date.now()) / 1000));
-        throw new OkoroError("rate_limited", `Too many exchanges with invalid tokens from this address. Retry in ${retry} s.`, { headers: { "Retry-After": String(retry) } });
-      }
+    // past the per-process limit the failure is only counted, into one summary a minute
+    const auditIt = ctx.failures ? ctx.failures.fail(ctx.ip) : true;
+    // and the stricter limit every instance shares (an IPv6 client by its /64, no address: one bucket)
+    const hit = await hitWindow(ctx.db, `ip:bad-exchange:${addressBucket(ctx.ip)}`, BAD_EXCHANGE_LIMIT, { kind: "seconds", seconds: 600 });
+    if (!hit.allowed) {
+      const retry = Math.max(1, Math.ceil((hit.resetAt.getTime() - Date.now()) / 1000));
+      throw new OkoroError("rate_limited", `Too many exchanges with invalid tokens from this address. Retry in ${retry} s.`, { headers: { "Retry-After": String(retry) } });
     }
-    await audit(ctx, { event: "token.denied", userId, serviceTokenId: token?.id ?? null, agent: token?.name ?? null, outcome: "denied", error: "invalid_token", reason: cause, status: 401 });
+    if (auditIt) await audit(ctx, { event: "token.denied", userId, serviceTokenId: token?.id ?? null, agent: token?.name ?? null, outcome: "denied", error: "invalid_token", reason: cause, status: 401 });
     throw new OkoroError("invalid_token", "The service token is missing, malformed, revoked or expired. Do not retry with it.");
   };
   // format and checksum first: garbage never reaches the database
@@ -282,6 +289,12 @@ function issuedEvent(token: ServiceToken, body: ExchangeBody, jti: string): Audi
 /** POST /api/token as a whole: request in, JSON response out (the route and tests share it). */
 export async function handleExchange(request: Request, ctx: ExchangeContext, approvals?: ApprovalGate): Promise<Response> {
   try {
+    // an address sending invalid tokens past its limit: refused before the body or the token is read
+    const throttled = ctx.failures?.refuse(ctx.ip);
+    if (throttled) {
+      await request.body?.cancel().catch(() => {});
+      throw throttled;
+    }
     const parsed = await parseExchangeRequest(request);
     const result = await exchange(ctx, parsed, approvals);
     return Response.json(result.body, { status: result.status, headers: { "cache-control": "no-store" } });

@@ -53,7 +53,12 @@ await app.prepare();
 // headers of the build's environment, which need not be the one this server runs with.
 const HSTS = /^https:\/\//i.test(process.env.OKORO_URL?.trim() ?? "") ? "max-age=31536000; includeSubDomains" : null;
 
-const server = createServer((req, res) => {
+// Request line and headers: at most 16 KiB (lib/proxy/node-server.ts MAX_HEADER_BYTES),
+// set here rather than left to Node's default so that nothing can widen what a client
+// makes us parse before it is authenticated; Node answers 431 past it.
+const MAX_HEADER_BYTES = 16 * 1024;
+
+const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
   const peer = req.socket.remoteAddress;
   if (HSTS) res.setHeader("strict-transport-security", HSTS);
   // Next.js cannot route TRACE, CONNECT or methods it does not know (its Request refuses

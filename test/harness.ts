@@ -11,6 +11,8 @@ import type { CredentialResolver } from "@/db/queries/proxy-authorize";
 import { generateMasterKey } from "@/lib/crypto/envelope";
 import { loadEnv, setEnvForTesting, type Env } from "@/lib/env";
 import { handleExchange } from "@/lib/exchange";
+import { recordFailureSummary } from "@/lib/failure-limits";
+import { createFailureLimiter } from "@/lib/http/failure-limiter";
 import { getProvider, PROVIDER_IDS } from "@/lib/providers/catalog";
 import { createProxy } from "@/lib/proxy/deps";
 import type { ProxyHandler } from "@/lib/proxy/handler";
@@ -78,7 +80,9 @@ export async function createHarness(db: Database, upstreamUrl: string, extraEnv:
   const env = testEnv(upstreamUrl, extraEnv);
   setEnvForTesting(env);
   resetSigningKeyCaches(db);
-  const proxy: ProxyHandler = createProxy({ db, env, resolveCredential: options.resolveCredential?.({ db, env }) });
+  // the exchange and the proxy share one limiter of invalid tokens per address, as in the app
+  const failures = createFailureLimiter({ report: recordFailureSummary(db) });
+  const proxy: ProxyHandler = createProxy({ db, env, resolveCredential: options.resolveCredential?.({ db, env }), failures });
   const user = await createUser(db, { email: `agent-owner-${Math.random().toString(36).slice(2)}@example.com` });
 
   const connect = async (provider: string, credential = CANARY[provider]) =>
@@ -88,7 +92,7 @@ export async function createHarness(db: Database, upstreamUrl: string, extraEnv:
     createServiceToken(db, { userId: user.id, name: options.name ?? "research-agent", ...options }, (id) => getProvider(id) !== undefined);
 
   const exchangeRaw = (init: RequestInit) =>
-    handleExchange(new Request(`${OKORO_URL}/api/token`, { method: "POST", ...init }), { db, url: env.url, ip: "127.0.0.1", userAgent: "vitest" });
+    handleExchange(new Request(`${OKORO_URL}/api/token`, { method: "POST", ...init }), { db, url: env.url, ip: "127.0.0.1", userAgent: "vitest", failures });
 
   const exchange = (serviceToken: string | null, body: Record<string, unknown>) =>
     exchangeRaw({
@@ -140,7 +144,8 @@ export async function createHarness(db: Database, upstreamUrl: string, extraEnv:
   const close = async () => {
     if (server) await (await server).close();
     server = undefined;
+    failures.close();
   };
 
-  return { db, env, proxy, user, connect, createToken, exchange, exchangeRaw, operationToken, call, close };
+  return { db, env, proxy, failures, user, connect, createToken, exchange, exchangeRaw, operationToken, call, close };
 }

@@ -115,6 +115,9 @@ async function handOut(ctx: ExchangeContext, token: ServiceToken, approval: Appr
 /** The route handler's whole job: Request in, JSON Response out. */
 export async function handleApprovalPoll(request: Request, ctx: ExchangeContext, id: string): Promise<Response> {
   try {
+    // an address sending invalid tokens past its limit is refused before anything is looked up
+    const throttled = ctx.failures?.refuse(ctx.ip);
+    if (throttled) throw throttled;
     const result = await pollApproval(ctx, bearer(request), id);
     return Response.json(result.body, { status: result.status, headers: { "cache-control": "no-store" } });
   } catch (e) {

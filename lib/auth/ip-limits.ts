@@ -5,6 +5,7 @@ import "server-only";
 import type { Queryable } from "@/db/client";
 import { hitWindow, type WindowResult } from "@/db/queries/limits";
 import { getEnv } from "@/lib/env";
+import { addressBucket } from "@/lib/http/address-bucket";
 
 export const IP_LIMITS = {
   signin: { limit: 20, window: { kind: "seconds", seconds: 10 * 60 } },
@@ -25,13 +26,13 @@ export type IpLimitResult = WindowResult & {
 };
 
 /**
- * Counts one attempt for `ip`. An unknown address (no usable header) shares one bucket:
+ * Counts one attempt for `ip` (an IPv6 address by its /64). An unknown address (no usable header) shares one bucket:
  * that can only make limits stricter, never let anyone past them.
  */
 export async function hitIpLimit(db: Queryable, kind: IpLimitKind, ip: string | null): Promise<IpLimitResult> {
   const { window } = IP_LIMITS[kind];
   const limit = limitFor(kind);
-  const result = await hitWindow(db, `ip:${kind}:${ip ?? "unknown"}`, limit, window);
+  const result = await hitWindow(db, `ip:${kind}:${addressBucket(ip)}`, limit, window);
   return {
     ...result,
     firstRefusal: result.count === limit + 1,

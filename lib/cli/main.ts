@@ -182,6 +182,8 @@ async function runCommand(
           max: 2,
           // a one-shot command: a server starting meanwhile waits for it rather than lean on it
           embeddedKind: "command",
+          // a command (a rewrap, a verification of a long chain) may run long queries while a person watches
+          queryTimeoutMs: 0,
         });
         // library code that calls getDb() uses this same handle
         setDbHandle(handle);

@@ -8,6 +8,8 @@ import { getServiceToken } from "@/db/queries/service-tokens";
 import { appendAudit } from "@/lib/audit/append";
 import { checkpointScheduler } from "@/lib/audit/checkpoint";
 import type { Env } from "@/lib/env";
+import { recordFailureSummary } from "@/lib/failure-limits";
+import { createFailureLimiter, type FailureLimiter } from "@/lib/http/failure-limiter";
 import { applyProviderOverrides, getProvider } from "@/lib/providers/catalog";
 import { classifyRequest, needsBody } from "@/lib/providers/classify";
 import { upstreamAuth } from "@/lib/providers/inject";
@@ -49,6 +51,8 @@ export function createProxyDeps(options: {
   env: Env;
   dispatcher?: Dispatcher;
   resolveCredential?: CredentialResolver;
+  /** the process's limiter (lib/failure-limits.ts) so every door shares it; else one of its own */
+  failures?: FailureLimiter;
 }): ProxyDeps {
   const { db, env } = options;
   // audit checkpoints follow the pipe's commits (a clock check per batch, the work deferred)
@@ -62,6 +66,7 @@ export function createProxyDeps(options: {
     dispatcher: options.dispatcher ?? createUpstreamDispatcher(),
     provider: (id) => providers.get(id),
     verify: (token) => verifier.verify(token),
+    failures: options.failures ?? createFailureLimiter({ report: recordFailureSummary(db) }),
     classify: classifyRequest,
     needsBody,
     authorize: (request) => authorizeProxyRequest({ db, masterKeys: env.masterKeys, resolveCredential: options.resolveCredential }, request),

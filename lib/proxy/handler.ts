@@ -15,6 +15,7 @@ import type { AuditInput } from "@/lib/audit/append";
 import { flagsFor, withReflectedCredential } from "@/lib/audit/flags";
 import { redactQuery } from "@/lib/audit/redact";
 import { OkoroError, asOkoroError, errorParts } from "@/lib/errors";
+import type { FailureLimiter } from "@/lib/http/failure-limiter";
 import { newId } from "@/lib/ids";
 import { forwardRequestHeaders, forwardResponseHeaders, PROXIED_RESPONSE_HEADERS, type HeaderReader } from "@/lib/proxy/headers";
 import { createScrubber, scrubPatterns, scrubString, type Scrubber } from "@/lib/proxy/scrub";
@@ -52,6 +53,8 @@ export type ProxyDeps = {
   provider: (id: string) => ProxyProvider | undefined;
   /** throws on any invalid token; the error's `cause` (a string) goes to the audit log only */
   verify: (token: string) => Promise<OperationClaims>;
+  /** counts invalid tokens per client address, and refuses an address past its limit before verifying */
+  failures: Pick<FailureLimiter, "refuse" | "fail">;
   classify: (provider: ProviderSpec, input: ClassifyInput) => RequestScope | "method_not_allowed";
   needsBody: (provider: ProviderSpec, input: Omit<ClassifyInput, "body">) => boolean;
   /**
@@ -282,7 +285,11 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     const provider = isProviderIdShaped(params.provider) ? deps.provider(params.provider) : undefined;
     if (!provider) return tagged(new OkoroError("unknown_provider", isProviderIdShaped(params.provider) ? `okoro does not know a provider called "${params.provider}".` : "okoro does not know that provider."));
 
-    // 2. the operation token: one identical 401 whatever the cause
+    // 2. the operation token: one identical 401 whatever the cause. An address that keeps
+    // sending bad tokens is refused before anything is verified, and its failures past the
+    // limit are summarized rather than audited one by one
+    const throttled = deps.failures.refuse(ctx.ip);
+    if (throttled) return tagged(throttled);
     const token = bearer(request);
     let claims: OperationClaims;
     try {
@@ -295,6 +302,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
         console.error("[okoro] operation token verification failed:", (e as Error).message);
         return tagged(new OkoroError("unavailable"));
       }
+      if (!deps.failures.fail(ctx.ip)) return tagged(new OkoroError("invalid_token"));
       return deny(ctx, new OkoroError("invalid_token"), { cause });
     }
     if (claims.provider !== params.provider) {

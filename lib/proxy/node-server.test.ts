@@ -62,6 +62,17 @@ describeDatabases("serve-proxy (plain Node server)", (getDb) => {
     expect(upstream.received).toHaveLength(0);
   });
 
+  it("refuses a request line and headers over 16 KiB with 431, set on the server rather than left to Node's default", async () => {
+    // Node keeps the option on the server (untyped); unset, it would follow Node's default
+    expect((server.server as unknown as { maxHeaderSize?: number }).maxHeaderSize).toBe(16 * 1024);
+    const op = await h.operationToken(svc, { provider: "github", scope: "read", intent: "list issues" });
+    const long = await rawGet(server.url, `/p/github/user?q=${"a".repeat(17 * 1024)}`, op);
+    expect(long.status).toBe(431);
+    const normal = await rawGet(server.url, `/p/github/user?q=${"a".repeat(1024)}`, op);
+    expect(normal.status).toBe(200);
+    expect(upstream.received).toHaveLength(1);
+  });
+
   it("refuses a raw dot-dot path before any URL parsing", async () => {
     const op = await h.operationToken(svc, { provider: "github", scope: "read", intent: "list issues" });
     for (const path of ["/p/github/../../admin", "/p/github/repos/%2e%2e/admin", "/p/github/a\\..\\b"]) {

@@ -34,7 +34,7 @@ export function peerAddress(req: http.IncomingMessage, hops: number): string | n
  * upload moves at the upstream's pace instead of piling up in memory (Node 20's
  * Readable.toWeb reads ahead without bound).
  */
-function pullStream(req: http.IncomingMessage): ReadableStream<Uint8Array> {
+function pullStream(req: http.IncomingMessage, onCancel: () => void = () => req.destroy()): ReadableStream<Uint8Array> {
   const chunks = req[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   return new ReadableStream<Uint8Array>(
     {
@@ -44,7 +44,7 @@ function pullStream(req: http.IncomingMessage): ReadableStream<Uint8Array> {
         else controller.enqueue(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
       },
       cancel() {
-        req.destroy();
+        onCancel();
       },
     },
     { highWaterMark: 1 },
@@ -73,8 +73,18 @@ function abortOnClose(res: http.ServerResponse): AbortSignal {
 }
 
 /** The request body as pullStream, for the methods that carry one. */
-function requestBody(req: http.IncomingMessage): ReadableStream<Uint8Array> | null {
-  return req.method !== "GET" && req.method !== "HEAD" ? pullStream(req) : null;
+function requestBody(req: http.IncomingMessage, onCancel?: () => void): ReadableStream<Uint8Array> | null {
+  return req.method !== "GET" && req.method !== "HEAD" ? pullStream(req, onCancel) : null;
+}
+
+/**
+ * A body refused before its end (too large, or its sender over a limit): read no more of
+ * it, and close the connection once the answer is written — keeping it alive would make
+ * Node read the rest of the body to find the next request.
+ */
+function leaveBodyUnread(req: http.IncomingMessage, res: http.ServerResponse): void {
+  if (res.headersSent) req.destroy();
+  else res.setHeader("connection", "close");
 }
 
 /**
@@ -91,7 +101,7 @@ export function toWebRequest(req: http.IncomingMessage, res: http.ServerResponse
   return new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
     method: req.method,
     headers,
-    body: requestBody(req),
+    body: requestBody(req, () => leaveBodyUnread(req, res)),
     signal: abortOnClose(res),
     duplex: "half",
   } as RequestInit);
@@ -211,8 +221,16 @@ export function createNodeProxyListener(getHandler: () => ProxyHandler | Promise
   };
 }
 
+/**
+ * The most a request line and its headers may take, set on every server of ours rather
+ * than left to Node's default (the same today), so a future default or a
+ * --max-http-header-size flag cannot widen what an unauthenticated client makes us parse.
+ * Node answers a request past it with 431 itself. scripts/start.mjs repeats the number.
+ */
+export const MAX_HEADER_BYTES = 16 * 1024;
+
 export function createNodeProxyServer(handler: ProxyHandler, options: { trustedProxyHops?: number } = {}): http.Server {
-  return http.createServer(createNodeProxyListener(() => handler, options));
+  return http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, createNodeProxyListener(() => handler, options));
 }
 
 export async function listenNodeProxy(handler: ProxyHandler, options: { port?: number; host?: string; trustedProxyHops?: number } = {}): Promise<NodeProxyServer> {

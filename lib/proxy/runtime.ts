@@ -3,6 +3,7 @@ import "server-only";
 import { getDb } from "@/db/client";
 import { createCredentialRefresher } from "@/lib/connect/refresh";
 import { getEnv } from "@/lib/env";
+import { getFailureLimiter } from "@/lib/failure-limits";
 import { createProxy } from "@/lib/proxy/deps";
 import type { ProxyHandler } from "@/lib/proxy/handler";
 
@@ -12,7 +13,7 @@ export function getProxyHandler(): Promise<ProxyHandler> {
   const g = globalThis as Global;
   g.__okoroProxy ??= getDb().then((db) => {
     const env = getEnv();
-    return createProxy({ db, env, resolveCredential: createCredentialRefresher({ db, env }) });
+    return createProxy({ db, env, resolveCredential: createCredentialRefresher({ db, env }), failures: getFailureLimiter() });
   });
   g.__okoroProxy.catch(() => {
     g.__okoroProxy = undefined;

@@ -1,5 +1,6 @@
 // `npm start` serves the agent path — /p/…, POST /api/token and /mcp — without Next.js in
-// between. scripts/start.mjs (plain Node, outside Next's bundle) cannot import our modules
+// between, and POST /api/leaks beside it (its 64 KiB body cap must stop reading the socket,
+// which Next's request adaptation does not promise). scripts/start.mjs (plain Node, outside Next's bundle) cannot import our modules
 // itself, so the app publishes a request listener for it when Next prepares the server
 // (instrumentation.ts → here), and the server offers every request to that listener
 // before Next would route it. Same code as the route handlers (lib/proxy/runtime.ts,
@@ -12,10 +13,12 @@ import type http from "node:http";
 import { getDb } from "@/db/client";
 import { createApprovalGate } from "@/lib/approvals/gate";
 import { getEnv } from "@/lib/env";
+import { getFailureLimiter } from "@/lib/failure-limits";
 import { errorResponse } from "@/lib/errors";
 import { handleExchange } from "@/lib/exchange";
 import { createNodeMcpListener, isMcpUrl } from "@/lib/mcp/node";
 import { getMcpRuntime } from "@/lib/mcp/runtime";
+import { handleLeakReport } from "@/lib/leaks";
 import { createNodeProxyListener, peerAddress, toWebRequest, writeResponse } from "@/lib/proxy/node-server";
 import { getProxyHandler } from "@/lib/proxy/runtime";
 
@@ -38,9 +41,21 @@ export function createAgentListener(): AgentListener {
     let response: Response;
     try {
       const request = toWebRequest(req, res);
-      response = await handleExchange(request, { db: await getDb(), url: getEnv().url, ip: peerAddress(req, hops), userAgent: request.headers.get("user-agent") }, approvals);
+      response = await handleExchange(request, { db: await getDb(), url: getEnv().url, ip: peerAddress(req, hops), userAgent: request.headers.get("user-agent"), failures: getFailureLimiter() }, approvals);
     } catch (e) {
       response = errorResponse(e, { context: "token exchange" });
+    }
+    await writeResponse(res, response);
+  };
+
+  // leak reports too: anyone may send them, so their body cap must hold here as in the route
+  const leaks = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    let response: Response;
+    try {
+      const request = toWebRequest(req, res);
+      response = await handleLeakReport(request, { db: await getDb(), ip: peerAddress(req, hops), userAgent: request.headers.get("user-agent") });
+    } catch (e) {
+      response = errorResponse(e, { context: "leak report" });
     }
     await writeResponse(res, response);
   };
@@ -64,6 +79,10 @@ export function createAgentListener(): AgentListener {
     // the exchange only: other methods get Next's 405, and /api/token/approvals/… its polls
     if (req.method === "POST" && (url === "/api/token" || url.startsWith("/api/token?"))) {
       exchange(req, res).catch(fail(res));
+      return true;
+    }
+    if (req.method === "POST" && (url === "/api/leaks" || url.startsWith("/api/leaks?"))) {
+      leaks(req, res).catch(fail(res));
       return true;
     }
     return false;

@@ -2,15 +2,13 @@
 import { getDb } from "@/db/client";
 import { errorResponse } from "@/lib/errors";
 import { clientIp } from "@/lib/http/client-ip";
-import { LEAK_ACCEPTED, reportLeak } from "@/lib/leaks";
+import { handleLeakReport } from "@/lib/leaks";
 
 export const dynamic = "force-dynamic";
 
 export async function POST(request: Request): Promise<Response> {
   try {
-    const body = (await request.json().catch(() => ({}))) as { token?: unknown };
-    await reportLeak({ db: await getDb(), token: body?.token, ip: clientIp(request.headers), userAgent: request.headers.get("user-agent") });
-    return Response.json(LEAK_ACCEPTED, { status: 202, headers: { "cache-control": "no-store" } });
+    return await handleLeakReport(request, { db: await getDb(), ip: clientIp(request.headers), userAgent: request.headers.get("user-agent") });
   } catch (e) {
     return errorResponse(e, { context: "leak report" });
   }

@@ -4,6 +4,7 @@ import { getDb } from "@/db/client";
 import { createApprovalGate } from "@/lib/approvals/gate";
 import { checkpointScheduler, pendingCheckpoints } from "@/lib/audit/checkpoint";
 import { getEnv } from "@/lib/env";
+import { getFailureLimiter } from "@/lib/failure-limits";
 import { errorResponse } from "@/lib/errors";
 import { handleExchange } from "@/lib/exchange";
 import { clientIp } from "@/lib/http/client-ip";
@@ -22,7 +23,7 @@ export async function POST(request: Request): Promise<Response> {
     const db = await getDb();
     // the exchange's audit events can make a checkpoint due; it finishes after the response
     checkpointScheduler(db, getEnv().masterKeys);
-    const response = await handleExchange(request, { db, url: getEnv().url, ip: clientIp(request.headers), userAgent: request.headers.get("user-agent") }, approvals);
+    const response = await handleExchange(request, { db, url: getEnv().url, ip: clientIp(request.headers), userAgent: request.headers.get("user-agent"), failures: getFailureLimiter() }, approvals);
     const checkpoint = pendingCheckpoints();
     if (checkpoint) after(checkpoint);
     return response;

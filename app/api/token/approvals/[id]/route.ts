@@ -2,6 +2,7 @@
 import { getDb } from "@/db/client";
 import { handleApprovalPoll } from "@/lib/approvals/poll";
 import { getEnv } from "@/lib/env";
+import { getFailureLimiter } from "@/lib/failure-limits";
 import { errorResponse } from "@/lib/errors";
 import { clientIp } from "@/lib/http/client-ip";
 
@@ -11,7 +12,7 @@ export async function GET(request: Request, { params }: { params: Promise<{ id: 
   try {
     const { id } = await params;
     const db = await getDb();
-    return await handleApprovalPoll(request, { db, url: getEnv().url, ip: clientIp(request.headers), userAgent: request.headers.get("user-agent") }, id);
+    return await handleApprovalPoll(request, { db, url: getEnv().url, ip: clientIp(request.headers), userAgent: request.headers.get("user-agent"), failures: getFailureLimiter() }, id);
   } catch (e) {
     return errorResponse(e, { context: "approval poll" });
   }
