@@ -11,6 +11,8 @@ import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/t
 import { listConnections } from "@/db/queries/connections";
 import { OkoroError, asOkoroError } from "@/lib/errors";
 import { authenticateServiceToken, type ApprovalGate, type AuthenticatedToken } from "@/lib/exchange";
+import { getFailureLimiter } from "@/lib/failure-limits";
+import type { FailureLimiter } from "@/lib/http/failure-limiter";
 import { callTool } from "@/lib/mcp/call";
 import type { McpRuntime } from "@/lib/mcp/runtime";
 import { protectedResourceMetadataUrl } from "@/lib/mcp/metadata";
@@ -72,16 +74,32 @@ function calledProvider(message: unknown): string | undefined {
   return method === "tools/call" && typeof params?.name === "string" ? toolProvider(params.name) : undefined;
 }
 
-export async function handleMcpRequest(request: Request, runtime: McpRuntime, client: { ip: string | null }, options: { approvals?: ApprovalGate } = {}): Promise<Response> {
+export async function handleMcpRequest(
+  request: Request,
+  runtime: McpRuntime,
+  client: { ip: string | null },
+  options: { approvals?: ApprovalGate; failures?: Pick<FailureLimiter, "refuse" | "fail"> } = {},
+): Promise<Response> {
   const url = runtime.env.url;
   if (request.method !== "POST") {
     // stateless: no stream to GET and no session to DELETE
     return json(405, { error: "method_not_allowed", error_description: "This MCP server is stateless: POST JSON-RPC messages to it." }, { allow: "POST" });
   }
+  // an address past its limit of invalid tokens (shared with /p/ and the exchange) is
+  // refused before anything is read
+  const failures = options.failures ?? getFailureLimiter();
+  const throttled = failures.refuse(client.ip);
+  if (throttled) {
+    await request.body?.cancel().catch(() => {});
+    return json(throttled.status, throttled.toJSON(), { ...throttled.headers, "okoro-error": throttled.code });
+  }
   const header = request.headers.get("authorization");
   const presented = header ? (/^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? null) : null;
-  // garbage never costs more than this: no body read, no database
-  if (!presented || !isWellFormedServiceToken(presented)) return unauthenticated(url, new OkoroError("invalid_token"), presented !== null);
+  // garbage never costs more than this: no body read, no database (only counted)
+  if (!presented || !isWellFormedServiceToken(presented)) {
+    failures.fail(client.ip);
+    return unauthenticated(url, new OkoroError("invalid_token"), presented !== null);
+  }
 
   const text = await readBounded(request, runtime.env.maxBodyBytes + FRAMING_BYTES);
   if (text === null) return rpcError(413, -32600, "payload_too_large: The request body is larger than this okoro accepts.");
@@ -95,7 +113,7 @@ export async function handleMcpRequest(request: Request, runtime: McpRuntime, cl
   const userAgent = request.headers.get("user-agent");
   let token: AuthenticatedToken;
   try {
-    token = await authenticateServiceToken({ db: runtime.db, url, ip: client.ip, userAgent }, presented, calledProvider(message));
+    token = await authenticateServiceToken({ db: runtime.db, url, ip: client.ip, userAgent, failures }, presented, calledProvider(message));
   } catch (e) {
     return unauthenticated(url, asOkoroError(e, "mcp authentication"), true);
   }

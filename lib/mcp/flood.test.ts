@@ -1,0 +1,36 @@
+// /mcp shares the per-address limit on invalid tokens: garbage bearer tokens from one
+// address are answered 401 up to the limit, then 429 without reading anything, and are
+// summarized rather than logged one by one.
+import { describe, expect, it } from "vitest";
+import { createFailureLimiter, type FailureSummary } from "@/lib/http/failure-limiter";
+import { handleMcpRequest } from "@/lib/mcp/http";
+import type { McpRuntime } from "@/lib/mcp/runtime";
+
+const runtime = { env: { url: "http://localhost:3000" } } as unknown as McpRuntime;
+
+function junk(i: number): Request {
+  return new Request("http://localhost:3000/mcp", {
+    method: "POST",
+    headers: { authorization: `Bearer junk-${i}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
+    body: JSON.stringify({ jsonrpc: "2.0", id: i, method: "tools/list" }),
+  });
+}
+
+describe("/mcp and the per-address limit on invalid tokens", () => {
+  it("answers 401 up to the limit, then 429 with Retry-After; other addresses are unaffected", async () => {
+    const summaries: FailureSummary[] = [];
+    const failures = createFailureLimiter({ limit: 100, report: (s) => summaries.push(s) });
+    const statuses: number[] = [];
+    let retryAfter: string | null = null;
+    for (let i = 0; i < 150; i++) {
+      const response = await handleMcpRequest(junk(i), runtime, { ip: "203.0.113.7" }, { failures });
+      statuses.push(response.status);
+      if (response.status === 429) retryAfter = response.headers.get("retry-after");
+    }
+    expect(statuses.filter((s) => s === 401)).toHaveLength(100);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(50);
+    expect(Number(retryAfter)).toBeGreaterThan(0);
+    const other = await handleMcpRequest(junk(999), runtime, { ip: "198.51.100.1" }, { failures });
+    expect(other.status).toBe(401);
+  });
+});
