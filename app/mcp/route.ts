@@ -1,6 +1,6 @@
 // /mcp — the MCP server (Streamable HTTP, stateless) under `next dev` and on Vercel; npm start
 // serves it before Next (lib/mcp/node.ts). Thin: hands the Request to lib/mcp.
-import { after } from "next/server";
+import { afterResponse } from "@/lib/http/after-response";
 import { createApprovalGate } from "@/lib/approvals/gate";
 import { errorResponse } from "@/lib/errors";
 import { clientIp } from "@/lib/http/client-ip";
@@ -11,7 +11,7 @@ export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
 // after(): the approval webhook runs once the answer is sent, and survives it on serverless hosts
-const approvals = createApprovalGate({ defer: (task) => after(task) });
+const approvals = createApprovalGate({ defer: (task) => afterResponse(task) });
 
 async function handle(request: Request): Promise<Response> {
   try {

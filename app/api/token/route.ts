@@ -1,5 +1,5 @@
 // POST /api/token — exchange a service token for an operation token (SPEC §3.1).
-import { after } from "next/server";
+import { afterResponse } from "@/lib/http/after-response";
 import { getDb } from "@/db/client";
 import { createApprovalGate } from "@/lib/approvals/gate";
 import { checkpointScheduler, pendingCheckpoints } from "@/lib/audit/checkpoint";
@@ -13,19 +13,19 @@ import { sweepIfDue } from "@/lib/sweep";
 export const dynamic = "force-dynamic";
 
 // after(): the approval webhook runs once the 202 is sent, and survives it on serverless hosts
-const approvals = createApprovalGate({ defer: (task) => after(task) });
+const approvals = createApprovalGate({ defer: (task) => afterResponse(task) });
 
 export async function POST(request: Request): Promise<Response> {
   // hosts without a long-running process have no sweep timer: sweep here, once the answer
   // is sent, at most every few minutes per instance
-  after(() => sweepIfDue());
+  afterResponse(() => sweepIfDue());
   try {
     const db = await getDb();
     // the exchange's audit events can make a checkpoint due; it finishes after the response
     checkpointScheduler(db, getEnv().masterKeys);
     const response = await handleExchange(request, { db, url: getEnv().url, ip: clientIp(request.headers), userAgent: request.headers.get("user-agent"), failures: getFailureLimiter() }, approvals);
     const checkpoint = pendingCheckpoints();
-    if (checkpoint) after(checkpoint);
+    if (checkpoint) afterResponse(checkpoint);
     return response;
   } catch (e) {
     return errorResponse(e, { context: "token exchange" });

@@ -1,5 +1,5 @@
 // ANY /p/{provider}/{path…} — thin: hands the Request to lib/proxy.
-import { after } from "next/server";
+import { afterResponse } from "@/lib/http/after-response";
 import { pendingCheckpoints } from "@/lib/audit/checkpoint";
 import { errorResponse } from "@/lib/errors";
 import { clientIp } from "@/lib/http/client-ip";
@@ -16,7 +16,7 @@ async function handle(request: Request): Promise<Response> {
     // an audit checkpoint that came due during this request finishes after the response
     // (a serverless function would otherwise be frozen with it half done)
     const checkpoint = pendingCheckpoints();
-    if (checkpoint) after(checkpoint);
+    if (checkpoint) afterResponse(checkpoint);
     return response;
   } catch (e) {
     return errorResponse(e, { tagged: true, context: "proxy", headers: { ...PROXIED_RESPONSE_HEADERS } });
