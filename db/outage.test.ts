@@ -19,6 +19,7 @@ describe.runIf(TEST_DATABASE_URL)("database outage [pg]", () => {
   let handle: DbHandle;
   let h: Harness;
   let op: string;
+  let svc: string;
 
   beforeAll(async () => {
     server = await openTestDatabase("pg");
@@ -28,6 +29,7 @@ describe.runIf(TEST_DATABASE_URL)("database outage [pg]", () => {
     h = await createHarness(handle.db, upstream.url);
     await h.connect("github");
     const { token } = await h.createToken({ grants: { github: ["read"] } });
+    svc = token;
     op = await h.operationToken(token, { provider: "github", scope: "read", intent: "list issues" });
   });
   afterAll(async () => {
@@ -52,6 +54,12 @@ describe.runIf(TEST_DATABASE_URL)("database outage [pg]", () => {
       }
       expect(took).toBeLessThan(5_000);
       expect(upstream.received).toHaveLength(0);
+      // the exchange needs the database too: 503 unavailable (retry later), not a 500
+      const exchangeStarted = Date.now();
+      const exchanged = await h.exchange(svc, { provider: "github", scope: "read", intent: "list issues" });
+      expect(exchanged.status).toBe(503);
+      expect(((await exchanged.json()) as { error: string }).error).toBe("unavailable");
+      expect(Date.now() - exchangeStarted).toBeLessThan(5_000);
 
       forwarder.restore();
       const restored = Date.now();

@@ -73,8 +73,28 @@ export function asOkoroError(e: unknown, context = "request"): OkoroError {
     const where = first?.path?.length ? `${first.path.join(".")}: ` : "";
     return new OkoroError("invalid_request", `${where}${first?.message ?? "invalid request"}`);
   }
+  if (isDatabaseUnreachable(e)) {
+    // not a bug to hide behind 500: the caller may retry, and should be told so
+    console.error(`[okoro] database unreachable during ${context}:`, (e as Error).message);
+    return new OkoroError("unavailable");
+  }
   console.error(`[okoro] unexpected error during ${context}:`, e);
   return new OkoroError("internal_error");
+}
+
+// SQLSTATE classes and driver messages that mean "the database could not be reached or
+// went away", as opposed to a query it refused: connection exceptions (08), the server
+// shutting down or not accepting connections (57P01–57P03), and the pool's own limits.
+const UNREACHABLE_STATES = /^(08|57P0[123])/;
+const UNREACHABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Query read timeout|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|connect ECONN|socket hang up/i;
+
+/** Whether an error (or what it wraps: drizzle puts the driver's error in `cause`) says the database is unreachable. */
+export function isDatabaseUnreachable(e: unknown, depth = 0): boolean {
+  if (typeof e !== "object" || e === null || depth > 3) return false;
+  const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
+  if (typeof code === "string" && (UNREACHABLE_STATES.test(code) || /^E(CONNREFUSED|CONNRESET|TIMEDOUT|HOSTUNREACH)$/.test(code))) return true;
+  if (typeof message === "string" && UNREACHABLE_MESSAGES.test(message)) return true;
+  return isDatabaseUnreachable(cause, depth + 1);
 }
 
 function isZodError(e: unknown): e is { issues: { path: PropertyKey[]; message: string }[] } {
