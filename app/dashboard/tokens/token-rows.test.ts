@@ -19,6 +19,8 @@ const token: ServiceToken = {
   lastUsedAt: null,
   revokedAt: null,
   revokedReason: null,
+  oauthClientId: null,
+  oauthRedirectHost: null,
 };
 
 describe("toTokenRow", () => {
