@@ -4,6 +4,7 @@
 // page naming the client and where the browser will go back to. Framing is refused by the
 // page headers every page carries; the answer goes through origin-checked server actions.
 import type { Metadata } from "next";
+import type { ReactNode } from "react";
 import Link from "next/link";
 import { redirect } from "next/navigation";
 import { headers } from "next/headers";
@@ -53,7 +54,7 @@ export default async function AuthorizePage({ searchParams }: { searchParams: Pr
   );
 }
 
-function Shell({ children, wide }: { children: React.ReactNode; wide?: boolean }) {
+function Shell({ children, wide }: { children: ReactNode; wide?: boolean }) {
   return (
     <div className="flex min-h-dvh flex-col">
       <header className="mx-auto flex w-full max-w-6xl items-center justify-between px-5 py-5 sm:px-8">
