@@ -75,7 +75,9 @@ test("a hosted MCP client connects with OAuth, is limited to GitHub read, and Re
     expect(claude.info?.client_id).toBeTruthy();
 
     // 3. the consent page: the client's name and redirect host, the token form's grid
-    await page.goto(claude.authorizationUrl!.toString());
+    const consentPage = await page.goto(claude.authorizationUrl!.toString());
+    // never inside someone else's frame (clickjacking the Approve button)
+    expect(consentPage?.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
     await expect(page.getByRole("heading", { name: "Connect Claude to okoro" })).toBeVisible();
     await expect(page.getByText(`127.0.0.1:${(callback.address() as AddressInfo).port}`, { exact: true })).toBeVisible();
     await expect(page.getByLabel("Agent name")).toBeHidden();
