@@ -11,7 +11,7 @@ import { hashSecret, isAccessTokenShaped } from "@/lib/oauth/secrets";
 export async function authenticateAccessToken(ctx: ExchangeContext, presented: string, provider?: string): Promise<AuthenticatedToken> {
   if (!isAccessTokenShaped(presented)) return refuseAuthentication(ctx, "malformed access token", null);
   const found = await findAccessTokenGrant(ctx.db, { tokenHash: hashSecret(presented), provider });
-  if (!found || found.kind !== "access") return refuseAuthentication(ctx, "unknown access token", null);
+  if (found?.kind !== "access") return refuseAuthentication(ctx, "unknown access token", null);
   if (found.expired) return refuseAuthentication(ctx, "access token expired", found.token.userId, found.token);
   const state = tokenState(found.token);
   if (state !== "active") return refuseAuthentication(ctx, `OAuth grant ${state}`, found.token.userId, found.token);

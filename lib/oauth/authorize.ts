@@ -18,7 +18,7 @@ import { redirectHost } from "@/lib/oauth/redirect-uri";
 import { CHALLENGE_PATTERN, hashSecret, newAuthorizationCode } from "@/lib/oauth/secrets";
 import { isProviderId } from "@/lib/providers/catalog";
 import { AGENT_NAME_PATTERN } from "@/lib/tokens/agent-name";
-import { generateServiceToken, hashServiceToken, serviceTokenHint } from "@/lib/tokens/service-token";
+import { generateServiceToken, hashServiceToken } from "@/lib/tokens/service-token";
 
 export const CODE_TTL_SECONDS = 60;
 

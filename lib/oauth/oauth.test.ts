@@ -411,6 +411,18 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
     }, 10_000);
   });
 
+  it("registration is limited per address: past the limit, 429 with Retry-After (and nothing stored)", async () => {
+    let refused: Response | undefined;
+    for (let i = 0; i < 25 && !refused; i++) {
+      const res = await fetch(`${base}/api/oauth/register`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ redirect_uris: [REDIRECT] }) });
+      if (res.status === 429) refused = res;
+      else expect(res.status).toBe(201);
+    }
+    expect(refused?.status).toBe(429);
+    expect(Number(refused?.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(await refused?.json()).toMatchObject({ error: "rate_limited" });
+  });
+
   it("errors are OkoroErrors with the RFC's codes", () => {
     expect(new OkoroError("invalid_grant").status).toBe(400);
     expect(new OkoroError("invalid_client").status).toBe(401);

@@ -140,7 +140,7 @@ async function refreshTokens(ctx: OAuthContext, form: Record<string, string>): P
   }
 
   const stored = await findOAuthToken(ctx.db, tokenHash);
-  if (!stored || stored.kind !== "refresh") return refuse(ctx, "invalid_grant", "The refresh token is not valid.", { cause: "token: unknown refresh token" });
+  if (stored?.kind !== "refresh") return refuse(ctx, "invalid_grant", "The refresh token is not valid.", { cause: "token: unknown refresh token" });
   if (stored.usedAt) return endGrant(ctx, stored.serviceTokenId, "token: refresh token replayed after rotation");
   const owner = await findServiceTokenById(ctx.db, stored.serviceTokenId);
   const who = { userId: owner?.userId ?? null, serviceTokenId: stored.serviceTokenId, agent: owner?.name ?? null };
