@@ -19,7 +19,7 @@ import { authenticateServiceToken } from "@/lib/exchange";
 import { protectedResourceMetadata } from "@/lib/mcp/metadata";
 import { createNodeMcpListener, isMcpUrl } from "@/lib/mcp/node";
 import { createMcpRuntime, type McpRuntime } from "@/lib/mcp/runtime";
-import { approveAuthorization, authorizeParams, checkAuthorizeRequest, type AuthorizeParams } from "@/lib/oauth/authorize";
+import { approveAuthorization, authorizeParams, checkAuthorizeRequest, denyAuthorization, type AuthorizeParams } from "@/lib/oauth/authorize";
 import { clearMetadataCacheForTesting, registerClient } from "@/lib/oauth/clients";
 import type { OAuthContext } from "@/lib/oauth/context";
 import { authorizationServerMetadata } from "@/lib/oauth/metadata";
@@ -91,7 +91,11 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
     try {
       if (url.pathname === "/.well-known/oauth-protected-resource/mcp") return Response.json(protectedResourceMetadata(h.env.url));
       if (url.pathname === "/.well-known/oauth-authorization-server") return Response.json(authorizationServerMetadata(h.env.url));
-      if (url.pathname === "/api/oauth/register") return Response.json(await registerClient(ctx(), await request.json()), { status: 201 });
+      // registrations are limited per address: each test registers from an address of its own
+      // (x-test-ip) unless it is testing that limit
+      if (url.pathname === "/api/oauth/register") {
+        return Response.json(await registerClient(ctx({ ip: request.headers.get("x-test-ip") ?? "127.0.0.1" }), await request.json()), { status: 201 });
+      }
       if (url.pathname === "/api/oauth/token") return Response.json(await tokenRequest(ctx(), tokenForm(await request.text())));
       if (url.pathname === "/oauth/authorize") {
         // the browser of a signed-in person who approves what consentGrants says
@@ -143,7 +147,11 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
   const post = (path: string, form: Record<string, string>) =>
     fetch(`${base}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form) });
   const register = async (redirectUris: unknown[] = [REDIRECT], name = "Test client") => {
-    const res = await fetch(`${base}/api/oauth/register`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ client_name: name, redirect_uris: redirectUris }) });
+    const res = await fetch(`${base}/api/oauth/register`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-test-ip": `10.0.${randomBytes(1)[0]}.${randomBytes(1)[0]}` },
+      body: JSON.stringify({ client_name: name, redirect_uris: redirectUris }),
+    });
     return { status: res.status, body: (await res.json()) as Record<string, string> };
   };
   /** registers, approves and returns a fresh code with its verifier */
@@ -411,10 +419,50 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
     }, 10_000);
   });
 
+  describe("the person's answer", () => {
+    const request = async (over: AuthorizeParams = {}): Promise<AuthorizeParams> => ({
+      response_type: "code",
+      client_id: (await register()).body.client_id,
+      redirect_uri: REDIRECT,
+      code_challenge: pkce().challenge,
+      code_challenge_method: "S256",
+      state: "st",
+      ...over,
+    });
+
+    it("Deny sends access_denied (with state) back to the client, audited on the person's chain", async () => {
+      const params = await request();
+      const location = new URL(await denyAuthorization(ctx(), { userId: h.user.id, params }));
+      expect(`${location.origin}${location.pathname}`).toBe(REDIRECT);
+      expect(Object.fromEntries(location.searchParams)).toMatchObject({ error: "access_denied", state: "st", iss: base });
+      expect(location.searchParams.get("code")).toBeNull();
+      expect(await lastDenied()).toMatchObject({ userId: h.user.id, error: "access_denied", agent: "Test client" });
+    });
+
+    it("Approve checks the request again: a redirect URI changed in the form makes no grant and no code", async () => {
+      const params = await request();
+      const before = (await h.db.select().from(serviceTokens)).length;
+      await expect(approveAuthorization(ctx(), { userId: h.user.id, params: { ...params, redirect_uri: "https://evil.example/cb" }, choice: { grants: { github: ["read"] } } })).rejects.toMatchObject({ code: "invalid_request" });
+      await expect(approveAuthorization(ctx(), { userId: h.user.id, params: { ...params, code_challenge: undefined }, choice: { grants: { github: ["read"] } } })).rejects.toMatchObject({ code: "invalid_request" });
+      expect((await h.db.select().from(serviceTokens)).length).toBe(before);
+    });
+
+    it("the grant takes the person's limits and approval scopes from the consent form", async () => {
+      const params = await request();
+      const location = new URL(await approveAuthorization(ctx(), { userId: h.user.id, params, choice: { grants: { github: ["read", "write"] }, rateLimit: 30, approvalScopes: ["write"], maxTtl: 120 } }));
+      const code = location.searchParams.get("code")!;
+      expect(code).toMatch(/^oac_/);
+      const [grant] = await h.db.select().from(serviceTokens).where(eq(serviceTokens.oauthClientId, params.client_id!));
+      expect(grant).toMatchObject({ grants: { github: ["read", "write"] }, rateLimit: 30, approvalScopes: ["write"], maxTtl: 120, oauthRedirectHost: "claude.example" });
+      // the code is stored only as its hash
+      expect(JSON.stringify(await h.db.execute("SELECT * FROM oauth_codes"))).not.toContain(code);
+    });
+  });
+
   it("registration is limited per address: past the limit, 429 with Retry-After (and nothing stored)", async () => {
     let refused: Response | undefined;
     for (let i = 0; i < 25 && !refused; i++) {
-      const res = await fetch(`${base}/api/oauth/register`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ redirect_uris: [REDIRECT] }) });
+      const res = await fetch(`${base}/api/oauth/register`, { method: "POST", headers: { "content-type": "application/json", "x-test-ip": "192.0.2.9" }, body: JSON.stringify({ redirect_uris: [REDIRECT] }) });
       if (res.status === 429) refused = res;
       else expect(res.status).toBe(201);
     }
