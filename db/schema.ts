@@ -99,6 +99,10 @@ export const serviceTokens = pgTable(
     lastUsedAt: ts("last_used_at"),
     revokedAt: ts("revoked_at"),
     revokedReason: text("revoked_reason", { enum: ["revoked", "leaked"] }),
+    /** set when an MCP client was authorized through okoro's OAuth flow: its client_id */
+    oauthClientId: text("oauth_client_id"),
+    /** the host of the redirect URI the person approved, shown next to the client's name */
+    oauthRedirectHost: text("oauth_redirect_host"),
   },
   (t) => [uniqueIndex("service_tokens_hash_uq").on(t.tokenHash), index("service_tokens_user_idx").on(t.userId)],
 );
@@ -260,6 +264,65 @@ export const oauthStates = pgTable("oauth_states", {
   expiresAt: ts("expires_at").notNull(),
 });
 
+/**
+ * MCP clients registered dynamically (RFC 7591). Clients known by a Client ID Metadata
+ * Document are not stored: their https client_id is fetched when needed. A registration
+ * nobody ever authorized is swept after a day.
+ */
+export const oauthClients = pgTable(
+  "oauth_clients",
+  {
+    id: text("id").primaryKey(),
+    name: text("name").notNull(),
+    redirectUris: jsonb("redirect_uris").$type<string[]>().notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    /** the last time a person authorized it; null = never, so the sweep may remove it */
+    lastAuthorizedAt: ts("last_authorized_at"),
+  },
+  (t) => [index("oauth_clients_created_idx").on(t.createdAt)],
+);
+
+/**
+ * Authorization codes: single use, short-lived, bound to the client, the redirect URI and
+ * the PKCE challenge. The grant they stand for is a service token made at consent.
+ */
+export const oauthCodes = pgTable(
+  "oauth_codes",
+  {
+    codeHash: text("code_hash").primaryKey(),
+    serviceTokenId: text("service_token_id")
+      .notNull()
+      .references(() => serviceTokens.id, { onDelete: "cascade" }),
+    clientId: text("client_id").notNull(),
+    redirectUri: text("redirect_uri").notNull(),
+    codeChallenge: text("code_challenge").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+  },
+  (t) => [index("oauth_codes_expires_idx").on(t.expiresAt)],
+);
+
+/**
+ * Access and refresh tokens handed to MCP clients, stored only as SHA-256. Their grant is
+ * the service token: revoking it ends every token at once. A refresh token is used once
+ * (`usedAt`) and replaced; presenting it again revokes the grant.
+ */
+export const oauthTokens = pgTable(
+  "oauth_tokens",
+  {
+    tokenHash: text("token_hash").primaryKey(),
+    kind: text("kind", { enum: ["access", "refresh"] }).notNull(),
+    serviceTokenId: text("service_token_id")
+      .notNull()
+      .references(() => serviceTokens.id, { onDelete: "cascade" }),
+    clientId: text("client_id").notNull(),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("oauth_tokens_service_token_idx").on(t.serviceTokenId), index("oauth_tokens_expires_idx").on(t.expiresAt)],
+);
+
 export type User = typeof users.$inferSelect;
 export type Connection = typeof connections.$inferSelect;
 export type ServiceToken = typeof serviceTokens.$inferSelect;
@@ -268,3 +331,6 @@ export type AuditEvent = typeof auditEvents.$inferSelect;
 export type NewAuditEvent = typeof auditEvents.$inferInsert;
 export type AuditCheckpointRow = typeof auditCheckpoints.$inferSelect;
 export type Approval = typeof approvals.$inferSelect;
+export type OAuthClient = typeof oauthClients.$inferSelect;
+export type OAuthCode = typeof oauthCodes.$inferSelect;
+export type OAuthToken = typeof oauthTokens.$inferSelect;

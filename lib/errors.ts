@@ -6,6 +6,13 @@ export const ERROR_STATUS = {
   invalid_request: 400,
   reason_required: 400,
   invalid_token: 401,
+  // OAuth 2 errors, named as the RFCs name them (okoro as an authorization server for MCP clients)
+  invalid_grant: 400,
+  invalid_client: 401,
+  unsupported_grant_type: 400,
+  invalid_redirect_uri: 400,
+  invalid_client_metadata: 400,
+  access_denied: 403,
   scope_not_granted: 403,
   insufficient_scope: 403,
   wrong_provider: 403,

@@ -108,20 +108,27 @@ export type ApprovalGate = (args: { token: AuthenticatedToken; body: ExchangeBod
 /** A live service token, with its owner's connection status for the provider asked about. */
 export type AuthenticatedToken = ServiceToken & { connectionStatus: Connection["status"] | null };
 
+/**
+ * The uniform 401 for a token that does not authenticate, counting the attempt per address
+ * (and refusing with 429 past the limit every instance shares). Shared by every kind of
+ * token an agent may present: service tokens here, OAuth access tokens at /mcp.
+ */
+export async function refuseAuthentication(ctx: ExchangeContext, cause: string, userId: string | null, token?: ServiceToken): Promise<never> {
+  // past the per-process limit the failure is only counted, into one summary a minute
+  const auditIt = ctx.failures ? ctx.failures.fail(ctx.ip) : true;
+  // and the stricter limit every instance shares (an IPv6 client by its /64, no address: one bucket)
+  const hit = await hitWindow(ctx.db, `ip:bad-exchange:${addressBucket(ctx.ip)}`, BAD_EXCHANGE_LIMIT, { kind: "seconds", seconds: 600 });
+  if (!hit.allowed) {
+    const retry = Math.max(1, Math.ceil((hit.resetAt.getTime() - Date.now()) / 1000));
+    throw new OkoroError("rate_limited", `Too many exchanges with invalid tokens from this address. Retry in ${retry} s.`, { headers: { "Retry-After": String(retry) } });
+  }
+  if (auditIt) await audit(ctx, { event: "token.denied", userId, serviceTokenId: token?.id ?? null, agent: token?.name ?? null, outcome: "denied", error: "invalid_token", reason: cause, status: 401 });
+  throw new OkoroError("invalid_token", "The service token is missing, malformed, revoked or expired. Do not retry with it.");
+}
+
 /** Resolves the token or throws the uniform 401, counting bad attempts per IP. */
 export async function authenticateServiceToken(ctx: ExchangeContext, presented: string | null, provider?: string): Promise<AuthenticatedToken> {
-  const fail = async (cause: string, userId: string | null, token?: ServiceToken): Promise<never> => {
-    // past the per-process limit the failure is only counted, into one summary a minute
-    const auditIt = ctx.failures ? ctx.failures.fail(ctx.ip) : true;
-    // and the stricter limit every instance shares (an IPv6 client by its /64, no address: one bucket)
-    const hit = await hitWindow(ctx.db, `ip:bad-exchange:${addressBucket(ctx.ip)}`, BAD_EXCHANGE_LIMIT, { kind: "seconds", seconds: 600 });
-    if (!hit.allowed) {
-      const retry = Math.max(1, Math.ceil((hit.resetAt.getTime() - Date.now()) / 1000));
-      throw new OkoroError("rate_limited", `Too many exchanges with invalid tokens from this address. Retry in ${retry} s.`, { headers: { "Retry-After": String(retry) } });
-    }
-    if (auditIt) await audit(ctx, { event: "token.denied", userId, serviceTokenId: token?.id ?? null, agent: token?.name ?? null, outcome: "denied", error: "invalid_token", reason: cause, status: 401 });
-    throw new OkoroError("invalid_token", "The service token is missing, malformed, revoked or expired. Do not retry with it.");
-  };
+  const fail = (cause: string, userId: string | null, token?: ServiceToken) => refuseAuthentication(ctx, cause, userId, token);
   // format and checksum first: garbage never reaches the database
   if (!presented || !isWellFormedServiceToken(presented)) return fail(presented ? "malformed service token" : "no service token", null);
   const found = await findServiceTokenByPlaintext(ctx.db, presented, provider);

@@ -9,7 +9,15 @@
 // batched DELETEs off the request's path, and a failure is logged, never thrown.
 import "server-only";
 import { getDb as processDb, type Database } from "@/db/client";
-import { sweepApprovals, sweepLimitCounters, sweepOAuthStates, sweepUsedJtis } from "@/db/queries/sweep";
+import {
+  sweepApprovals,
+  sweepLimitCounters,
+  sweepOAuthCodes,
+  sweepOAuthStates,
+  sweepOAuthTokens,
+  sweepStaleOAuthClients,
+  sweepUsedJtis,
+} from "@/db/queries/sweep";
 
 export const SWEEP_INTERVAL_MS = 5 * 60 * 1000;
 /** Rows per DELETE, and DELETEs per table per sweep: a backlog goes over several sweeps. */
@@ -18,7 +26,15 @@ export const SWEEP_MAX_BATCHES = 20;
 /** How long an approval is kept after its window closed (the dashboard's recent list). */
 export const APPROVAL_RETENTION_DAYS = 30;
 
-export type SweepCounts = { usedJtis: number; limitCounters: number; oauthStates: number; approvals: number };
+export type SweepCounts = {
+  usedJtis: number;
+  limitCounters: number;
+  oauthStates: number;
+  approvals: number;
+  oauthCodes: number;
+  oauthTokens: number;
+  oauthClients: number;
+};
 
 async function drain(sweep: (limit: number) => Promise<number>, batch: number, maxBatches: number): Promise<number> {
   let total = 0;
@@ -39,6 +55,9 @@ export async function sweepExpiredRows(db: Database, options: { batch?: number; 
     limitCounters: await drain((limit) => sweepLimitCounters(db, { limit }), batch, max),
     oauthStates: await drain((limit) => sweepOAuthStates(db, { limit }), batch, max),
     approvals: await drain((limit) => sweepApprovals(db, { limit, days: APPROVAL_RETENTION_DAYS }), batch, max),
+    oauthCodes: await drain((limit) => sweepOAuthCodes(db, { limit }), batch, max),
+    oauthTokens: await drain((limit) => sweepOAuthTokens(db, { limit }), batch, max),
+    oauthClients: await drain((limit) => sweepStaleOAuthClients(db, { limit }), batch, max),
   };
 }
 

@@ -3,8 +3,8 @@
 // Rows are dated relative to the database's clock, the one the sweeps judge by.
 import { sql } from "drizzle-orm";
 import { beforeAll, beforeEach, expect, it } from "vitest";
-import { sweepApprovals, sweepLimitCounters, sweepOAuthStates, sweepUsedJtis } from "@/db/queries/sweep";
-import { approvals, limitCounters, oauthStates, usedJtis } from "@/db/schema";
+import { sweepApprovals, sweepLimitCounters, sweepOAuthCodes, sweepOAuthStates, sweepOAuthTokens, sweepStaleOAuthClients, sweepUsedJtis } from "@/db/queries/sweep";
+import { approvals, limitCounters, oauthClients, oauthCodes, oauthStates, oauthTokens, usedJtis } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import { resetSweepStateForTesting, sweepExpiredRows, sweepIfDue, SWEEP_INTERVAL_MS } from "@/lib/sweep";
 import { describeDatabases } from "@/test/databases";
@@ -111,6 +111,38 @@ describeDatabases("sweeping expired rows", (getDb) => {
       ]);
     expect(await sweepApprovals(db(), { limit: 100, days: 30 })).toBe(2);
     expect(await keys(db().select().from(approvals), (r) => r.intent)).toEqual(["recently denied", "recently expired", "waiting"]);
+  });
+
+  it("OAuth for MCP clients: codes an hour past expiry, expired tokens and day-old registrations nobody authorized go", async () => {
+    await db()
+      .insert(oauthCodes)
+      .values([
+        { codeHash: "old-code", serviceTokenId: tokenId, clientId: "c", redirectUri: "https://x.example/cb", codeChallenge: "x", expiresAt: await at("-2 hours") },
+        { codeHash: "fresh-code", serviceTokenId: tokenId, clientId: "c", redirectUri: "https://x.example/cb", codeChallenge: "x", expiresAt: await at("-5 minutes") },
+      ]);
+    expect(await sweepOAuthCodes(db(), { limit: 100 })).toBe(1);
+    expect(await keys(db().select().from(oauthCodes), (r) => r.codeHash)).toEqual(["fresh-code"]);
+
+    await db()
+      .insert(oauthTokens)
+      .values([
+        { tokenHash: "expired-access", kind: "access", serviceTokenId: tokenId, clientId: "c", expiresAt: await at("-1 minute") },
+        // used (rotated) but alive: kept, so presenting it again is still seen as a replay
+        { tokenHash: "rotated-refresh", kind: "refresh", serviceTokenId: tokenId, clientId: "c", expiresAt: await at("20 days"), usedAt: await at("-1 hour") },
+        { tokenHash: "live-access", kind: "access", serviceTokenId: tokenId, clientId: "c", expiresAt: await at("30 minutes") },
+      ]);
+    expect(await sweepOAuthTokens(db(), { limit: 100 })).toBe(1);
+    expect(await keys(db().select().from(oauthTokens), (r) => r.tokenHash)).toEqual(["live-access", "rotated-refresh"]);
+
+    await db()
+      .insert(oauthClients)
+      .values([
+        { id: "stale", name: "s", redirectUris: [], createdAt: await at("-2 days") },
+        { id: "authorized", name: "a", redirectUris: [], createdAt: await at("-30 days"), lastAuthorizedAt: await at("-29 days") },
+        { id: "new", name: "n", redirectUris: [], createdAt: await at("-1 hour") },
+      ]);
+    expect(await sweepStaleOAuthClients(db(), { limit: 100 })).toBe(1);
+    expect(await keys(db().select().from(oauthClients), (r) => r.id)).toEqual(["authorized", "new"]);
   });
 
   it("sweeps in bounded batches: a backlog goes over several statements, each at most the batch", async () => {

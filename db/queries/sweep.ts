@@ -62,3 +62,34 @@ export function sweepApprovals(db: Queryable, options: { limit: number; days: nu
       SELECT id FROM approvals WHERE expires_at < now() - make_interval(days => ${options.days}::int) LIMIT ${options.limit})`,
   );
 }
+
+/** Authorization codes well past their minute: a late redemption is refused for its expiry anyway. */
+export function sweepOAuthCodes(db: Queryable, options: { limit: number }): Promise<number> {
+  return countDeleted(
+    db,
+    sql`DELETE FROM oauth_codes WHERE code_hash IN (
+      SELECT code_hash FROM oauth_codes WHERE expires_at < now() - interval '1 hour' LIMIT ${options.limit})`,
+  );
+}
+
+/**
+ * Expired OAuth access and refresh tokens. A used refresh token is kept until it expires:
+ * while it lives, presenting it again is recognised as a replay and ends the grant.
+ */
+export function sweepOAuthTokens(db: Queryable, options: { limit: number }): Promise<number> {
+  return countDeleted(
+    db,
+    sql`DELETE FROM oauth_tokens WHERE token_hash IN (
+      SELECT token_hash FROM oauth_tokens WHERE expires_at < now() LIMIT ${options.limit})`,
+  );
+}
+
+/** Dynamic registrations nobody authorized within a day: anyone may register, so they must not pile up. */
+export function sweepStaleOAuthClients(db: Queryable, options: { limit: number }): Promise<number> {
+  return countDeleted(
+    db,
+    sql`DELETE FROM oauth_clients WHERE id IN (
+      SELECT id FROM oauth_clients
+      WHERE last_authorized_at IS NULL AND created_at < now() - interval '1 day' LIMIT ${options.limit})`,
+  );
+}

@@ -28,6 +28,9 @@ export const AUDIT_EVENT_NAMES = [
   "connection.refreshed",
   "auth.signin",
   "auth.signin_failed",
+  "oauth.authorized",
+  "oauth.denied",
+  "oauth.refreshed",
 ] as const;
 export type AuditEventName = (typeof AUDIT_EVENT_NAMES)[number];
 

@@ -1,5 +1,6 @@
 // POST /mcp: okoro as a stateless Streamable HTTP MCP server, on the official SDK. Each
-// request authenticates its service token (Bearer svc_…) before its body is parsed, gets a
+// request authenticates its service token (Bearer svc_…) or OAuth access token (Bearer
+// oat_…, lib/oauth/access.ts) before its body is parsed, gets a
 // fresh SDK Server and transport (stateless: nothing is kept between requests, so a client
 // that sends Mcp-Session-Id works too), and is answered with JSON. tools/list comes from the
 // token's grant and the owner's connections; tools/call runs lib/mcp/call.ts.
@@ -14,6 +15,8 @@ import { authenticateServiceToken, type ApprovalGate, type AuthenticatedToken } 
 import { getFailureLimiter } from "@/lib/failure-limits";
 import type { FailureLimiter } from "@/lib/http/failure-limiter";
 import { callTool } from "@/lib/mcp/call";
+import { authenticateAccessToken } from "@/lib/oauth/access";
+import { isAccessTokenShaped } from "@/lib/oauth/secrets";
 import type { McpRuntime } from "@/lib/mcp/runtime";
 import { protectedResourceMetadataUrl } from "@/lib/mcp/metadata";
 import { listTools, toolProvider } from "@/lib/mcp/tools";
@@ -95,8 +98,10 @@ export async function handleMcpRequest(
   }
   const header = request.headers.get("authorization");
   const presented = header ? (/^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? null) : null;
-  // garbage never costs more than this: no body read, no database (only counted)
-  if (!presented || !isWellFormedServiceToken(presented)) {
+  // garbage never costs more than this: no body read, no database (only counted). A service
+  // token, or an access token okoro issued to an MCP client (accepted here and nowhere else)
+  const oauth = presented !== null && isAccessTokenShaped(presented);
+  if (!presented || !(oauth || isWellFormedServiceToken(presented))) {
     failures.fail(client.ip);
     return unauthenticated(url, new OkoroError("invalid_token"), presented !== null);
   }
@@ -113,7 +118,8 @@ export async function handleMcpRequest(
   const userAgent = request.headers.get("user-agent");
   let token: AuthenticatedToken;
   try {
-    token = await authenticateServiceToken({ db: runtime.db, url, ip: client.ip, userAgent, failures }, presented, calledProvider(message));
+    const ctx = { db: runtime.db, url, ip: client.ip, userAgent, failures };
+    token = oauth ? await authenticateAccessToken(ctx, presented, calledProvider(message)) : await authenticateServiceToken(ctx, presented, calledProvider(message));
   } catch (e) {
     return unauthenticated(url, asOkoroError(e, "mcp authentication"), true);
   }

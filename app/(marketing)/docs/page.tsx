@@ -34,6 +34,11 @@ const ERROR_MEANING: Partial<Record<ErrorCode, string>> = {
   audit_unavailable: "The audit log cannot be written, so nothing was forwarded.",
   unavailable: "The database is unavailable.",
   upstream_timeout: "The provider did not send its response headers in time.",
+  invalid_grant: "OAuth token endpoint: the code or refresh token is unknown, expired, already used, for another client or redirect URI, or its PKCE verifier is wrong.",
+  invalid_client: "OAuth: okoro does not know the client_id, or could not use its metadata document.",
+  invalid_redirect_uri: "OAuth registration: a redirect URI that is not https (or http to loopback), or has a fragment or credentials.",
+  invalid_client_metadata: "OAuth registration: a field okoro does not support (only public clients with PKCE).",
+  unsupported_grant_type: "OAuth token endpoint: only authorization_code and refresh_token.",
 };
 
 function Code({ children }: { children: ReactNode }) {
@@ -75,6 +80,7 @@ const TOC = [
   ["providers", "Providers"],
   ["client", "TypeScript client"],
   ["mcp", "MCP (Claude Code, Cursor…)"],
+  ["mcp-oauth", "Claude.ai and ChatGPT (OAuth)"],
   ["leaks", "Leaked tokens"],
 ] as const;
 
@@ -333,6 +339,45 @@ console.log(await res.json());`}</Block>
               </li>
             ))}
           </ul>
+        </Section>
+
+        <Section id="mcp-oauth" title="Claude.ai, ChatGPT and other hosted MCP clients (OAuth)">
+          <p>
+            Hosted clients cannot be given a header, so they connect through okoro&apos;s OAuth flow instead, in your browser. Paste this URL
+            where the client asks for a remote MCP server (Claude.ai: <em>Settings → Connectors → Add custom connector</em>; ChatGPT:{" "}
+            <em>Settings → Connectors → Create</em>, with developer mode on):
+          </p>
+          <Block label="Remote MCP server URL">{"https://your-okoro.example.com/mcp"}</Block>
+          <p>What happens next:</p>
+          <ol className="list-decimal space-y-1 pl-5">
+            <li>
+              The client calls <Code>/mcp</Code>, gets 401 pointing at <Code>/.well-known/oauth-protected-resource/mcp</Code>, finds okoro&apos;s
+              authorization server metadata and registers itself (or presents its own client metadata URL).
+            </li>
+            <li>
+              Your browser opens okoro. Sign in if needed; the consent page names the app and the host it will send you back to — check both.
+            </li>
+            <li>
+              Tick what it may do on the same grid as a service token (say GitHub <em>read</em> only), set limits and the scopes that need
+              your approval each time, and press <strong>Approve</strong> — or <strong>Deny</strong>.
+            </li>
+            <li>
+              The client gets an access token for <Code>/mcp</Code> only (one hour, refreshed with rotating refresh tokens) and sees the tools
+              your grant allows. Its calls appear in the audit log under its name.
+            </li>
+          </ol>
+          <p>
+            The app appears on <em>Service tokens</em> marked <strong>OAuth client</strong>, with its grants, usage and Revoke: revoking ends its
+            access and refresh tokens at once. Audit events: <Code>oauth.authorized</Code>, <Code>oauth.denied</Code> (including every refused
+            code, verifier, redirect URI or replayed refresh token, which also ends the grant) and <Code>oauth.refreshed</Code>.
+          </p>
+          <p className="text-sm text-ink-muted">
+            For client developers: metadata at <Code>/.well-known/oauth-authorization-server</Code>; dynamic registration at{" "}
+            <Code>POST /api/oauth/register</Code> (public clients, redirect URIs https or loopback http); or an https <Code>client_id</Code>{" "}
+            pointing at a client metadata document (public addresses only, at most 16 KiB, answered within 3 s). Authorization code flow
+            with PKCE S256 at <Code>/oauth/authorize</Code>; <Code>resource</Code>, when sent, must be the <Code>/mcp</Code> URL; codes live
+            60 seconds and work once.
+          </p>
         </Section>
 
         <Section id="leaks" title="Leaked tokens">

@@ -4,7 +4,11 @@
 // and submitted by calling the server action directly rather than through <form action>:
 // React resets a form after an action, which would wipe the grid on a validation error.
 // On success the parent swaps this form for the one-time token panel.
-import { useEffect, useRef, useState, useTransition, type FormEvent } from "react";
+//
+// The OAuth consent page (app/oauth/authorize) uses the same form with `consent`: the
+// agent's name is the client's, and submitting grants the client instead of creating a
+// token to copy — the same grid, limits and approval choices either way.
+import { useEffect, useRef, useState, useTransition, type FormEvent, type ReactNode } from "react";
 import { createServiceTokenAction } from "@/app/dashboard/tokens/actions";
 import { EXPIRY_CHOICES, MAX_TTL_MAX, MAX_TTL_MIN, type CreateTokenField, type CreateTokenPayload, type ExpiryChoice } from "@/app/dashboard/tokens/create-input";
 import type { CreatedToken } from "@/app/dashboard/tokens/create-result";
@@ -38,8 +42,30 @@ function duration(secondsText: string): string | null {
   return rest ? `${m} min ${rest} s` : `${m} minute${m === 1 ? "" : "s"}`;
 }
 
-export function CreateTokenForm({ providers, onCreated, onCancel }: { providers: ProviderOption[]; onCreated: (created: CreatedToken) => void; onCancel: () => void }) {
-  const [name, setName] = useState("");
+/** How the consent page changes the form: its words, a fixed agent name, its own submit. */
+export type ConsentMode = {
+  agentName: string;
+  title: ReactNode;
+  description: ReactNode;
+  submitLabel: string;
+  pendingLabel: string;
+  cancelLabel: string;
+  footnote: string;
+  submit: (payload: CreateTokenPayload) => Promise<{ ok: true } | { ok: false; error?: string; fieldErrors?: Partial<Record<CreateTokenField, string>> }>;
+};
+
+export function CreateTokenForm({
+  providers,
+  onCreated,
+  onCancel,
+  consent,
+}: {
+  providers: ProviderOption[];
+  onCreated?: (created: CreatedToken) => void;
+  onCancel: () => void;
+  consent?: ConsentMode;
+}) {
+  const [name, setName] = useState(consent?.agentName ?? "");
   const [rows, setRows] = useState<string[]>(() => providers.filter((p) => p.connection !== null).map((p) => p.id));
   const [grants, setGrants] = useState<Record<string, Scope[]>>({});
   const [maxTtl, setMaxTtl] = useState("900");
@@ -58,7 +84,7 @@ export function CreateTokenForm({ providers, onCreated, onCancel }: { providers:
   const nameRef = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
-    nameRef.current?.focus();
+    if (!consent) nameRef.current?.focus();
     // tomorrow in the person's own calendar; computed here, not during render, so the
     // server's clock and time zone never meet the browser's
     const d = new Date();
@@ -101,9 +127,9 @@ export function CreateTokenForm({ providers, onCreated, onCancel }: { providers:
     setFormError(undefined);
     startTransition(async () => {
       try {
-        const result = await createServiceTokenAction(payload);
+        const result = consent ? await consent.submit(payload) : await createServiceTokenAction(payload);
         if (result.ok) {
-          onCreated(result.created);
+          if ("created" in result) onCreated?.(result.created as CreatedToken);
           return;
         }
         setFieldErrors(result.fieldErrors ?? {});
@@ -122,8 +148,8 @@ export function CreateTokenForm({ providers, onCreated, onCancel }: { providers:
   return (
     <Card aria-labelledby="create-token-heading">
       <CardHeader
-        title={<span id="create-token-heading">New service token</span>}
-        description="One token per agent. It can only ask for what you tick here, and you can revoke it at any time."
+        title={<span id="create-token-heading">{consent ? consent.title : "New service token"}</span>}
+        description={consent ? consent.description : "One token per agent. It can only ask for what you tick here, and you can revoke it at any time."}
       />
       <form ref={form} onSubmit={submit} noValidate className="divide-y divide-line">
         {formError ? (
@@ -132,7 +158,7 @@ export function CreateTokenForm({ providers, onCreated, onCancel }: { providers:
           </div>
         ) : null}
 
-        <div className="px-5 py-4">
+        <div className={cx("px-5 py-4", consent && "hidden")}>
           <div className="max-w-sm">
             <FormField
               ref={nameRef}
@@ -318,16 +344,16 @@ export function CreateTokenForm({ providers, onCreated, onCancel }: { providers:
             {pending ? (
               <>
                 <Spinner />
-                <span>Creating…</span>
+                <span>{consent?.pendingLabel ?? "Creating…"}</span>
               </>
             ) : (
-              "Create token"
+              (consent?.submitLabel ?? "Create token")
             )}
           </Button>
           <Button variant="ghost" onClick={onCancel} disabled={pending} className="w-full sm:w-auto">
-            Cancel
+            {consent?.cancelLabel ?? "Cancel"}
           </Button>
-          <p className="text-xs text-ink-subtle sm:ml-auto">You will see the token once, right after it is created.</p>
+          <p className="text-xs text-ink-subtle sm:ml-auto">{consent?.footnote ?? "You will see the token once, right after it is created."}</p>
         </div>
       </form>
     </Card>

@@ -19,6 +19,8 @@ const token: ServiceToken = {
   lastUsedAt: null,
   revokedAt: null,
   revokedReason: null,
+  oauthClientId: null,
+  oauthRedirectHost: null,
 };
 
 describe("toTokenRow", () => {
@@ -43,5 +45,14 @@ describe("toTokenRow", () => {
     ]);
     expect(row.approvalScopes).toEqual(["write", "delete"]);
     expect(row).toMatchObject({ rate: null, quota: null, maxTtl: 300, state: "active" });
+  });
+});
+
+describe("toTokenRow for an OAuth client", () => {
+  const options = { state: "active" as const, usage: undefined, providerName: (id: string) => id, connectionOf: () => null, providerOrder: [] };
+  it("marks an authorized MCP client with its client id and redirect host, and a plain token as none", () => {
+    const oauth = toTokenRow({ ...token, name: "Claude", oauthClientId: "mcp_abc", oauthRedirectHost: "claude.ai" }, options);
+    expect(oauth.oauth).toEqual({ clientId: "mcp_abc", redirectHost: "claude.ai" });
+    expect(toTokenRow(token, options).oauth).toBeNull();
   });
 });

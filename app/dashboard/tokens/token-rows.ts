@@ -25,6 +25,8 @@ export type TokenRow = {
   createdAt: Date;
   lastUsedAt: Date | null;
   revokedAt: Date | null;
+  /** set for an MCP client a person authorized through okoro's OAuth flow */
+  oauth: { clientId: string; redirectHost: string | null } | null;
 };
 
 /** A provider as the scope grid offers it: connected ones are rows from the start. */
@@ -66,5 +68,6 @@ export function toTokenRow(
     createdAt: token.createdAt,
     lastUsedAt: token.lastUsedAt,
     revokedAt: token.revokedAt,
+    oauth: token.oauthClientId ? { clientId: token.oauthClientId, redirectHost: token.oauthRedirectHost } : null,
   };
 }

@@ -69,11 +69,17 @@ function RevokeButton({ row, onRevoked }: { row: TokenRow; onRevoked: (name: str
         confirmLabel="Revoke token"
         pendingLabel="Revoking…"
       >
-        <p>
-          <code className="text-[13px] text-ink">{row.hint}</code> stops working on the agent&apos;s next request: the exchange answers 401, and operation tokens it
-          already holds are refused by the proxy.
-        </p>
-        <p>This cannot be undone. To give {row.name} access again, create a new token.</p>
+        {row.oauth ? (
+          <p>
+            {row.name} ({row.oauth.redirectHost ?? row.oauth.clientId}) loses access on its next request: its OAuth access and refresh tokens stop working at once.
+          </p>
+        ) : (
+          <p>
+            <code className="text-[13px] text-ink">{row.hint}</code> stops working on the agent&apos;s next request: the exchange answers 401, and operation tokens it
+            already holds are refused by the proxy.
+          </p>
+        )}
+        <p>This cannot be undone. To give {row.name} access again, {row.oauth ? "connect it again from the app" : "create a new token"}.</p>
       </ConfirmDialog>
     </>
   );
@@ -106,7 +112,16 @@ export function TokensTable({ rows, now }: { rows: TokenRow[]; now: number }) {
           <div className="flex min-w-0 items-start justify-between gap-2 md:flex-col md:justify-start md:gap-1.5">
             <div className="min-w-0">
               <div className="truncate font-medium text-ink">{row.original.name}</div>
-              <code className="text-xs text-ink-subtle">{row.original.hint}</code>
+              {row.original.oauth ? (
+                <div className="mt-0.5 flex flex-wrap items-center gap-1.5 text-xs text-ink-subtle">
+                  <Badge tone="accent" title={`Connected through OAuth as ${row.original.oauth.clientId}`}>
+                    OAuth client
+                  </Badge>
+                  {row.original.oauth.redirectHost ? <span className="truncate">{row.original.oauth.redirectHost}</span> : null}
+                </div>
+              ) : (
+                <code className="text-xs text-ink-subtle">{row.original.hint}</code>
+              )}
             </div>
             <StateBadge state={row.original.state} />
           </div>
