@@ -4,12 +4,12 @@
 // the work then runs detached instead, so a route behaves the same wherever it is called.
 import { after } from "next/server";
 
-export function afterResponse(task: () => unknown): void {
+export function afterResponse(task: Promise<unknown> | (() => unknown)): void {
   try {
     after(task);
   } catch {
     void Promise.resolve()
-      .then(task)
+      .then(() => (typeof task === "function" ? task() : task))
       .catch((e) => console.error("[okoro] background work after a response failed:", (e as Error).message));
   }
 }
