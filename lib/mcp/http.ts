@@ -13,12 +13,12 @@ import { OkoroError, asOkoroError } from "@/lib/errors";
 import { authenticateServiceToken, type ApprovalGate, type AuthenticatedToken } from "@/lib/exchange";
 import { getFailureLimiter } from "@/lib/failure-limits";
 import type { FailureLimiter } from "@/lib/http/failure-limiter";
-import { callTool } from "@/lib/mcp/call";
+import { callTool, TokenRefused } from "@/lib/mcp/call";
 import type { McpRuntime } from "@/lib/mcp/runtime";
 import { protectedResourceMetadataUrl } from "@/lib/mcp/metadata";
 import { listTools, toolProvider } from "@/lib/mcp/tools";
 import { resolvedProvider } from "@/lib/providers/catalog";
-import { isWellFormedServiceToken } from "@/lib/tokens/service-token";
+import { hashServiceToken, isWellFormedServiceToken } from "@/lib/tokens/service-token";
 
 const SERVER_INFO = { name: "okoro", title: "okoro", version: "0.1.0" };
 const INSTRUCTIONS =
@@ -111,36 +111,64 @@ export async function handleMcpRequest(
   }
 
   const userAgent = request.headers.get("user-agent");
-  let token: AuthenticatedToken;
-  try {
-    token = await authenticateServiceToken({ db: runtime.db, url, ip: client.ip, userAgent, failures }, presented, calledProvider(message));
-  } catch (e) {
-    return unauthenticated(url, asOkoroError(e, "mcp authentication"), true);
+  const provider = calledProvider(message);
+  const lookup = () => authenticateServiceToken({ db: runtime.db, url, ip: client.ip, userAgent, failures }, presented, provider);
+  // a lone tools/call may reuse a lookup from the last second: the proxy's own trip
+  // re-checks the token for it (lib/mcp/token-cache.ts says why that is enough)
+  const hash = provider ? hashServiceToken(presented) : null;
+  let token = hash && provider ? runtime.tokens.get(hash, provider) : undefined;
+  const cached = token !== undefined;
+  if (!token) {
+    try {
+      token = await lookup();
+    } catch (e) {
+      return unauthenticated(url, asOkoroError(e, "mcp authentication"), true);
+    }
+    if (hash && provider) runtime.tokens.set(hash, provider, token);
   }
+  const caller = token;
+  /** the token was refused while the call ran (revoked, expired, user disabled): the answer is a 401 */
+  const outcome: { refused: OkoroError | null } = { refused: null };
 
   const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS, jsonSchemaValidator: NO_VALIDATION });
   server.setRequestHandler(ListToolsRequestSchema, async () => {
-    const connections = await listConnections({ db: runtime.db, userId: token.userId });
+    const connections = await listConnections({ db: runtime.db, userId: caller.userId });
     const connected = new Set(connections.filter((c) => c.status === "active").map((c) => c.provider));
-    return { tools: listTools(token.grants, connected, (spec) => resolvedProvider(spec.id)?.baseUrl ?? spec.baseUrl) };
+    return { tools: listTools(caller.grants, connected, (spec) => resolvedProvider(spec.id)?.baseUrl ?? spec.baseUrl) };
   });
   server.setRequestHandler(CallToolRequestSchema, async (call, extra) => {
     try {
       return await callTool(
-        { runtime: options.approvals ? { ...runtime, approvals: options.approvals } : runtime, token, ip: client.ip, userAgent, signal: extra.signal },
+        {
+          runtime: options.approvals ? { ...runtime, approvals: options.approvals } : runtime,
+          token: caller,
+          // a reused lookup is confirmed in the database before any answer the proxy's trip does not check
+          recheck: cached ? lookup : undefined,
+          ip: client.ip,
+          userAgent,
+          signal: extra.signal,
+        },
         call.params.name,
         call.params.arguments ?? {},
       );
     } catch (e) {
+      if (e instanceof TokenRefused) {
+        // the token itself was refused: answered below as a failed authentication is
+        outcome.refused = e.error;
+        if (hash) runtime.tokens.evict(hash);
+      }
       // a tool result, never a JSON-RPC error or a stack
-      const error = asOkoroError(e, "mcp tool call");
+      const error = asOkoroError(e instanceof TokenRefused ? e.error : e, "mcp tool call");
       return { content: [{ type: "text", text: `${error.code}: ${error.description}` }], isError: true };
     }
   });
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   try {
     await server.connect(transport);
-    return await transport.handleRequest(request, { parsedBody: message });
+    const response = await transport.handleRequest(request, { parsedBody: message });
+    if (!outcome.refused) return response;
+    await response.body?.cancel().catch(() => {});
+    return unauthenticated(url, outcome.refused, true);
   } finally {
     void server.close().catch(() => {});
   }
