@@ -7,14 +7,16 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { revokeServiceToken } from "@/db/queries/service-tokens";
+import { addGrant, revokeServiceToken } from "@/db/queries/service-tokens";
 import { pageAuditEvents } from "@/db/queries/audit";
-import { auditEvents } from "@/db/schema";
+import { auditEvents, serviceTokens } from "@/db/schema";
 import { viewFilter } from "@/lib/audit/dashboard";
 import { parseAuditView } from "@/lib/audit/view-params";
 import { verifyChain } from "@/lib/audit/verify";
 import { createNodeMcpListener } from "@/lib/mcp/node";
 import { createMcpRuntime, type McpRuntime } from "@/lib/mcp/runtime";
+import { createTokenCache } from "@/lib/mcp/token-cache";
+import { hashServiceToken } from "@/lib/tokens/service-token";
 import { describeDatabases } from "@/test/databases";
 import { CANARY, OKORO_URL, createHarness, type Harness } from "@/test/harness";
 import { useUpstream } from "@/test/use-upstream";
@@ -214,6 +216,78 @@ describeDatabases("MCP server", (getDb) => {
       await revokeServiceToken(h.db, { id });
       await expect(client.callTool({ name: "github_list_repos", arguments: {} })).rejects.toMatchObject({ code: 401 });
       expect(upstream.received).toHaveLength(1);
+    });
+  });
+
+  describe("a service token reused within the second", () => {
+    const rpc = (svc: string, body: object) =>
+      fetch(mcpUrl, {
+        method: "POST",
+        headers: { authorization: `Bearer ${svc}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, ...body }),
+      });
+    const call = (svc: string, name: string, args: object = {}) => rpc(svc, { method: "tools/call", params: { name, arguments: args } });
+    let saved: McpRuntime["tokens"];
+    // a window no test outlasts: what is checked is what happens inside it
+    beforeAll(() => {
+      saved = runtime.tokens;
+      runtime.tokens = createTokenCache({ ttlMs: 60_000 });
+    });
+    afterAll(() => {
+      runtime.tokens = saved;
+    });
+
+    it("answers 401 with the challenge when the token is revoked between two tool calls, and forgets it", async () => {
+      const { token: svc, row } = await h.createToken({ grants: { github: ["read"] } });
+      expect((await call(svc, "github_list_repos")).status).toBe(200);
+      // the second call reuses the first one's lookup: a change to the row is not seen
+      await h.db.update(serviceTokens).set({ name: "renamed" }).where(eq(serviceTokens.id, row.id));
+      expect((await call(svc, "github_list_repos")).status).toBe(200);
+      expect(runtime.tokens.get(hashServiceToken(svc), "github")).toBeDefined();
+
+      await revokeServiceToken(h.db, { id: row.id });
+      const refused = await call(svc, "github_list_repos");
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get("www-authenticate")).toBe(`Bearer resource_metadata="${OKORO_URL}/.well-known/oauth-protected-resource/mcp", error="invalid_token"`);
+      expect(refused.headers.get("okoro-error")).toBe("invalid_token");
+      expect(await refused.json()).toMatchObject({ error: "invalid_token" });
+      expect(upstream.received).toHaveLength(2);
+      expect(runtime.tokens.get(hashServiceToken(svc), "github")).toBeUndefined();
+      await settle();
+      const events = await rows(row.id);
+      expect(events.filter((e) => e.event === "token.issued").map((e) => e.agent)).toEqual([row.name, row.name, row.name]);
+      expect(events.find((e) => e.event === "proxy.denied")).toMatchObject({ error: "invalid_token", reason: "service token revoked", tool: "github_list_repos" });
+      // and the next one is refused by the lookup itself
+      expect((await call(svc, "github_list_repos")).status).toBe(401);
+    });
+
+    it("confirms a reused token in the database before refusing a call: a revoked token gets 401, not a tool result", async () => {
+      const { token: svc, row } = await h.createToken({ grants: { github: ["read"] } });
+      expect((await call(svc, "github_list_repos")).status).toBe(200);
+      await revokeServiceToken(h.db, { id: row.id });
+      const badArgs = await call(svc, "github_get_issue", { owner: "o", repo: "r" });
+      expect(badArgs.status).toBe(401);
+      expect(badArgs.headers.get("www-authenticate")).toContain('error="invalid_token"');
+      await settle();
+      expect((await rows(row.id)).filter((e) => e.event === "token.denied").map((e) => e.error)).toEqual(["invalid_token"]);
+      expect(upstream.received).toHaveLength(1);
+    });
+
+    it("uses a grant widened within the window at once (a reused grant never refuses)", async () => {
+      const { token: svc, row } = await h.createToken({ grants: { github: ["read"] } });
+      expect((await call(svc, "github_list_repos")).status).toBe(200);
+      await addGrant(h.db, { id: row.id, provider: "github", scope: "write" });
+      const created = await call(svc, "github_create_issue", { owner: "o", repo: "r", title: "hi", intent: "file a bug" });
+      const body = (await created.json()) as { result: CallToolResult };
+      expect(body.result.isError).toBeFalsy();
+      expect(upstream.received.map((r) => r.method)).toEqual(["GET", "POST"]);
+    });
+
+    it("reads the database for tools/list whatever a tool call left", async () => {
+      const { token: svc, row } = await h.createToken({ grants: { github: ["read"] } });
+      expect((await call(svc, "github_list_repos")).status).toBe(200);
+      await revokeServiceToken(h.db, { id: row.id });
+      expect((await rpc(svc, { method: "tools/list" })).status).toBe(401);
     });
   });
 
