@@ -163,13 +163,11 @@ export async function handleMcpRequest(
     }
   });
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-  try {
-    await server.connect(transport);
-    const response = await transport.handleRequest(request, { parsedBody: message });
-    if (!outcome.refused) return response;
-    await response.body?.cancel().catch(() => {});
-    return unauthenticated(url, outcome.refused, true);
-  } finally {
-    void server.close().catch(() => {});
-  }
+  await server.connect(transport);
+  const response = await transport.handleRequest(request, { parsedBody: message });
+  // No server.close(): with JSON answers (never a stream) nothing outlives the request, and
+  // closing would abort the finished call's signal, building an abort error every time.
+  if (!outcome.refused) return response;
+  await response.body?.cancel().catch(() => {});
+  return unauthenticated(url, outcome.refused, true);
 }
