@@ -20,6 +20,12 @@
 // tool calls — less than an operation token handed out a moment before the change, which
 // /p/ honours until it expires because the proxy checks the token, not the grant.
 //
+// Why not fold the lookup into the proxy's trip instead: the lookup's answer decides
+// things before that trip (which scope to ask for, approvals, the not-connected answer,
+// the token.issued event), so the trip would have to take over the exchange's decisions in
+// SQL; reusing a lookup for a second gets a busy agent's tool call to the same one round
+// trip as a proxied call while leaving the proxy's statement as it is.
+//
 // Bounded: only tokens that authenticated get an entry (garbage never reaches here), at
 // most MAX_TOKENS of them, oldest dropped first.
 import "server-only";
