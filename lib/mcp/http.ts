@@ -128,7 +128,7 @@ export async function handleMcpRequest(
   }
   const caller = token;
   /** the token was refused while the call ran (revoked, expired, user disabled): the answer is a 401 */
-  const outcome: { refused: OkoroError | null } = { refused: null };
+  const outcome: { refused: OkoroError | null; called: boolean } = { refused: null, called: false };
 
   const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS, jsonSchemaValidator: NO_VALIDATION });
   server.setRequestHandler(ListToolsRequestSchema, async () => {
@@ -137,6 +137,7 @@ export async function handleMcpRequest(
     return { tools: listTools(caller.grants, connected, (spec) => resolvedProvider(spec.id)?.baseUrl ?? spec.baseUrl) };
   });
   server.setRequestHandler(CallToolRequestSchema, async (call, extra) => {
+    outcome.called = true;
     try {
       return await callTool(
         {
@@ -165,6 +166,15 @@ export async function handleMcpRequest(
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   await server.connect(transport);
   const response = await transport.handleRequest(request, { parsedBody: message });
+  if (cached && !outcome.called && !outcome.refused) {
+    // the SDK answered a reused token's call itself (bad params, headers): confirm the token
+    try {
+      await lookup();
+    } catch (e) {
+      outcome.refused = asOkoroError(e, "mcp authentication");
+      if (hash) runtime.tokens.evict(hash);
+    }
+  }
   // No server.close(): with JSON answers (never a stream) nothing outlives the request, and
   // closing would abort the finished call's signal, building an abort error every time.
   if (!outcome.refused) return response;

@@ -273,6 +273,15 @@ describeDatabases("MCP server", (getDb) => {
       expect(upstream.received).toHaveLength(1);
     });
 
+    it("confirms a reused token when the SDK refuses the call itself (bad params)", async () => {
+      const { token: svc, row } = await h.createToken({ grants: { github: ["read"] } });
+      expect((await call(svc, "github_list_repos")).status).toBe(200);
+      await revokeServiceToken(h.db, { id: row.id });
+      const malformed = await rpc(svc, { method: "tools/call", params: { name: "github_list_repos", arguments: "not an object" } });
+      expect(malformed.status).toBe(401);
+      expect(malformed.headers.get("www-authenticate")).toContain('error="invalid_token"');
+    });
+
     it("uses a grant widened within the window at once (a reused grant never refuses)", async () => {
       const { token: svc, row } = await h.createToken({ grants: { github: ["read"] } });
       expect((await call(svc, "github_list_repos")).status).toBe(200);
