@@ -2,11 +2,12 @@
 // request authenticates its service token (Bearer svc_…) before its body is parsed, gets a
 // fresh SDK Server and transport (stateless: nothing is kept between requests, so a client
 // that sends Mcp-Session-Id works too), and is answered with JSON. tools/list comes from the
-// token's grant and the owner's connections; tools/call runs lib/mcp/call.ts.
+// token's grant and the owner's connections; tools/call runs lib/mcp/call.ts. A plain
+// tools/call, the hot path, is answered without the SDK's machinery (plainToolCall).
 import "server-only";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import { CallToolRequestSchema, ListToolsRequestSchema, SUPPORTED_PROTOCOL_VERSIONS, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import { listConnections } from "@/db/queries/connections";
 import { OkoroError, asOkoroError } from "@/lib/errors";
@@ -65,6 +66,34 @@ async function readBounded(request: Request, max: number): Promise<string | null
     chunks.push(value);
   }
   return Buffer.concat(chunks).toString("utf8");
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * A lone tools/call that the SDK's transport and Server would take as it is, answered
+ * without them. Building a Server and transport and validating the message, the request
+ * and the result against the SDK's schemas cost a tool call about as much CPU as the rest
+ * of the call; for this one shape the checks are few and are made here: the transport's
+ * Accept, Content-Type and protocol-version rules, and a JSON-RPC request whose params are
+ * a tool name and an arguments object. Anything else (initialize, tools/list, _meta,
+ * tasks, batches, a malformed request) goes to the SDK, which answers it as it always has.
+ */
+function plainToolCall(request: Request, message: unknown): { id: string | number; name: string; args: Record<string, unknown> } | null {
+  const accept = request.headers.get("accept") ?? "";
+  if (!accept.includes("application/json") || !accept.includes("text/event-stream")) return null;
+  const contentType = request.headers.get("content-type");
+  if (!contentType || contentType.split(";")[0].trim().toLowerCase() !== "application/json") return null;
+  const version = request.headers.get("mcp-protocol-version");
+  if (version !== null && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return null;
+  if (!isRecord(message) || message.jsonrpc !== "2.0" || message.method !== "tools/call" || Object.keys(message).length !== 4) return null;
+  const { id, params } = message;
+  if (typeof id !== "string" && !(typeof id === "number" && Number.isSafeInteger(id))) return null;
+  if (!isRecord(params) || typeof params.name !== "string") return null;
+  const keys = Object.keys(params);
+  if (!keys.every((k) => k === "name" || k === "arguments")) return null;
+  if (params.arguments !== undefined && !isRecord(params.arguments)) return null;
+  return { id, name: params.name, args: (params.arguments as Record<string, unknown> | undefined) ?? {} };
 }
 
 /** The provider a lone tools/call names, so the token lookup can read its connection too. */
@@ -130,13 +159,7 @@ export async function handleMcpRequest(
   /** the token was refused while the call ran (revoked, expired, user disabled): the answer is a 401 */
   const outcome: { refused: OkoroError | null; called: boolean } = { refused: null, called: false };
 
-  const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS, jsonSchemaValidator: NO_VALIDATION });
-  server.setRequestHandler(ListToolsRequestSchema, async () => {
-    const connections = await listConnections({ db: runtime.db, userId: caller.userId });
-    const connected = new Set(connections.filter((c) => c.status === "active").map((c) => c.provider));
-    return { tools: listTools(caller.grants, connected, (spec) => resolvedProvider(spec.id)?.baseUrl ?? spec.baseUrl) };
-  });
-  server.setRequestHandler(CallToolRequestSchema, async (call, extra) => {
+  const runCall = async (name: string, args: Record<string, unknown>, signal: AbortSignal): Promise<CallToolResult> => {
     outcome.called = true;
     try {
       return await callTool(
@@ -147,10 +170,10 @@ export async function handleMcpRequest(
           recheck: cached ? lookup : undefined,
           ip: client.ip,
           userAgent,
-          signal: extra.signal,
+          signal,
         },
-        call.params.name,
-        call.params.arguments ?? {},
+        name,
+        args,
       );
     } catch (e) {
       if (e instanceof TokenRefused) {
@@ -162,7 +185,23 @@ export async function handleMcpRequest(
       const error = asOkoroError(e instanceof TokenRefused ? e.error : e, "mcp tool call");
       return { content: [{ type: "text", text: `${error.code}: ${error.description}` }], isError: true };
     }
+  };
+
+  const plain = plainToolCall(request, message);
+  if (plain) {
+    // a client that hangs up stops the upstream call
+    const result = await runCall(plain.name, plain.args, request.signal);
+    if (outcome.refused) return unauthenticated(url, outcome.refused, true);
+    return json(200, { result, jsonrpc: "2.0", id: plain.id });
+  }
+
+  const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS, jsonSchemaValidator: NO_VALIDATION });
+  server.setRequestHandler(ListToolsRequestSchema, async () => {
+    const connections = await listConnections({ db: runtime.db, userId: caller.userId });
+    const connected = new Set(connections.filter((c) => c.status === "active").map((c) => c.provider));
+    return { tools: listTools(caller.grants, connected, (spec) => resolvedProvider(spec.id)?.baseUrl ?? spec.baseUrl) };
   });
+  server.setRequestHandler(CallToolRequestSchema, (call, extra) => runCall(call.params.name, call.params.arguments ?? {}, extra.signal));
   const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
   await server.connect(transport);
   const response = await transport.handleRequest(request, { parsedBody: message });

@@ -340,6 +340,27 @@ describeDatabases("MCP server", (getDb) => {
       expect((await rows(id)).filter((e) => e.event === "token.denied" && e.error === "invalid_request")).toHaveLength(4);
     });
 
+    it("answers a tools/call the same with or without the SDK's machinery, and leaves header checks to the SDK", async () => {
+      const { svc } = await readOnlyGithub();
+      const auth = { authorization: `Bearer ${svc}`, "mcp-protocol-version": "2025-06-18" };
+      const call = (extra: object) => JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "github_get_repo", arguments: { owner: "o", repo: "r", intent: "read a repo" }, ...extra } });
+      const plain = await post(call({}), auth);
+      // _meta is one of the shapes only the SDK takes
+      const viaSdk = await post(call({ _meta: { progressToken: 1 } }), auth);
+      expect([plain.status, viaSdk.status]).toEqual([200, 200]);
+      expect(plain.headers.get("content-type")).toBe("application/json");
+      const [a, b] = [await plain.json(), await viaSdk.json()];
+      expect(a).toEqual(b);
+      expect(a).toMatchObject({ jsonrpc: "2.0", id: 7, result: { content: [{ type: "text" }] } });
+      expect(a.result.content[0].text).toMatch(/^HTTP 200/);
+      expect(upstream.received).toHaveLength(2);
+      // the transport's rules still hold for a plain tools/call
+      expect((await post(call({}), { ...auth, accept: "application/json" })).status).toBe(406);
+      expect((await post(call({}), { ...auth, "content-type": "text/plain" })).status).toBe(415);
+      expect((await post(call({}), { ...auth, "mcp-protocol-version": "1999-01-01" })).status).toBe(400);
+      expect(upstream.received).toHaveLength(2);
+    });
+
     it("refuses a path that tries to leave the provider, as /p/ does", async () => {
       const { client, id } = await readOnlyGithub();
       for (const path of ["/../../etc/passwd", "/repos/%2e%2e/%2E%2E/x", "/a\\..\\b"]) {
