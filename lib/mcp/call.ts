@@ -65,12 +65,13 @@ export function refusalResult(error: OkoroError, url: string): CallToolResult {
 export async function callTool(caller: ToolCaller, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
   const { runtime } = caller;
   let { token } = caller;
-  let fresh = !caller.recheck;
+  const { recheck } = caller;
+  let fresh = !recheck;
   /** the token as the database has it now, when it came from the last second's lookup */
   const confirm = async () => {
-    if (fresh) return;
+    if (fresh || !recheck) return;
     try {
-      token = await caller.recheck!();
+      token = await recheck();
     } catch (e) {
       throw new TokenRefused(asOkoroError(e, "mcp authentication"));
     }

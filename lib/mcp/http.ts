@@ -11,7 +11,7 @@ import { CallToolRequestSchema, ListToolsRequestSchema, SUPPORTED_PROTOCOL_VERSI
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import { listConnections } from "@/db/queries/connections";
 import { OkoroError, asOkoroError } from "@/lib/errors";
-import { authenticateServiceToken, type ApprovalGate, type AuthenticatedToken } from "@/lib/exchange";
+import { authenticateServiceToken, type ApprovalGate } from "@/lib/exchange";
 import { getFailureLimiter } from "@/lib/failure-limits";
 import type { FailureLimiter } from "@/lib/http/failure-limiter";
 import { callTool, TokenRefused } from "@/lib/mcp/call";
@@ -83,7 +83,7 @@ function plainToolCall(request: Request, message: unknown): { id: string | numbe
   const accept = request.headers.get("accept") ?? "";
   if (!accept.includes("application/json") || !accept.includes("text/event-stream")) return null;
   const contentType = request.headers.get("content-type");
-  if (!contentType || contentType.split(";")[0].trim().toLowerCase() !== "application/json") return null;
+  if (contentType?.split(";")[0].trim().toLowerCase() !== "application/json") return null;
   const version = request.headers.get("mcp-protocol-version");
   if (version !== null && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return null;
   if (!isRecord(message) || message.jsonrpc !== "2.0" || message.method !== "tools/call" || Object.keys(message).length !== 4) return null;
