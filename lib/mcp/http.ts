@@ -143,8 +143,9 @@ export async function handleMcpRequest(
   const provider = calledProvider(message);
   const lookup = () => authenticateServiceToken({ db: runtime.db, url, ip: client.ip, userAgent, failures }, presented, provider);
   // a lone tools/call may reuse a lookup from the last second: the proxy's own trip
-  // re-checks the token for it (lib/mcp/token-cache.ts says why that is enough)
-  const hash = provider ? hashServiceToken(presented) : null;
+  // re-checks the service token for it (lib/mcp/token-cache.ts says why that is enough).
+  // Only a service token: the proxy's trip knows nothing of any other kind of bearer token.
+  const hash = provider && isWellFormedServiceToken(presented) ? hashServiceToken(presented) : null;
   let token = hash && provider ? runtime.tokens.get(hash, provider) : undefined;
   const cached = token !== undefined;
   if (!token) {
