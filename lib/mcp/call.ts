@@ -31,10 +31,27 @@ export type ToolCaller = {
   runtime: McpRuntime;
   /** the service token, with its owner's connection status for the tool's provider */
   token: AuthenticatedToken;
+  /**
+   * Set when `token` is a lookup reused from the last second (lib/mcp/token-cache.ts):
+   * looks the token up in the database again. The proxy's trip re-checks the token for a
+   * call that reaches it; every other answer — a refusal, an approval — asks this first.
+   */
+  recheck?: () => Promise<AuthenticatedToken>;
   ip: string | null;
   userAgent: string | null;
   signal: AbortSignal;
 };
+
+/**
+ * The service token itself was refused while a tool call ran (revoked, expired, its user
+ * disabled, or too many failures from the address): not a tool result but the same answer
+ * a failed authentication gets.
+ */
+export class TokenRefused extends Error {
+  constructor(readonly error: OkoroError) {
+    super(error.code);
+  }
+}
 
 const text = (value: string, isError = false): CallToolResult => ({ content: [{ type: "text", text: value }], ...(isError ? { isError: true } : {}) });
 
@@ -46,12 +63,26 @@ export function refusalResult(error: OkoroError, url: string): CallToolResult {
 }
 
 export async function callTool(caller: ToolCaller, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
-  const { runtime, token } = caller;
+  const { runtime } = caller;
+  let { token } = caller;
+  const { recheck } = caller;
+  let fresh = !recheck;
+  /** the token as the database has it now, when it came from the last second's lookup */
+  const confirm = async () => {
+    if (fresh || !recheck) return;
+    try {
+      token = await recheck();
+    } catch (e) {
+      throw new TokenRefused(asOkoroError(e, "mcp authentication"));
+    }
+    fresh = true;
+  };
   const url = runtime.env.url;
   const tool = resolveTool(name);
   const tag = mcpAuditTag(name);
   /** a call refused before any exchange: audited as the exchange would audit it */
   const refuse = async (error: OkoroError, fields: { provider?: string; requiredScope?: RequestScope; intent?: string; request?: BuiltRequest } = {}) => {
+    await confirm();
     await appendAudit(runtime.db, {
       event: "token.denied",
       userId: token.userId,
@@ -89,7 +120,14 @@ export async function callTool(caller: ToolCaller, name: string, args: Record<st
 
   const required = classify(provider, request);
   if (required === "method_not_allowed") return refuse(new OkoroError("method_not_allowed", `${request.method} is not allowed through okoro.`), { provider: provider.id, intent, request });
-  const scope = narrowestScope(token, provider.id, required);
+  let scope = narrowestScope(token, provider.id, required);
+  // a grant only ever widens in place: a reused lookup may be too narrow, never too wide
+  if (!scope && !fresh) {
+    await confirm();
+    scope = narrowestScope(token, provider.id, required);
+  }
+  // a person is asked only on behalf of a token the database has just confirmed
+  if (scope && token.approvalScopes.includes(scope)) await confirm();
   if (!scope) {
     return refuse(
       new OkoroError("insufficient_scope", `This request needs the ${required} scope on ${provider.name}; this service token is not granted it. Ask its owner to grant ${required}.`),
@@ -203,6 +241,8 @@ async function toolResult(answer: ProxyAnswer, provider: ProviderSpec, url: stri
     } catch {
       // okoro's own refusals are JSON; keep the code alone if not
     }
+    // the proxy found the token revoked or expired, or its user disabled
+    if (refusal === "invalid_token") throw new TokenRefused(new OkoroError("invalid_token"));
     return refusalResult(new OkoroError(refusal as never, description || undefined), url);
   }
   const contentType = header("content-type") ?? "";

@@ -1,7 +1,10 @@
 // /mcp shares the per-address limit on invalid tokens: garbage bearer tokens from one
 // address are answered 401 up to the limit, then 429 without reading anything, and are
-// summarized rather than logged one by one.
-import { describe, expect, it } from "vitest";
+// summarized rather than logged one by one. A made-up token that passes the checksum buys
+// at most 64 KiB of body reading before the token is looked up.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateServiceToken } from "@/lib/tokens/service-token";
+import { openTestDatabase, type TestDatabase } from "@/test/databases";
 import { createFailureLimiter, type FailureSummary } from "@/lib/http/failure-limiter";
 import { handleMcpRequest } from "@/lib/mcp/http";
 import type { McpRuntime } from "@/lib/mcp/runtime";
@@ -32,5 +35,44 @@ describe("/mcp and the per-address limit on invalid tokens", () => {
     expect(Number(retryAfter)).toBeGreaterThan(0);
     const other = await handleMcpRequest(junk(999), runtime, { ip: "198.51.100.1" }, { failures });
     expect(other.status).toBe(401);
+  });
+});
+
+describe("/mcp reads at most 64 KiB of a body before the token is known", () => {
+  let db: TestDatabase;
+  beforeAll(async () => {
+    db = await openTestDatabase("pglite");
+  });
+  afterAll(async () => {
+    await db?.cleanup();
+  });
+
+  it("a well-formed but unknown token with a 20 MiB streamed body gets 401 after well under 1 MiB", async () => {
+    let sent = 0;
+    let cancelled = false;
+    const chunk = new Uint8Array(16 * 1024).fill(0x20);
+    const body = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (sent >= 20 * 1024 * 1024) return controller.close();
+        sent += chunk.byteLength;
+        controller.enqueue(chunk);
+      },
+      cancel() {
+        cancelled = true;
+      },
+    });
+    const request = new Request("http://localhost:3000/mcp", {
+      method: "POST",
+      headers: { authorization: `Bearer ${generateServiceToken()}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
+      body,
+      duplex: "half",
+    } as RequestInit);
+    const failures = createFailureLimiter({ report: () => {} });
+    const live = { db: db.db, env: { url: "http://localhost:3000", maxBodyBytes: 10 * 1024 * 1024 } } as unknown as McpRuntime;
+    const response = await handleMcpRequest(request, live, { ip: "203.0.113.9" }, { failures });
+    expect(response.status).toBe(401);
+    expect(response.headers.get("www-authenticate")).toMatch(/resource_metadata=/);
+    expect(sent).toBeLessThan(1024 * 1024);
+    expect(cancelled).toBe(true);
   });
 });

@@ -7,14 +7,16 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { revokeServiceToken } from "@/db/queries/service-tokens";
+import { addGrant, revokeServiceToken } from "@/db/queries/service-tokens";
 import { pageAuditEvents } from "@/db/queries/audit";
-import { auditEvents } from "@/db/schema";
+import { auditEvents, serviceTokens } from "@/db/schema";
 import { viewFilter } from "@/lib/audit/dashboard";
 import { parseAuditView } from "@/lib/audit/view-params";
 import { verifyChain } from "@/lib/audit/verify";
 import { createNodeMcpListener } from "@/lib/mcp/node";
 import { createMcpRuntime, type McpRuntime } from "@/lib/mcp/runtime";
+import { createTokenCache } from "@/lib/mcp/token-cache";
+import { hashServiceToken } from "@/lib/tokens/service-token";
 import { describeDatabases } from "@/test/databases";
 import { CANARY, OKORO_URL, createHarness, type Harness } from "@/test/harness";
 import { useUpstream } from "@/test/use-upstream";
@@ -217,6 +219,87 @@ describeDatabases("MCP server", (getDb) => {
     });
   });
 
+  describe("a service token reused within the second", () => {
+    const rpc = (svc: string, body: object) =>
+      fetch(mcpUrl, {
+        method: "POST",
+        headers: { authorization: `Bearer ${svc}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18" },
+        body: JSON.stringify({ jsonrpc: "2.0", id: 1, ...body }),
+      });
+    const call = (svc: string, name: string, args: object = {}) => rpc(svc, { method: "tools/call", params: { name, arguments: args } });
+    let saved: McpRuntime["tokens"];
+    // a window no test outlasts: what is checked is what happens inside it
+    beforeAll(() => {
+      saved = runtime.tokens;
+      runtime.tokens = createTokenCache({ ttlMs: 60_000 });
+    });
+    afterAll(() => {
+      runtime.tokens = saved;
+    });
+
+    it("answers 401 with the challenge when the token is revoked between two tool calls, and forgets it", async () => {
+      const { token: svc, row } = await h.createToken({ grants: { github: ["read"] } });
+      expect((await call(svc, "github_list_repos")).status).toBe(200);
+      // the second call reuses the first one's lookup: a change to the row is not seen
+      await h.db.update(serviceTokens).set({ name: "renamed" }).where(eq(serviceTokens.id, row.id));
+      expect((await call(svc, "github_list_repos")).status).toBe(200);
+      expect(runtime.tokens.get(hashServiceToken(svc), "github")).toBeDefined();
+
+      await revokeServiceToken(h.db, { id: row.id });
+      const refused = await call(svc, "github_list_repos");
+      expect(refused.status).toBe(401);
+      expect(refused.headers.get("www-authenticate")).toBe(`Bearer resource_metadata="${OKORO_URL}/.well-known/oauth-protected-resource/mcp", error="invalid_token"`);
+      expect(refused.headers.get("okoro-error")).toBe("invalid_token");
+      expect(await refused.json()).toMatchObject({ error: "invalid_token" });
+      expect(upstream.received).toHaveLength(2);
+      expect(runtime.tokens.get(hashServiceToken(svc), "github")).toBeUndefined();
+      await settle();
+      const events = await rows(row.id);
+      expect(events.filter((e) => e.event === "token.issued").map((e) => e.agent)).toEqual([row.name, row.name, row.name]);
+      expect(events.find((e) => e.event === "proxy.denied")).toMatchObject({ error: "invalid_token", reason: "service token revoked", tool: "github_list_repos" });
+      // and the next one is refused by the lookup itself
+      expect((await call(svc, "github_list_repos")).status).toBe(401);
+    });
+
+    it("confirms a reused token in the database before refusing a call: a revoked token gets 401, not a tool result", async () => {
+      const { token: svc, row } = await h.createToken({ grants: { github: ["read"] } });
+      expect((await call(svc, "github_list_repos")).status).toBe(200);
+      await revokeServiceToken(h.db, { id: row.id });
+      const badArgs = await call(svc, "github_get_issue", { owner: "o", repo: "r" });
+      expect(badArgs.status).toBe(401);
+      expect(badArgs.headers.get("www-authenticate")).toContain('error="invalid_token"');
+      await settle();
+      expect((await rows(row.id)).filter((e) => e.event === "token.denied").map((e) => e.error)).toEqual(["invalid_token"]);
+      expect(upstream.received).toHaveLength(1);
+    });
+
+    it("confirms a reused token when the SDK refuses the call itself (bad params)", async () => {
+      const { token: svc, row } = await h.createToken({ grants: { github: ["read"] } });
+      expect((await call(svc, "github_list_repos")).status).toBe(200);
+      await revokeServiceToken(h.db, { id: row.id });
+      const malformed = await rpc(svc, { method: "tools/call", params: { name: "github_list_repos", arguments: "not an object" } });
+      expect(malformed.status).toBe(401);
+      expect(malformed.headers.get("www-authenticate")).toContain('error="invalid_token"');
+    });
+
+    it("uses a grant widened within the window at once (a reused grant never refuses)", async () => {
+      const { token: svc, row } = await h.createToken({ grants: { github: ["read"] } });
+      expect((await call(svc, "github_list_repos")).status).toBe(200);
+      await addGrant(h.db, { id: row.id, provider: "github", scope: "write" });
+      const created = await call(svc, "github_create_issue", { owner: "o", repo: "r", title: "hi", intent: "file a bug" });
+      const body = (await created.json()) as { result: CallToolResult };
+      expect(body.result.isError).toBeFalsy();
+      expect(upstream.received.map((r) => r.method)).toEqual(["GET", "POST"]);
+    });
+
+    it("reads the database for tools/list whatever a tool call left", async () => {
+      const { token: svc, row } = await h.createToken({ grants: { github: ["read"] } });
+      expect((await call(svc, "github_list_repos")).status).toBe(200);
+      await revokeServiceToken(h.db, { id: row.id });
+      expect((await rpc(svc, { method: "tools/list" })).status).toBe(401);
+    });
+  });
+
   describe("bad input", () => {
     const post = (body: string, headers: Record<string, string> = {}) =>
       fetch(mcpUrl, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers }, body });
@@ -255,6 +338,27 @@ describeDatabases("MCP server", (getDb) => {
       expect(textOf(extra)).toMatch(/^invalid_request: evil: /);
       expect(upstream.received).toHaveLength(0);
       expect((await rows(id)).filter((e) => e.event === "token.denied" && e.error === "invalid_request")).toHaveLength(4);
+    });
+
+    it("answers a tools/call the same with or without the SDK's machinery, and leaves header checks to the SDK", async () => {
+      const { svc } = await readOnlyGithub();
+      const auth = { authorization: `Bearer ${svc}`, "mcp-protocol-version": "2025-06-18" };
+      const call = (extra: object) => JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "github_get_repo", arguments: { owner: "o", repo: "r", intent: "read a repo" }, ...extra } });
+      const plain = await post(call({}), auth);
+      // _meta is one of the shapes only the SDK takes
+      const viaSdk = await post(call({ _meta: { progressToken: 1 } }), auth);
+      expect([plain.status, viaSdk.status]).toEqual([200, 200]);
+      expect(plain.headers.get("content-type")).toBe("application/json");
+      const [a, b] = [await plain.json(), await viaSdk.json()];
+      expect(a).toEqual(b);
+      expect(a).toMatchObject({ jsonrpc: "2.0", id: 7, result: { content: [{ type: "text" }] } });
+      expect(a.result.content[0].text).toMatch(/^HTTP 200/);
+      expect(upstream.received).toHaveLength(2);
+      // the transport's rules still hold for a plain tools/call
+      expect((await post(call({}), { ...auth, accept: "application/json" })).status).toBe(406);
+      expect((await post(call({}), { ...auth, "content-type": "text/plain" })).status).toBe(415);
+      expect((await post(call({}), { ...auth, "mcp-protocol-version": "1999-01-01" })).status).toBe(400);
+      expect(upstream.received).toHaveLength(2);
     });
 
     it("refuses a path that tries to leave the provider, as /p/ does", async () => {

@@ -11,6 +11,7 @@ import { createCredentialRefresher } from "@/lib/connect/refresh";
 import { getEnv, type Env } from "@/lib/env";
 import type { ApprovalGate } from "@/lib/exchange";
 import { mcpAuditTag } from "@/lib/mcp/audit-tag";
+import { createTokenCache, type TokenCache } from "@/lib/mcp/token-cache";
 import { createProxyDeps } from "@/lib/proxy/deps";
 import { createProxyHandler, type ProxyHandler } from "@/lib/proxy/handler";
 import type { OperationClaims } from "@/lib/tokens/operation-token";
@@ -24,6 +25,8 @@ export type McpRuntime = {
   proxy: ProxyHandler;
   approvals: ApprovalGate;
   inFlight: Map<string, InFlightCall>;
+  /** successful service-token lookups a tool call may reuse for a second */
+  tokens: TokenCache;
 };
 
 export function createMcpRuntime(options: { db: Database; env: Env; resolveCredential?: CredentialResolver; approvals?: ApprovalGate }): McpRuntime {
@@ -44,7 +47,7 @@ export function createMcpRuntime(options: { db: Database; env: Env; resolveCrede
     authorize: (request) => base.authorize({ ...request, audit: { ...request.audit, ...tagOf(request.claims.jti) } }),
     record: (event, recordOptions) => base.record({ ...event, ...tagOf(event.jti) }, recordOptions),
   });
-  return { db: options.db, env: options.env, proxy, approvals: options.approvals ?? createApprovalGate(), inFlight };
+  return { db: options.db, env: options.env, proxy, approvals: options.approvals ?? createApprovalGate(), inFlight, tokens: createTokenCache() };
 }
 
 type Global = typeof globalThis & { __okoroMcp?: Promise<McpRuntime> };
