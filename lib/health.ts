@@ -1,7 +1,8 @@
 // The health check behind GET /api/health: can the database answer a trivial query?
 import "server-only";
 import { sql } from "drizzle-orm";
-import { getDb, type Database } from "@/db/client";
+import type { Database } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 
 const TIMEOUT_MS = 3_000;
 

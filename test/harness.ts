@@ -14,9 +14,9 @@ import { handleExchange } from "@/lib/exchange";
 import { recordFailureSummary } from "@/lib/failure-limits";
 import { createFailureLimiter } from "@/lib/http/failure-limiter";
 import { getProvider, PROVIDER_IDS } from "@/lib/providers/catalog";
-import { createProxy } from "@/lib/proxy/deps";
+import { createProxy } from "@/lib/serve/deps";
 import type { ProxyHandler } from "@/lib/proxy/handler";
-import { listenNodeProxy, type NodeProxyServer } from "@/lib/proxy/node-server";
+import { listenNodeProxy, type NodeProxyServer } from "@/lib/serve/node-server";
 import type { Credential } from "@/lib/providers/types";
 import { resetSigningKeyCaches } from "@/lib/tokens/signing-keys";
 

@@ -3,7 +3,7 @@
 // answers with inline errors; the password is never sent back, logged or audited.
 // Sign-in itself (limit, argon2id check, audit) happens in the Credentials provider,
 // see lib/auth/password-sign-in.ts, so a direct POST to /api/auth gets the same rules.
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import { createUser } from "@/db/queries/users";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { headers } from "next/headers";

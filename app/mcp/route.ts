@@ -1,5 +1,5 @@
 // /mcp — the MCP server (Streamable HTTP, stateless) under `next dev` and on Vercel; npm start
-// serves it before Next (lib/mcp/node.ts). Thin: hands the Request to lib/mcp.
+// serves it before Next (lib/serve/mcp-node.ts). Thin: hands the Request to lib/mcp.
 import { after } from "next/server";
 import { createApprovalGate } from "@/lib/approvals/gate";
 import { errorResponse } from "@/lib/errors";

@@ -4,7 +4,7 @@
 // Every approval handed to a page has the agent's words made readable (no control or bidi
 // characters), whenever the row was stored.
 import "server-only";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import { countPendingApprovals, getApproval, listPendingApprovals, listRecentApprovals, type ApprovalView } from "@/db/queries/approvals";
 import { decideApproval, type Decision } from "@/lib/approvals/decide";
 import { readableApproval } from "@/lib/approvals/describe";

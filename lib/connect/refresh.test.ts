@@ -7,7 +7,7 @@ import { getConnection, getConnectionCredential } from "@/db/queries/connections
 import { auditEvents } from "@/db/schema";
 import { finishOAuth, startOAuth } from "@/lib/connect/flow";
 import { createCredentialRefresher, needsRefresh } from "@/lib/connect/refresh";
-import { createProxy } from "@/lib/proxy/deps";
+import { createProxy } from "@/lib/serve/deps";
 import type { OAuth2Credential } from "@/lib/providers/types";
 import { describeDatabases } from "@/test/databases";
 import { createHarness, OKORO_URL, type Harness } from "@/test/harness";

@@ -1,5 +1,5 @@
 // /mcp end to end with the official SDK client: a real HTTP server serving /mcp as npm start
-// does (lib/mcp/node.ts), a real database, and a local upstream standing in for providers.
+// does (lib/serve/mcp-node.ts), a real database, and a local upstream standing in for providers.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -13,7 +13,7 @@ import { auditEvents } from "@/db/schema";
 import { viewFilter } from "@/lib/audit/dashboard";
 import { parseAuditView } from "@/lib/audit/view-params";
 import { verifyChain } from "@/lib/audit/verify";
-import { createNodeMcpListener } from "@/lib/mcp/node";
+import { createNodeMcpListener } from "@/lib/serve/mcp-node";
 import { createMcpRuntime, type McpRuntime } from "@/lib/mcp/runtime";
 import { describeDatabases } from "@/test/databases";
 import { CANARY, OKORO_URL, createHarness, type Harness } from "@/test/harness";

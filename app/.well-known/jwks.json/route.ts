@@ -1,5 +1,5 @@
 // GET /.well-known/jwks.json — the public keys that verify operation tokens (SPEC §2.2).
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import { errorResponse } from "@/lib/errors";
 import { publishedKeys } from "@/lib/tokens/signing-keys";
 

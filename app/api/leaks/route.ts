@@ -1,5 +1,5 @@
 // POST /api/leaks — report a leaked service token (SPEC §3.3). Always the same 202.
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import { errorResponse } from "@/lib/errors";
 import { clientIp } from "@/lib/http/client-ip";
 import { handleLeakReport } from "@/lib/leaks";

@@ -10,7 +10,7 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { parsePastedCredential } from "@/app/dashboard/connections/paste-credential";
 import type { PasteState } from "@/app/dashboard/connections/paste-state";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import { deleteConnection, setConnection } from "@/db/queries/connections";
 import { isSameOrigin, requireUser } from "@/lib/auth/session";
 import { CONNECTIONS_PATH } from "@/lib/connect/messages";

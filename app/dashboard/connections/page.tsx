@@ -10,7 +10,7 @@ import { Alert } from "@/components/alert";
 import { ButtonLink } from "@/components/button";
 import { Card } from "@/components/card";
 import { PageHeader } from "@/components/page-header";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import { listConnections } from "@/db/queries/connections";
 import { listServiceTokens, tokenState } from "@/db/queries/service-tokens";
 import { requireUser } from "@/lib/auth/session";

@@ -11,7 +11,7 @@ import { parseCreateToken } from "@/app/dashboard/tokens/create-input";
 import type { CreateTokenResult } from "@/app/dashboard/tokens/create-result";
 import { mcpSetup } from "@/app/dashboard/tokens/mcp-snippet";
 import { agentSnippet } from "@/app/dashboard/tokens/snippet";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import { createServiceToken, revokeServiceToken } from "@/db/queries/service-tokens";
 import { isSameOrigin, requireUser } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";

@@ -5,7 +5,7 @@
 import type { Metadata } from "next";
 import { toTokenRow, type ProviderOption } from "@/app/dashboard/tokens/token-rows";
 import { TokensView } from "@/app/dashboard/tokens/tokens-view";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import { listConnections } from "@/db/queries/connections";
 import { listServiceTokens, tokenState } from "@/db/queries/service-tokens";
 import { tokenLimitUsage } from "@/db/queries/token-usage";

@@ -5,7 +5,7 @@
 // pile up) a person's flows with a link or an <img>. Signed-in users only; the answer is a
 // redirect to the provider's authorization page, or back to the connections page with
 // ?error=<code>&provider=<id>. A GET never starts anything.
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import { originAllowed } from "@/lib/auth/request-checks";
 import { currentUser } from "@/lib/auth/session";
 import { startOAuth } from "@/lib/connect/flow";

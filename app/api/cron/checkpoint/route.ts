@@ -1,6 +1,6 @@
 // GET /api/cron/checkpoint — Vercel Cron (vercel.json) signs a checkpoint of the audit
 // chain heads when one is due. Authorized with CRON_SECRET, as Vercel sends it.
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import { runCheckpointCron } from "@/lib/audit/checkpoint-cron";
 import { getEnv } from "@/lib/env";
 import { errorResponse } from "@/lib/errors";

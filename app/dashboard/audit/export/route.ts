@@ -2,7 +2,7 @@
 // user's audit log as a download, filtered exactly like the viewer's table. A GET that
 // only reads the person's own data and hands it to their own browser, so no origin check
 // is needed (a cross-site link can start a download but never read it).
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import { viewFilter } from "@/lib/audit/dashboard";
 import { auditExportResponse, EXPORT_FORMATS, type ExportFormat } from "@/lib/audit/export";
 import { parseAuditView } from "@/lib/audit/view-params";

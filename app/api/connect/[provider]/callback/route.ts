@@ -3,7 +3,7 @@
 // signed-in user; the answer is always a redirect to okoro's own connections page with
 // ?connected=<id> or ?error=<code>&provider=<id>. The query holds a code: it is passed to
 // the flow and nowhere else (not into a redirect, not into a log).
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import { currentUser } from "@/lib/auth/session";
 import { finishOAuth } from "@/lib/connect/flow";
 import { CONNECTIONS_PATH } from "@/lib/connect/messages";

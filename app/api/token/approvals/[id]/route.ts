@@ -1,5 +1,5 @@
 // GET /api/token/approvals/{id} — the agent polls its approval request (SPEC §3.1).
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import { handleApprovalPoll } from "@/lib/approvals/poll";
 import { getEnv } from "@/lib/env";
 import { getFailureLimiter } from "@/lib/failure-limits";
