@@ -6,7 +6,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
 import { hitWindow } from "@/db/queries/limits";
-import { findServiceTokenByPlaintext, tokenState } from "@/db/queries/service-tokens";
+import { findServiceTokenByPlaintext, tokenState } from "@/lib/tokens/service-tokens";
 import type { Connection, ServiceToken } from "@/db/schema";
 import { appendAudit, type AuditInput } from "@/lib/audit/append";
 import { flagsFor } from "@/lib/audit/flags";

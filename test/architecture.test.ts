@@ -26,12 +26,28 @@ function violations(dir: string, allowed: (from: string, typeOnly: boolean) => b
 const NODE = new Set(builtinModules);
 const DRIVERS = /^(drizzle-orm(\/.*)?|pg|@electric-sql\/pglite(\/.*)?|@neondatabase\/serverless|ws|server-only)$/;
 
+// Not yet moved, listed so the list can only shrink: a new violation fails, and so does
+// one that was fixed but is still listed. (db/queries/pipe.ts: the audit pipe computes the
+// chain's canonical pieces and reports undecodable text as an OkoroError itself; moving
+// that out touches the proxy's hot path. app/: the dashboard still reads some queries directly.)
+const DB_PENDING = ["db/queries/pipe.ts → @/lib/audit/chain", "db/queries/pipe.ts → @/lib/errors"];
+const APP_PENDING = [
+  "app/dashboard/approvals/approval-card.tsx → @/db/queries/approvals",
+  "app/dashboard/connections/connection-card.tsx → @/db/queries/connections",
+  "app/dashboard/connections/page.tsx → @/db/queries/connections",
+  "app/dashboard/connections/page.tsx → @/db/queries/service-tokens",
+  "app/dashboard/tokens/page.tsx → @/db/queries/connections",
+  "app/dashboard/tokens/page.tsx → @/db/queries/service-tokens",
+  "app/dashboard/tokens/page.tsx → @/db/queries/token-usage",
+  "app/dashboard/tokens/token-rows.ts → @/db/queries/token-usage",
+];
+
 describe("architecture", () => {
-  it.fails("db/ imports only drizzle, drivers, node builtins, db/* and types from lib/", () => {
+  it("db/ imports only drizzle, drivers, node builtins, db/* and types from lib/", () => {
     const ok = (from: string, typeOnly: boolean) =>
       DRIVERS.test(from) || from.startsWith("node:") || NODE.has(from) || from.startsWith("@/db/") || from.startsWith(".") ||
       (typeOnly && from.startsWith("@/lib/"));
-    expect(violations("db", ok)).toEqual([]);
+    expect(violations("db", ok)).toEqual(DB_PENDING);
   });
 
   it("the proxy core imports no next/*, no @/db and none of its wiring in lib/serve", () => {
@@ -39,8 +55,8 @@ describe("architecture", () => {
     expect(violations("lib/proxy", ok)).toEqual([]);
   });
 
-  it.fails("app/ does not import drizzle-orm or @/db/queries", () => {
+  it("app/ does not import drizzle-orm or @/db/queries", () => {
     const ok = (from: string) => !/^drizzle-orm/.test(from) && !from.startsWith("@/db/queries");
-    expect(violations("app", ok)).toEqual([]);
+    expect(violations("app", ok)).toEqual(APP_PENDING);
   });
 });

@@ -3,11 +3,11 @@
 // so that a canary test can grep for them.
 import http from "node:http";
 import { Readable } from "node:stream";
-import { createUser } from "@/db/queries/users";
-import { setConnection } from "@/db/queries/connections";
-import { createServiceToken, type NewServiceToken } from "@/db/queries/service-tokens";
+import { createUser } from "@/lib/users";
+import { setConnection } from "@/lib/connect/connections";
+import { createServiceToken, type NewServiceToken } from "@/lib/tokens/service-tokens";
 import type { Database } from "@/db/client";
-import type { CredentialResolver } from "@/db/queries/proxy-authorize";
+import type { CredentialResolver } from "@/lib/serve/proxy-authorize";
 import { generateMasterKey } from "@/lib/crypto/envelope";
 import { loadEnv, setEnvForTesting, type Env } from "@/lib/env";
 import { handleExchange } from "@/lib/exchange";

@@ -4,7 +4,7 @@
 // Sign-in itself (limit, argon2id check, audit) happens in the Credentials provider,
 // see lib/auth/password-sign-in.ts, so a direct POST to /api/auth gets the same rules.
 import { getDb } from "@/lib/serve/database";
-import { createUser } from "@/db/queries/users";
+import { createUser } from "@/lib/users";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { headers } from "next/headers";
 import type { AuthFormState } from "@/app/(auth)/form-state";

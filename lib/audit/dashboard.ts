@@ -16,7 +16,8 @@ import {
   type AuditFilter,
 } from "@/db/queries/audit";
 import { listConnections } from "@/db/queries/connections";
-import { listServiceTokens, tokenState } from "@/db/queries/service-tokens";
+import { listServiceTokens } from "@/db/queries/service-tokens";
+import { tokenState } from "@/lib/tokens/service-tokens";
 import type { AuditEvent } from "@/db/schema";
 import { pendingApprovalCount } from "@/lib/approvals/dashboard";
 import type { ChainCheck } from "@/lib/audit/chain";

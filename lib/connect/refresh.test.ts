@@ -3,7 +3,8 @@
 // through createHarness(...).call, and a local upstream that records which token arrived.
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { getConnection, getConnectionCredential } from "@/db/queries/connections";
+import { getConnection } from "@/db/queries/connections";
+import { getConnectionCredential } from "@/lib/connect/connections";
 import { auditEvents } from "@/db/schema";
 import { finishOAuth, startOAuth } from "@/lib/connect/flow";
 import { createCredentialRefresher, needsRefresh } from "@/lib/connect/refresh";

@@ -7,7 +7,7 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { revokeServiceToken } from "@/db/queries/service-tokens";
+import { revokeServiceToken } from "@/lib/tokens/service-tokens";
 import { pageAuditEvents } from "@/db/queries/audit";
 import { auditEvents } from "@/db/schema";
 import { viewFilter } from "@/lib/audit/dashboard";

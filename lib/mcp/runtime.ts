@@ -6,7 +6,7 @@
 import "server-only";
 import type { Database } from "@/db/client";
 import { getDb } from "@/lib/serve/database";
-import type { CredentialResolver } from "@/db/queries/proxy-authorize";
+import type { CredentialResolver } from "@/lib/serve/proxy-authorize";
 import { createApprovalGate } from "@/lib/approvals/gate";
 import { createCredentialRefresher } from "@/lib/connect/refresh";
 import { getEnv, type Env } from "@/lib/env";

@@ -11,7 +11,7 @@ import { redirect } from "next/navigation";
 import { parsePastedCredential } from "@/app/dashboard/connections/paste-credential";
 import type { PasteState } from "@/app/dashboard/connections/paste-state";
 import { getDb } from "@/lib/serve/database";
-import { deleteConnection, setConnection } from "@/db/queries/connections";
+import { deleteConnection, setConnection } from "@/lib/connect/connections";
 import { isSameOrigin, requireUser } from "@/lib/auth/session";
 import { CONNECTIONS_PATH } from "@/lib/connect/messages";
 import { isProviderId, resolvedProvider } from "@/lib/providers/catalog";

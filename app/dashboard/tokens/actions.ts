@@ -12,7 +12,7 @@ import type { CreateTokenResult } from "@/app/dashboard/tokens/create-result";
 import { mcpSetup } from "@/app/dashboard/tokens/mcp-snippet";
 import { agentSnippet } from "@/app/dashboard/tokens/snippet";
 import { getDb } from "@/lib/serve/database";
-import { createServiceToken, revokeServiceToken } from "@/db/queries/service-tokens";
+import { createServiceToken, revokeServiceToken } from "@/lib/tokens/service-tokens";
 import { isSameOrigin, requireUser } from "@/lib/auth/session";
 import { getEnv } from "@/lib/env";
 import { isOkoroError } from "@/lib/errors";

@@ -7,7 +7,8 @@ import { toTokenRow, type ProviderOption } from "@/app/dashboard/tokens/token-ro
 import { TokensView } from "@/app/dashboard/tokens/tokens-view";
 import { getDb } from "@/lib/serve/database";
 import { listConnections } from "@/db/queries/connections";
-import { listServiceTokens, tokenState } from "@/db/queries/service-tokens";
+import { listServiceTokens } from "@/db/queries/service-tokens";
+import { tokenState } from "@/lib/tokens/service-tokens";
 import { tokenLimitUsage } from "@/db/queries/token-usage";
 import { requireUser } from "@/lib/auth/session";
 import { getProvider, listProviders, PROVIDER_IDS } from "@/lib/providers/catalog";
