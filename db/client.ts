@@ -201,3 +201,16 @@ async function applyMigrations(handle: DbHandle): Promise<void> {
 function isPglite(client: unknown): boolean {
   return typeof client === "object" && client !== null && "execProtocolRaw" in client;
 }
+
+/** Migrations drizzle has recorded as applied (0 before the first run). */
+export async function appliedMigrationCount(db: Database): Promise<number> {
+  const exists = await db.execute(sql`SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS present`);
+  if (!(exists as unknown as { rows: { present: boolean }[] }).rows[0]?.present) return 0;
+  const result = await db.execute(sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`);
+  return Number((result as unknown as { rows: { n: number | string }[] }).rows[0]?.n ?? 0);
+}
+
+/** A trivial query: does the database answer? */
+export async function pingDatabase(db: Database): Promise<void> {
+  await db.execute(sql`select 1`);
+}

@@ -50,6 +50,10 @@ describe("architecture", () => {
     expect(violations("db", ok)).toEqual(DB_PENDING);
   });
 
+  it("lib/ runs no SQL of its own: it imports no drizzle-orm", () => {
+    expect(violations("lib", (from) => !/^drizzle-orm/.test(from))).toEqual([]);
+  });
+
   it("the proxy core imports no next/*, no @/db and none of its wiring in lib/serve", () => {
     const ok = (from: string) => !/^next(\/|$)/.test(from) && !from.startsWith("@/db") && !from.startsWith("@/lib/serve");
     expect(violations("lib/proxy", ok)).toEqual([]);

@@ -87,3 +87,14 @@ export async function getConnectionStatus(db: Database, userId: string, provider
     .where(and(eq(connections.userId, userId), eq(connections.provider, provider)));
   return row?.status ?? null;
 }
+
+/** The whole row (credential included), locked for the transaction; undefined when it is gone. */
+export async function lockConnectionRow(tx: Queryable, id: string): Promise<Connection | undefined> {
+  const [row] = await tx.select().from(connections).where(eq(connections.id, id)).for("update");
+  return row;
+}
+
+/** Sets some of a row's columns. */
+export async function updateConnectionById(tx: Queryable, id: string, values: Partial<Omit<Connection, "id" | "userId" | "provider">>): Promise<void> {
+  await tx.update(connections).set(values).where(eq(connections.id, id));
+}

@@ -89,3 +89,8 @@ export async function addGrantScope(db: Queryable, options: { id: string; provid
     .returning({ id: serviceTokens.id });
   return updated.length > 0;
 }
+
+/** Sets last_used_at to now unless it was set within the last minute. */
+export async function touchServiceTokenLastUsed(db: Queryable, id: string): Promise<void> {
+  await db.execute(sql`UPDATE service_tokens SET last_used_at = now() WHERE id = ${id} AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`);
+}

@@ -58,3 +58,9 @@ export async function linkAccount(db: Queryable, options: { userId: string; prov
 export async function setUserStatus(db: Queryable, options: { userId: string; status: User["status"] }): Promise<void> {
   await db.update(users).set({ status: options.status }).where(eq(users.id, options.userId));
 }
+
+/** The address a user's approval requests are posted to (null: none; undefined: no such user). */
+export async function findApprovalWebhookUrl(db: Queryable, userId: string): Promise<string | null | undefined> {
+  const [user] = await db.select({ url: users.approvalWebhookUrl }).from(users).where(eq(users.id, userId));
+  return user?.url;
+}
