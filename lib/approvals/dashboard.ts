@@ -9,6 +9,8 @@ import { countPendingApprovals, getApproval, listPendingApprovals, listRecentApp
 import { decideApproval, type Decision } from "@/lib/approvals/decide";
 import { readableApproval } from "@/lib/approvals/describe";
 
+export type { ApprovalStatus, ApprovalView } from "@/db/queries/approvals";
+
 /** Pending, unexpired approvals of this user: the number for the nav badge. */
 export async function pendingApprovalCount(userId: string): Promise<number> {
   return countPendingApprovals(await getDb(), { userId });
