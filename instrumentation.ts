@@ -14,9 +14,10 @@ export async function register(): Promise<void> {
     const { startCheckpointTimer } = await import("@/lib/audit/checkpoint-timer");
     startCheckpointTimer();
     // under `npm start` (scripts/start.mjs marks the process), /p/ and the exchange are
-    // served without Next's router (lib/proxy/start-hook.ts); elsewhere nothing is loaded
-    if ((globalThis as Record<symbol, unknown>)[Symbol.for("okoro.start-server")] === true) {
-      const { publishAgentListener } = await import("@/lib/proxy/start-hook");
+    // served without Next's router (lib/serve/start-hook.ts); elsewhere nothing is loaded
+    const { getSlot } = await import("@/lib/serve/slots");
+    if (getSlot("startServer") === true) {
+      const { publishAgentListener } = await import("@/lib/serve/start-hook");
       publishAgentListener();
     }
   }

@@ -7,8 +7,7 @@ import { sql } from "drizzle-orm";
 import type { PgDatabase, PgQueryResultHKT } from "drizzle-orm/pg-core";
 import * as schema from "@/db/schema";
 import { claimEmbedded, claimEmbeddedForServer, serveEmbedded, type EmbeddedKind } from "@/db/embedded";
-import { countPglite, countPgPool } from "@/lib/bench/round-trips";
-import { getEnv, type DbDriver } from "@/lib/env";
+import type { DbDriver } from "@/lib/env";
 
 export type Database = PgDatabase<PgQueryResultHKT, typeof schema>;
 /** The handle passed to drizzle's transaction callback. */
@@ -20,6 +19,12 @@ export type DbHandle = {
   db: Database;
   driver: DbDriver;
   close: () => Promise<void>;
+};
+
+/** Wrap a driver so that each statement it sends is counted. */
+export type RoundTripCounters = {
+  pgPool: (pool: { on(event: "connect", listener: (client: { query: (...args: never[]) => unknown }) => void): unknown }) => void;
+  pglite: (pglite: object) => void;
 };
 
 export type OpenOptions = {
@@ -34,8 +39,11 @@ export type OpenOptions = {
   migrate?: boolean;
   /** pool size for pg / neon */
   max?: number;
-  /** `npm run bench` only (OKORO_BENCH=1): count round trips (lib/bench/round-trips.ts) */
-  countRoundTrips?: boolean;
+  /**
+   * `npm run bench` only (OKORO_BENCH=1): wraps the driver to count round trips. Passed in
+   * (lib/bench/round-trips.ts) because the count lives in a process-wide slot of the app's.
+   */
+  countRoundTrips?: RoundTripCounters;
   /** embedded only: a one-shot CLI command, or a server that waits for one to finish (db/embedded.ts) */
   embeddedKind?: EmbeddedKind;
   /**
@@ -86,7 +94,7 @@ export async function openDatabase(options: OpenOptions): Promise<DbHandle> {
 async function connect(options: OpenOptions): Promise<DbHandle> {
   switch (options.driver) {
     case "pglite":
-      return openEmbeddedDatabase(options.pgliteDir ?? "memory://", options.countRoundTrips ?? false, options.embeddedKind ?? "server");
+      return openEmbeddedDatabase(options.pgliteDir ?? "memory://", options.countRoundTrips, options.embeddedKind ?? "server");
     case "pg":
       return openPg(options.url, options.max, undefined, options.countRoundTrips, options.queryTimeoutMs);
     case "neon":
@@ -104,7 +112,7 @@ function deadConnectionLimits(queryTimeoutMs = DB_QUERY_TIMEOUT_MS) {
   };
 }
 
-async function openPg(url: string | undefined, max = 10, socketDir?: string, countRoundTrips = false, queryTimeoutMs?: number): Promise<DbHandle> {
+async function openPg(url: string | undefined, max = 10, socketDir?: string, countRoundTrips?: RoundTripCounters, queryTimeoutMs?: number): Promise<DbHandle> {
   const { Pool } = (await import("pg")).default;
   const { drizzle } = await import("drizzle-orm/node-postgres");
   const pool = socketDir
@@ -112,7 +120,7 @@ async function openPg(url: string | undefined, max = 10, socketDir?: string, cou
       new Pool({ host: socketDir, port: 5432, user: "postgres", database: "postgres", max: 1, idleTimeoutMillis: 50 })
     : new Pool({ connectionString: url, max, ...deadConnectionLimits(queryTimeoutMs) });
   pool.on("error", (e) => console.error("[okoro] database pool error:", e.message));
-  if (countRoundTrips) countPgPool(pool);
+  countRoundTrips?.pgPool(pool);
   const db = drizzle(pool, { schema }) as unknown as Database;
   if (!socketDir) namedStatementPools.set(db, pool);
   return { db, driver: "pg", close: () => pool.end() };
@@ -137,7 +145,7 @@ async function openNeon(url: string | undefined, wsProxy: string | undefined, ma
   return { db, driver: "neon", close: () => pool.end() };
 }
 
-async function openEmbeddedDatabase(dir: string, countRoundTrips: boolean, kind: EmbeddedKind): Promise<DbHandle> {
+async function openEmbeddedDatabase(dir: string, countRoundTrips: RoundTripCounters | undefined, kind: EmbeddedKind): Promise<DbHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   if (dir === "memory://") {
@@ -151,7 +159,7 @@ async function openEmbeddedDatabase(dir: string, countRoundTrips: boolean, kind:
   }
   try {
     const pglite = await PGlite.create(dir);
-    if (countRoundTrips) countPglite(pglite);
+    countRoundTrips?.pglite(pglite);
     const server = await serveEmbedded(pglite, target.socketDir);
     const db = drizzle(pglite, { schema }) as unknown as Database;
     return {
@@ -194,38 +202,15 @@ function isPglite(client: unknown): boolean {
   return typeof client === "object" && client !== null && "execProtocolRaw" in client;
 }
 
-type Global = typeof globalThis & { __okoroDb?: Promise<DbHandle> };
-
-/**
- * The process's database, opened on first use. Kept on globalThis because Next.js may
- * load this module more than once (route handlers, server components, dev reloads).
- */
-export function getDbHandle(): Promise<DbHandle> {
-  const g = globalThis as Global;
-  if (!g.__okoroDb) {
-    const env = getEnv();
-    g.__okoroDb = openDatabase({
-      driver: env.dbDriver,
-      url: env.databaseUrl,
-      pgliteDir: env.pgliteDir,
-      neonWsProxy: env.neonWsProxy,
-      // the embedded database is created and migrated on first start; servers are
-      // migrated by `okoro migrate` at deploy
-      migrate: env.dbDriver === "pglite",
-      countRoundTrips: env.bench,
-    });
-    g.__okoroDb.catch(() => {
-      g.__okoroDb = undefined;
-    });
-  }
-  return g.__okoroDb;
+/** Migrations drizzle has recorded as applied (0 before the first run). */
+export async function appliedMigrationCount(db: Database): Promise<number> {
+  const exists = await db.execute(sql`SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS present`);
+  if (!(exists as unknown as { rows: { present: boolean }[] }).rows[0]?.present) return 0;
+  const result = await db.execute(sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`);
+  return Number((result as unknown as { rows: { n: number | string }[] }).rows[0]?.n ?? 0);
 }
 
-export async function getDb(): Promise<Database> {
-  return (await getDbHandle()).db;
-}
-
-/** For tests and the CLI: use this handle as the process's database. */
-export function setDbHandle(handle: DbHandle | undefined): void {
-  (globalThis as Global).__okoroDb = handle ? Promise.resolve(handle) : undefined;
+/** A trivial query: does the database answer? */
+export async function pingDatabase(db: Database): Promise<void> {
+  await db.execute(sql`select 1`);
 }

@@ -26,7 +26,7 @@ test("TRACE and unknown methods on the proxy get 405 method_not_allowed", async 
 });
 
 // `npm start` serves the agent path (/p/…, POST /api/token) before Next.js routes it
-// (lib/proxy/start-hook.ts); the rest of the app stays with Next. Next marks what its
+// (lib/serve/start-hook.ts); the rest of the app stays with Next. Next marks what its
 // router served with `vary: rsc`.
 test("npm start serves the agent path directly and everything else through Next.js", async ({ baseURL }) => {
   const proxied = await raw(baseURL!, "GET", "/p/github/user");

@@ -2,11 +2,11 @@
 // one provider, one scope and a stated intent. Accepts our JSON body and the RFC 8693
 // token-exchange form. Every exchange, granted or refused, is audited.
 import "server-only";
-import { sql } from "drizzle-orm";
 import { z } from "zod";
 import type { Database } from "@/db/client";
 import { hitWindow } from "@/db/queries/limits";
-import { findServiceTokenByPlaintext, tokenState } from "@/db/queries/service-tokens";
+import { touchServiceTokenLastUsed } from "@/db/queries/service-tokens";
+import { findServiceTokenByPlaintext, tokenState } from "@/lib/tokens/service-tokens";
 import type { Connection, ServiceToken } from "@/db/schema";
 import { appendAudit, type AuditInput } from "@/lib/audit/append";
 import { flagsFor } from "@/lib/audit/flags";
@@ -276,9 +276,7 @@ function mintInput(token: ServiceToken, body: ExchangeBody): { ttl: number; inpu
  */
 function touchLastUsed(ctx: ExchangeContext, token: ServiceToken) {
   if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > LAST_USED_EVERY_MS) {
-    void ctx.db
-      .execute(sql`UPDATE service_tokens SET last_used_at = now() WHERE id = ${token.id} AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`)
-      .catch(() => {});
+    void touchServiceTokenLastUsed(ctx.db, token.id).catch(() => {});
   }
 }
 

@@ -9,7 +9,7 @@ import { SYSTEM_CHAIN } from "@/lib/audit/chain";
 import { handleExchange } from "@/lib/exchange";
 import { recordFailureSummary } from "@/lib/failure-limits";
 import { createFailureLimiter, FAILURE_LIMIT, type FailureLimiter } from "@/lib/http/failure-limiter";
-import { createProxy } from "@/lib/proxy/deps";
+import { createProxy } from "@/lib/serve/deps";
 import type { ProxyHandler } from "@/lib/proxy/handler";
 import { describeDatabases } from "@/test/databases";
 import { createHarness, OKORO_URL, type Harness } from "@/test/harness";

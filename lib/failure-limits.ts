@@ -3,9 +3,11 @@
 // one limiter per process, so an address gets 100 bad tokens a minute in all, whichever
 // door it knocks on.
 import "server-only";
-import { getDb, type Database } from "@/db/client";
+import type { Database } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import { appendAudit } from "@/lib/audit/append";
 import { createFailureLimiter, type FailureLimiter, type FailureSummary } from "@/lib/http/failure-limiter";
+import { getSlot, slotOnce } from "@/lib/serve/slots";
 
 /** One proxy.denied event on the system chain standing for every failure the summary counts. */
 export function recordFailureSummary(db: Database | (() => Promise<Database>)) {
@@ -28,11 +30,7 @@ export function recordFailureSummary(db: Database | (() => Promise<Database>)) {
   };
 }
 
-type Global = typeof globalThis & { __okoroFailureLimiter?: FailureLimiter };
-
 /** The app's limiter, made on first use (the Next.js routes and `npm start`'s agent path share it). */
 export function getFailureLimiter(): FailureLimiter {
-  const g = globalThis as Global;
-  g.__okoroFailureLimiter ??= createFailureLimiter({ report: recordFailureSummary(getDb) });
-  return g.__okoroFailureLimiter;
+  return getSlot("failureLimiter") ?? slotOnce("failureLimiter", () => createFailureLimiter({ report: recordFailureSummary(getDb) }));
 }

@@ -1,7 +1,7 @@
 // The health check behind GET /api/health: can the database answer a trivial query?
 import "server-only";
-import { sql } from "drizzle-orm";
-import { getDb, type Database } from "@/db/client";
+import { pingDatabase, type Database } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 
 const TIMEOUT_MS = 3_000;
 
@@ -13,7 +13,7 @@ export async function databaseHealthy(db?: Database): Promise<boolean> {
   let timer: NodeJS.Timeout | undefined;
   try {
     const probe = (async () => {
-      await (db ?? (await getDb())).execute(sql`select 1`);
+      await pingDatabase(db ?? (await getDb()));
       return true;
     })();
     const timeout = new Promise<boolean>((resolve) => {

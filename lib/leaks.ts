@@ -4,7 +4,7 @@
 import "server-only";
 import type { Database } from "@/db/client";
 import { hitWindow } from "@/db/queries/limits";
-import { findServiceTokenByPlaintext, revokeServiceToken, tokenState } from "@/db/queries/service-tokens";
+import { findServiceTokenByPlaintext, revokeServiceToken, tokenState } from "@/lib/tokens/service-tokens";
 import { errorResponse, OkoroError } from "@/lib/errors";
 import { addressBucket } from "@/lib/http/address-bucket";
 import { readBoundedJson } from "@/lib/http/bounded-body";

@@ -8,7 +8,8 @@
 // it after their response is sent (sweepIfDue). Either way a sweep is a handful of small
 // batched DELETEs off the request's path, and a failure is logged, never thrown.
 import "server-only";
-import { getDb as processDb, type Database } from "@/db/client";
+import type { Database } from "@/db/client";
+import { getDb as processDb } from "@/lib/serve/database";
 import {
   sweepApprovals,
   sweepLimitCounters,
@@ -18,6 +19,7 @@ import {
   sweepStaleOAuthClients,
   sweepUsedJtis,
 } from "@/db/queries/sweep";
+import { slotOnce } from "@/lib/serve/slots";
 
 export const SWEEP_INTERVAL_MS = 5 * 60 * 1000;
 /** Rows per DELETE, and DELETEs per table per sweep: a backlog goes over several sweeps. */
@@ -61,15 +63,11 @@ export async function sweepExpiredRows(db: Database, options: { batch?: number; 
   };
 }
 
-type SweepState = { lastStartedAt: number; running: Promise<void> | undefined; timer?: ReturnType<typeof setInterval> };
-
-const KEY = Symbol.for("okoro.sweep");
+export type SweepState = { lastStartedAt: number; running: Promise<void> | undefined; timer?: ReturnType<typeof setInterval> };
 
 /** One state per process: Next.js may load this module more than once. */
 function state(): SweepState {
-  const g = globalThis as typeof globalThis & { [KEY]?: SweepState };
-  g[KEY] ??= { lastStartedAt: Number.NEGATIVE_INFINITY, running: undefined };
-  return g[KEY];
+  return slotOnce("sweep", () => ({ lastStartedAt: Number.NEGATIVE_INFINITY, running: undefined }));
 }
 
 /**

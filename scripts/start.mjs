@@ -33,9 +33,11 @@ if (!Number.isInteger(port) || port < 0 || port > 65535) {
 const hostname = values.hostname;
 
 const PEER_ADDRESS_HEADER = "x-okoro-peer-address";
+// the same list as lib/proxy/methods.ts, and the same slot names as lib/serve/slots.ts
+// (this file is plain JavaScript and cannot import them; scripts/start.test.ts compares)
 const ROUTABLE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
 globalThis[Symbol.for("okoro.peer-address-header")] = true;
-// The agent path (/p/… and POST /api/token) goes to our code directly: lib/proxy/start-hook.ts
+// The agent path (/p/… and POST /api/token) goes to our code directly: lib/serve/start-hook.ts
 // publishes a listener while Next prepares, which takes the requests it serves and leaves
 // the rest — and everything, should it be missing — to Next.
 globalThis[Symbol.for("okoro.start-server")] = true;
@@ -53,7 +55,7 @@ await app.prepare();
 // headers of the build's environment, which need not be the one this server runs with.
 const HSTS = /^https:\/\//i.test(process.env.OKORO_URL?.trim() ?? "") ? "max-age=31536000; includeSubDomains" : null;
 
-// Request line and headers: at most 16 KiB (lib/proxy/node-server.ts MAX_HEADER_BYTES),
+// Request line and headers: at most 16 KiB (lib/serve/node-server.ts MAX_HEADER_BYTES),
 // set here rather than left to Node's default so that nothing can widen what a client
 // makes us parse before it is authenticated; Node answers 431 past it.
 const MAX_HEADER_BYTES = 16 * 1024;
@@ -98,9 +100,9 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
     closing = true;
     // stop accepting, let in-flight requests finish, then close Next (and its database pool)
     server.close(() => {
-      // db/client.ts keeps the process's database on globalThis; closing it lets the
+      // lib/serve/database.ts keeps the process's database on globalThis; closing it lets the
       // embedded PGlite shut down cleanly and pools say goodbye to the server
-      const db = globalThis.__okoroDb;
+      const db = globalThis[Symbol.for("okoro.db")];
       Promise.allSettled([app.close(), db?.then((h) => h.close())]).finally(() => process.exit(0));
     });
     server.closeIdleConnections();

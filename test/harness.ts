@@ -3,20 +3,20 @@
 // so that a canary test can grep for them.
 import http from "node:http";
 import { Readable } from "node:stream";
-import { createUser } from "@/db/queries/users";
-import { setConnection } from "@/db/queries/connections";
-import { createServiceToken, type NewServiceToken } from "@/db/queries/service-tokens";
+import { createUser } from "@/lib/users";
+import { setConnection } from "@/lib/connect/connections";
+import { createServiceToken, type NewServiceToken } from "@/lib/tokens/service-tokens";
 import type { Database } from "@/db/client";
-import type { CredentialResolver } from "@/db/queries/proxy-authorize";
+import type { CredentialResolver } from "@/lib/serve/proxy-authorize";
 import { generateMasterKey } from "@/lib/crypto/envelope";
 import { loadEnv, setEnvForTesting, type Env } from "@/lib/env";
 import { handleExchange } from "@/lib/exchange";
 import { recordFailureSummary } from "@/lib/failure-limits";
 import { createFailureLimiter } from "@/lib/http/failure-limiter";
 import { getProvider, PROVIDER_IDS } from "@/lib/providers/catalog";
-import { createProxy } from "@/lib/proxy/deps";
+import { createProxy } from "@/lib/serve/deps";
 import type { ProxyHandler } from "@/lib/proxy/handler";
-import { listenNodeProxy, type NodeProxyServer } from "@/lib/proxy/node-server";
+import { listenNodeProxy, type NodeProxyServer } from "@/lib/serve/node-server";
 import type { Credential } from "@/lib/providers/types";
 import { resetSigningKeyCaches } from "@/lib/tokens/signing-keys";
 

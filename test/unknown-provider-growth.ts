@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { generateMasterKey } from "@/lib/crypto/envelope";
 import { loadEnv } from "@/lib/env";
-import { createProxy } from "@/lib/proxy/deps";
+import { createProxy } from "@/lib/serve/deps";
 import type { Database } from "@/db/client";
 
 const [count, size] = process.argv.slice(2).map(Number);

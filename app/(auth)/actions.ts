@@ -3,8 +3,8 @@
 // answers with inline errors; the password is never sent back, logged or audited.
 // Sign-in itself (limit, argon2id check, audit) happens in the Credentials provider,
 // see lib/auth/password-sign-in.ts, so a direct POST to /api/auth gets the same rules.
-import { getDb } from "@/db/client";
-import { createUser } from "@/db/queries/users";
+import { getDb } from "@/lib/serve/database";
+import { createUser } from "@/lib/users";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { headers } from "next/headers";
 import type { AuthFormState } from "@/app/(auth)/form-state";

@@ -6,10 +6,7 @@
 import "server-only";
 import { and, asc, count, desc, eq, gt, inArray, lte, min, sql, type SQL } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
-import { approvals, serviceTokens, type Approval, type ServiceToken } from "@/db/schema";
-import { appendAuditInTx, type AuditInput } from "@/lib/audit/append";
-import { storableText } from "@/lib/audit/redact";
-import { newId } from "@/lib/ids";
+import { approvals, serviceTokens, type Approval } from "@/db/schema";
 
 /** How long a person has to decide (SPEC §3.1: `expires_in: 900`). */
 export const APPROVAL_WINDOW_SECONDS = 900;
@@ -62,63 +59,30 @@ async function selectViews(db: Queryable, where: SQL | undefined, options: { ord
   return rows.map(toView);
 }
 
-export type NewApproval = {
-  token: ServiceToken;
-  provider: string;
-  scope: string;
-  intent: string;
-  reason: string | null;
-  ttl: number;
-  singleUse: boolean;
-  beyondGrant: boolean;
-  /** the approval.requested event, written in the same transaction as the row */
-  audit: (approval: Approval) => AuditInput;
-};
+/** Locks the token's row (serializing one agent's requests) and counts its open approvals. */
+export async function lockTokenPendingApprovals(tx: Queryable, serviceTokenId: string): Promise<{ n: number; oldest: Date | null; now: Date }> {
+  await tx.select({ id: serviceTokens.id }).from(serviceTokens).where(eq(serviceTokens.id, serviceTokenId)).for("update");
+  const [open] = await tx
+    .select({ n: count(), oldest: min(approvals.expiresAt), now: sql<Date>`now()`.mapWith(approvals.expiresAt) })
+    .from(approvals)
+    .where(and(eq(approvals.serviceTokenId, serviceTokenId), eq(approvals.status, "pending"), gt(approvals.expiresAt, sql`now()`)));
+  return open;
+}
 
-export type CreateApprovalResult =
-  | { created: true; approval: Approval }
-  /** the token already has MAX_PENDING_PER_TOKEN pending requests; the oldest frees up after `retryAfter` s */
-  | { created: false; pending: number; retryAfter: number };
+export type NewApprovalRow = Pick<Approval, "id" | "userId" | "serviceTokenId" | "provider" | "scope" | "intent" | "reason" | "ttl" | "singleUse" | "beyondGrant">;
 
-/**
- * Creates a pending approval unless the token is at its cap. The token's row lock
- * serializes concurrent requests of one agent, so the cap is exact; the audit event
- * commits with the row (no approval without its approval.requested event).
- */
-export async function createPendingApproval(db: Database, input: NewApproval): Promise<CreateApprovalResult> {
-  return db.transaction(async (tx) => {
-    await tx.select({ id: serviceTokens.id }).from(serviceTokens).where(eq(serviceTokens.id, input.token.id)).for("update");
-    const [open] = await tx
-      .select({ n: count(), oldest: min(approvals.expiresAt), now: sql<Date>`now()`.mapWith(approvals.expiresAt) })
-      .from(approvals)
-      .where(and(eq(approvals.serviceTokenId, input.token.id), eq(approvals.status, "pending"), gt(approvals.expiresAt, sql`now()`)));
-    if (open.n >= MAX_PENDING_PER_TOKEN) {
-      const oldest = open.oldest ? new Date(open.oldest) : null;
-      const retryAfter = oldest ? Math.max(1, Math.ceil((oldest.getTime() - new Date(open.now).getTime()) / 1000)) : APPROVAL_WINDOW_SECONDS;
-      return { created: false as const, pending: open.n, retryAfter };
-    }
-    const [approval] = await tx
-      .insert(approvals)
-      .values({
-        id: newId("apr"),
-        userId: input.token.userId,
-        serviceTokenId: input.token.id,
-        // agent text, shown to a person and stored: the same cleaning as the audit log's
-        provider: storableText(input.provider, 64),
-        scope: input.scope,
-        intent: storableText(input.intent, 256),
-        reason: input.reason === null ? null : storableText(input.reason, 1024),
-        ttl: input.ttl,
-        singleUse: input.singleUse,
-        beyondGrant: input.beyondGrant,
-        status: "pending",
-        createdAt: sql`now()`,
-        expiresAt: sql`now() + make_interval(secs => ${APPROVAL_WINDOW_SECONDS})`,
-      })
-      .returning();
-    await appendAuditInTx(tx, input.audit(approval));
-    return { created: true as const, approval };
-  });
+/** Inserts a pending approval, open for APPROVAL_WINDOW_SECONDS from the database's now. */
+export async function insertPendingApproval(tx: Queryable, values: NewApprovalRow): Promise<Approval> {
+  const [approval] = await tx
+    .insert(approvals)
+    .values({
+      ...values,
+      status: "pending",
+      createdAt: sql`now()`,
+      expiresAt: sql`now() + make_interval(secs => ${APPROVAL_WINDOW_SECONDS})`,
+    })
+    .returning();
+  return approval;
 }
 
 export async function getApproval(db: Queryable, id: string): Promise<ApprovalView | undefined> {

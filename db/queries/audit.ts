@@ -10,7 +10,7 @@ import "server-only";
 import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, lt, lte, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { auditEvents, type AuditEvent } from "@/db/schema";
-import { DEFAULT_AUDIT_SORT, type AuditOutcome, type AuditSort, type AuditVia, type AuditSortKey, type SortDirection } from "@/lib/audit/view-params";
+import type { AuditOutcome, AuditSort, AuditVia, AuditSortKey, SortDirection } from "@/lib/audit/view-params";
 
 export type AuditFilter = {
   /** the user whose chain is read */
@@ -133,7 +133,8 @@ export type AuditPageRequest = {
  * both directions.
  */
 export async function pageAuditEvents(db: Database, filter: AuditFilter, request: AuditPageRequest = {}): Promise<AuditPage> {
-  const sort = request.sort ?? DEFAULT_AUDIT_SORT;
+  // newest first unless asked otherwise (the viewer's default too)
+  const sort: AuditSort = request.sort ?? { key: "time", dir: "desc" };
   const limit = clampLimit(request.limit);
   const where = auditWhere(filter);
 

@@ -1,13 +1,7 @@
 import { and, eq } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import {
-  credentialHint,
-  deleteConnection,
-  getConnection,
-  getConnectionCredential,
-  listConnections,
-  setConnection,
-} from "@/db/queries/connections";
+import { getConnection, listConnections } from "@/db/queries/connections";
+import { credentialHint, deleteConnection, getConnectionCredential, setConnection } from "@/lib/connect/connections";
 import { auditEvents, connections, users } from "@/db/schema";
 import { verifyChain } from "@/lib/audit/verify";
 import { DecryptionError, generateMasterKey, parseMasterKeys } from "@/lib/crypto/envelope";

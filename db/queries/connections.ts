@@ -1,16 +1,10 @@
-// Connections: one user's credential for one provider (SPEC §1, §8). The credential is
-// sealed with envelope encryption whose AAD names the row (`connections|id|user|provider`),
-// so a ciphertext copied to another row or user does not decrypt. Reads that return rows
-// never include the credential; only getConnectionCredential decrypts, and it fails closed.
+// Connections: one user's credential for one provider (SPEC §1, §8), as rows. The
+// credential column holds an envelope that lib/connect/connections.ts seals and opens;
+// reads that return rows never include it, and only readSealedCredential selects it.
 import "server-only";
 import { and, asc, eq, getTableColumns } from "drizzle-orm";
-import type { Database } from "@/db/client";
+import type { Database, Queryable } from "@/db/client";
 import { connections, type Connection } from "@/db/schema";
-import { appendAuditInTx } from "@/lib/audit/append";
-import { openJson, rowAad, sealJson, type MasterKeys } from "@/lib/crypto/envelope";
-import { getEnv } from "@/lib/env";
-import { newId } from "@/lib/ids";
-import type { Credential } from "@/lib/providers/types";
 
 export type ConnectionMethod = Connection["method"];
 
@@ -18,99 +12,6 @@ export type ConnectionMethod = Connection["method"];
 export type ConnectionSummary = Omit<Connection, "credential">;
 
 const { credential: _credential, ...summaryColumns } = getTableColumns(connections);
-
-/** The AAD binding a connection's envelope to its row. */
-export function connectionAad(id: string, userId: string, provider: string): string {
-  return rowAad("connections", id, userId, provider);
-}
-
-// Below this length, even the last four characters give away too much of the secret.
-const HINT_MIN_SECRET_LENGTH = 12;
-
-/**
- * What the dashboard shows to tell credentials apart: `…` and the last 4 characters of the
- * main secret (API key, access token or OAuth 1 token); null for short or unknown shapes.
- */
-export function credentialHint(credential: Credential): string | null {
-  const c = credential as Partial<Record<"api_key" | "access_token" | "token", unknown>>;
-  // Trello's token is its secret; the api_key stored beside it only names the Power-Up
-  const secret = [c.access_token, c.token, c.api_key].find((v): v is string => typeof v === "string");
-  if (!secret || secret.length < HINT_MIN_SECRET_LENGTH) return null;
-  return `…${secret.slice(-4)}`;
-}
-
-/** OAuth 2 credentials carry `expires_at` in epoch seconds; kept in clear for refresh planning. */
-function expiryOf(credential: Credential): Date | null {
-  const at = (credential as { expires_at?: unknown }).expires_at;
-  return typeof at === "number" && Number.isFinite(at) && at > 0 ? new Date(at * 1000) : null;
-}
-
-export type SetConnectionOptions = {
-  db: Database;
-  userId: string;
-  provider: string;
-  method: ConnectionMethod;
-  /** already validated against the provider's credential schema */
-  credential: Credential;
-  accountName?: string | null;
-  /** defaults to the credential's `expires_at` (epoch seconds), if any */
-  accessExpiresAt?: Date | null;
-  /** scopes the provider granted (OAuth), as it reported them */
-  grantedScopes?: string | null;
-  /** defaults to the configured master keys */
-  masterKeys?: MasterKeys;
-};
-
-const MAX_ATTEMPTS = 3;
-
-/**
- * Stores the credential for (user, provider), replacing any earlier one: the row keeps its
- * id, so the AAD stays that of the row; status goes back to active. The change and its
- * `connection.created` audit event commit together.
- */
-export async function setConnection(options: SetConnectionOptions): Promise<ConnectionSummary> {
-  const { db, userId, provider, method, credential } = options;
-  const keys = options.masterKeys ?? getEnv().masterKeys;
-  const fields = {
-    method,
-    status: "active" as const,
-    statusDetail: null,
-    credentialHint: credentialHint(credential),
-    accountName: options.accountName ?? null,
-    grantedScopes: options.grantedScopes ?? null,
-    accessExpiresAt: options.accessExpiresAt === undefined ? expiryOf(credential) : options.accessExpiresAt,
-  };
-
-  // A concurrent set or delete for the same pair can slip in between the lookup and the
-  // write; the write then touches nothing and the next attempt sees the new state.
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const row = await db.transaction(async (tx) => {
-      const [existing] = await tx
-        .select({ id: connections.id })
-        .from(connections)
-        .where(and(eq(connections.userId, userId), eq(connections.provider, provider)))
-        .for("update");
-      const id = existing?.id ?? newId("con");
-      const envelope = sealJson(credential, connectionAad(id, userId, provider), keys);
-      const [written] = existing
-        ? await tx
-            .update(connections)
-            .set({ ...fields, credential: envelope, updatedAt: new Date(), refreshedAt: null })
-            .where(eq(connections.id, id))
-            .returning(summaryColumns)
-        : await tx
-            .insert(connections)
-            .values({ id, userId, provider, ...fields, credential: envelope })
-            .onConflictDoNothing({ target: [connections.userId, connections.provider] })
-            .returning(summaryColumns);
-      if (!written) return undefined;
-      await appendAuditInTx(tx, { event: "connection.created", userId, provider, outcome: "allowed" });
-      return written;
-    });
-    if (row) return row;
-  }
-  throw new Error(`could not store the ${provider} connection: it kept changing concurrently`);
-}
 
 export async function listConnections(options: { db: Database; userId: string }): Promise<ConnectionSummary[]> {
   return options.db
@@ -128,38 +29,54 @@ export async function getConnection(options: { db: Database; userId: string; pro
   return row ?? null;
 }
 
-/**
- * The decrypted credential, or null when the user has not connected the provider. Returned
- * whatever the connection's status (refreshing an expired OAuth token needs it); callers
- * check the status. A credential that does not decrypt throws (DecryptionError): fail closed.
- */
-export async function getConnectionCredential(options: {
-  db: Database;
-  userId: string;
-  provider: string;
-  masterKeys?: MasterKeys;
-}): Promise<Credential | null> {
-  const { db, userId, provider } = options;
+/** Locks the (user, provider) row for the transaction; its id, or undefined when there is none. */
+export async function lockConnectionId(tx: Queryable, userId: string, provider: string): Promise<string | undefined> {
+  const [existing] = await tx
+    .select({ id: connections.id })
+    .from(connections)
+    .where(and(eq(connections.userId, userId), eq(connections.provider, provider)))
+    .for("update");
+  return existing?.id;
+}
+
+export type ConnectionFields = Pick<Connection, "method" | "status" | "statusDetail" | "credentialHint" | "accountName" | "grantedScopes" | "accessExpiresAt" | "credential">;
+
+/** Replaces an existing row's credential and fields; undefined when the row is gone. */
+export async function updateConnectionRow(tx: Queryable, id: string, fields: ConnectionFields): Promise<ConnectionSummary | undefined> {
+  const [written] = await tx
+    .update(connections)
+    .set({ ...fields, updatedAt: new Date(), refreshedAt: null })
+    .where(eq(connections.id, id))
+    .returning(summaryColumns);
+  return written;
+}
+
+/** Inserts the row; undefined when another one for (user, provider) got there first. */
+export async function insertConnectionRow(tx: Queryable, values: ConnectionFields & { id: string; userId: string; provider: string }): Promise<ConnectionSummary | undefined> {
+  const [written] = await tx
+    .insert(connections)
+    .values(values)
+    .onConflictDoNothing({ target: [connections.userId, connections.provider] })
+    .returning(summaryColumns);
+  return written;
+}
+
+/** The row's id and its sealed credential, or undefined when the user has not connected the provider. */
+export async function readSealedCredential(db: Queryable, userId: string, provider: string): Promise<Pick<Connection, "id" | "credential"> | undefined> {
   const [row] = await db
     .select({ id: connections.id, credential: connections.credential })
     .from(connections)
     .where(and(eq(connections.userId, userId), eq(connections.provider, provider)));
-  if (!row) return null;
-  return openJson<Credential>(row.credential, connectionAad(row.id, userId, provider), options.masterKeys ?? getEnv().masterKeys);
+  return row;
 }
 
-/** Removes the connection; false when there was none. Audited as `connection.deleted`. */
-export async function deleteConnection(options: { db: Database; userId: string; provider: string }): Promise<boolean> {
-  const { db, userId, provider } = options;
-  return db.transaction(async (tx) => {
-    const deleted = await tx
-      .delete(connections)
-      .where(and(eq(connections.userId, userId), eq(connections.provider, provider)))
-      .returning({ id: connections.id });
-    if (deleted.length === 0) return false;
-    await appendAuditInTx(tx, { event: "connection.deleted", userId, provider, outcome: "allowed" });
-    return true;
-  });
+/** Deletes the (user, provider) row; false when there was none. */
+export async function deleteConnectionRow(tx: Queryable, userId: string, provider: string): Promise<boolean> {
+  const deleted = await tx
+    .delete(connections)
+    .where(and(eq(connections.userId, userId), eq(connections.provider, provider)))
+    .returning({ id: connections.id });
+  return deleted.length > 0;
 }
 
 /** The one question the exchange asks about a connection: is it usable? (null: none) */
@@ -169,4 +86,15 @@ export async function getConnectionStatus(db: Database, userId: string, provider
     .from(connections)
     .where(and(eq(connections.userId, userId), eq(connections.provider, provider)));
   return row?.status ?? null;
+}
+
+/** The whole row (credential included), locked for the transaction; undefined when it is gone. */
+export async function lockConnectionRow(tx: Queryable, id: string): Promise<Connection | undefined> {
+  const [row] = await tx.select().from(connections).where(eq(connections.id, id)).for("update");
+  return row;
+}
+
+/** Sets some of a row's columns. */
+export async function updateConnectionById(tx: Queryable, id: string, values: Partial<Omit<Connection, "id" | "userId" | "provider">>): Promise<void> {
+  await tx.update(connections).set(values).where(eq(connections.id, id));
 }

@@ -6,7 +6,7 @@ import { randomBytes } from "node:crypto";
 import { count, eq, sql } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { auditEvents, connections, serviceTokens } from "@/db/schema";
-import { createUser } from "@/db/queries/users";
+import { createUser } from "@/lib/users";
 import { dbPipe } from "@/db/queries/pipe";
 import { appendAudit, auditRow } from "@/lib/audit/append";
 import { canonicalPieces } from "@/lib/audit/chain";

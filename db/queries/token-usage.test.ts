@@ -1,8 +1,8 @@
 import { expect, it } from "vitest";
 import { hitWindow } from "@/db/queries/limits";
-import { createServiceToken } from "@/db/queries/service-tokens";
+import { createServiceToken } from "@/lib/tokens/service-tokens";
 import { currentWindowStart, quotaKey, rateKey, tokenLimitUsage } from "@/db/queries/token-usage";
-import { createUser } from "@/db/queries/users";
+import { createUser } from "@/lib/users";
 import { limitCounters } from "@/db/schema";
 import { describeDatabases } from "@/test/databases";
 

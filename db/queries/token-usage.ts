@@ -1,7 +1,7 @@
 // How much of its limits each service token has used in the current window (SPEC §7), for
 // the tokens page: "37 / 1000 today". Reads the counters the proxy keeps in
 // limit_counters (keys `svc:<id>:rate` and `svc:<id>:quota:<day|month>`, see
-// db/queries/proxy-authorize.ts) in one query, and never writes: windows roll over lazily
+// lib/serve/proxy-authorize.ts) in one query, and never writes: windows roll over lazily
 // on the next request, so a counter whose window has passed simply reads as 0 here.
 import "server-only";
 import { inArray } from "drizzle-orm";

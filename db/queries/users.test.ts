@@ -1,5 +1,6 @@
 import { expect, it } from "vitest";
-import { createUser, findUserByAccount, findUserByEmail, findUserById, linkAccount } from "@/db/queries/users";
+import { findUserByAccount, findUserByEmail, findUserById, linkAccount } from "@/db/queries/users";
+import { createUser } from "@/lib/users";
 import { isOkoroError } from "@/lib/errors";
 import { describeDatabases } from "@/test/databases";
 

@@ -5,42 +5,24 @@ import "server-only";
 import { and, eq } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { accounts, users, type User } from "@/db/schema";
-import { OkoroError } from "@/lib/errors";
-import { newId } from "@/lib/ids";
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
 }
 
-export type CreateUserOptions = {
-  email: string;
-  name?: string | null;
-  /** argon2id PHC string; omitted for accounts that only sign in through GitHub/Google */
-  passwordHash?: string | null;
-  /** set when a provider vouched for the address */
-  emailVerified?: Date | null;
-  image?: string | null;
-};
+export type NewUserRow = typeof users.$inferInsert;
 
 /**
- * Creates a user. A second account for the same address is refused with a 409
- * `conflict` OkoroError; ON CONFLICT keeps that exact under concurrent sign-ups and
- * independent of how each driver reports unique violations.
+ * Inserts a user unless one with the same (normalised) address exists; undefined then.
+ * ON CONFLICT keeps that exact under concurrent sign-ups and independent of how each
+ * driver reports unique violations.
  */
-export async function createUser(db: Queryable, options: CreateUserOptions): Promise<User> {
+export async function insertUser(db: Queryable, values: NewUserRow): Promise<User | undefined> {
   const [user] = await db
     .insert(users)
-    .values({
-      id: newId("usr"),
-      email: normalizeEmail(options.email),
-      name: options.name?.trim() || null,
-      passwordHash: options.passwordHash ?? null,
-      emailVerified: options.emailVerified ?? null,
-      image: options.image ?? null,
-    })
+    .values({ ...values, email: normalizeEmail(values.email) })
     .onConflictDoNothing({ target: users.email })
     .returning();
-  if (!user) throw new OkoroError("conflict", "An account with this email already exists.");
   return user;
 }
 
@@ -75,4 +57,10 @@ export async function linkAccount(db: Queryable, options: { userId: string; prov
 
 export async function setUserStatus(db: Queryable, options: { userId: string; status: User["status"] }): Promise<void> {
   await db.update(users).set({ status: options.status }).where(eq(users.id, options.userId));
+}
+
+/** The address a user's approval requests are posted to (null: none; undefined: no such user). */
+export async function findApprovalWebhookUrl(db: Queryable, userId: string): Promise<string | null | undefined> {
+  const [user] = await db.select({ url: users.approvalWebhookUrl }).from(users).where(eq(users.id, userId));
+  return user?.url;
 }

@@ -3,7 +3,7 @@
 // stores — here such rows are written straight into the table.
 import { eq } from "drizzle-orm";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { setDbHandle } from "@/db/client";
+import { setDbHandle } from "@/lib/serve/database";
 import { approvals, serviceTokens } from "@/db/schema";
 import { approvalForUser, approvalsForDashboard } from "@/lib/approvals/dashboard";
 import { readableAgentText } from "@/lib/approvals/describe";

@@ -4,10 +4,12 @@
 // Every approval handed to a page has the agent's words made readable (no control or bidi
 // characters), whenever the row was stored.
 import "server-only";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import { countPendingApprovals, getApproval, listPendingApprovals, listRecentApprovals, type ApprovalView } from "@/db/queries/approvals";
 import { decideApproval, type Decision } from "@/lib/approvals/decide";
 import { readableApproval } from "@/lib/approvals/describe";
+
+export type { ApprovalStatus, ApprovalView } from "@/db/queries/approvals";
 
 /** Pending, unexpired approvals of this user: the number for the nav badge. */
 export async function pendingApprovalCount(userId: string): Promise<number> {

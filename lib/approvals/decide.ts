@@ -8,7 +8,7 @@
 import "server-only";
 import type { Database } from "@/db/client";
 import { getApproval, markApprovalExpired, recordDecision, type ApprovalView } from "@/db/queries/approvals";
-import { addGrant, tokenState } from "@/db/queries/service-tokens";
+import { addGrant, tokenState } from "@/lib/tokens/service-tokens";
 import { appendAuditInTx } from "@/lib/audit/append";
 import { providerName, scopeAction } from "@/lib/approvals/describe";
 import { OkoroError } from "@/lib/errors";

@@ -14,7 +14,8 @@
 // cannot work helps nobody, and the agent learns at once (409 not_connected). It is
 // checked again when the token is handed out.
 import "server-only";
-import { APPROVAL_WINDOW_SECONDS, createPendingApproval, MAX_PENDING_PER_TOKEN } from "@/db/queries/approvals";
+import { APPROVAL_WINDOW_SECONDS, MAX_PENDING_PER_TOKEN } from "@/db/queries/approvals";
+import { createPendingApproval } from "@/lib/approvals/create";
 import type { Approval, ServiceToken } from "@/db/schema";
 import { sendApprovalWebhook } from "@/lib/approvals/webhook";
 import { OkoroError } from "@/lib/errors";

@@ -13,9 +13,9 @@
 // shows something readable as is.
 import "server-only";
 import { createHmac, timingSafeEqual } from "node:crypto";
-import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { users, type Approval } from "@/db/schema";
+import { findApprovalWebhookUrl } from "@/db/queries/users";
+import type { Approval } from "@/db/schema";
 import { approvalSentence, providerName } from "@/lib/approvals/describe";
 import { getEnv } from "@/lib/env";
 
@@ -92,8 +92,7 @@ export async function sendApprovalWebhook(
   let origin = "";
   try {
     const env = getEnv();
-    const [user] = await db.select({ url: users.approvalWebhookUrl }).from(users).where(eq(users.id, approval.userId));
-    const target = usableWebhookUrl(user?.url, env.production);
+    const target = usableWebhookUrl(await findApprovalWebhookUrl(db, approval.userId), env.production);
     if (!target) return { sent: false };
     origin = target.origin;
     const body = JSON.stringify(approvalWebhookBody(approval, agent, env.url));

@@ -8,10 +8,10 @@
 // appendAuditInTx writes inside a transaction the caller holds, computing the same
 // hashes here (lib/audit/chain.ts) so both paths extend the same chains.
 import "server-only";
-import { sql } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
 import { dbPipe } from "@/db/queries/pipe";
-import { auditEvents, type AuditEvent } from "@/db/schema";
+import { insertAuditEvents, lockChainHeads, moveChainHeads } from "@/db/queries/audit-write";
+import type { AuditEvent } from "@/db/schema";
 import { eventHash, GENESIS_HASH, SYSTEM_CHAIN, type AuditEventName } from "@/lib/audit/chain";
 import { storableText } from "@/lib/audit/redact";
 import { newId } from "@/lib/ids";
@@ -111,9 +111,8 @@ export async function writeAuditRows(tx: Queryable, rows: AuditRow[]): Promise<A
   // The heads are locked (and created) by a function that runs as the database owner: the
   // app's own role may read them but not write them. Concurrent writers of the same chain
   // (in this process or any other) wait here until this transaction ends.
-  const locked = await tx.execute(sql`SELECT chain, seq, hash FROM okoro_audit_lock_heads(${sql.param(chains)}::text[])`);
-  const heads = (locked as unknown as { rows: { chain: string; seq: number | string; hash: string }[] }).rows;
-  const state = new Map(heads.map((h) => [h.chain, { seq: Number(h.seq), hash: h.hash || GENESIS_HASH }]));
+  const heads = await lockChainHeads(tx, chains);
+  const state = new Map(heads.map((h) => [h.chain, { seq: h.seq, hash: h.hash || GENESIS_HASH }]));
   const complete: AuditEvent[] = rows.map((row) => {
     const head = state.get(row.chain)!;
     const event = { ...row, seq: head.seq + 1, prevHash: head.hash, hash: "" } as AuditEvent;
@@ -122,12 +121,9 @@ export async function writeAuditRows(tx: Queryable, rows: AuditRow[]): Promise<A
     head.hash = event.hash;
     return event;
   });
-  await tx.insert(auditEvents).values(complete);
+  await insertAuditEvents(tx, complete);
   // the owner's function moves each head only forward, to a row that is now in the log
-  const moved = [...state];
-  await tx.execute(
-    sql`SELECT okoro_audit_move_heads(${sql.param(moved.map(([c]) => c))}::text[], ${sql.param(moved.map(([, h]) => h.seq))}::bigint[], ${sql.param(moved.map(([, h]) => h.hash))}::text[])`,
-  );
+  await moveChainHeads(tx, [...state].map(([chain, h]) => ({ chain, seq: h.seq, hash: h.hash })));
   return complete;
 }
 

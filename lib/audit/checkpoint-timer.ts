@@ -3,16 +3,14 @@
 // covered within a minute too. It never keeps the process alive. On serverless hosts the
 // cron route does this job (a frozen function's timer simply does not fire).
 import "server-only";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import { checkpointScheduler } from "@/lib/audit/checkpoint";
 import { getEnv } from "@/lib/env";
-
-const STARTED = Symbol.for("okoro.audit.checkpoint-timer");
+import { getSlot, setSlot } from "@/lib/serve/slots";
 
 export function startCheckpointTimer(everyMs = 20_000): void {
-  const g = globalThis as Record<symbol, unknown>;
-  if (g[STARTED]) return;
-  g[STARTED] = true;
+  if (getSlot("checkpointTimer")) return;
+  setSlot("checkpointTimer", true);
   setInterval(() => {
     getDb()
       .then((db) => checkpointScheduler(db, getEnv().masterKeys).poke())

@@ -17,6 +17,7 @@ import type { AuditCheckpointRow } from "@/db/schema";
 import { canonicalJson } from "@/lib/audit/chain";
 import type { MasterKeys } from "@/lib/crypto/envelope";
 import { newId } from "@/lib/ids";
+import { slotOnce } from "@/lib/serve/slots";
 
 export type Checkpoint = AuditCheckpointRow;
 
@@ -142,10 +143,8 @@ export function createCheckpointScheduler(
 }
 
 // Process-wide, because Next.js may load this module once per route bundle.
-const PENDING = Symbol.for("okoro.audit.checkpoints-pending");
 function pendingSlot(): Set<Promise<unknown>> {
-  const g = globalThis as Record<symbol, Set<Promise<unknown>> | undefined>;
-  return (g[PENDING] ??= new Set());
+  return slotOnce("checkpointsPending", () => new Set());
 }
 
 /** The checkpoints being made in this process, for a serverless route to wait on after its response. */

@@ -2,7 +2,7 @@
 // viewer's page (rows, cursors, count, filter choices), the chain status, and the
 // overview's numbers. Pages call these; nothing under app/ touches the database itself.
 import "server-only";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import {
   auditActivity,
   countAuditEvents,
@@ -16,7 +16,8 @@ import {
   type AuditFilter,
 } from "@/db/queries/audit";
 import { listConnections } from "@/db/queries/connections";
-import { listServiceTokens, tokenState } from "@/db/queries/service-tokens";
+import { listServiceTokens } from "@/db/queries/service-tokens";
+import { tokenState } from "@/lib/tokens/service-tokens";
 import type { AuditEvent } from "@/db/schema";
 import { pendingApprovalCount } from "@/lib/approvals/dashboard";
 import type { ChainCheck } from "@/lib/audit/chain";
@@ -24,6 +25,7 @@ import { trustedCheckpoint, verifyChain } from "@/lib/audit/verify";
 import { getEnv } from "@/lib/env";
 import { viewTimeBounds, type AuditView } from "@/lib/audit/view-params";
 import { getProvider } from "@/lib/providers/catalog";
+import { slotOnce } from "@/lib/serve/slots";
 
 /** An audit event as the dashboard's client components receive it (dates as ISO strings). */
 export type AuditRow = Omit<AuditEvent, "at" | "chain"> & { at: string };
@@ -110,9 +112,8 @@ export type CheckpointSummary = { at: string; coversSeq: number; signatureOk: bo
 
 export type ChainStatus = ChainCheck & { checkedAt: string; tookMs: number; checkpoint: CheckpointSummary | null };
 
-type ChainCache = Map<string, { at: number; result?: ChainStatus; running?: Promise<ChainStatus> }>;
-const g = globalThis as typeof globalThis & { __okoroChainCache?: ChainCache };
-const cache: ChainCache = (g.__okoroChainCache ??= new Map());
+export type ChainCache = Map<string, { at: number; result?: ChainStatus; running?: Promise<ChainStatus> }>;
+const cache: ChainCache = slotOnce("chainCache", () => new Map());
 
 /** How long a verification result is reused: verifying reads and hashes the whole chain. */
 export const CHAIN_STATUS_MAX_AGE_MS = 60_000;

@@ -3,10 +3,9 @@
 // the latest signed checkpoint: a chain whose hashes were all recomputed after a rewrite
 // is consistent with itself, but no longer with what the checkpoint signed.
 import "server-only";
-import { and, asc, eq, gt, lte } from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { latestCheckpoints, rowHashes } from "@/db/queries/checkpoints";
-import { auditEvents, auditHeads } from "@/db/schema";
+import { listChains, readChainHead, readChainPage } from "@/db/queries/audit-chain";
 import { ChainVerifier, type ChainCheck } from "@/lib/audit/chain";
 import { checkpointSignatureValid, type Checkpoint } from "@/lib/audit/checkpoint";
 import type { MasterKeys } from "@/lib/crypto/envelope";
@@ -42,7 +41,7 @@ export async function verifyChain(
 ): Promise<ChainCheck> {
   // The head first: appends that commit while we read are newer than it and are left for
   // the next verification, instead of looking like rows missing from the end.
-  const [head] = await db.select().from(auditHeads).where(eq(auditHeads.chain, chain));
+  const head = await readChainHead(db, chain);
   const signed = options.checkpoint?.heads[chain];
   const verifier = new ChainVerifier(chain);
   // a signed head beyond the recorded one means rows (and the head) were taken away
@@ -50,12 +49,7 @@ export async function verifyChain(
   let signedRowHash: string | undefined;
   let after = 0;
   while (after < through && !verifier.broken) {
-    const rows = await db
-      .select()
-      .from(auditEvents)
-      .where(and(eq(auditEvents.chain, chain), gt(auditEvents.seq, after), lte(auditEvents.seq, through)))
-      .orderBy(asc(auditEvents.seq))
-      .limit(PAGE);
+    const rows = await readChainPage(db, chain, { after, through, limit: PAGE });
     for (const row of rows) {
       verifier.push(row);
       if (signed && row.seq === signed[0]) signedRowHash = row.hash;
@@ -112,7 +106,7 @@ export async function verifyChains(
 ): Promise<ChainCheck[]> {
   const recorded = options.chain
     ? [options.chain]
-    : (await db.select({ chain: auditHeads.chain }).from(auditHeads).orderBy(asc(auditHeads.chain))).map((r) => r.chain);
+    : await listChains(db);
   // a chain the checkpoint signed is verified even if its head row is gone
   const signed = options.chain || !options.checkpoint ? [] : Object.keys(options.checkpoint.heads);
   const chains = [...new Set([...recorded, ...signed])].sort();

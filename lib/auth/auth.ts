@@ -11,7 +11,7 @@ import NextAuth, { CredentialsSignin, type DefaultSession, type NextAuthConfig }
 import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import { findUserByAccount } from "@/db/queries/users";
 import { signInSchema } from "@/lib/auth/forms";
 import { githubVerifiedEmail, oauthSignIn } from "@/lib/auth/oauth-sign-in";

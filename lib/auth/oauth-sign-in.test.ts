@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { auditEvents } from "@/db/schema";
-import { createUser, findUserByAccount, findUserByEmail, setUserStatus } from "@/db/queries/users";
+import { findUserByAccount, findUserByEmail, setUserStatus } from "@/db/queries/users";
+import { createUser } from "@/lib/users";
 import { githubVerifiedEmail, oauthSignIn, type OAuthIdentity } from "@/lib/auth/oauth-sign-in";
 import { describeDatabases } from "@/test/databases";
 

@@ -7,7 +7,8 @@
 import "server-only";
 import type { Database } from "@/db/client";
 import type { User } from "@/db/schema";
-import { createUser, findUserByAccount, findUserByEmail, linkAccount } from "@/db/queries/users";
+import { findUserByAccount, findUserByEmail, linkAccount } from "@/db/queries/users";
+import { createUser } from "@/lib/users";
 import type { SignInContext } from "@/lib/auth/password-sign-in";
 import { appendAudit } from "@/lib/audit/append";
 import { isOkoroError } from "@/lib/errors";

@@ -1,7 +1,8 @@
 import { asc, eq } from "drizzle-orm";
 import { expect, it } from "vitest";
 import { auditEvents } from "@/db/schema";
-import { createUser, setUserStatus } from "@/db/queries/users";
+import { setUserStatus } from "@/db/queries/users";
+import { createUser } from "@/lib/users";
 import { IP_LIMITS } from "@/lib/auth/ip-limits";
 import { hashPassword } from "@/lib/auth/password";
 import { passwordSignIn } from "@/lib/auth/password-sign-in";

@@ -7,7 +7,7 @@ import "server-only";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import type { User } from "@/db/schema";
 import { findUserById } from "@/db/queries/users";
 import { auth } from "@/lib/auth/auth";

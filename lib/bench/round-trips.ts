@@ -1,5 +1,5 @@
 // Counts database round trips for the benchmark (`npm run bench`, OKORO_BENCH=1 only).
-// db/client.ts wraps the driver it opens with these when asked; GET /bench/stats reads
+// db/client.ts wraps the driver it opens with these when handed them (roundTripCounters); GET /bench/stats reads
 // the total, and the harness divides the difference by the requests it sent. Nothing
 // here is installed when the flag is off, so the product pays nothing for it.
 //
@@ -7,15 +7,14 @@
 // `client.query` (drizzle's extended-protocol Parse/Bind/Execute/Sync goes as one flight),
 // or one PGlite `query`/`exec`; a PGlite transaction adds its BEGIN and COMMIT.
 
-type Counter = { trips: number };
+import type { RoundTripCounters } from "@/db/client";
+import { slotOnce } from "@/lib/serve/slots";
 
-const KEY = Symbol.for("okoro.bench.db-round-trips");
+export type RoundTripCounter = { trips: number };
 
 /** One counter per process: Next.js may load this module more than once. */
-function counter(): Counter {
-  const g = globalThis as typeof globalThis & { [KEY]?: Counter };
-  g[KEY] ??= { trips: 0 };
-  return g[KEY];
+function counter(): RoundTripCounter {
+  return slotOnce("dbRoundTrips", () => ({ trips: 0 }));
 }
 
 /** Round trips this process has made since it started (0 when counting is off). */
@@ -64,3 +63,6 @@ export function countPglite(pglite: object): void {
     });
   };
 }
+
+/** What db/client.ts's openDatabase takes as `countRoundTrips`. */
+export const roundTripCounters: RoundTripCounters = { pgPool: countPgPool, pglite: countPglite };

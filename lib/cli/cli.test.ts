@@ -6,7 +6,7 @@ import os from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type DbHandle } from "@/db/client";
-import { getConnectionCredential } from "@/db/queries/connections";
+import { getConnectionCredential } from "@/lib/connect/connections";
 import { parseMasterKeys } from "@/lib/crypto/envelope";
 import { freshPostgresDatabase, masterKey, runOkoro } from "@/lib/cli/testing";
 import { TEST_DATABASE_URL } from "@/test/databases";

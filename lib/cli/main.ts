@@ -143,7 +143,7 @@ async function runCommand(
 ): Promise<number> {
   const json = values.json === true;
   // loaded here, not at the top, so `--help` does not pay for drizzle and zod
-  const [{ openDatabase, setDbHandle }, { getEnv }] = await Promise.all([import("@/db/client"), import("@/lib/env")]);
+  const [{ openDatabase }, { setDbHandle }, { getEnv }] = await Promise.all([import("@/db/client"), import("@/lib/serve/database"), import("@/lib/env")]);
   let opened: Promise<DbHandle> | undefined;
   let closed = false;
   const close = async () => {

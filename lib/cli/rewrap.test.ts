@@ -1,6 +1,6 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, expect, it } from "vitest";
-import { getConnectionCredential, setConnection } from "@/db/queries/connections";
+import { getConnectionCredential, setConnection } from "@/lib/connect/connections";
 import { connections, oauthStates, signingKeys, users } from "@/db/schema";
 import { rewrapAll } from "@/lib/cli/rewrap";
 import { generateMasterKey, openJson, parseMasterKeys, rowAad, sealJson } from "@/lib/crypto/envelope";

@@ -1,6 +1,6 @@
 // Service tokens as the CLI prints them (SPEC §2.1 field names). The token hash never
 // appears; the plaintext only in `token create`'s own output.
-import { tokenState } from "@/db/queries/service-tokens";
+import { tokenState } from "@/lib/tokens/service-tokens";
 import type { ServiceToken } from "@/db/schema";
 import { iso } from "@/lib/cli/format";
 

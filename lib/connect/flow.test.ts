@@ -2,8 +2,9 @@
 // callback functions, the browser's part (following the provider's redirects) done by hand.
 import { and, eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from "vitest";
-import { getConnection, getConnectionCredential } from "@/db/queries/connections";
-import { createUser } from "@/db/queries/users";
+import { getConnection } from "@/db/queries/connections";
+import { getConnectionCredential } from "@/lib/connect/connections";
+import { createUser } from "@/lib/users";
 import { auditEvents, connections, oauthStates, type User } from "@/db/schema";
 import { canConnectWithOAuth, connectCallbackUrl, finishOAuth, startOAuth } from "@/lib/connect/flow";
 import { connectErrorMessage } from "@/lib/connect/messages";

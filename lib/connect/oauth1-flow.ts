@@ -5,7 +5,7 @@
 // callback, signs the access-token request with the request-token secret and stores
 // {token, token_secret}.
 import "server-only";
-import { setConnection } from "@/db/queries/connections";
+import { setConnection } from "@/lib/connect/connections";
 import { fetchAccountName } from "@/lib/connect/account-name";
 import { ConnectFailure, type FlowContext } from "@/lib/connect/context";
 import { providerRequest, ProviderUnreachable, type ProviderResponse } from "@/lib/connect/provider-http";

@@ -3,7 +3,7 @@
 // answers the authorization URL; finish consumes the state, exchanges the code and
 // stores the connection with its refresh token, expiry, granted scopes and account name.
 import "server-only";
-import { setConnection } from "@/db/queries/connections";
+import { setConnection } from "@/lib/connect/connections";
 import { accountNameFromTokenResponse, fetchAccountName } from "@/lib/connect/account-name";
 import { ConnectFailure, type FlowContext } from "@/lib/connect/context";
 import { credentialFromTokenResponse, OAuth2Error, oauth2AuthorizeUrl, pkcePair, tokenRequest } from "@/lib/connect/oauth2";

@@ -3,11 +3,12 @@
 // through createHarness(...).call, and a local upstream that records which token arrived.
 import { and, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { getConnection, getConnectionCredential } from "@/db/queries/connections";
+import { getConnection } from "@/db/queries/connections";
+import { getConnectionCredential } from "@/lib/connect/connections";
 import { auditEvents } from "@/db/schema";
 import { finishOAuth, startOAuth } from "@/lib/connect/flow";
 import { createCredentialRefresher, needsRefresh } from "@/lib/connect/refresh";
-import { createProxy } from "@/lib/proxy/deps";
+import { createProxy } from "@/lib/serve/deps";
 import type { OAuth2Credential } from "@/lib/providers/types";
 import { describeDatabases } from "@/test/databases";
 import { createHarness, OKORO_URL, type Harness } from "@/test/harness";

@@ -11,11 +11,10 @@
 // grant) impossible. A refusal (invalid_grant…) marks the connection expired and the
 // request gets 409 not_connected; an unreachable provider leaves it as it is (502/504).
 import "server-only";
-import { eq } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { connections } from "@/db/schema";
-import { connectionAad, credentialHint } from "@/db/queries/connections";
-import type { CredentialResolver } from "@/db/queries/proxy-authorize";
+import { lockConnectionRow, updateConnectionById } from "@/db/queries/connections";
+import { connectionAad, credentialHint } from "@/lib/connect/connections";
+import type { CredentialResolver } from "@/lib/serve/proxy-authorize";
 import { appendAuditInTx } from "@/lib/audit/append";
 import { credentialFromTokenResponse, displayText, OAuth2Error, tokenRequest } from "@/lib/connect/oauth2";
 import { ProviderUnreachable } from "@/lib/connect/provider-http";
@@ -62,7 +61,7 @@ export function createCredentialRefresher(options: { db: Database; env: Env }): 
     const connect = spec.connect.oauth2!;
     const app = env.oauthApp(spec.id)!;
     const outcome = await db.transaction(async (tx): Promise<Outcome> => {
-      const [row] = await tx.select().from(connections).where(eq(connections.id, connection.id)).for("update");
+      const row = await lockConnectionRow(tx, connection.id);
       if (!row) return { kind: "not_connected", description: `${spec.name} is not connected for this user.` };
       if (row.status !== "active") return { kind: "not_connected", description: `The ${spec.name} connection is ${row.status}; reconnect it in the dashboard.` };
       const aad = connectionAad(row.id, row.userId, row.provider);
@@ -80,7 +79,7 @@ export function createCredentialRefresher(options: { db: Database; env: Env }): 
         if (e.kind !== "refused") return { kind: "unreachable", timeout: false };
         const why = [e.code, e.description].filter(Boolean).join(": ") || `HTTP ${e.status}`;
         const detail = `${spec.name} refused to renew okoro's access (${why}) on ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC. Reconnect ${spec.name} to continue.`;
-        await tx.update(connections).set({ status: "expired", statusDetail: detail, updatedAt: new Date() }).where(eq(connections.id, row.id));
+        await updateConnectionById(tx, row.id, { status: "expired", statusDetail: detail, updatedAt: new Date() });
         await appendAuditInTx(tx, {
           event: "connection.refreshed",
           userId: row.userId,
@@ -96,17 +95,14 @@ export function createCredentialRefresher(options: { db: Database; env: Env }): 
       if (!parsed.success) return { kind: "unreachable", timeout: false };
       const fresh = parsed.data as OAuth2Credential;
       const now = new Date();
-      await tx
-        .update(connections)
-        .set({
-          credential: sealJson(fresh, aad, env.masterKeys),
-          credentialHint: credentialHint(fresh),
-          accessExpiresAt: fresh.expires_at ? new Date(fresh.expires_at * 1000) : null,
-          ...(typeof response.scope === "string" ? { grantedScopes: response.scope } : {}),
-          refreshedAt: now,
-          updatedAt: now,
-        })
-        .where(eq(connections.id, row.id));
+      await updateConnectionById(tx, row.id, {
+        credential: sealJson(fresh, aad, env.masterKeys),
+        credentialHint: credentialHint(fresh),
+        accessExpiresAt: fresh.expires_at ? new Date(fresh.expires_at * 1000) : null,
+        ...(typeof response.scope === "string" ? { grantedScopes: response.scope } : {}),
+        refreshedAt: now,
+        updatedAt: now,
+      });
       await appendAuditInTx(tx, { event: "connection.refreshed", userId: row.userId, provider: row.provider, outcome: "allowed" });
       return { kind: "credential", credential: fresh };
     });

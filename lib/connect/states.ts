@@ -6,9 +6,8 @@
 // with an AAD naming the row.
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
-import { and, desc, eq, inArray, lt, or } from "drizzle-orm";
 import type { Database } from "@/db/client";
-import { oauthStates } from "@/db/schema";
+import { insertConnectState, pruneConnectStates, takeConnectState } from "@/db/queries/connect-states";
 import { open, rowAad, seal, type MasterKeys } from "@/lib/crypto/envelope";
 
 export const STATE_TTL_MS = 10 * 60 * 1000;
@@ -42,14 +41,8 @@ export async function saveOAuthState(options: {
   const stateHash = hashStateValue(options.value);
   // Abandoned flows are swept here rather than by a job, and one user keeps at most
   // MAX_PENDING_PER_USER (the oldest go first), so reloading the start URL cannot grow the table.
-  const beyondLimit = db
-    .select({ stateHash: oauthStates.stateHash })
-    .from(oauthStates)
-    .where(eq(oauthStates.userId, userId))
-    .orderBy(desc(oauthStates.createdAt))
-    .offset(MAX_PENDING_PER_USER - 1);
-  await db.delete(oauthStates).where(or(lt(oauthStates.expiresAt, now), and(eq(oauthStates.userId, userId), inArray(oauthStates.stateHash, beyondLimit))));
-  await db.insert(oauthStates).values({
+  await pruneConnectStates(db, { userId, now, keep: MAX_PENDING_PER_USER - 1 });
+  await insertConnectState(db, {
     stateHash,
     userId,
     provider,
@@ -76,10 +69,7 @@ export async function consumeOAuthState(options: {
 }): Promise<ConsumedState | null> {
   const { db, userId, provider } = options;
   const stateHash = hashStateValue(options.value);
-  const [row] = await db
-    .delete(oauthStates)
-    .where(and(eq(oauthStates.stateHash, stateHash), eq(oauthStates.userId, userId), eq(oauthStates.provider, provider)))
-    .returning({ secret: oauthStates.secret, expiresAt: oauthStates.expiresAt });
+  const row = await takeConnectState(db, { stateHash, userId, provider });
   if (!row) return null;
   if (row.expiresAt.getTime() <= (options.now ?? new Date()).getTime()) return { expired: true };
   const secret = row.secret ? open(row.secret, stateAad(stateHash, userId, provider), options.masterKeys).toString("utf8") : null;

@@ -8,11 +8,11 @@ import { Readable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { POST as leaksRoute } from "@/app/api/leaks/route";
 import { POST as tokenRoute } from "@/app/api/token/route";
-import { setDbHandle } from "@/db/client";
+import { setDbHandle } from "@/lib/serve/database";
 import { setEnvForTesting } from "@/lib/env";
 import { JSON_BODY_LIMIT, readBoundedBody } from "@/lib/http/bounded-body";
-import { MAX_HEADER_BYTES } from "@/lib/proxy/node-server";
-import { createAgentListener } from "@/lib/proxy/start-hook";
+import { MAX_HEADER_BYTES } from "@/lib/serve/node-server";
+import { createAgentListener } from "@/lib/serve/start-hook";
 import { describeDatabases } from "@/test/databases";
 import { testEnv } from "@/test/harness";
 

@@ -3,7 +3,7 @@
 // token is checked, so the cost of refusing one must not depend on how much is sent: a
 // declared Content-Length over the cap is refused before a byte is read, and a stream is
 // read only until it passes the cap. Either way the body is cancelled, which tells the
-// server adapter (lib/proxy/node-server.ts) to stop reading the socket.
+// server adapter (lib/serve/node-server.ts) to stop reading the socket.
 import { OkoroError } from "@/lib/errors";
 
 /** What any of our JSON endpoints accepts. */

@@ -24,11 +24,10 @@
 import "server-only";
 import { isIP } from "node:net";
 import { getEnv } from "@/lib/env";
+import { getSlot } from "@/lib/serve/slots";
 
-/** Set by scripts/start.mjs from the socket; trusted only when PEER_MARKER is set. */
+/** Set by scripts/start.mjs from the socket; trusted only when the peerAddressHeader slot is set. */
 export const PEER_ADDRESS_HEADER = "x-okoro-peer-address";
-/** globalThis[PEER_MARKER] === true: this process's server writes PEER_ADDRESS_HEADER itself. */
-export const PEER_MARKER = Symbol.for("okoro.peer-address-header");
 
 export type ClientIpOptions = {
   /** defaults to getEnv().trustedProxyHops */
@@ -44,7 +43,7 @@ export function clientIp(headers: Headers, options: ClientIpOptions = {}): strin
   const hops = options.hops ?? env!.trustedProxyHops;
 
   if (hops === 0) {
-    const trusted = options.peerHeaderTrusted ?? (globalThis as Record<symbol, unknown>)[PEER_MARKER] === true;
+    const trusted = options.peerHeaderTrusted ?? getSlot("peerAddressHeader") === true;
     if (trusted) return normalizeAddress(headers.get(PEER_ADDRESS_HEADER));
     if (env?.production && !warned) {
       warned = true;

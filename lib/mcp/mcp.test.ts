@@ -1,5 +1,5 @@
 // /mcp end to end with the official SDK client: a real HTTP server serving /mcp as npm start
-// does (lib/mcp/node.ts), a real database, and a local upstream standing in for providers.
+// does (lib/serve/mcp-node.ts), a real database, and a local upstream standing in for providers.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
@@ -7,13 +7,13 @@ import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { and, asc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addGrant, revokeServiceToken } from "@/db/queries/service-tokens";
+import { addGrant, revokeServiceToken } from "@/lib/tokens/service-tokens";
 import { pageAuditEvents } from "@/db/queries/audit";
 import { auditEvents, serviceTokens } from "@/db/schema";
 import { viewFilter } from "@/lib/audit/dashboard";
 import { parseAuditView } from "@/lib/audit/view-params";
 import { verifyChain } from "@/lib/audit/verify";
-import { createNodeMcpListener } from "@/lib/mcp/node";
+import { createNodeMcpListener } from "@/lib/serve/mcp-node";
 import { createMcpRuntime, type McpRuntime } from "@/lib/mcp/runtime";
 import { createTokenCache } from "@/lib/mcp/token-cache";
 import { hashServiceToken } from "@/lib/tokens/service-token";

@@ -4,16 +4,18 @@
 // the proxy pipeline without signing and re-verifying a JWT it never hands out — and whose
 // audit ports tag every event with the tool that caused it.
 import "server-only";
-import { getDb, type Database } from "@/db/client";
-import type { CredentialResolver } from "@/db/queries/proxy-authorize";
+import type { Database } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
+import type { CredentialResolver } from "@/lib/serve/proxy-authorize";
 import { createApprovalGate } from "@/lib/approvals/gate";
 import { createCredentialRefresher } from "@/lib/connect/refresh";
 import { getEnv, type Env } from "@/lib/env";
 import type { ApprovalGate } from "@/lib/exchange";
 import { mcpAuditTag } from "@/lib/mcp/audit-tag";
 import { createTokenCache, type TokenCache } from "@/lib/mcp/token-cache";
-import { createProxyDeps } from "@/lib/proxy/deps";
+import { createProxyDeps } from "@/lib/serve/deps";
 import { createProxyHandler, type ProxyHandler } from "@/lib/proxy/handler";
+import { getSlot, promiseSlot } from "@/lib/serve/slots";
 import type { OperationClaims } from "@/lib/tokens/operation-token";
 
 /** A tool call between its exchange and the end of its proxied request, keyed by jti. */
@@ -50,17 +52,10 @@ export function createMcpRuntime(options: { db: Database; env: Env; resolveCrede
   return { db: options.db, env: options.env, proxy, approvals: options.approvals ?? createApprovalGate(), inFlight, tokens: createTokenCache() };
 }
 
-type Global = typeof globalThis & { __okoroMcp?: Promise<McpRuntime> };
-
 /** The app's MCP runtime: built once per process on first use, like the proxy's. */
 export function getMcpRuntime(): Promise<McpRuntime> {
-  const g = globalThis as Global;
-  g.__okoroMcp ??= getDb().then((db) => {
+  return getSlot("mcp") ?? promiseSlot("mcp", () => getDb().then((db) => {
     const env = getEnv();
     return createMcpRuntime({ db, env, resolveCredential: createCredentialRefresher({ db, env }) });
-  });
-  g.__okoroMcp.catch(() => {
-    g.__okoroMcp = undefined;
-  });
-  return g.__okoroMcp;
+  }));
 }

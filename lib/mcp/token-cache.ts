@@ -30,7 +30,7 @@
 // most MAX_TOKENS of them, oldest dropped first.
 import "server-only";
 import type { AuthenticatedToken } from "@/lib/exchange";
-import { tokenState } from "@/db/queries/service-tokens";
+import { tokenState } from "@/lib/tokens/service-tokens";
 
 export const TOKEN_CACHE_TTL_MS = 1000;
 const MAX_TOKENS = 1000;

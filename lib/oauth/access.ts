@@ -4,7 +4,7 @@
 // dashboard ends the client's access with the very next call.
 import "server-only";
 import { findAccessTokenGrant } from "@/db/queries/oauth";
-import { tokenState } from "@/db/queries/service-tokens";
+import { tokenState } from "@/lib/tokens/service-tokens";
 import { refuseAuthentication, type AuthenticatedToken, type ExchangeContext } from "@/lib/exchange";
 import { hashSecret, isAccessTokenShaped } from "@/lib/oauth/secrets";
 

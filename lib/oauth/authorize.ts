@@ -9,7 +9,7 @@ import "server-only";
 import { stripControlCharacters } from "@/lib/audit/redact";
 import { appendAuditInTx } from "@/lib/audit/append";
 import { insertGrantToken, insertOAuthCode, markOAuthClientAuthorized } from "@/db/queries/oauth";
-import { describeGrants, validateNewServiceToken, MAX_TTL_CAP, type NewServiceToken } from "@/db/queries/service-tokens";
+import { describeGrants, validateNewServiceToken, MAX_TTL_CAP, type NewServiceToken } from "@/lib/tokens/service-tokens";
 import { isOkoroError, OkoroError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { resolveClient, type OAuthClientInfo } from "@/lib/oauth/clients";

@@ -3,7 +3,7 @@
 // The endpoints an MCP client calls are public and carry no cookies, so any origin may
 // call them (a browser-based client registers and redeems codes itself); no answer is cached.
 import "server-only";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import { getEnv } from "@/lib/env";
 import { errorResponse } from "@/lib/errors";
 import { getFailureLimiter } from "@/lib/failure-limits";

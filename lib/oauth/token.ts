@@ -16,7 +16,7 @@ import {
   revokeGrant,
   useRefreshToken,
 } from "@/db/queries/oauth";
-import { describeGrants, tokenState } from "@/db/queries/service-tokens";
+import { describeGrants, tokenState } from "@/lib/tokens/service-tokens";
 import type { ServiceToken } from "@/db/schema";
 import { appendAuditInTx } from "@/lib/audit/append";
 import { OkoroError } from "@/lib/errors";

@@ -17,6 +17,7 @@ import { redactQuery } from "@/lib/audit/redact";
 import { OkoroError, asOkoroError, errorParts } from "@/lib/errors";
 import type { FailureLimiter } from "@/lib/http/failure-limiter";
 import { newId } from "@/lib/ids";
+import { ROUTABLE_METHODS } from "@/lib/proxy/methods";
 import { forwardRequestHeaders, forwardResponseHeaders, PROXIED_RESPONSE_HEADERS, type HeaderReader } from "@/lib/proxy/headers";
 import { createScrubber, scrubPatterns, scrubString, type Scrubber } from "@/lib/proxy/scrub";
 import { buildUpstreamUrl, parseBaseUrl, type UpstreamBase } from "@/lib/proxy/upstream-url";
@@ -128,7 +129,6 @@ export function toWebResponse(answer: ProxyAnswer): Response {
   return new Response(stream, { status, headers });
 }
 
-const KNOWN_METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
 const NULL_BODY_STATUS = new Set([101, 103, 204, 205, 304]);
 
 type Context = {
@@ -310,7 +310,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     }
 
     // 3. classification
-    if (!KNOWN_METHODS.has(ctx.method)) {
+    if (!ROUTABLE_METHODS.has(ctx.method)) {
       return deny(ctx, new OkoroError("method_not_allowed", `${ctx.method.slice(0, 16)} is not allowed through okoro.`), { claims });
     }
     const contentType = request.headers.get("content-type") ?? undefined;

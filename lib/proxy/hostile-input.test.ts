@@ -9,7 +9,7 @@ import { auditEvents } from "@/db/schema";
 import { verifyChains } from "@/lib/audit/verify";
 import { generateMasterKey } from "@/lib/crypto/envelope";
 import { loadEnv } from "@/lib/env";
-import { catalogProviders } from "@/lib/proxy/deps";
+import { catalogProviders } from "@/lib/serve/deps";
 import { describeDatabases } from "@/test/databases";
 import { createHarness } from "@/test/harness";
 import { useUpstream } from "@/test/use-upstream";

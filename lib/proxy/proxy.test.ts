@@ -3,7 +3,7 @@ import { and, asc, eq, sql } from "drizzle-orm";
 import { SignJWT, exportJWK, generateKeyPair, importJWK } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { auditEvents } from "@/db/schema";
-import { revokeServiceToken } from "@/db/queries/service-tokens";
+import { revokeServiceToken } from "@/lib/tokens/service-tokens";
 import { verifyChain } from "@/lib/audit/verify";
 import { describeDatabases } from "@/test/databases";
 import { CANARY, OKORO_URL, TRELLO_CONSUMER, createHarness, type Harness, type ProxyTransport } from "@/test/harness";

@@ -8,9 +8,16 @@
 // signed can live, plus the time another process may keep signing with it before it notices.
 import "server-only";
 import { generateKeyPairSync } from "node:crypto";
-import { desc, gt, isNull, or, sql } from "drizzle-orm";
-import type { Database, Tx } from "@/db/client";
-import { signingKeys } from "@/db/schema";
+import type { Database } from "@/db/client";
+import {
+  insertSigningKey,
+  lockSigningKeys as lockKeys,
+  publishableSigningKeys,
+  retireCurrentSigningKeys,
+  selectCurrentSigningKey as selectCurrent,
+  type NewSigningKeyRow,
+  type SigningKeyRow,
+} from "@/db/queries/signing-keys";
 import { openJson, rowAad, sealJson, type Envelope } from "@/lib/crypto/envelope";
 import { getEnv } from "@/lib/env";
 import { newId } from "@/lib/ids";
@@ -36,14 +43,10 @@ export const SIGNING_KEY_REFRESH_MS = 30_000;
  */
 export const RETIRED_KEY_PUBLISH_SECONDS = MAX_OPERATION_TTL + 300;
 
-/** Serializes creation and rotation of keys across every process sharing the database. */
-const SIGNING_KEY_LOCK = sql.raw("7957878007001"); // arbitrary constant, unique to this use in okoro
-
 const TABLE = "signing_keys";
 const ED25519_X = /^[A-Za-z0-9_-]{43}$/;
 
 type PrivateJwk = { kty: "OKP"; crv: "Ed25519"; x: string; d: string };
-type SigningKeyRow = typeof signingKeys.$inferSelect;
 
 /** The current signing key exists but cannot be used (decryption or consistency failed). Fail closed. */
 export class SigningKeyUnavailable extends Error {
@@ -64,25 +67,10 @@ export function generateSigningKeyPair(): { kid: string; publicJwk: PublicSignin
   return { kid, publicJwk: publicSigningJwk(kid, jwk.x), privateJwk: { kty: "OKP", crv: "Ed25519", x: jwk.x, d: jwk.d } };
 }
 
-function newKeyRow(): { row: typeof signingKeys.$inferInsert; privateJwk: PrivateJwk } {
+function newKeyRow(): { row: NewSigningKeyRow; privateJwk: PrivateJwk } {
   const { kid, publicJwk, privateJwk } = generateSigningKeyPair();
   const privateKey: Envelope = sealJson(privateJwk, rowAad(TABLE, kid), getEnv().masterKeys);
   return { row: { kid, publicJwk, privateKey }, privateJwk };
-}
-
-async function lockKeys(tx: Tx): Promise<void> {
-  await tx.execute(sql`select pg_advisory_xact_lock(${SIGNING_KEY_LOCK})`);
-}
-
-async function selectCurrent(db: Database | Tx): Promise<SigningKeyRow | undefined> {
-  // Only one row should be current; if a manual edit left two, every process picks the same one.
-  const rows = await db
-    .select()
-    .from(signingKeys)
-    .where(isNull(signingKeys.retiredAt))
-    .orderBy(desc(signingKeys.createdAt), desc(signingKeys.kid))
-    .limit(1);
-  return rows[0];
 }
 
 /**
@@ -102,7 +90,7 @@ async function ensureCurrentRow(db: Database): Promise<{ row: SigningKeyRow; cre
     await lockKeys(tx);
     const again = await selectCurrent(tx);
     if (again) return { row: again, created: false };
-    const [row] = await tx.insert(signingKeys).values(fresh.row).returning();
+    const row = await insertSigningKey(tx, fresh.row);
     return { row, created: true };
   });
 }
@@ -179,8 +167,8 @@ export async function rotateSigningKey(db: Database): Promise<{ kid: string }> {
   const fresh = newKeyRow();
   await db.transaction(async (tx) => {
     await lockKeys(tx);
-    await tx.update(signingKeys).set({ retiredAt: sql`now()` }).where(isNull(signingKeys.retiredAt));
-    await tx.insert(signingKeys).values(fresh.row);
+    await retireCurrentSigningKeys(tx);
+    await insertSigningKey(tx, fresh.row);
   });
   const kid = fresh.row.kid;
   const state = signerState(db);
@@ -196,17 +184,7 @@ export async function rotateSigningKey(db: Database): Promise<{ kid: string }> {
  * stored with a key — let alone a private part — can ever be published.
  */
 export async function publishedKeys(db: Database): Promise<Jwks> {
-  const rows = await db
-    .select({ kid: signingKeys.kid, publicJwk: signingKeys.publicJwk })
-    .from(signingKeys)
-    .where(
-      or(
-        isNull(signingKeys.retiredAt),
-        // the database's clock decides, so app servers with skewed clocks publish the same set
-        gt(signingKeys.retiredAt, sql`now() - ${sql.raw(`interval '${RETIRED_KEY_PUBLISH_SECONDS} seconds'`)}`),
-      ),
-    )
-    .orderBy(sql`${signingKeys.retiredAt} is null desc`, desc(signingKeys.createdAt), desc(signingKeys.kid));
+  const rows = await publishableSigningKeys(db, RETIRED_KEY_PUBLISH_SECONDS);
   const keys: PublicSigningJwk[] = [];
   for (const row of rows) {
     const x = row.publicJwk?.x;

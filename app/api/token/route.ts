@@ -1,6 +1,6 @@
 // POST /api/token — exchange a service token for an operation token (SPEC §3.1).
 import { afterResponse } from "@/lib/http/after-response";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import { createApprovalGate } from "@/lib/approvals/gate";
 import { checkpointScheduler, pendingCheckpoints } from "@/lib/audit/checkpoint";
 import { getEnv } from "@/lib/env";

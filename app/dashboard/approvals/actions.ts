@@ -4,30 +4,24 @@
 // signed-in user's own requests; asks for an explicit confirmation before approving scope
 // `all`. On success it redirects back with ?decided=…, so the outcome survives the page
 // re-rendering (the request moves from "waiting" to "recent decisions").
-import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import type { DecisionState } from "@/app/dashboard/approvals/decision-state";
 import { isDecision } from "@/lib/approvals/decide";
 import { approvalForUser, decideAsUser } from "@/lib/approvals/dashboard";
-import { assertSameOrigin, requireUser } from "@/lib/auth/session";
+import { dashboardAction } from "@/lib/auth/action-context";
 import { isOkoroError } from "@/lib/errors";
-import { clientIp } from "@/lib/http/client-ip";
 
 export async function decideApprovalAction(prev: DecisionState, formData: FormData): Promise<DecisionState> {
   const attempt = prev.attempt + 1;
-  const user = await requireUser();
-  try {
-    await assertSameOrigin();
-  } catch {
-    return { error: "This decision can only be made from okoro's own page. Reload the page and try again.", attempt };
-  }
+  const ctx = await dashboardAction();
+  if (!ctx) return { error: "This decision can only be made from okoro's own page. Reload the page and try again.", attempt };
 
   const id = String(formData.get("id") ?? "");
   const decision = formData.get("decision");
   if (!isDecision(decision)) return { error: "Choose approve once, approve and remember, or deny.", attempt };
 
-  const approval = await approvalForUser(user.id, id);
+  const approval = await approvalForUser(ctx.user.id, id);
   if (!approval) return { error: "This request does not exist, or it is not yours.", attempt };
   // scope all lets the agent do anything: the form shows what that means and sends
   // confirm_all only after the person confirmed; a bare POST gets no shortcut
@@ -35,9 +29,8 @@ export async function decideApprovalAction(prev: DecisionState, formData: FormDa
     return { error: "Approving scope all needs a confirmation. Use the Approve button and confirm.", attempt };
   }
 
-  const h = await headers();
   try {
-    await decideAsUser({ userId: user.id, id, decision, ip: clientIp(h), userAgent: h.get("user-agent") });
+    await decideAsUser({ userId: ctx.user.id, id, decision, ip: ctx.ip, userAgent: ctx.userAgent });
   } catch (e) {
     if (isOkoroError(e)) return { error: e.message, attempt };
     throw e;

@@ -7,7 +7,7 @@ import { Countdown } from "@/app/dashboard/approvals/countdown";
 import { DecisionForm } from "@/app/dashboard/approvals/decision-form";
 import { ago, exact } from "@/app/dashboard/approvals/time";
 import { Card } from "@/components/card";
-import type { ApprovalStatus, ApprovalView } from "@/db/queries/approvals";
+import type { ApprovalStatus, ApprovalView } from "@/lib/approvals/dashboard";
 import { effectiveStatus, formatDuration, providerName, scopeConsequence, sentenceParts } from "@/lib/approvals/describe";
 
 export function ApprovalSentence({ approval, as: Tag = "p", className }: { approval: ApprovalView; as?: "p" | "h2" | "h3" | "span"; className?: string }) {

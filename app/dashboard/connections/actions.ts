@@ -10,9 +10,9 @@ import { revalidatePath } from "next/cache";
 import { redirect } from "next/navigation";
 import { parsePastedCredential } from "@/app/dashboard/connections/paste-credential";
 import type { PasteState } from "@/app/dashboard/connections/paste-state";
-import { getDb } from "@/db/client";
-import { deleteConnection, setConnection } from "@/db/queries/connections";
-import { isSameOrigin, requireUser } from "@/lib/auth/session";
+import { getDb } from "@/lib/serve/database";
+import { deleteConnection, setConnection } from "@/lib/connect/connections";
+import { dashboardAction } from "@/lib/auth/action-context";
 import { CONNECTIONS_PATH } from "@/lib/connect/messages";
 import { isProviderId, resolvedProvider } from "@/lib/providers/catalog";
 
@@ -20,8 +20,8 @@ const WRONG_ORIGIN = "This can only be done from okoro's own page. Reload the pa
 
 export async function pasteCredentialAction(prev: PasteState, formData: FormData): Promise<PasteState> {
   const attempt = prev.attempt + 1;
-  const user = await requireUser();
-  if (!(await isSameOrigin())) return { attempt, error: WRONG_ORIGIN };
+  const ctx = await dashboardAction();
+  if (!ctx) return { attempt, error: WRONG_ORIGIN };
 
   const provider = String(formData.get("provider") ?? "");
   const spec = isProviderId(provider) ? resolvedProvider(provider) : undefined;
@@ -34,7 +34,7 @@ export async function pasteCredentialAction(prev: PasteState, formData: FormData
   if (!parsed.ok) return { attempt, fieldErrors: parsed.fieldErrors, error: parsed.formError, values };
 
   try {
-    await setConnection({ db: await getDb(), userId: user.id, provider: spec.id, method: "paste", credential: parsed.credential });
+    await setConnection({ db: await getDb(), userId: ctx.user.id, provider: spec.id, method: "paste", credential: parsed.credential });
   } catch (e) {
     // the error's message may quote the failed statement; its parameters hold only the
     // encrypted envelope, but there is no reason to log even that
@@ -46,12 +46,12 @@ export async function pasteCredentialAction(prev: PasteState, formData: FormData
 }
 
 export async function disconnectAction(provider: string): Promise<{ error: string } | undefined> {
-  const user = await requireUser();
-  if (!(await isSameOrigin())) return { error: WRONG_ORIGIN };
+  const ctx = await dashboardAction();
+  if (!ctx) return { error: WRONG_ORIGIN };
   if (typeof provider !== "string" || !isProviderId(provider)) return { error: "There is no such provider." };
 
   // nothing to delete (another tab got there first) reads the same: it is disconnected
-  await deleteConnection({ db: await getDb(), userId: user.id, provider });
+  await deleteConnection({ db: await getDb(), userId: ctx.user.id, provider });
   revalidatePath("/dashboard", "layout");
   redirect(`${CONNECTIONS_PATH}?${new URLSearchParams({ disconnected: provider })}`);
 }

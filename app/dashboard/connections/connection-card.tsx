@@ -9,7 +9,7 @@ import { Card } from "@/components/card";
 import { cx } from "@/components/cx";
 import { ProviderMark } from "@/components/provider-mark";
 import { RelativeTime } from "@/components/relative-time";
-import type { ConnectionSummary } from "@/db/queries/connections";
+import type { ConnectionSummary } from "@/lib/tokens/dashboard";
 import type { PasteConnect } from "@/lib/providers/types";
 
 export type ConnectionCardProps = {

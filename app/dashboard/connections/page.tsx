@@ -10,9 +10,8 @@ import { Alert } from "@/components/alert";
 import { ButtonLink } from "@/components/button";
 import { Card } from "@/components/card";
 import { PageHeader } from "@/components/page-header";
-import { getDb } from "@/db/client";
-import { listConnections } from "@/db/queries/connections";
-import { listServiceTokens, tokenState } from "@/db/queries/service-tokens";
+import { connectionsAndTokens } from "@/lib/tokens/dashboard";
+import { tokenState } from "@/lib/tokens/service-tokens";
 import { requireUser } from "@/lib/auth/session";
 import { canConnectWithOAuth } from "@/lib/connect/flow";
 import { CONNECTIONS_PATH } from "@/lib/connect/messages";
@@ -24,8 +23,7 @@ export const dynamic = "force-dynamic";
 
 export default async function ConnectionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser({ returnTo: CONNECTIONS_PATH });
-  const db = await getDb();
-  const [connections, tokens, query] = await Promise.all([listConnections({ db, userId: user.id }), listServiceTokens(db, user.id), searchParams]);
+  const [{ connections, tokens }, query] = await Promise.all([connectionsAndTokens(user.id), searchParams]);
   const env = getEnv();
   const now = Date.now();
   const byProvider = new Map(connections.map((c) => [c.provider, c]));

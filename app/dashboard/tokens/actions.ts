@@ -5,34 +5,31 @@
 // createServiceTokenAction returns the plaintext token in its result and nowhere else:
 // it is not logged, not put in a URL or cookie, and the page re-rendered by
 // revalidatePath lists the new token by its hint only.
-import { headers } from "next/headers";
 import { revalidatePath } from "next/cache";
 import { parseCreateToken } from "@/app/dashboard/tokens/create-input";
 import type { CreateTokenResult } from "@/app/dashboard/tokens/create-result";
 import { mcpSetup } from "@/app/dashboard/tokens/mcp-snippet";
 import { agentSnippet } from "@/app/dashboard/tokens/snippet";
-import { getDb } from "@/db/client";
-import { createServiceToken, revokeServiceToken } from "@/db/queries/service-tokens";
-import { isSameOrigin, requireUser } from "@/lib/auth/session";
+import { getDb } from "@/lib/serve/database";
+import { createServiceToken, revokeServiceToken } from "@/lib/tokens/service-tokens";
+import { dashboardAction } from "@/lib/auth/action-context";
 import { getEnv } from "@/lib/env";
 import { isOkoroError } from "@/lib/errors";
-import { clientIp } from "@/lib/http/client-ip";
 import { getProvider, isProviderId } from "@/lib/providers/catalog";
 import type { Scope } from "@/lib/scopes";
 
 const WRONG_ORIGIN = "This can only be done from okoro's own page. Reload the page and try again.";
 
 export async function createServiceTokenAction(payload: unknown): Promise<CreateTokenResult> {
-  const user = await requireUser();
-  if (!(await isSameOrigin())) return { ok: false, error: WRONG_ORIGIN };
+  const ctx = await dashboardAction();
+  if (!ctx) return { ok: false, error: WRONG_ORIGIN };
 
   const parsed = parseCreateToken(payload, { now: new Date(), knownProvider: isProviderId });
   if (!parsed.ok) return { ok: false, fieldErrors: parsed.fieldErrors, error: "Some fields need a look before the token can be created." };
 
-  const h = await headers();
   let created: Awaited<ReturnType<typeof createServiceToken>>;
   try {
-    created = await createServiceToken(await getDb(), { ...parsed.input, userId: user.id, ip: clientIp(h), userAgent: h.get("user-agent") }, isProviderId);
+    created = await createServiceToken(await getDb(), { ...parsed.input, userId: ctx.user.id, ip: ctx.ip, userAgent: ctx.userAgent }, isProviderId);
   } catch (e) {
     if (isOkoroError(e) && e.code === "invalid_request") return { ok: false, error: e.message };
     throw e;
@@ -57,13 +54,12 @@ export async function createServiceTokenAction(payload: unknown): Promise<Create
 }
 
 export async function revokeServiceTokenAction(id: string): Promise<{ error?: string }> {
-  const user = await requireUser();
-  if (!(await isSameOrigin())) return { error: WRONG_ORIGIN };
+  const ctx = await dashboardAction();
+  if (!ctx) return { error: WRONG_ORIGIN };
   if (typeof id !== "string" || id === "") return { error: "There is no such service token." };
 
-  const h = await headers();
   try {
-    await revokeServiceToken(await getDb(), { id, userId: user.id, ip: clientIp(h), userAgent: h.get("user-agent") });
+    await revokeServiceToken(await getDb(), { id, userId: ctx.user.id, ip: ctx.ip, userAgent: ctx.userAgent });
   } catch (e) {
     if (isOkoroError(e) && e.code === "not_found") return { error: "There is no such service token, or it is not yours." };
     throw e;

@@ -3,7 +3,7 @@
 // everything here is treated as untrusted; createServiceToken validates again (the CLI
 // shares that check), this module's job is the field-level wording.
 import { z } from "zod";
-import type { NewServiceToken } from "@/db/queries/service-tokens";
+import type { NewServiceToken } from "@/lib/tokens/service-tokens";
 import { SCOPES, type Scope } from "@/lib/scopes";
 import { AGENT_NAME_PATTERN } from "@/lib/tokens/agent-name";
 

@@ -5,10 +5,8 @@
 import type { Metadata } from "next";
 import { toTokenRow, type ProviderOption } from "@/app/dashboard/tokens/token-rows";
 import { TokensView } from "@/app/dashboard/tokens/tokens-view";
-import { getDb } from "@/db/client";
-import { listConnections } from "@/db/queries/connections";
-import { listServiceTokens, tokenState } from "@/db/queries/service-tokens";
-import { tokenLimitUsage } from "@/db/queries/token-usage";
+import { connectionsAndTokens, tokensUsage } from "@/lib/tokens/dashboard";
+import { tokenState } from "@/lib/tokens/service-tokens";
 import { requireUser } from "@/lib/auth/session";
 import { getProvider, listProviders, PROVIDER_IDS } from "@/lib/providers/catalog";
 
@@ -17,10 +15,9 @@ export const dynamic = "force-dynamic";
 
 export default async function TokensPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const user = await requireUser({ returnTo: "/dashboard/tokens" });
-  const db = await getDb();
-  const [tokens, connections, query] = await Promise.all([listServiceTokens(db, user.id), listConnections({ db, userId: user.id }), searchParams]);
+  const [{ tokens, connections }, query] = await Promise.all([connectionsAndTokens(user.id), searchParams]);
   const nowDate = new Date();
-  const usage = await tokenLimitUsage(db, tokens, nowDate);
+  const usage = await tokensUsage(tokens, nowDate);
   const status = new Map(connections.map((c) => [c.provider, c.status]));
 
   // usable tokens first, then the ones that no longer work; newest first within each

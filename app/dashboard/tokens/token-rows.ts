@@ -1,8 +1,8 @@
 // The tokens page's view of service tokens: what the table and the scope grid need, and
 // nothing more. Rows are sent to client components, so the token hash (and everything
 // else not shown) stays on the server.
-import type { TokenState } from "@/db/queries/service-tokens";
-import type { TokenUsage } from "@/db/queries/token-usage";
+import type { TokenState } from "@/lib/tokens/service-tokens";
+import type { TokenUsage } from "@/lib/tokens/dashboard";
 import type { Connection, ServiceToken } from "@/db/schema";
 import { SCOPES, type Scope } from "@/lib/scopes";
 

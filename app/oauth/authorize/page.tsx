@@ -10,8 +10,7 @@ import { redirect } from "next/navigation";
 import { headers } from "next/headers";
 import type { ProviderOption } from "@/app/dashboard/tokens/token-rows";
 import { ConsentForm } from "@/app/oauth/authorize/consent-form";
-import { getDb } from "@/db/client";
-import { listConnections } from "@/db/queries/connections";
+import { userConnections } from "@/lib/tokens/dashboard";
 import { Alert } from "@/components/alert";
 import { Logo } from "@/components/logo";
 import { currentUser } from "@/lib/auth/session";
@@ -41,7 +40,7 @@ export default async function AuthorizePage({ searchParams }: { searchParams: Pr
   }
   if (!user) redirect(`/sign-in?next=${encodeURIComponent(`/oauth/authorize?${query}`)}`);
 
-  const connections = await listConnections({ db: await getDb(), userId: user.id });
+  const connections = await userConnections(user.id);
   const status = new Map(connections.map((c) => [c.provider, c.status]));
   const providers: ProviderOption[] = listProviders().map((p) => ({ id: p.id, name: p.name, connection: status.get(p.id) ?? null }));
   return (

@@ -1,6 +1,6 @@
 // `okoro connection delete --user E --provider P`: removes the connection. The user's
 // service tokens keep existing; their calls to that provider get 409 not_connected.
-import { deleteConnection } from "@/db/queries/connections";
+import { deleteConnection } from "@/lib/connect/connections";
 import { CliError, defineCommand } from "@/lib/cli/command";
 import { requireProvider } from "@/lib/cli/providers";
 import { parseEmail, requireUser } from "@/lib/cli/users";

@@ -1,7 +1,8 @@
 // `okoro connection set --user E --provider P`: stores a credential read from stdin as JSON
 // (SPEC §11), validated against the provider's credential schema, encrypted, replacing any
 // earlier connection of that user to that provider.
-import { setConnection, type ConnectionMethod } from "@/db/queries/connections";
+import type { ConnectionMethod } from "@/db/queries/connections";
+import { setConnection } from "@/lib/connect/connections";
 import { CliError, UsageError, defineCommand } from "@/lib/cli/command";
 import { connectionJson } from "@/lib/cli/format";
 import { readJsonObject } from "@/lib/cli/io";

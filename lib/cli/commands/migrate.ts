@@ -2,17 +2,8 @@
 // deploy for PostgreSQL/Neon; the embedded database also migrates itself on first open.
 // It connects as DATABASE_OWNER_URL when that is set (the app's DATABASE_URL is then a
 // runtime role that may not alter tables) and grants the runtime role what it may do.
-import { sql } from "drizzle-orm";
-import { migrateDatabase, type Database } from "@/db/client";
+import { appliedMigrationCount as appliedCount, migrateDatabase } from "@/db/client";
 import { defineCommand } from "@/lib/cli/command";
-
-/** Migrations drizzle has recorded as applied (0 before the first run). */
-async function appliedCount(db: Database): Promise<number> {
-  const exists = await db.execute(sql`SELECT to_regclass('drizzle.__drizzle_migrations') IS NOT NULL AS present`);
-  if (!(exists as unknown as { rows: { present: boolean }[] }).rows[0]?.present) return 0;
-  const result = await db.execute(sql`SELECT count(*)::int AS n FROM drizzle.__drizzle_migrations`);
-  return Number((result as unknown as { rows: { n: number | string }[] }).rows[0]?.n ?? 0);
-}
 
 export const command = defineCommand({
   description: "Apply the database migrations that have not been applied yet. Safe to run repeatedly.",

@@ -1,11 +1,12 @@
 // `okoro serve-proxy`: the proxy core (lib/proxy) in a plain Node HTTP server, for agents
 // that make heavy traffic. Same database, keys and audit log as the app; the dashboard and
 // the exchange stay in the Next.js app. Runs until SIGINT/SIGTERM.
-import { openDatabase, setDbHandle } from "@/db/client";
+import { openDatabase } from "@/db/client";
+import { setDbHandle } from "@/lib/serve/database";
 import { CliError, defineCommand } from "@/lib/cli/command";
 import { createCredentialRefresher } from "@/lib/connect/refresh";
-import { createProxy } from "@/lib/proxy/deps";
-import { listenNodeProxy } from "@/lib/proxy/node-server";
+import { createProxy } from "@/lib/serve/deps";
+import { listenNodeProxy } from "@/lib/serve/node-server";
 
 export const command = defineCommand({
   description: `Serve /p/{provider}/{path} from a plain Node HTTP server — the same checks, credential

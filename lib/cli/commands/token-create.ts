@@ -1,5 +1,5 @@
 // `okoro token create`: a service token for an agent. The plaintext is printed once.
-import { createServiceToken } from "@/db/queries/service-tokens";
+import { createServiceToken } from "@/lib/tokens/service-tokens";
 import { CliError, UsageError, defineCommand } from "@/lib/cli/command";
 import { parseDuration } from "@/lib/cli/duration";
 import { grantsText, serviceTokenJson } from "@/lib/cli/token-format";

@@ -1,5 +1,5 @@
 // `okoro token revoke ID`: takes effect on the very next proxied request.
-import { revokeServiceToken } from "@/db/queries/service-tokens";
+import { revokeServiceToken } from "@/lib/tokens/service-tokens";
 import { CliError, defineCommand } from "@/lib/cli/command";
 import { serviceTokenJson } from "@/lib/cli/token-format";
 import { isOkoroError } from "@/lib/errors";

@@ -1,6 +1,6 @@
 // `okoro user create --email E [--name N]`: a dashboard account with an argon2id password
 // read from stdin (one line; a hidden prompt on a terminal).
-import { createUser } from "@/db/queries/users";
+import { createUser } from "@/lib/users";
 import type { User } from "@/db/schema";
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
 import { CliError, UsageError, defineCommand } from "@/lib/cli/command";

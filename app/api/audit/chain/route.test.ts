@@ -10,7 +10,7 @@ import { describeDatabases } from "@/test/databases";
 
 const session = vi.hoisted(() => ({ user: null as User | null, db: undefined as unknown }));
 vi.mock("@/lib/auth/session", () => ({ currentUser: async () => session.user }));
-vi.mock("@/db/client", async (importOriginal) => ({ ...(await importOriginal<object>()), getDb: async () => session.db }));
+vi.mock("@/lib/serve/database", async (importOriginal) => ({ ...(await importOriginal<object>()), getDb: async () => session.db }));
 
 const get = (fresh = false) => GET(new Request(`http://okoro.test/api/audit/chain${fresh ? "?fresh=1" : ""}`));
 

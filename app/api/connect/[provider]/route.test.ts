@@ -12,7 +12,7 @@ import { startOAuth2Server, type OAuth2Server } from "@/test/oauth-servers";
 
 const session = vi.hoisted(() => ({ user: null as User | null, db: undefined as unknown }));
 vi.mock("@/lib/auth/session", () => ({ currentUser: async () => session.user }));
-vi.mock("@/db/client", async (importOriginal) => ({ ...(await importOriginal<object>()), getDb: async () => session.db }));
+vi.mock("@/lib/serve/database", async (importOriginal) => ({ ...(await importOriginal<object>()), getDb: async () => session.db }));
 
 let github: OAuth2Server;
 

@@ -5,33 +5,30 @@
 // pile up) a person's flows with a link or an <img>. Signed-in users only; the answer is a
 // redirect to the provider's authorization page, or back to the connections page with
 // ?error=<code>&provider=<id>. A GET never starts anything.
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import { originAllowed } from "@/lib/auth/request-checks";
 import { currentUser } from "@/lib/auth/session";
 import { startOAuth } from "@/lib/connect/flow";
 import { connectRedirect } from "@/lib/connect/redirect";
 import { getEnv } from "@/lib/env";
 import { errorResponse, OkoroError } from "@/lib/errors";
+import { withErrorResponse } from "@/lib/http/route";
 import { isProviderId } from "@/lib/providers/catalog";
 
 export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ provider: string }> };
 
-export async function POST(request: Request, { params }: Params): Promise<Response> {
-  try {
-    const { provider } = await params;
-    if (!isProviderId(provider)) throw new OkoroError("unknown_provider", "There is no such provider.");
-    const env = getEnv();
-    if (!originAllowed(request.headers, env)) throw new OkoroError("forbidden", `Connecting starts from the connections page at ${env.origin}.`);
-    const user = await currentUser();
-    // 303: the browser follows with a GET, whichever way the provider's page is reached
-    if (!user) return connectRedirect(`/sign-in?next=${encodeURIComponent("/dashboard/connections")}`, 303);
-    return connectRedirect(await startOAuth({ db: await getDb(), userId: user.id, provider }), 303);
-  } catch (e) {
-    return errorResponse(e, { context: "connect start" });
-  }
-}
+export const POST = withErrorResponse("connect start", async (request: Request, { params }: Params): Promise<Response> => {
+  const { provider } = await params;
+  if (!isProviderId(provider)) throw new OkoroError("unknown_provider", "There is no such provider.");
+  const env = getEnv();
+  if (!originAllowed(request.headers, env)) throw new OkoroError("forbidden", `Connecting starts from the connections page at ${env.origin}.`);
+  const user = await currentUser();
+  // 303: the browser follows with a GET, whichever way the provider's page is reached
+  if (!user) return connectRedirect(`/sign-in?next=${encodeURIComponent("/dashboard/connections")}`, 303);
+  return connectRedirect(await startOAuth({ db: await getDb(), userId: user.id, provider }), 303);
+});
 
 export function GET(): Response {
   return errorResponse(

@@ -13,7 +13,7 @@ import { resolvedProvider } from "@/lib/providers/catalog";
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";
 
-// one keep-alive pool per process, like the proxy's (lib/proxy/deps.ts); made on first
+// one keep-alive pool per process, like the proxy's (lib/serve/deps.ts); made on first
 // use, so a server without OKORO_BENCH never has one
 let agent: Agent | undefined;
 

@@ -4,7 +4,7 @@ import { pendingCheckpoints } from "@/lib/audit/checkpoint";
 import { errorResponse } from "@/lib/errors";
 import { clientIp } from "@/lib/http/client-ip";
 import { PROXIED_RESPONSE_HEADERS } from "@/lib/proxy/headers";
-import { getProxyHandler } from "@/lib/proxy/runtime";
+import { getProxyHandler } from "@/lib/serve/runtime";
 
 export const dynamic = "force-dynamic";
 export const runtime = "nodejs";

@@ -3,8 +3,8 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createProxy } from "@/lib/proxy/deps";
-import { listenNodeProxy, type NodeProxyServer } from "@/lib/proxy/node-server";
+import { createProxy } from "@/lib/serve/deps";
+import { listenNodeProxy, type NodeProxyServer } from "@/lib/serve/node-server";
 import { BIN, ROOT } from "@/lib/cli/testing";
 import { describeDatabases, TEST_DATABASE_URL } from "@/test/databases";
 import { createHarness, testEnvSource, type Harness } from "@/test/harness";

@@ -3,32 +3,28 @@
 // which Next's request adaptation does not promise). scripts/start.mjs (plain Node, outside Next's bundle) cannot import our modules
 // itself, so the app publishes a request listener for it when Next prepares the server
 // (instrumentation.ts → here), and the server offers every request to that listener
-// before Next would route it. Same code as the route handlers (lib/proxy/runtime.ts,
+// before Next would route it. Same code as the route handlers (lib/serve/runtime.ts,
 // lib/exchange.ts), minus Next's router, request adaptation and response piping: about
 // half the CPU of a proxied request and a millisecond or two of latency (README,
 // Benchmark). The route handlers stay for `next dev` and for hosts without our server
 // (Vercel); the dashboard and everything else is always Next's.
 import "server-only";
 import type http from "node:http";
-import { getDb } from "@/db/client";
+import { getDb } from "@/lib/serve/database";
 import { createApprovalGate } from "@/lib/approvals/gate";
 import { getEnv } from "@/lib/env";
 import { getFailureLimiter } from "@/lib/failure-limits";
 import { errorResponse } from "@/lib/errors";
 import { handleExchange } from "@/lib/exchange";
-import { createNodeMcpListener, isMcpUrl } from "@/lib/mcp/node";
+import { createNodeMcpListener, isMcpUrl } from "@/lib/serve/mcp-node";
 import { getMcpRuntime } from "@/lib/mcp/runtime";
 import { handleLeakReport } from "@/lib/leaks";
-import { createNodeProxyListener, peerAddress, toWebRequest, writeResponse } from "@/lib/proxy/node-server";
-import { getProxyHandler } from "@/lib/proxy/runtime";
-
-/** Where the listener is published for scripts/start.mjs. */
-export const AGENT_LISTENER = Symbol.for("okoro.agent-listener");
+import { createNodeProxyListener, peerAddress, toWebRequest, writeResponse } from "@/lib/serve/node-server";
+import { getProxyHandler } from "@/lib/serve/runtime";
+import { setSlot } from "@/lib/serve/slots";
 
 /** Handles the request and returns true when it is on the agent path; false leaves it to Next. */
 export type AgentListener = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
-
-type Slots = Record<symbol, unknown>;
 
 export function createAgentListener(): AgentListener {
   const hops = getEnv().trustedProxyHops;
@@ -89,9 +85,9 @@ export function createAgentListener(): AgentListener {
   };
 }
 
-/** Called from instrumentation.ts when scripts/start.mjs marked the process (Symbol.for("okoro.start-server")). */
+/** Called from instrumentation.ts when scripts/start.mjs marked the process (the startServer slot). */
 export function publishAgentListener(): AgentListener {
   const listener = createAgentListener();
-  (globalThis as unknown as Slots)[AGENT_LISTENER] = listener;
+  setSlot("agentListener", listener);
   return listener;
 }

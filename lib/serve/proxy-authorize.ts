@@ -3,7 +3,9 @@
 // service token is still live (no cache: revocation bites on the very next request), the
 // user is active, the provider is connected, a single-use token is consumed exactly once,
 // the rate limit and quota hold, and the proxy.request event is durable — or nothing is
-// forwarded. Refusals are audited here, off the hot path.
+// forwarded. Refusals are audited here, off the hot path. The outcomes come from the
+// database as rows (db/queries/pipe.ts); turning them into errors, RateLimit headers and
+// an opened credential is this module's.
 import "server-only";
 import type { Database } from "@/db/client";
 import type { Connection } from "@/db/schema";

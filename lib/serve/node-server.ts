@@ -3,16 +3,15 @@
 // cost, and without web objects either — the handler reads the Node request through a
 // small view (proxyRequest) and its answer is written straight to the socket (writeAnswer).
 // Only /p/… is served here: under serve-proxy the dashboard and the exchange stay in the
-// Next.js app (same database, same keys); under npm start, lib/proxy/start-hook.ts serves
+// Next.js app (same database, same keys); under npm start, lib/serve/start-hook.ts serves
 // the exchange beside it.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { OkoroError } from "@/lib/errors";
 import { errorAnswer, type ProxyAnswer, type ProxyHandler, type ProxyRequest } from "@/lib/proxy/handler";
 import type { HeaderReader } from "@/lib/proxy/headers";
+import { ROUTABLE_METHODS } from "@/lib/proxy/methods";
 import { assertSafePath } from "@/lib/proxy/upstream-url";
-
-const ROUTABLE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
 
 export type NodeProxyServer = { url: string; server: http.Server; close: () => Promise<void> };
 
@@ -190,7 +189,7 @@ export type NodeProxyListener = (req: http.IncomingMessage, res: http.ServerResp
 /**
  * A Node request listener for /p/…: the proxy core without a framework in between. Used by
  * `okoro serve-proxy` and by `npm start` (scripts/start.mjs hands /p/ requests to it before
- * Next.js routes them; see lib/proxy/start-hook.ts). `getHandler` may build the handler on
+ * Next.js routes them; see lib/serve/start-hook.ts). `getHandler` may build the handler on
  * first use.
  */
 export function createNodeProxyListener(getHandler: () => ProxyHandler | Promise<ProxyHandler>, options: { trustedProxyHops?: number } = {}): NodeProxyListener {

@@ -3,7 +3,7 @@
 import "server-only";
 import { Agent, type Dispatcher } from "undici";
 import type { Database } from "@/db/client";
-import { authorizeProxyRequest, type CredentialResolver } from "@/db/queries/proxy-authorize";
+import { authorizeProxyRequest, type CredentialResolver } from "@/lib/serve/proxy-authorize";
 import { getServiceToken } from "@/db/queries/service-tokens";
 import { appendAudit } from "@/lib/audit/append";
 import { checkpointScheduler } from "@/lib/audit/checkpoint";
