@@ -1,4 +1,4 @@
-// Start-up checks (SPEC §12). Next.js calls register() once per server process while it
+// Start-up checks (docs/configuration.md#configuration-and-running). Next.js calls register() once per server process while it
 // prepares the server — at start-up, before the first request (`next start` and
 // scripts/start.mjs both prepare eagerly). `next build` does not call it, so building
 // needs no production variables.

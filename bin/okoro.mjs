@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The `okoro` command (SPEC §11), run straight from the TypeScript sources of a clone:
+// The `okoro` command (docs/cli.md#command-line), run straight from the TypeScript sources of a clone:
 // tsx's ESM loader compiles them (and resolves the `@/` alias from tsconfig.json), and a
 // one-line resolve hook gives `server-only` its react-server export — the empty module
 // Next.js uses on the server — instead of the one that throws. Everything else lives in

@@ -99,7 +99,7 @@ test("the audit log shows them, filters them and explains the flags", async ({ p
   await expect(page).toHaveURL(/\/dashboard\/audit$/);
 
   // flagged only: the three flagged events, each flag explaining itself — the refused
-  // DELETE too, since "check …" does not delete (SPEC §6)
+  // DELETE too, since "check …" does not delete (docs/audit.md#audit-log)
   await page.getByLabel("Flagged only").check();
   await expect(page).toHaveURL(/[?&]flagged=1/);
   await expect(rows(page)).toHaveCount(3);

@@ -1,5 +1,5 @@
 // Methods Next.js cannot route are refused by the production server itself (scripts/start.mjs)
-// with SPEC §10's answer, not a 500.
+// with docs/errors.md#error-codes's answer, not a 500.
 import http from "node:http";
 import { expect, test } from "@playwright/test";
 

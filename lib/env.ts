@@ -1,4 +1,4 @@
-// Configuration, parsed and validated once (SPEC §12). Nothing else reads process.env.
+// Configuration, parsed and validated once (docs/configuration.md#configuration-and-running). Nothing else reads process.env.
 // In development the embedded defaults live here: missing AUTH_SECRET and
 // OKORO_MASTER_KEYS are generated once into .data/secrets.json. In production
 // (NODE_ENV=production) every required variable must be set; assertProductionEnv names
@@ -44,7 +44,7 @@ export type Env = {
   bench: boolean;
   /** how many proxies in front of the app append to X-Forwarded-For (0: trust none) */
   trustedProxyHops: number;
-  /** sign-ups accepted per client address per hour (per-IP limit, SPEC §7) */
+  /** sign-ups accepted per client address per hour (per-IP limit, docs/limits.md#limits) */
   signupsPerHour: number;
 };
 
@@ -116,7 +116,7 @@ function benchProblem(enabled: boolean, url: string, onVercel: boolean): string 
   return undefined;
 }
 
-/** Which driver a DATABASE_URL means (SPEC §12): unset → PGlite; a Neon host → Neon; else pg. */
+/** Which driver a DATABASE_URL means (docs/configuration.md#configuration-and-running): unset → PGlite; a Neon host → Neon; else pg. */
 export function driverFor(databaseUrl: string | undefined, forced?: string): DbDriver {
   if (forced === "pglite" || forced === "pg" || forced === "neon") return forced;
   if (!databaseUrl) return "pglite";

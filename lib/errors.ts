@@ -1,4 +1,4 @@
-// The one error type. Every refusal okoro makes is an OkoroError with a code from SPEC §10;
+// The one error type. Every refusal okoro makes is an OkoroError with a code from docs/errors.md#error-codes;
 // the code decides the HTTP status. Anything else that escapes is logged server-side and
 // answered as 500 internal_error — driver messages and stacks never reach a client.
 
@@ -111,7 +111,7 @@ function isZodError(e: unknown): e is { issues: { path: PropertyKey[]; message: 
 type ErrorOptions = { tagged?: boolean; headers?: Record<string, string>; context?: string };
 
 /**
- * The JSON error of SPEC §3 as status, headers and body text, for writers that are not a
+ * The JSON error of docs/agent-api.md#conventions as status, headers and body text, for writers that are not a
  * web Response (the proxy's Node server). `tagged` adds the `okoro-error` header, which
  * the proxy uses so agents can tell okoro's refusals from the upstream's own errors.
  */
@@ -122,7 +122,7 @@ export function errorParts(e: unknown, opts: ErrorOptions = {}): { status: numbe
   return { status: err.status, headers, body: JSON.stringify(err.toJSON()) };
 }
 
-/** The JSON error response of SPEC §3 (see errorParts). */
+/** The JSON error response of docs/agent-api.md#conventions (see errorParts). */
 export function errorResponse(e: unknown, opts: ErrorOptions = {}): Response {
   const { status, headers, body } = errorParts(e, opts);
   return new Response(body, { status, headers });

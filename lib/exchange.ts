@@ -1,4 +1,4 @@
-// Token exchange (SPEC §3.1): a service token becomes a short-lived operation token for
+// Token exchange (docs/agent-api.md#exchange): a service token becomes a short-lived operation token for
 // one provider, one scope and a stated intent. Accepts our JSON body and the RFC 8693
 // token-exchange form. Every exchange, granted or refused, is audited.
 import "server-only";
@@ -145,7 +145,7 @@ async function audit(ctx: ExchangeContext, event: AuditInput, options?: { defer?
 
 /**
  * The audit fields every event about one exchange request shares — who asked, for what,
- * why — with its SPEC §6 flags, which judge the scope asked for whatever the outcome.
+ * why — with its docs/audit.md#audit-log flags, which judge the scope asked for whatever the outcome.
  */
 export function exchangeAuditFields(token: ServiceToken, body: ExchangeBody, event: "token.issued" | "token.denied" | "approval.requested") {
   return {

@@ -1,4 +1,4 @@
-// Leak reports (SPEC §3.3): anyone who finds a service token in a log, a repository or a
+// Leak reports (docs/agent-api.md#other-endpoints): anyone who finds a service token in a log, a repository or a
 // paste can report it; a valid one is revoked at once. The answer never says whether the
 // token was valid, so the endpoint cannot be used to test tokens.
 import "server-only";

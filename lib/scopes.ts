@@ -1,4 +1,4 @@
-// The five scopes of SPEC §1 and what they mean to a person reading the dashboard.
+// The five scopes of docs/README.md#vocabulary and what they mean to a person reading the dashboard.
 
 export const SCOPES = ["read", "write", "update", "delete", "all"] as const;
 export type Scope = (typeof SCOPES)[number];

@@ -1,4 +1,4 @@
-// What the server checks before it serves anything (SPEC §12), called from
+// What the server checks before it serves anything (docs/configuration.md#configuration-and-running), called from
 // instrumentation.ts in the Node.js runtime only.
 import "server-only";
 import { ConfigError, getEnv } from "@/lib/env";

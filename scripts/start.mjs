@@ -10,7 +10,7 @@
 // own X-Forwarded-For hides its real address. lib/http/client-ip.ts trusts the header
 // only in a process marked below, and only when OKORO_TRUSTED_PROXY_HOPS is 0.
 //
-// The configuration check (SPEC §12) runs in instrumentation.ts when Next prepares the
+// The configuration check (docs/configuration.md#configuration-and-running) runs in instrumentation.ts when Next prepares the
 // server, before it listens: a production start without the required variables prints
 // each missing one and exits 1.
 import { createServer } from "node:http";
@@ -64,7 +64,7 @@ const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
   const peer = req.socket.remoteAddress;
   if (HSTS) res.setHeader("strict-transport-security", HSTS);
   // Next.js cannot route TRACE, CONNECT or methods it does not know (its Request refuses
-  // them and it answers 500): refuse them here with the SPEC §10 answer.
+  // them and it answers 500): refuse them here with the docs/errors.md#error-codes answer.
   if (!ROUTABLE_METHODS.has(req.method ?? "")) {
     const body = JSON.stringify({ error: "method_not_allowed", error_description: `${String(req.method).slice(0, 16)} is not allowed through okoro.` });
     res.writeHead(405, { "content-type": "application/json", "okoro-error": "method_not_allowed", allow: [...ROUTABLE_METHODS].join(", ") });

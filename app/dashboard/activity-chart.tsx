@@ -1,5 +1,5 @@
 "use client";
-// The overview's activity chart (SPEC §9): the last 24 hours in hourly bars, each split
+// The overview's activity chart (docs/dashboard.md#dashboard): the last 24 hours in hourly bars, each split
 // into allowed, denied and flagged (disjoint: a flagged event counts only as flagged).
 // What is counted is decided in db/queries/audit.ts (ACTIVITY_EVENTS): exchanges and
 // proxied requests. A bar opens that hour in the audit log. Screen readers get the same

@@ -1,4 +1,4 @@
-// /dashboard — the overview (SPEC §9): what needs the person's attention (approvals
+// /dashboard — the overview (docs/dashboard.md#dashboard): what needs the person's attention (approvals
 // waiting, connections that stopped working, leaked tokens, a broken audit chain), the
 // last 24 hours of agent activity, pending approvals, connection and token counts, and
 // the latest flagged events. Until an agent has made its first exchange, a checklist

@@ -1,4 +1,4 @@
-// Approvals (SPEC §3.1, §9): requests that wait for a person. Every state change is one
+// Approvals (docs/agent-api.md#exchange, §9): requests that wait for a person. Every state change is one
 // conditional UPDATE … WHERE status = … RETURNING, so two callers racing for the same
 // transition (two polls collecting a token, a person approving while the request
 // expires) cannot both win. Expiry is judged by the database clock (now()), the same
@@ -8,7 +8,7 @@ import { and, asc, count, desc, eq, gt, inArray, lte, min, sql, type SQL } from 
 import type { Database, Queryable } from "@/db/client";
 import { approvals, serviceTokens, type Approval } from "@/db/schema";
 
-/** How long a person has to decide (SPEC §3.1: `expires_in: 900`). */
+/** How long a person has to decide (docs/agent-api.md#exchange: `expires_in: 900`). */
 export const APPROVAL_WINDOW_SECONDS = 900;
 /** An agent cannot keep more pending requests than this in front of a person. */
 export const MAX_PENDING_PER_TOKEN = 20;

@@ -1,4 +1,4 @@
-// Reading the audit log (SPEC §6), always within one user's chain: filtered pages in any
+// Reading the audit log (docs/audit.md#audit-log), always within one user's chain: filtered pages in any
 // of the viewer's sort orders with keyset cursors (never OFFSET: a deep page costs what
 // the first one does), a bounded count, one event by id, and the hourly activity that the
 // overview charts. The dashboard, `okoro audit list|export` and the exports share these.

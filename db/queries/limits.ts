@@ -1,4 +1,4 @@
-// Fixed-window counters (SPEC §7): one statement counts and rolls the window over, so N
+// Fixed-window counters (docs/limits.md#limits): one statement counts and rolls the window over, so N
 // concurrent callers against a remaining allowance of k let exactly k through, on any
 // number of app instances. Used for per-token rate limits and quotas and per-IP limits.
 import "server-only";

@@ -1,4 +1,4 @@
-// Service tokens (SPEC §2.1): their rows — inserted with the hash only, listed with their
+// Service tokens (docs/tokens.md#service-tokens): their rows — inserted with the hash only, listed with their
 // hint, looked up by hash, revoked. Checking input, making the token and auditing are
 // lib/tokens/service-tokens.ts's.
 import "server-only";

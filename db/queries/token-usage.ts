@@ -1,4 +1,4 @@
-// How much of its limits each service token has used in the current window (SPEC §7), for
+// How much of its limits each service token has used in the current window (docs/limits.md#limits), for
 // the tokens page: "37 / 1000 today". Reads the counters the proxy keeps in
 // limit_counters (keys `svc:<id>:rate` and `svc:<id>:quota:<day|month>`, see
 // lib/serve/proxy-authorize.ts) in one query, and never writes: windows roll over lazily

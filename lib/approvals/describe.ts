@@ -1,4 +1,4 @@
-// How an approval reads to a person (SPEC §9): "research-agent wants to delete on Trello:
+// How an approval reads to a person (docs/dashboard.md#dashboard): "research-agent wants to delete on Trello:
 // 'clean up archived cards'". Pure, so the dashboard, the CLI and the webhook all say
 // the same thing.
 import type { Approval } from "@/db/schema";

@@ -1,8 +1,8 @@
-// The approval branch of the exchange (SPEC §3.1). lib/exchange.ts calls the gate after
+// The approval branch of the exchange (docs/agent-api.md#exchange). lib/exchange.ts calls the gate after
 // its basic checks (token, provider, reason, ttl); the gate decides whether a person must
 // say yes first and, if so, files the request and answers 202 with where to poll.
 //
-// When a person is asked (SPEC §3.1, literally):
+// When a person is asked (docs/agent-api.md#exchange, literally):
 // - the scope is in the token's approval_scopes — granted or not: those scopes always
 //   need a person, and a person's yes is what authorizes them; or
 // - the scope is not granted and the agent set "request_approval": true.

@@ -1,4 +1,4 @@
-// GET /api/token/approvals/{id} (SPEC §3.1): the agent that asked polls with the same
+// GET /api/token/approvals/{id} (docs/agent-api.md#exchange): the agent that asked polls with the same
 // service token. 202 while pending; 200 with the exchange response exactly once after a
 // person approved (the operation token is minted then, so its TTL starts at hand-out);
 // 410 approval_used afterwards; 403 approval_denied; 410 approval_expired.

@@ -1,4 +1,4 @@
-// The audit log's hash chain (SPEC §6): one chain per user, each row's
+// The audit log's hash chain (docs/audit.md#audit-log): one chain per user, each row's
 //   hash = SHA-256("okoro-audit-v1\0" ‖ prev_hash ‖ canonical JSON of the event)
 // where the canonical JSON has the §6 field names, sorted keys, no whitespace and every
 // field present (null when empty) — except the fields added after the first release
@@ -37,7 +37,7 @@ export type AuditEventName = (typeof AUDIT_EVENT_NAMES)[number];
 /** Events no user can be tied to (a garbage token, an unknown e-mail) share this chain. */
 export const SYSTEM_CHAIN = "_system";
 
-/** The fields the hash covers, under their SPEC §6 names. */
+/** The fields the hash covers, under their docs/audit.md#audit-log names. */
 export function canonicalEvent(e: AuditEvent): Record<string, unknown> {
   // keys in sorted order (canonicalEventJson relies on it); the later fields only when set
   const out: Record<string, unknown> = {

@@ -119,7 +119,7 @@ const cache: ChainCache = slotOnce("chainCache", () => new Map());
 export const CHAIN_STATUS_MAX_AGE_MS = 60_000;
 
 /**
- * Recomputes the user's chain (SPEC §6), at most once a minute per user unless forced, and
+ * Recomputes the user's chain (docs/audit.md#audit-log), at most once a minute per user unless forced, and
  * never twice at the same time: every page or tab that asks meanwhile shares one run.
  */
 export async function chainStatus(userId: string, options: { force?: boolean } = {}): Promise<ChainStatus> {
@@ -206,7 +206,7 @@ export async function overviewData(userId: string): Promise<OverviewData> {
       active: states.filter((s) => s.state === "active").length,
       revoked: states.filter((s) => s.state === "revoked" || s.state === "leaked").length,
       expired: states.filter((s) => s.state === "expired").length,
-      // a leak report revokes the token at once (SPEC §3.3); the person should hear of it
+      // a leak report revokes the token at once (docs/agent-api.md#other-endpoints); the person should hear of it
       leaked: states
         .filter((s) => s.state === "leaked" && (s.t.revokedAt?.getTime() ?? 0) >= weekAgo)
         .map((s) => ({ id: s.t.id, name: s.t.name, at: s.t.revokedAt?.toISOString() ?? null })),

@@ -1,4 +1,4 @@
-// Exporting a filtered audit log as a download (SPEC §6: CSV and JSON Lines), streamed
+// Exporting a filtered audit log as a download (docs/audit.md#audit-log: CSV and JSON Lines), streamed
 // page by page so a log of any size leaves in constant memory and the first bytes go out
 // at once. The rows and their format are the CLI's (`okoro audit export`).
 import "server-only";

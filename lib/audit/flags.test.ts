@@ -8,9 +8,9 @@ const use = (over: Partial<FlagInput>): FlagInput => ({ scope: "read", intent: "
 
 describe("flagsFor", () => {
   const cases: Case[] = [
-    // the example of SPEC §6
-    ["SPEC: check todo items with a delete token", use({ scope: "delete", intent: "check todo items on the board", event: "token.issued" }), ["intent_mismatch"], 'Intent "check todo items on the board" reads, but the token allows delete.'],
-    ["SPEC: check todo items with a DELETE request", use({ scope: "all", requiredScope: "delete", intent: "check todo items on the board" }), ["all_scope", "intent_mismatch"], /^A token with scope all was used; Intent "check todo items on the board" reads, but the request deletes\.$/],
+    // the example of docs/audit.md#audit-log
+    ["docs example: check todo items with a delete token", use({ scope: "delete", intent: "check todo items on the board", event: "token.issued" }), ["intent_mismatch"], 'Intent "check todo items on the board" reads, but the token allows delete.'],
+    ["docs example: check todo items with a DELETE request", use({ scope: "all", requiredScope: "delete", intent: "check todo items on the board" }), ["all_scope", "intent_mismatch"], /^A token with scope all was used; Intent "check todo items on the board" reads, but the request deletes\.$/],
     ["read intent, read token, read request", use({ scope: "read", requiredScope: "read", intent: "check todo items" }), []],
     ["delete intent, delete token", use({ scope: "delete", requiredScope: "delete", intent: "delete archived cards" }), []],
     ["no known verb", use({ scope: "delete", requiredScope: "delete", intent: "the usual housekeeping" }), []],

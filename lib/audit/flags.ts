@@ -1,9 +1,9 @@
-// The audit flags of SPEC §6: deterministic, explainable hints for the person reading the
+// The audit flags of docs/audit.md#audit-log: deterministic, explainable hints for the person reading the
 // log — `all_scope`, `intent_mismatch`, `provider_mismatch`, `replay`, and on a response
 // `credential_reflected` — each with one line of explanation in `flag_reason`. Pure; runs
 // on the proxy's hot path, so the word tables are built once and an intent is scanned once.
 //
-// Intents are never used to authorize (SPEC §1); these flags only point a human at events
+// Intents are never used to authorize (docs/README.md#vocabulary); these flags only point a human at events
 // worth a look, so they prefer staying quiet to guessing: no known verb, no flag.
 import { auditText } from "@/lib/audit/redact";
 import type { RequestScope, Scope } from "@/lib/scopes";
@@ -26,7 +26,7 @@ export type FlagInput = {
 
 export type FlagResult = { flags: Flag[]; flagReason: string | null };
 
-/** SPEC §6, exactly. */
+/** docs/audit.md#audit-log, exactly. */
 export const INTENT_VERBS: Readonly<Record<RequestScope, readonly string[]>> = {
   read: ["read", "check", "list", "get", "fetch", "search", "find", "look", "view", "show", "summarize", "review", "count", "monitor", "inspect"],
   write: ["create", "add", "post", "send", "write", "upload", "draft", "comment", "reply", "invite"],

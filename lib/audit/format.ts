@@ -1,4 +1,4 @@
-// The audit event as the outside world sees it: SPEC §6 field names, for `--json`, JSON
+// The audit event as the outside world sees it: docs/audit.md#audit-log field names, for `--json`, JSON
 // Lines and CSV exports. `chain` is internal and left out.
 import { stringify } from "csv-stringify/sync";
 import type { AuditEvent } from "@/db/schema";

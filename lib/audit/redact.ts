@@ -1,4 +1,4 @@
-// What the audit log may keep of agent-supplied text (SPEC §6): query strings with
+// What the audit log may keep of agent-supplied text (docs/audit.md#audit-log): query strings with
 // secret-looking values replaced by `[redacted]`, and free text (intent, reason, path,
 // user agent) cut to a bounded length with control characters removed. Pure.
 //

@@ -1,4 +1,4 @@
-// The audit viewer's state as it lives in the URL (SPEC §9: shareable, the back button
+// The audit viewer's state as it lives in the URL (docs/dashboard.md#dashboard: shareable, the back button
 // works): filters, time range, sort, cursor and the open event. Pure and free of server
 // imports, so the page, the export route and the client components parse and build the
 // same URLs. Unknown or malformed values fall back to the defaults instead of failing:

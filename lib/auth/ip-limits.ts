@@ -1,4 +1,4 @@
-// Per-IP limits on the account forms (SPEC §7): they slow password guessing and mass
+// Per-IP limits on the account forms (docs/limits.md#limits): they slow password guessing and mass
 // sign-ups without locking anyone's account (an attacker cannot lock out a victim by
 // e-mail, only themselves by address).
 import "server-only";

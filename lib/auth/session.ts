@@ -1,7 +1,7 @@
 // Who is signed in, for server components and server actions. The session cookie alone
 // is not trusted: the user row is read on every call, so disabling or deleting an
 // account takes effect at once. And the origin check that every mutating action makes
-// (SPEC §9): Next.js compares a server action's Origin with its Host too, but that
+// (docs/dashboard.md#dashboard): Next.js compares a server action's Origin with its Host too, but that
 // trusts whatever Host/X-Forwarded-Host the request carries; ours pins OKORO_URL.
 import "server-only";
 import { headers } from "next/headers";

@@ -1,5 +1,5 @@
-// How the CLI prints records: `--json` objects with the snake_case field names of SPEC
-// §2.1/§6, and plain-text tables. Nothing here ever receives a secret: connections arrive
+// How the CLI prints records: `--json` objects with the snake_case field names of
+// docs/tokens.md#service-tokens and docs/audit.md#audit-log, and plain-text tables. Nothing here ever receives a secret: connections arrive
 // as ConnectionSummary (no credential), users without their password hash.
 import type { ConnectionSummary } from "@/db/queries/connections";
 import type { User } from "@/db/schema";

@@ -1,4 +1,4 @@
-// The `okoro` command line (SPEC §11): finds the command in lib/cli/registry.ts, parses its
+// The `okoro` command line (docs/cli.md#command-line): finds the command in lib/cli/registry.ts, parses its
 // options with node:util parseArgs, runs it and turns failures into one line on stderr
 // with a non-zero exit code. Expected failures never print a stack trace, and no error
 // message is built from what a command read on stdin.

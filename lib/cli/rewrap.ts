@@ -1,4 +1,4 @@
-// Re-wrapping every data key at rest with the current master key (SPEC §8), for
+// Re-wrapping every data key at rest with the current master key (docs/credentials.md#credentials-at-rest), for
 // `okoro keys rewrap` after a new key is put first in OKORO_MASTER_KEYS. Only the wrapped
 // data key changes — ciphertexts, and so their row-binding AADs, are untouched — which is
 // why this works on any table without knowing how each row's AAD is built.

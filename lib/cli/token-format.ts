@@ -1,4 +1,4 @@
-// Service tokens as the CLI prints them (SPEC §2.1 field names). The token hash never
+// Service tokens as the CLI prints them (docs/tokens.md#service-tokens field names). The token hash never
 // appears; the plaintext only in `token create`'s own output.
 import { tokenState } from "@/lib/tokens/service-tokens";
 import type { ServiceToken } from "@/db/schema";

@@ -1,4 +1,4 @@
-// The agent-side client (SPEC §4): holds only the service token, exchanges it for
+// The agent-side client (docs/agent-api.md#agent-tooling): holds only the service token, exchanges it for
 // operation tokens, caches them per (provider, scope, intent) until shortly before they
 // expire, and calls providers through the proxy. Retry rules: a 401 from the proxy means
 // the operation token is no longer good — exchange again and retry once; a 401 from the
@@ -39,7 +39,7 @@ export type ClientOptions = {
   approvalTimeoutMs?: number;
 };
 
-/** okoro refused: `code` is the SPEC §10 error code. */
+/** okoro refused: `code` is the docs/errors.md#error-codes error code. */
 export class OkoroRequestError extends Error {
   constructor(
     readonly status: number,

@@ -1,4 +1,4 @@
-// Connecting a provider with its own sign-in (SPEC §5 "Connecting"): the two functions
+// Connecting a provider with its own sign-in (docs/scopes-and-providers.md#providers "Connecting"): the two functions
 // the /api/connect routes call. startOAuth answers where to send the browser — the
 // provider's authorization page, or back to the connections page with an error code;
 // finishOAuth handles the provider's callback and always answers a URL on okoro itself
@@ -40,7 +40,7 @@ function failureUrl(env: Env, provider: string, error: ConnectErrorCode): string
 /**
  * Whether the connections page should offer "Connect" (a sign-in flow) for the provider:
  * the entry has one and the operator configured its OAuth app. Otherwise the page offers
- * the paste form where the entry has one (SPEC §5).
+ * the paste form where the entry has one (docs/scopes-and-providers.md#providers).
  */
 export function canConnectWithOAuth(provider: string, env: Env = getEnv()): boolean {
   const entry = getProvider(provider);

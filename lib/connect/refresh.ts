@@ -1,4 +1,4 @@
-// Transparent OAuth 2 refresh (SPEC §5): the proxy's CredentialResolver. An access token
+// Transparent OAuth 2 refresh (docs/scopes-and-providers.md#providers): the proxy's CredentialResolver. An access token
 // that expires within 60 s is renewed before the request goes upstream, one refresh at a
 // time per connection on any number of app instances:
 //   - in this process, concurrent requests for one connection share one attempt (so a

@@ -1,4 +1,4 @@
-// Envelope encryption for every secret at rest (SPEC §8): each secret gets its own random
+// Envelope encryption for every secret at rest (docs/credentials.md#credentials-at-rest): each secret gets its own random
 // 256-bit data key; AES-256-GCM with a random 96-bit nonce; the data key is wrapped with the
 // master key named by `kid`. The AAD binds the ciphertext to its row, so a ciphertext copied
 // to another row does not decrypt. Any failure throws — callers fail closed.

@@ -44,7 +44,7 @@ const JUNK: unknown[] = [
 ];
 
 describe("the catalog", () => {
-  it("holds exactly the nine providers of SPEC §5, in order", () => {
+  it("holds exactly the nine providers of docs/scopes-and-providers.md#providers, in order", () => {
     expect([...PROVIDER_IDS]).toEqual(["trello", "github", "gmail", "google-drive", "notion", "slack", "openai", "anthropic", "stripe"]);
     expect(listProviders().map((p) => p.id)).toEqual([...PROVIDER_IDS]);
   });
@@ -152,7 +152,7 @@ describe.each(listProviders().map((p) => [p.id, p] as const))("%s is well-formed
   });
 });
 
-describe("credential shapes (SPEC §11)", () => {
+describe("credential shapes (docs/cli.md#command-line)", () => {
   const ok = (id: string, value: unknown) => {
     const result = getProvider(id)!.credential.safeParse(value);
     expect(result.success, JSON.stringify(value)).toBe(true);
@@ -205,7 +205,7 @@ describe("credential shapes (SPEC §11)", () => {
   });
 });
 
-describe("SPEC §5 specifics", () => {
+describe("docs/scopes-and-providers.md#providers specifics", () => {
   it("default headers", () => {
     expect(getProvider("notion")!.defaultHeaders).toEqual({ "Notion-Version": "2022-06-28" });
     expect(getProvider("anthropic")!.defaultHeaders).toEqual({ "anthropic-version": "2023-06-01" });
@@ -261,7 +261,7 @@ describe("SPEC §5 specifics", () => {
     ]);
   });
 
-  it("paste forms exactly where SPEC §5 allows them", () => {
+  it("paste forms exactly where docs/scopes-and-providers.md#providers allows them", () => {
     const pasteable = listProviders().filter((p) => p.connect.paste).map((p) => p.id);
     expect(pasteable).toEqual(["trello", "github", "notion", "slack", "openai", "anthropic", "stripe"]);
     const oauth = listProviders().filter((p) => p.connect.oauth2 || p.connect.oauth1).map((p) => p.id);

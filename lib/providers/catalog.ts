@@ -1,4 +1,4 @@
-// The provider catalog of SPEC §5 as typed data: what each upstream is, how okoro
+// The provider catalog of docs/scopes-and-providers.md#providers as typed data: what each upstream is, how okoro
 // authenticates to it, how a person connects it, what a connection stores, and its
 // classification rules (rules.ts). resolvedProvider() applies the operator's
 // OKORO_PROVIDER_<ID>_* overrides, read lazily from getEnv() so tests can swap them.
@@ -277,7 +277,7 @@ export function listProviders(): ProviderSpec[] {
   return PROVIDER_IDS.map((id) => BY_ID.get(id)!);
 }
 
-// ---- operator overrides (SPEC §5) -----------------------------------------------------
+// ---- operator overrides (docs/scopes-and-providers.md#providers) -----------------------------------------------------
 
 type OverrideEnv = Pick<Env, "production" | "providerOverride">;
 

@@ -1,4 +1,4 @@
-// The credential shapes a connection stores (SPEC §11) as zod schemas. One stored shape per
+// The credential shapes a connection stores (docs/cli.md#command-line) as zod schemas. One stored shape per
 // kind of credential, whatever way it arrived (OAuth flow, paste form, `okoro connection set`):
 //   API keys (OpenAI, Anthropic, Stripe)               {"api_key":"…"}
 //   OAuth 2 and its pasted stand-ins (GitHub PAT,

@@ -1,4 +1,4 @@
-// The headers that carry a connection's credential upstream (SPEC §3.2 step 7), chosen by
+// The headers that carry a connection's credential upstream (docs/agent-api.md#proxy step 7), chosen by
 // the provider's `auth` kind: a bearer token, a key in a header of its own, or an RFC 5849
 // signature. Also the provider's default headers. The credential goes only to the
 // provider's own origin: the URL is checked against the entry's base URL first.

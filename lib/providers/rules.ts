@@ -1,4 +1,4 @@
-// The provider-specific classification rules of SPEC §5, one object per provider, wired
+// The provider-specific classification rules of docs/scopes-and-providers.md#providers, one object per provider, wired
 // into the catalog entries as their `classify` / `needsBody` fields. Rules see the
 // normalized path (lib/providers/normalize.ts) and an upper-cased method; they return
 // undefined to fall through to the default rule. When a rule cannot tell, it answers with
@@ -34,7 +34,7 @@ function flagged(input: ClassifyInput, names: readonly string[]): boolean {
 }
 
 // ---- Trello ---------------------------------------------------------------------------
-// PUT /1/cards/{id} with closed=true archives the card (SPEC). Boards and lists archive
+// PUT /1/cards/{id} with closed=true archives the card (docs/scopes-and-providers.md#provider-rules). Boards and lists archive
 // the same way, and the legacy field routes PUT /1/{cards|boards|lists}/{id}/closed take
 // value=true; POST /1/lists/{id}/archiveAllCards archives every card of a list.
 
@@ -243,7 +243,7 @@ export const notionRules: ProviderRules = {
 // ---- Slack ----------------------------------------------------------------------------
 // Slack's Web API is RPC: the method name decides, whatever the HTTP method. Verbs are
 // matched on the name's last dot-separated part, as a prefix (`deleteScheduledMessage` is
-// a delete), most dangerous first. Beyond SPEC's lists: revoke/uninstall/leave/disable/
+// a delete), most dangerous first. Beyond the documented lists (docs/scopes-and-providers.md#provider-rules): revoke/uninstall/leave/disable/
 // invalidate/reset/clear/disconnect delete; unarchive/mark/close/convert/assign/complete/
 // restore/move/enable update; listX/lookupX and a few named readers read.
 

@@ -1,4 +1,4 @@
-// The shape of a catalog entry (SPEC §5). Providers are data: adding one is adding an
+// The shape of a catalog entry (docs/scopes-and-providers.md#providers). Providers are data: adding one is adding an
 // entry in catalog.ts and its tests, never an if/else in the proxy.
 import type { z } from "zod";
 import type { RequestScope } from "@/lib/scopes";

@@ -1,4 +1,4 @@
-// The proxy's hot path (SPEC §3.2) as plain TypeScript: a request in, an answer out.
+// The proxy's hot path (docs/agent-api.md#proxy) as plain TypeScript: a request in, an answer out.
 // No next/*, no React, no database import — everything stateful (token verification, the
 // database trip that authorizes and audits, the audit sink, credentials, the upstream
 // dispatcher) is passed in, so this module runs unchanged in the Next.js route, in a plain
@@ -104,7 +104,7 @@ export type ProxyAnswer = {
   body: string | ProxyBody | null;
 };
 
-/** A refusal or an error as a tagged SPEC §3 JSON answer. */
+/** A refusal or an error as a tagged docs/agent-api.md#conventions JSON answer. */
 export function errorAnswer(e: unknown, options: { headers?: Record<string, string>; context?: string } = {}): ProxyAnswer {
   const { status, headers, body } = errorParts(e, { ...options, headers: { ...options.headers, ...PROXIED_RESPONSE_HEADERS }, tagged: true });
   return { status, headers: Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]), body };
@@ -228,7 +228,7 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     audit: { claims?: OperationClaims | null; requiredScope?: string | null; cause?: string; event?: "proxy.denied" | "token_replayed" },
   ) => {
     const c = audit.claims;
-    // SPEC §6 flags a refused request too: "check …" with a DELETE is worth a look whether
+    // docs/audit.md#audit-log flags a refused request too: "check …" with a DELETE is worth a look whether
     // or not okoro let it through (the refusals inside authorize() carry them already)
     const { flags, flagReason } = c
       ? flagsFor({ scope: c.scope as Scope, requiredScope: (audit.requiredScope as RequestScope | null | undefined) ?? null, intent: c.intent, provider: c.provider, event: audit.event ?? "proxy.denied" })

@@ -1,4 +1,4 @@
-// Which headers cross the proxy, each way (SPEC §3.2 steps 7 and 9). Allowlists, not
+// Which headers cross the proxy, each way (docs/agent-api.md#proxy steps 7 and 9). Allowlists, not
 // blocklists: a header nobody thought about does not reach the provider (where it might
 // carry the agent's own credentials) nor come back (where it might set a cookie).
 

@@ -373,7 +373,7 @@ for (const transport of ["web", "node"] satisfies ProxyTransport[]) describeData
       expect(response.bytesOut).toBeGreaterThan(0);
     });
 
-    it("flags a refused request whose method goes beyond its intent (SPEC §6: a DELETE for \"check …\")", async () => {
+    it("flags a refused request whose method goes beyond its intent (docs/audit.md#audit-log: a DELETE for \"check …\")", async () => {
       const token = await h.operationToken(svc, { provider: "github", scope: "read", intent: "check todo items on the board" });
       const res = await h.call(token, "DELETE", "github/repos/o/r/issues/comments/77");
       expect(res.status).toBe(403);

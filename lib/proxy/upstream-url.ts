@@ -1,4 +1,4 @@
-// Building the upstream URL (SPEC §3.2 step 6). The agent's path is appended to the
+// Building the upstream URL (docs/agent-api.md#proxy step 6). The agent's path is appended to the
 // provider's fixed base URL as a string — never resolved with `new URL(path, base)`, which
 // would let `//host`, `..` or an absolute URL choose another origin — and the result is
 // checked to still sit on the base origin, under the base path.

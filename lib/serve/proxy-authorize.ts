@@ -1,4 +1,4 @@
-// The proxy's database work for one request (SPEC §3.2 steps 4–5), in one round trip
+// The proxy's database work for one request (docs/agent-api.md#proxy steps 4–5), in one round trip
 // shared with the other requests in flight (db/queries/pipe.ts → okoro_pipe()): the
 // service token is still live (no cache: revocation bites on the very next request), the
 // user is active, the provider is connected, a single-use token is consumed exactly once,

@@ -101,7 +101,7 @@ describe("sanitizeIntent", () => {
 });
 
 describe("mintOperationToken", () => {
-  it("signs the header and claims of SPEC §2.2", async () => {
+  it("signs the header and claims of docs/tokens.md#operation-tokens", async () => {
     const now = Date.UTC(2030, 0, 1, 12);
     const minted = await mintOperationToken(material, input({ intent: "check\ntodo\u0000 items" }), { now });
     const [h, p] = parts(minted.token);

@@ -1,4 +1,4 @@
-// Operation tokens (SPEC §2.2): the short-lived EdDSA JWTs an agent gets from the exchange
+// Operation tokens (docs/tokens.md#operation-tokens): the short-lived EdDSA JWTs an agent gets from the exchange
 // and presents to the proxy. This module owns their claims, minting, and verification —
 // the hot path: keys are imported once per verifier, and a verified token is cached by its
 // exact string until `exp`. It knows nothing about the database; lib/tokens/signing-keys.ts
@@ -79,7 +79,7 @@ export type OperationClaims = {
   /** the service token's name */
   agent: string;
   /**
-   * Always present in the JWT: `true` for a single-use token, `false` otherwise. SPEC §2.2
+   * Always present in the JWT: `true` for a single-use token, `false` otherwise. docs/tokens.md#operation-tokens
    * requires every claim at verification, and a claim whose absence meant "reusable" would
    * be the one claim a verifier could not insist on.
    */
@@ -95,7 +95,7 @@ export type MintInput = {
   /** required for `all`, ignored for every other scope */
   reason?: string | null;
   agent: string;
-  /** seconds; the exchange has already applied the caps of SPEC §3.1 */
+  /** seconds; the exchange has already applied the caps of docs/agent-api.md#exchange */
   ttl: number;
   once: boolean;
 };
@@ -274,7 +274,7 @@ function decodeJsonSegment(segment: string): Record<string, unknown> | undefined
 
 const isSeconds = (v: unknown): v is number => typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
 
-/** Every claim of SPEC §2.2, with its type and its relation to the others. */
+/** Every claim of docs/tokens.md#operation-tokens, with its type and its relation to the others. */
 function checkClaims(p: Record<string, unknown>, issuer: string): OperationClaims {
   if (typeof p.iss !== "string") fail("bad_claim:iss");
   if (p.iss !== issuer) fail("wrong_iss");

@@ -1,4 +1,4 @@
-// Service tokens (SPEC §2.1): the long-lived `svc_…` credential an agent holds. This module
+// Service tokens (docs/tokens.md#service-tokens): the long-lived `svc_…` credential an agent holds. This module
 // owns their format — 32 CSPRNG base62 characters plus a 6-character base62 CRC32 — the
 // cheap well-formedness check that runs before any database access, the SHA-256 under
 // which they are stored, and the display hint. Pure: no database, no configuration.

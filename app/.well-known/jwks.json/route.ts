@@ -1,4 +1,4 @@
-// GET /.well-known/jwks.json — the public keys that verify operation tokens (SPEC §2.2).
+// GET /.well-known/jwks.json — the public keys that verify operation tokens (docs/tokens.md#operation-tokens).
 import { getDb } from "@/lib/serve/database";
 import { withErrorResponse } from "@/lib/http/route";
 import { publishedKeys } from "@/lib/tokens/signing-keys";

@@ -1,4 +1,4 @@
-// GET /api/health (SPEC §3.3): 200 when the database answers, 503 when it does not.
+// GET /api/health (docs/agent-api.md#other-endpoints): 200 when the database answers, 503 when it does not.
 import { databaseHealthy } from "@/lib/health";
 
 export const dynamic = "force-dynamic";

@@ -1,4 +1,4 @@
-// POST /api/leaks — report a leaked service token (SPEC §3.3). Always the same 202.
+// POST /api/leaks — report a leaked service token (docs/agent-api.md#other-endpoints). Always the same 202.
 import { getDb } from "@/lib/serve/database";
 import { withErrorResponse } from "@/lib/http/route";
 import { clientIp } from "@/lib/http/client-ip";

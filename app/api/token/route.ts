@@ -1,4 +1,4 @@
-// POST /api/token — exchange a service token for an operation token (SPEC §3.1).
+// POST /api/token — exchange a service token for an operation token (docs/agent-api.md#exchange).
 import { afterResponse } from "@/lib/http/after-response";
 import { getDb } from "@/lib/serve/database";
 import { createApprovalGate } from "@/lib/approvals/gate";

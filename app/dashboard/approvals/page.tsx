@@ -1,4 +1,4 @@
-// /dashboard/approvals — requests from agents that wait for the signed-in person (SPEC §9):
+// /dashboard/approvals — requests from agents that wait for the signed-in person (docs/dashboard.md#dashboard):
 // the ones waiting first, each read as a sentence with its answers, then the recent
 // decisions. After a decision the action redirects here with ?decided=<id>, and the
 // outcome is said at the top.

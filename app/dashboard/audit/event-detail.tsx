@@ -1,5 +1,5 @@
 "use client";
-// Everything SPEC §6 records about one event, as the drawer shows it: what happened, the
+// Everything docs/audit.md#audit-log records about one event, as the drawer shows it: what happened, the
 // token and intent, the request, the decision with each flag explained, who called, and
 // the chain fields (seq, prev_hash, hash) that make the row tamper-evident.
 import type { ReactNode } from "react";

@@ -1,5 +1,5 @@
 "use client";
-// The create form (SPEC §9): the agent's name, the grant grid, the limits (max TTL,
+// The create form (docs/dashboard.md#dashboard): the agent's name, the grant grid, the limits (max TTL,
 // expiry, rate limit, quota) and the scopes that need the person's approval. Controlled,
 // and submitted by calling the server action directly rather than through <form action>:
 // React resets a form after an action, which would wipe the grid on a validation error.

@@ -1,5 +1,5 @@
 "use client";
-// The grant grid of the create form (SPEC §9): providers × read / write / update /
+// The grant grid of the create form (docs/dashboard.md#dashboard): providers × read / write / update /
 // delete / all. Rows start as the person's connected providers; a provider not connected
 // yet can be added, and is marked so (its calls get 409 until it is connected). Ticking
 // `all` first asks, in a dialog, whether the person understands what it means; only a

@@ -1,4 +1,4 @@
-// The copy-paste snippet shown next to a new service token (SPEC §4): the export line,
+// The copy-paste snippet shown next to a new service token (docs/agent-api.md#agent-tooling): the export line,
 // then for each granted provider a curl exchange for an operation token and a curl call
 // through the proxy to a harmless, read-only endpoint of that provider. The plaintext
 // token appears once, in the export line; every command refers to the variable, so the

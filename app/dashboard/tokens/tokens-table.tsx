@@ -1,5 +1,5 @@
 "use client";
-// The service tokens table (SPEC §9): agent, hint and status, grants, limits with this
+// The service tokens table (docs/dashboard.md#dashboard): agent, hint and status, grants, limits with this
 // window's usage, expiry, activity, and Revoke behind a confirmation. Built on the shared
 // DataTable shell, so on a phone each token reads as a card. Rows arrive in the page's
 // order (usable tokens first); the column headers re-sort them.

@@ -1,5 +1,5 @@
 // How the approval commands print an approval: `--json` objects with snake_case fields
-// (SPEC §11), the status as a reader should see it (a lapsed request is "expired" even
+// (docs/cli.md#command-line), the status as a reader should see it (a lapsed request is "expired" even
 // before anything marked it), and a short plain-text line for tables.
 import "server-only";
 import type { ApprovalView } from "@/db/queries/approvals";

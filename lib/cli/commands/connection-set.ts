@@ -1,5 +1,5 @@
 // `okoro connection set --user E --provider P`: stores a credential read from stdin as JSON
-// (SPEC §11), validated against the provider's credential schema, encrypted, replacing any
+// (docs/cli.md#command-line), validated against the provider's credential schema, encrypted, replacing any
 // earlier connection of that user to that provider.
 import type { ConnectionMethod } from "@/db/queries/connections";
 import { setConnection } from "@/lib/connect/connections";

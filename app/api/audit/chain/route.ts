@@ -1,4 +1,4 @@
-// GET /api/audit/chain — whether the signed-in user's audit chain verifies (SPEC §6):
+// GET /api/audit/chain — whether the signed-in user's audit chain verifies (docs/audit.md#audit-log):
 // `{ ok, verifiedThrough, firstBadSeq?, problem?, checkedAt, tookMs }`. Verifying reads and
 // hashes the whole chain (seconds on a long log), so the viewer asks for it here, off the
 // page's critical path; results are reused for a minute unless ?fresh=1.

@@ -1,5 +1,5 @@
 // POST /api/connect/{provider} — start connecting a provider with its own sign-in
-// (SPEC §5): the Connect button on the connections page is a form that posts here.
+// (docs/scopes-and-providers.md#providers): the Connect button on the connections page is a form that posts here.
 // Starting is a POST from okoro's own origin because it creates a pending state and sends
 // the browser to the provider: another site must not be able to start (and so replace or
 // pile up) a person's flows with a link or an <img>. Signed-in users only; the answer is a

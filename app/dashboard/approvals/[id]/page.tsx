@@ -1,4 +1,4 @@
-// /dashboard/approvals/{id} — the approval_url an agent hands its person (SPEC §3.1): one
+// /dashboard/approvals/{id} — the approval_url an agent hands its person (docs/agent-api.md#exchange): one
 // request, in full, with its answers while it waits and its outcome afterwards. Someone
 // else's request is a 404, the same as one that does not exist.
 import type { Metadata } from "next";

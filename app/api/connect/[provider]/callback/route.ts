@@ -1,5 +1,5 @@
 // GET /api/connect/{provider}/callback — where the provider sends the person back
-// (SPEC §5). The state (or OAuth 1 request token) must have been started by the
+// (docs/scopes-and-providers.md#providers). The state (or OAuth 1 request token) must have been started by the
 // signed-in user; the answer is always a redirect to okoro's own connections page with
 // ?connected=<id> or ?error=<code>&provider=<id>. The query holds a code: it is passed to
 // the flow and nowhere else (not into a redirect, not into a log).

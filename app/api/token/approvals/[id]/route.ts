@@ -1,4 +1,4 @@
-// GET /api/token/approvals/{id} — the agent polls its approval request (SPEC §3.1).
+// GET /api/token/approvals/{id} — the agent polls its approval request (docs/agent-api.md#exchange).
 import { getDb } from "@/lib/serve/database";
 import { handleApprovalPoll } from "@/lib/approvals/poll";
 import { getEnv } from "@/lib/env";
