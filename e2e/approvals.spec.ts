@@ -1,4 +1,4 @@
-// The approval story (docs/agent-api.md#exchange, §9): an agent asks for a scope that needs a person, the
+// The approval story (docs/agent-api.md#exchange, docs/dashboard.md#dashboard): an agent asks for a scope that needs a person, the
 // person sees it on the approvals page as a sentence and approves it, and the agent's poll
 // gets its operation token — exactly once.
 import { expect, test } from "@playwright/test";

@@ -1,4 +1,4 @@
-// Approvals (docs/agent-api.md#exchange, §9): requests that wait for a person. Every state change is one
+// Approvals (docs/agent-api.md#exchange, docs/dashboard.md#dashboard): requests that wait for a person. Every state change is one
 // conditional UPDATE … WHERE status = … RETURNING, so two callers racing for the same
 // transition (two polls collecting a token, a person approving while the request
 // expires) cannot both win. Expiry is judged by the database clock (now()), the same

@@ -1,4 +1,4 @@
-// Connections: one user's credential for one provider (docs/README.md#vocabulary, §8), as rows. The
+// Connections: one user's credential for one provider (docs/README.md#vocabulary, docs/credentials.md#credentials-at-rest), as rows. The
 // credential column holds an envelope that lib/connect/connections.ts seals and opens;
 // reads that return rows never include it, and only readSealedCredential selects it.
 import "server-only";

@@ -1,4 +1,4 @@
-// A person's answer to an approval (docs/dashboard.md#dashboard, §11): approve once, approve and remember
+// A person's answer to an approval (docs/dashboard.md#dashboard, docs/cli.md#command-line): approve once, approve and remember
 // (the scope joins the token's grant, so the agent stops asking), or deny. Used by the
 // dashboard's server actions (which pass the signed-in user, so only their own requests
 // can be decided) and by the CLI (which speaks for the operator and passes none).

@@ -1,6 +1,6 @@
 // The audit log's hash chain (docs/audit.md#audit-log): one chain per user, each row's
 //   hash = SHA-256("okoro-audit-v1\0" ‖ prev_hash ‖ canonical JSON of the event)
-// where the canonical JSON has the §6 field names, sorted keys, no whitespace and every
+// where the canonical JSON has the audit field names (docs/audit.md#audit-log), sorted keys, no whitespace and every
 // field present (null when empty) — except the fields added after the first release
 // (`count`, `tool`, `via`), which appear only when set, so that rows written before them
 // keep their hashes. The chain's first row links to GENESIS_HASH.

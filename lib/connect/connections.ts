@@ -1,4 +1,4 @@
-// Connections' use cases (docs/README.md#vocabulary, §8): storing, reading and removing one user's credential
+// Connections' use cases (docs/README.md#vocabulary, docs/credentials.md#credentials-at-rest): storing, reading and removing one user's credential
 // for one provider. The credential is sealed with envelope encryption whose AAD names the
 // row (`connections|id|user|provider`), so a ciphertext copied to another row or user does
 // not decrypt; only getConnectionCredential decrypts, and it fails closed. Changes are

@@ -1,4 +1,4 @@
-// Classifies a proxied request into the scope it needs (docs/README.md#vocabulary, §5): the provider's own
+// Classifies a proxied request into the scope it needs (docs/README.md#vocabulary, docs/scopes-and-providers.md#providers): the provider's own
 // rules first (the `classify` field of its catalog entry), then the default method rule.
 // Shared code only; what is special about a provider lives in its entry (rules.ts).
 import { isFormContentType, maxScope, normalizePath, overrideMethods, bodyText } from "@/lib/providers/normalize";

@@ -1,4 +1,4 @@
-// The Ed25519 keys that sign operation tokens (docs/tokens.md#operation-tokens, §8), kept in `signing_keys`: the
+// The Ed25519 keys that sign operation tokens (docs/tokens.md#operation-tokens, docs/credentials.md#credentials-at-rest), kept in `signing_keys`: the
 // public JWK in clear, the private JWK as an envelope sealed to its row. This module owns
 // creating the first key (race-safe across processes), rotation, the published JWKS, and
 // the process-wide caches of the signing key and of the verifier.

@@ -1,4 +1,4 @@
-// /docs — the agent API (docs/agent-api.md#conventions, §4, §10): how an agent exchanges its service token and
+// /docs — the agent API (docs/agent-api.md#conventions, docs/agent-api.md#agent-tooling, docs/errors.md#error-codes): how an agent exchanges its service token and
 // calls providers through the proxy, every error code, and the retry rules.
 import type { Metadata } from "next";
 import Link from "next/link";

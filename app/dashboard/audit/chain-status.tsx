@@ -1,5 +1,5 @@
 "use client";
-// "Verified through seq N" or "Chain broken at seq N: …" (docs/audit.md#audit-log, §9). Verifying reads
+// "Verified through seq N" or "Chain broken at seq N: …" (docs/audit.md#audit-log, docs/dashboard.md#dashboard). Verifying reads
 // and hashes the whole chain, so it runs behind /api/audit/chain after the page is up,
 // once per visit (filtering and paging keep this component mounted) or when asked again.
 import { useCallback, useEffect, useRef, useState } from "react";

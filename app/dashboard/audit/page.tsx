@@ -1,4 +1,4 @@
-// /dashboard/audit — the signed-in user's audit log (docs/audit.md#audit-log, §9): filtered, sorted and
+// /dashboard/audit — the signed-in user's audit log (docs/audit.md#audit-log, docs/dashboard.md#dashboard): filtered, sorted and
 // paged on the server with keyset cursors, every piece of state in the URL, a drawer per
 // event, the chain's verification status and CSV / JSON Lines exports of the filter.
 // The chain is verified off the critical path (ChainStatus fetches /api/audit/chain), and

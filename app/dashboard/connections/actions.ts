@@ -1,5 +1,5 @@
 "use server";
-// Connecting by pasting a key, and disconnecting (docs/scopes-and-providers.md#providers, §9). Each checks the session
+// Connecting by pasting a key, and disconnecting (docs/scopes-and-providers.md#providers, docs/dashboard.md#dashboard). Each checks the session
 // and the request's origin (CSRF) first, acts only on the signed-in user's own
 // connection, and on success redirects to the connections page with a notice code in the
 // URL — a provider id, never anything the person typed.

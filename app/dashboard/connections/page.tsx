@@ -1,4 +1,4 @@
-// /dashboard/connections (docs/scopes-and-providers.md#providers "Connecting", §9): the catalog as cards. The person's
+// /dashboard/connections (docs/scopes-and-providers.md#providers "Connecting", docs/dashboard.md#dashboard): the catalog as cards. The person's
 // connections first — problems among them stand out — then everything that can still be
 // connected. A notice at the top reports what just happened (an OAuth callback, a paste,
 // a disconnect); see notice.ts for why only codes travel in the URL.

@@ -1,5 +1,5 @@
 "use server";
-// Creating and revoking service tokens from the dashboard (docs/tokens.md#service-tokens, §9). Both check the
+// Creating and revoking service tokens from the dashboard (docs/tokens.md#service-tokens, docs/dashboard.md#dashboard). Both check the
 // session and the request's origin (CSRF) and act only on the signed-in user's tokens.
 //
 // createServiceTokenAction returns the plaintext token in its result and nowhere else:

@@ -1,4 +1,4 @@
-// /dashboard/tokens (docs/tokens.md#service-tokens, §9): the person's service tokens with their grants,
+// /dashboard/tokens (docs/tokens.md#service-tokens, docs/dashboard.md#dashboard): the person's service tokens with their grants,
 // limits and usage, the create form, and revoke. Everything the client components get is
 // mapped in token-rows.ts first — no hash, and never a plaintext token: that exists only
 // in the create action's answer. `?new=1` opens the form (the overview links there).

@@ -1,5 +1,5 @@
 "use client";
-// The one time a service token is shown (docs/tokens.md#service-tokens, §4): the token with a copy button,
+// The one time a service token is shown (docs/tokens.md#service-tokens, docs/agent-api.md#agent-tooling): the token with a copy button,
 // the agent snippet with its own, the MCP URL with a setup per client, and a plain
 // warning that it will not be shown again.
 // Focus moves to the panel's heading so a screen reader announces it. Done drops the
