@@ -11,7 +11,7 @@ const SOURCES = ["app", "lib", "db", "components", "public", "instrumentation.ts
 function newestSource(root: string): { file: string; mtime: number } {
   let newest = { file: "", mtime: 0 };
   const visit = (file: string) => {
-    let stat;
+    let stat: ReturnType<typeof statSync>;
     try {
       stat = statSync(file);
     } catch {

@@ -8,7 +8,7 @@
 //   issued, 401 otherwise — the proxy's upstream;
 // - `GET /__received`: what the API and the authorization server saw, for the tests to
 //   assert on (the access token okoro injected is in there; nothing is logged).
-import http from "node:http";
+import type http from "node:http";
 import { pathToFileURL } from "node:url";
 import { startOAuth2Server, type OAuth2Server } from "../test/oauth-servers";
 

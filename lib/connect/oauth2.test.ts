@@ -4,7 +4,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import {
   basicClientAuth,
   credentialFromTokenResponse,
-  OAuth2Error,
+  type OAuth2Error,
   oauth2AuthorizeUrl,
   pkceChallenge,
   pkcePair,
