@@ -15,7 +15,8 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
       <div className="space-y-2">
         <h1 className="text-xl font-semibold tracking-tight text-ink">Something went wrong</h1>
         <p className="max-w-md text-sm text-ink-muted">
-          We could not finish that. It has been logged{error.digest ? ` (reference ${error.digest})` : ""}. Try again, or come back in a moment.
+          We could not finish that. It has been logged{error.digest ? ` (reference ${error.digest})` : ""}. Try again,
+          or come back in a moment.
         </p>
       </div>
       <div className="flex gap-2">

@@ -16,7 +16,16 @@ declare module "autocannon" {
     sampleInt?: number;
   };
 
-  export type Stats = { average: number; mean: number; stddev: number; min: number; max: number; total: number; p50: number; p99: number };
+  export type Stats = {
+    average: number;
+    mean: number;
+    stddev: number;
+    min: number;
+    max: number;
+    total: number;
+    p50: number;
+    p99: number;
+  };
 
   export type Result = {
     /** seconds, to 10 ms */

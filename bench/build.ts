@@ -6,7 +6,18 @@ import path from "node:path";
 import type { Processes } from "@/bench/processes";
 
 /** What the build is made from (tests and docs do not count). */
-const SOURCES = ["app", "lib", "db", "components", "public", "instrumentation.ts", "next.config.mjs", "postcss.config.mjs", "package.json", "package-lock.json"];
+const SOURCES = [
+  "app",
+  "lib",
+  "db",
+  "components",
+  "public",
+  "instrumentation.ts",
+  "next.config.mjs",
+  "postcss.config.mjs",
+  "package.json",
+  "package-lock.json",
+];
 
 function newestSource(root: string): { file: string; mtime: number } {
   let newest = { file: "", mtime: 0 };
@@ -34,7 +45,8 @@ export function buildReason(root: string, distDir: string): string | null {
   const buildId = path.join(root, distDir, "BUILD_ID");
   if (!existsSync(buildId)) return `no build in ${distDir}`;
   const newest = newestSource(root);
-  if (newest.mtime > statSync(buildId).mtimeMs) return `${path.relative(root, newest.file)} is newer than the build in ${distDir}`;
+  if (newest.mtime > statSync(buildId).mtimeMs)
+    return `${path.relative(root, newest.file)} is newer than the build in ${distDir}`;
   return null;
 }
 
@@ -54,7 +66,8 @@ function snapshot(file: string): () => void {
         const a = JSON.parse(after) as { include?: string[] };
         const b = JSON.parse(before) as { include?: string[] };
         const added = (a.include ?? []).filter((p) => !(b.include ?? []).includes(p));
-        const same = JSON.stringify({ ...a, include: (a.include ?? []).filter((p) => !added.includes(p)) }) === JSON.stringify(b);
+        const same =
+          JSON.stringify({ ...a, include: (a.include ?? []).filter((p) => !added.includes(p)) }) === JSON.stringify(b);
         if (!same) return;
       } catch {
         return;
@@ -76,17 +89,23 @@ export async function ensureBuild(options: {
   const reason = options.mode === "always" ? "--build given" : buildReason(root, distDir);
   if (!reason) return { built: false, reason: `${distDir} is up to date` };
   if (options.mode === "never") {
-    if (!existsSync(path.join(root, distDir, "BUILD_ID"))) throw new Error(`--no-build: there is no production build in ${distDir}`);
+    if (!existsSync(path.join(root, distDir, "BUILD_ID")))
+      throw new Error(`--no-build: there is no production build in ${distDir}`);
     return { built: false, reason: `--no-build (${reason})` };
   }
   options.log(`building into ${distDir} (${reason}); this takes a few minutes…`);
   const restore = [snapshot(path.join(root, "tsconfig.json")), snapshot(path.join(root, "next-env.d.ts"))];
   try {
-    await options.processes.run("next-build", process.execPath, [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"], {
-      cwd: root,
-      env: options.env,
-      timeoutMs: 15 * 60_000,
-    });
+    await options.processes.run(
+      "next-build",
+      process.execPath,
+      [path.join(root, "node_modules", "next", "dist", "bin", "next"), "build"],
+      {
+        cwd: root,
+        env: options.env,
+        timeoutMs: 15 * 60_000,
+      },
+    );
   } finally {
     for (const r of restore) r();
   }

@@ -22,7 +22,12 @@ function withDatabase(url: string, name: string): string {
 
 export async function prepareDatabase(databaseUrl: string | undefined, tmpDir: string): Promise<BenchDatabase> {
   if (!databaseUrl || /^(file|pglite):/i.test(databaseUrl)) {
-    return { kind: "pglite", url: `pglite:${path.join(tmpDir, "pglite")}`, description: "PGlite (embedded)", drop: async () => {} };
+    return {
+      kind: "pglite",
+      url: `pglite:${path.join(tmpDir, "pglite")}`,
+      description: "PGlite (embedded)",
+      drop: async () => {},
+    };
   }
   const name = `okoro_bench_${randomBytes(4).toString("hex")}`;
   const admin = new pg.Client({ connectionString: databaseUrl });
@@ -33,7 +38,9 @@ export async function prepareDatabase(databaseUrl: string | undefined, tmpDir: s
     await admin.query(`CREATE DATABASE "${name}"`);
   } catch (e) {
     await admin.end();
-    throw new Error(`cannot create a scratch database on DATABASE_URL's server (${(e as Error).message}); the bench needs CREATEDB there`);
+    throw new Error(
+      `cannot create a scratch database on DATABASE_URL's server (${(e as Error).message}); the bench needs CREATEDB there`,
+    );
   }
   await admin.end();
   return {
@@ -73,7 +80,9 @@ export async function measureDatabaseFloor(database: BenchDatabase, count: numbe
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   try {
-    await client.query("CREATE TABLE IF NOT EXISTS bench_floor (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), note text)");
+    await client.query(
+      "CREATE TABLE IF NOT EXISTS bench_floor (id bigserial PRIMARY KEY, at timestamptz NOT NULL DEFAULT now(), note text)",
+    );
     const time = async (query: () => Promise<unknown>) => {
       const out: number[] = [];
       for (let i = 0; i < count; i++) {

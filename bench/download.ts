@@ -16,7 +16,11 @@ export const UNSCRUBBED = { "x-okoro-bench-unscrubbed": "1" };
 
 const agent = new Agent({ keepAliveTimeout: 10_000 });
 
-export async function timeDownload(url: string, headers: Record<string, string>, expectedBytes: number): Promise<DownloadTiming> {
+export async function timeDownload(
+  url: string,
+  headers: Record<string, string>,
+  expectedBytes: number,
+): Promise<DownloadTiming> {
   const started = performance.now();
   const response = await request(url, { method: "GET", headers, dispatcher: agent });
   if (response.statusCode !== 200) {

@@ -61,9 +61,19 @@ export class Processes {
     this.crashed.catch(() => {});
   }
 
-  start(name: string, command: string, args: string[], options: { env: NodeJS.ProcessEnv; cwd: string; stdin?: string }): Child {
+  start(
+    name: string,
+    command: string,
+    args: string[],
+    options: { env: NodeJS.ProcessEnv; cwd: string; stdin?: string },
+  ): Child {
     this.ensureWatchdog();
-    const child = spawn(command, args, { cwd: options.cwd, env: options.env, stdio: ["pipe", "pipe", "pipe"], detached: true });
+    const child = spawn(command, args, {
+      cwd: options.cwd,
+      env: options.env,
+      stdio: ["pipe", "pipe", "pipe"],
+      detached: true,
+    });
     if (child.pid === undefined) throw new Error(`could not start ${name} (${command})`);
     const pid = child.pid;
     this.watchdog?.stdin?.write(`${pid}\n`);
@@ -99,7 +109,11 @@ export class Processes {
       child.once("exit", (code, signal) => {
         log.end();
         if (!this.stopping && !entry.expectedExit) {
-          this.crash?.(new Error(`${name} exited unexpectedly (${signal ?? `code ${code}`}); its log: ${logFile}\n${entry.tail()}`));
+          this.crash?.(
+            new Error(
+              `${name} exited unexpectedly (${signal ?? `code ${code}`}); its log: ${logFile}\n${entry.tail()}`,
+            ),
+          );
         }
         resolve(code);
       });
@@ -115,7 +129,9 @@ export class Processes {
         new Promise<T>((resolve, reject) => {
           const timer = setTimeout(() => {
             listeners.delete(listener);
-            reject(new Error(`${name} was not ready within ${timeoutMs / 1000} s; its log: ${logFile}\n${entry.tail()}`));
+            reject(
+              new Error(`${name} was not ready within ${timeoutMs / 1000} s; its log: ${logFile}\n${entry.tail()}`),
+            );
           }, timeoutMs);
           const listener = (line: string) => {
             const value = match(line);
@@ -133,8 +149,15 @@ export class Processes {
   }
 
   /** Runs a command to completion (its exit is expected); rejects with its output on failure. */
-  async run(name: string, command: string, args: string[], options: { env: NodeJS.ProcessEnv; cwd: string; stdin?: string; timeoutMs: number }): Promise<string> {
-    const child = this.start(name, command, args, { ...options, stdin: options.stdin ?? "" }) as Child & { expectedExit?: boolean };
+  async run(
+    name: string,
+    command: string,
+    args: string[],
+    options: { env: NodeJS.ProcessEnv; cwd: string; stdin?: string; timeoutMs: number },
+  ): Promise<string> {
+    const child = this.start(name, command, args, { ...options, stdin: options.stdin ?? "" }) as Child & {
+      expectedExit?: boolean;
+    };
     child.expectedExit = true;
     let stdout = "";
     child.process.stdout!.on("data", (chunk: Buffer) => {
@@ -176,7 +199,10 @@ export class Processes {
 
   private ensureWatchdog(): void {
     if (this.watchdog) return;
-    this.watchdog = spawn(process.execPath, ["-e", WATCHDOG, String(process.pid)], { stdio: ["pipe", "ignore", "ignore"], detached: true });
+    this.watchdog = spawn(process.execPath, ["-e", WATCHDOG, String(process.pid)], {
+      stdio: ["pipe", "ignore", "ignore"],
+      detached: true,
+    });
     this.watchdog.unref();
     this.watchdog.stdin?.on("error", () => {});
   }
@@ -213,7 +239,10 @@ export async function waitForHttp(url: string, timeoutMs: number, child: Child):
     } catch {
       // not listening yet
     }
-    if (Date.now() > deadline) throw new Error(`${child.name} did not answer ${url} within ${timeoutMs / 1000} s; its log: ${child.logFile}\n${child.tail()}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `${child.name} did not answer ${url} within ${timeoutMs / 1000} s; its log: ${child.logFile}\n${child.tail()}`,
+      );
     await new Promise((r) => setTimeout(r, 250));
   }
 }
@@ -222,7 +251,8 @@ export async function waitForHttp(url: string, timeoutMs: number, child: Child):
 export function memoryOf(pid: number): { rss: number; peak: number } | null {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN) * 1024;
+    const kb = (name: string) =>
+      Number(new RegExp(`^${name}:\\s+(\\d+) kB`, "m").exec(status)?.[1] ?? Number.NaN) * 1024;
     return { rss: kb("VmRSS"), peak: kb("VmHWM") };
   } catch {
     return null;

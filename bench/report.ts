@@ -10,7 +10,18 @@ import type { DownloadTiming } from "@/bench/download";
 // okoro and exchange: the agent path as `npm start` serves it (our code straight from its
 // server, in the app's process); okoro_route and exchange_route: the same requests through
 // Next's route handlers, as on hosts that run Next without our server (Vercel)
-export const LOAD_SCENARIOS = ["direct", "node_floor", "next_floor", "okoro", "okoro_route", "okoro_oauth1", "okoro_node", "mcp_tool", "exchange", "exchange_route"] as const;
+export const LOAD_SCENARIOS = [
+  "direct",
+  "node_floor",
+  "next_floor",
+  "okoro",
+  "okoro_route",
+  "okoro_oauth1",
+  "okoro_node",
+  "mcp_tool",
+  "exchange",
+  "exchange_route",
+] as const;
 export type LoadScenario = (typeof LOAD_SCENARIOS)[number];
 
 /** One measured run and, for scenarios served by the app, its database round trips. */
@@ -51,7 +62,14 @@ export type ScenarioSummary = {
   dbRoundTripsPerRequest: { c1: number | null; c50: number | null } | null;
   requests: number;
   errors: number;
-  rounds: { round: number; connections: number; rps: number | null; p50: number | null; requests: number; dbRoundTrips: number | null }[];
+  rounds: {
+    round: number;
+    connections: number;
+    rps: number | null;
+    p50: number | null;
+    requests: number;
+    dbRoundTrips: number | null;
+  }[];
 };
 
 export type Target = { name: string; value: number | null; limit: string; met: boolean | null };
@@ -72,10 +90,28 @@ export type Results = {
   machine: Machine;
   scenarios: Record<LoadScenario, ScenarioSummary>;
   ratios: Record<string, number | null>;
-  sse: Record<string, { firstEventP50: number | null; addedFirstEventP50: number | null; spacingMad: number | null; addedSpacingMad: number | null; streams: number }>;
-  upload: Record<string, { maxGrowthMB: number | null; growthMB: (number | null)[]; seconds: (number | null)[]; peakFrom: string }>;
+  sse: Record<
+    string,
+    {
+      firstEventP50: number | null;
+      addedFirstEventP50: number | null;
+      spacingMad: number | null;
+      addedSpacingMad: number | null;
+      streams: number;
+    }
+  >;
+  upload: Record<
+    string,
+    { maxGrowthMB: number | null; growthMB: (number | null)[]; seconds: (number | null)[]; peakFrom: string }
+  >;
   /** MB/s (median) of a large download through okoro with the scrubber and without, and their ratio */
-  download: { scrubbedMBps: number | null; unscrubbedMBps: number | null; ratio: number | null; downloads: number; bytesEach: number | null } | null;
+  download: {
+    scrubbedMBps: number | null;
+    unscrubbedMBps: number | null;
+    ratio: number | null;
+    downloads: number;
+    bytesEach: number | null;
+  } | null;
   /** p50 ms of a bare round trip and of a durable one-row INSERT, from outside the app (PostgreSQL only) */
   databaseFloor: { roundTripP50: number | null; durableInsertP50: number | null } | null;
   targets: Target[];
@@ -83,7 +119,10 @@ export type Results = {
 
 const MB = 1024 * 1024;
 
-function summarize(raw: { c1: Measured[]; c50: Measured[] }, direct: { p50_1: number; p99_1: number; p50_50: number } | null): ScenarioSummary {
+function summarize(
+  raw: { c1: Measured[]; c50: Measured[] },
+  direct: { p50_1: number; p99_1: number; p50_50: number } | null,
+): ScenarioSummary {
   const pooled = (runs: Measured[]) => runs.flatMap((m) => m.run.latencies);
   const l1 = pooled(raw.c1);
   const l50 = pooled(raw.c50);
@@ -112,22 +151,45 @@ function summarize(raw: { c1: Measured[]; c50: Measured[] }, direct: { p50_1: nu
     requests: all.reduce((a, m) => a + m.run.ok, 0),
     errors: all.reduce((a, m) => a + m.run.errors + m.run.non2xx, 0),
     rounds: all
-      .map((m) => ({ round: m.round, connections: m.run.connections, rps: round(m.run.rps, 0), p50: round(percentile(m.run.latencies, 50)), requests: m.run.sent, dbRoundTrips: m.dbRoundTrips }))
+      .map((m) => ({
+        round: m.round,
+        connections: m.run.connections,
+        rps: round(m.run.rps, 0),
+        p50: round(percentile(m.run.latencies, 50)),
+        requests: m.run.sent,
+        dbRoundTrips: m.dbRoundTrips,
+      }))
       .sort((a, b) => a.round - b.round || a.connections - b.connections),
   };
 }
 
-const ratio = (a: number | null | undefined, b: number | null | undefined) => (a != null && b != null && b > 0 ? round(a / b, 2) : null);
-const diff = (a: number | null | undefined, b: number | null | undefined) => (a != null && b != null ? round(a - b) : null);
+const ratio = (a: number | null | undefined, b: number | null | undefined) =>
+  a != null && b != null && b > 0 ? round(a / b, 2) : null;
+const diff = (a: number | null | undefined, b: number | null | undefined) =>
+  a != null && b != null ? round(a - b) : null;
 
-export function buildResults(raw: Raw, meta: Pick<Results, "startedAt" | "finishedAt" | "quick" | "config" | "machine">): Results {
+export function buildResults(
+  raw: Raw,
+  meta: Pick<Results, "startedAt" | "finishedAt" | "quick" | "config" | "machine">,
+): Results {
   const d = raw.load.direct;
   const directLat = {
-    p50_1: percentile(d.c1.flatMap((m) => m.run.latencies), 50),
-    p99_1: percentile(d.c1.flatMap((m) => m.run.latencies), 99),
-    p50_50: percentile(d.c50.flatMap((m) => m.run.latencies), 50),
+    p50_1: percentile(
+      d.c1.flatMap((m) => m.run.latencies),
+      50,
+    ),
+    p99_1: percentile(
+      d.c1.flatMap((m) => m.run.latencies),
+      99,
+    ),
+    p50_50: percentile(
+      d.c50.flatMap((m) => m.run.latencies),
+      50,
+    ),
   };
-  const scenarios = Object.fromEntries(LOAD_SCENARIOS.map((name) => [name, summarize(raw.load[name], name.startsWith("exchange") ? null : directLat)])) as Record<LoadScenario, ScenarioSummary>;
+  const scenarios = Object.fromEntries(
+    LOAD_SCENARIOS.map((name) => [name, summarize(raw.load[name], name.startsWith("exchange") ? null : directLat)]),
+  ) as Record<LoadScenario, ScenarioSummary>;
   const s = scenarios;
 
   const ratios: Record<string, number | null> = {
@@ -145,7 +207,11 @@ export function buildResults(raw: Raw, meta: Pick<Results, "startedAt" | "finish
 
   const sseDirect = raw.sse.direct ?? [];
   const firstP50 = (t: StreamTiming[]) => median(t.map((x) => x.firstEvent));
-  const mad = (t: StreamTiming[]) => meanAbsDeviation(t.flatMap((x) => x.gaps), raw.sseInterval);
+  const mad = (t: StreamTiming[]) =>
+    meanAbsDeviation(
+      t.flatMap((x) => x.gaps),
+      raw.sseInterval,
+    );
   const sse = Object.fromEntries(
     Object.entries(raw.sse).map(([name, timings]) => [
       name,
@@ -184,14 +250,24 @@ export function buildResults(raw: Raw, meta: Pick<Results, "startedAt" | "finish
         }
       : null;
 
-  const target = (name: string, value: number | null, limit: string, ok: (v: number) => boolean): Target => ({ name, value, limit, met: value === null ? null : ok(value) });
+  const target = (name: string, value: number | null, limit: string, ok: (v: number) => boolean): Target => ({
+    name,
+    value,
+    limit,
+    met: value === null ? null : ok(value),
+  });
   const targets: Target[] = [
     target("okoro rps@50 / next_floor", ratios.okoro_over_next_floor_rps, "≥ 0.8", (v) => v >= 0.8),
     target("okoro p50@1 − next_floor p50@1 (ms)", ratios.okoro_minus_next_floor_p50_1_ms, "≤ 0.3", (v) => v <= 0.3),
     target("exchange rps@50", s.exchange.rps50, "≥ 500", (v) => v >= 500),
     target("sse: okoro first event added (ms)", sse.okoro?.addedFirstEventP50 ?? null, "≤ 5", (v) => v <= 5),
     // "nothing" within timer noise: the direct stream's own deviation is the baseline
-    target("sse: okoro spacing deviation added (ms)", sse.okoro?.addedSpacingMad ?? null, "≤ 1 (≈ nothing)", (v) => v <= 1),
+    target(
+      "sse: okoro spacing deviation added (ms)",
+      sse.okoro?.addedSpacingMad ?? null,
+      "≤ 1 (≈ nothing)",
+      (v) => v <= 1,
+    ),
     target("upload: okoro peak RSS growth (MB)", upload.okoro?.maxGrowthMB ?? null, "< 50", (v) => v < 50),
     target("download: okoro throughput scrubbed / unscrubbed", download?.ratio ?? null, "≥ 0.8", (v) => v >= 0.8),
     target("okoro_node rps@50 / node_floor", ratios.okoro_node_over_node_floor_rps, "≥ 0.6", (v) => v >= 0.6),
@@ -202,7 +278,12 @@ export function buildResults(raw: Raw, meta: Pick<Results, "startedAt" | "finish
   ];
 
   const floor = raw.databaseFloor;
-  const databaseFloor = floor ? { roundTripP50: round(percentile(floor.roundTrip, 50)), durableInsertP50: round(percentile(floor.durableInsert, 50)) } : null;
+  const databaseFloor = floor
+    ? {
+        roundTripP50: round(percentile(floor.roundTrip, 50)),
+        durableInsertP50: round(percentile(floor.durableInsert, 50)),
+      }
+    : null;
 
   return { version: 1, ...meta, scenarios, ratios, sse, upload, download, databaseFloor, targets };
 }
@@ -221,11 +302,37 @@ export function formatTable(r: Results): string {
     `${m.cpu} · ${m.cores} cores · ${m.memoryGiB} GiB · Node ${m.node} · ${m.database} · ${m.loadGenerator} · load avg at start ${m.loadAverageAtStart.map((l) => l.toFixed(2)).join(" ")}${m.commit ? ` · ${m.commit}` : ""}`,
     "",
   );
-  const header = ["scenario", "rps@50", "p50@1", "p99@1", "p50@50", "p99@50", "+p50@1", "+p99@1", "+p50@50", "db trips/req @1 @50"];
+  const header = [
+    "scenario",
+    "rps@50",
+    "p50@1",
+    "p99@1",
+    "p50@50",
+    "p99@50",
+    "+p50@1",
+    "+p99@1",
+    "+p50@50",
+    "db trips/req @1 @50",
+  ];
   const rows = LOAD_SCENARIOS.map((name) => {
     const s = r.scenarios[name];
-    const trips = s.dbRoundTripsPerRequest ? `${cell(s.dbRoundTripsPerRequest.c1)} ${cell(s.dbRoundTripsPerRequest.c50)}` : name === "okoro_node" ? "(as okoro)" : "—";
-    return [name, cell(s.rps50, 0), cell(s.p50_1), cell(s.p99_1), cell(s.p50_50), cell(s.p99_50), cell(s.addedP50_1, 2, true), cell(s.addedP99_1, 2, true), cell(s.addedP50_50, 2, true), trips];
+    const trips = s.dbRoundTripsPerRequest
+      ? `${cell(s.dbRoundTripsPerRequest.c1)} ${cell(s.dbRoundTripsPerRequest.c50)}`
+      : name === "okoro_node"
+        ? "(as okoro)"
+        : "—";
+    return [
+      name,
+      cell(s.rps50, 0),
+      cell(s.p50_1),
+      cell(s.p99_1),
+      cell(s.p50_50),
+      cell(s.p99_50),
+      cell(s.addedP50_1, 2, true),
+      cell(s.addedP99_1, 2, true),
+      cell(s.addedP50_50, 2, true),
+      trips,
+    ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i].length)));
   const fmt = (row: string[]) => row.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
@@ -244,7 +351,9 @@ export function formatTable(r: Results): string {
   );
   lines.push(`sse      ${r.config.sse.events} events every ${r.config.sse.intervalMs} ms: ${sseParts.join(" · ")}`);
   const up = Object.entries(r.upload).map(([name, u]) => `${name} +${cell(u.maxGrowthMB, 1)} MB`);
-  lines.push(`upload   ${r.config.upload.requests} × ${r.config.upload.bytesEach / MB} MB concurrent, peak RSS growth: ${up.join(" · ")}`);
+  lines.push(
+    `upload   ${r.config.upload.requests} × ${r.config.upload.bytesEach / MB} MB concurrent, peak RSS growth: ${up.join(" · ")}`,
+  );
   if (r.download) {
     lines.push(
       `download ${r.download.downloads} × ${cell((r.download.bytesEach ?? 0) / MB, 0)} MB through okoro: scrubbed ${cell(r.download.scrubbedMBps, 0)} MB/s · unscrubbed ${cell(r.download.unscrubbedMBps, 0)} MB/s · ratio ${cell(r.download.ratio)}`,
@@ -258,7 +367,7 @@ export function formatTable(r: Results): string {
   }
   lines.push("");
   lines.push("targets (measured, not asserted)");
-  for (const t of r.targets) lines.push(`  ${t.met === null ? "?" : t.met ? "✓" : "✗"} ${t.name}: ${cell(t.value)} (target ${t.limit})`);
+  for (const t of r.targets)
+    lines.push(`  ${t.met === null ? "?" : t.met ? "✓" : "✗"} ${t.name}: ${cell(t.value)} (target ${t.limit})`);
   return lines.join("\n");
 }
-

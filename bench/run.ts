@@ -24,7 +24,16 @@ import { measureDatabaseFloor, prepareDatabase, type BenchDatabase } from "@/ben
 import { runLoad, type LoadRun, type LoadSpec } from "@/bench/load";
 import { freePort, Processes, waitForHttp } from "@/bench/processes";
 import { buildResults, formatTable, LOAD_SCENARIOS, type LoadScenario, type Machine, type Raw } from "@/bench/report";
-import { appStats, exchange, EXCHANGE_BODY, MCP_TOOL_BODY, migrate, OPENAI_KEY, provision, TRELLO_CONSUMER } from "@/bench/setup";
+import {
+  appStats,
+  exchange,
+  EXCHANGE_BODY,
+  MCP_TOOL_BODY,
+  migrate,
+  OPENAI_KEY,
+  provision,
+  TRELLO_CONSUMER,
+} from "@/bench/setup";
 import { timeStream } from "@/bench/sse";
 import { percentile } from "@/bench/stats";
 import { measureUpload } from "@/bench/upload";
@@ -68,7 +77,13 @@ function parseConfig(argv: string[]): Config {
     },
   });
   if (values.help) {
-    process.stdout.write(readFileSync(import.meta.filename, "utf8").split("\n").slice(0, 7).join("\n").replace(/^\/\/ ?/gm, "") + "\n");
+    process.stdout.write(
+      readFileSync(import.meta.filename, "utf8")
+        .split("\n")
+        .slice(0, 7)
+        .join("\n")
+        .replace(/^\/\/ ?/gm, "") + "\n",
+    );
     process.exit(0);
   }
   const quick = Boolean(values.quick) || process.env.BENCH_QUICK === "1";
@@ -96,7 +111,8 @@ function parseConfig(argv: string[]): Config {
 }
 
 const began = performance.now();
-const log = (line: string) => console.log(`bench: [${((performance.now() - began) / 1000).toFixed(1).padStart(5)} s] ${line}`);
+const log = (line: string) =>
+  console.log(`bench: [${((performance.now() - began) / 1000).toFixed(1).padStart(5)} s] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** The harness's environment minus anything that would configure okoro another way. */
@@ -115,7 +131,11 @@ function machine(database: BenchDatabase): Machine {
   try {
     commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], { cwd: ROOT, encoding: "utf8" }).trim();
     // the bench's own earlier output does not make the code it measures any different
-    const changed = execFileSync("git", ["status", "--porcelain", "--", ".", ":!bench/results.json", ":!bench/results.tmp.json"], { cwd: ROOT, encoding: "utf8" }).trim();
+    const changed = execFileSync(
+      "git",
+      ["status", "--porcelain", "--", ".", ":!bench/results.json", ":!bench/results.tmp.json"],
+      { cwd: ROOT, encoding: "utf8" },
+    ).trim();
     if (changed) commit += " + uncommitted changes";
   } catch {
     // not a git checkout
@@ -135,8 +155,17 @@ function machine(database: BenchDatabase): Machine {
 }
 
 /** One request before any load: the path works end to end and okoro injected the credential. */
-async function check(name: string, spec: LoadSpec, expect: (body: Record<string, unknown>, headers: Headers) => boolean): Promise<void> {
-  const response = await fetch(spec.url, { method: spec.method ?? "GET", headers: spec.headers, body: spec.body, signal: AbortSignal.timeout(15_000) });
+async function check(
+  name: string,
+  spec: LoadSpec,
+  expect: (body: Record<string, unknown>, headers: Headers) => boolean,
+): Promise<void> {
+  const response = await fetch(spec.url, {
+    method: spec.method ?? "GET",
+    headers: spec.headers,
+    body: spec.body,
+    signal: AbortSignal.timeout(15_000),
+  });
   const text = await response.text();
   let body: Record<string, unknown> = {};
   try {
@@ -144,7 +173,8 @@ async function check(name: string, spec: LoadSpec, expect: (body: Record<string,
   } catch {
     // reported below
   }
-  if (response.status !== 200 || !expect(body, response.headers)) throw new Error(`${name}: ${spec.method ?? "GET"} ${spec.url} answered ${response.status}: ${text.slice(0, 300)}`);
+  if (response.status !== 200 || !expect(body, response.headers))
+    throw new Error(`${name}: ${spec.method ?? "GET"} ${spec.url} answered ${response.status}: ${text.slice(0, 300)}`);
 }
 
 /** A load run must have worked: a refused or failing path would otherwise look very fast. */
@@ -154,18 +184,37 @@ async function assertHealthy(name: string, spec: LoadSpec, run: LoadRun, warmup 
   if ((run.ok > 0 || warmup) && run.non2xx === 0 && run.errors <= tolerated) return;
   let sample = "";
   try {
-    const response = await fetch(spec.url, { method: spec.method ?? "GET", headers: spec.headers, body: spec.body, signal: AbortSignal.timeout(10_000) });
+    const response = await fetch(spec.url, {
+      method: spec.method ?? "GET",
+      headers: spec.headers,
+      body: spec.body,
+      signal: AbortSignal.timeout(10_000),
+    });
     sample = `; a request now answers ${response.status}: ${(await response.text()).slice(0, 200)}`;
   } catch (e) {
     sample = `; a request now fails: ${(e as Error).message}`;
   }
-  throw new Error(`${name} at ${run.connections} connection(s): ${run.ok} ok, ${run.non2xx} non-2xx ${JSON.stringify(run.statusCodes)}, ${run.errors} errors${sample}`);
+  throw new Error(
+    `${name} at ${run.connections} connection(s): ${run.ok} ok, ${run.non2xx} non-2xx ${JSON.stringify(run.statusCodes)}, ${run.errors} errors${sample}`,
+  );
 }
 
-async function main(config: Config, processes: Processes, tmp: string, onDatabase: (db: BenchDatabase) => void): Promise<void> {
+async function main(
+  config: Config,
+  processes: Processes,
+  tmp: string,
+  onDatabase: (db: BenchDatabase) => void,
+): Promise<void> {
   const startedAt = new Date().toISOString();
   const base = cleanEnv();
-  const build = await ensureBuild({ root: ROOT, distDir: config.distDir, mode: config.build, processes, env: { ...base, OKORO_NEXT_DIST_DIR: config.distDir }, log });
+  const build = await ensureBuild({
+    root: ROOT,
+    distDir: config.distDir,
+    mode: config.build,
+    processes,
+    env: { ...base, OKORO_NEXT_DIST_DIR: config.distDir },
+    log,
+  });
   log(build.built ? `built ${config.distDir}` : `using the build in ${config.distDir} (${build.reason})`);
 
   const deadline = sleep(config.deadlineMs).then(() => {
@@ -180,7 +229,12 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
       log(`database: ${database.description}`);
       const databaseFloor = await measureDatabaseFloor(database, config.quick ? 200 : 2000);
 
-      const upstream = processes.start("upstream", NODE, [...TSX, "bench/upstream.ts", "--bearer", OPENAI_KEY, "--oauth-key", TRELLO_CONSUMER.key], { cwd: ROOT, env: base });
+      const upstream = processes.start(
+        "upstream",
+        NODE,
+        [...TSX, "bench/upstream.ts", "--bearer", OPENAI_KEY, "--oauth-key", TRELLO_CONSUMER.key],
+        { cwd: ROOT, env: base },
+      );
       const ready = (line: string) => {
         try {
           return (JSON.parse(line) as { port?: number }).port;
@@ -189,7 +243,12 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
         }
       };
       const upstreamUrl = `http://127.0.0.1:${await upstream.waitForLine(ready, 30_000)}`;
-      const nodeFloor = processes.start("node-floor", NODE, [...TSX, "bench/node-floor.ts", "--upstream", upstreamUrl], { cwd: ROOT, env: base });
+      const nodeFloor = processes.start(
+        "node-floor",
+        NODE,
+        [...TSX, "bench/node-floor.ts", "--upstream", upstreamUrl],
+        { cwd: ROOT, env: base },
+      );
       const nodeFloorUrl = `http://127.0.0.1:${await nodeFloor.waitForLine(ready, 30_000)}`;
 
       const appPort = await freePort();
@@ -211,7 +270,10 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
 
       // PostgreSQL is migrated at deploy, before the app starts; PGlite migrates itself
       if (database.kind === "postgresql") await migrate({ processes, root: ROOT, env });
-      const app = processes.start("app", NODE, ["scripts/start.mjs", "-p", String(appPort), "-H", "127.0.0.1"], { cwd: ROOT, env });
+      const app = processes.start("app", NODE, ["scripts/start.mjs", "-p", String(appPort), "-H", "127.0.0.1"], {
+        cwd: ROOT,
+        env,
+      });
       await waitForHttp(`${appUrl}/api/health`, 120_000, app);
       // the CLI while the app runs, as an operator would: on the embedded database it goes
       // through the app's socket, which is also quicker than opening PGlite per command
@@ -219,10 +281,18 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
       const serviceToken = await provision({ processes, root: ROOT, env });
       // serve-proxy after the app: on the embedded database the app owns it, and serve-proxy
       // queries through the app's socket (PostgreSQL: its own pool)
-      const serveProxy = processes.start("serve-proxy", NODE, ["bin/okoro.mjs", "serve-proxy", "--port", "0"], { cwd: ROOT, env });
-      const serveProxyUrl = await serveProxy.waitForLine((line) => /listening on (http:\/\/\S+)/.exec(line)?.[1], 60_000);
+      const serveProxy = processes.start("serve-proxy", NODE, ["bin/okoro.mjs", "serve-proxy", "--port", "0"], {
+        cwd: ROOT,
+        env,
+      });
+      const serveProxyUrl = await serveProxy.waitForLine(
+        (line) => /listening on (http:\/\/\S+)/.exec(line)?.[1],
+        60_000,
+      );
       const appPid = (await appStats(appUrl)).pid;
-      log(`upstream ${upstreamUrl} · node_floor ${nodeFloorUrl} · app ${appUrl} (pid ${appPid}) · serve-proxy ${serveProxyUrl}`);
+      log(
+        `upstream ${upstreamUrl} · node_floor ${nodeFloorUrl} · app ${appUrl} (pid ${appPid}) · serve-proxy ${serveProxyUrl}`,
+      );
 
       const tokens = { read: "", write: "", trello: "" };
       const refreshTokens = async () => {
@@ -238,13 +308,21 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
         node_floor: { url: `${nodeFloorUrl}/v1/models`, headers: asClient },
         next_floor: { url: `${appUrl}/bench/floor/openai/v1/models`, headers: asClient },
         okoro: { url: `${appUrl}/p/openai/v1/models`, headers: { authorization: `Bearer ${tokens.read}` } },
-        okoro_route: { url: `${appUrl}/p/openai/v1/models`, headers: { authorization: `Bearer ${tokens.read}`, ...VIA_NEXT } },
+        okoro_route: {
+          url: `${appUrl}/p/openai/v1/models`,
+          headers: { authorization: `Bearer ${tokens.read}`, ...VIA_NEXT },
+        },
         okoro_oauth1: { url: `${appUrl}/p/trello/1/members/me`, headers: { authorization: `Bearer ${tokens.trello}` } },
         okoro_node: { url: `${serveProxyUrl}/p/openai/v1/models`, headers: { authorization: `Bearer ${tokens.read}` } },
         mcp_tool: {
           url: `${appUrl}/mcp`,
           method: "POST",
-          headers: { authorization: `Bearer ${serviceToken}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18" },
+          headers: {
+            authorization: `Bearer ${serviceToken}`,
+            "content-type": "application/json",
+            accept: "application/json, text/event-stream",
+            "mcp-protocol-version": "2025-06-18",
+          },
           body: JSON.stringify(MCP_TOOL_BODY),
         },
         exchange: {
@@ -261,7 +339,15 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
         },
       });
       // which scenarios the app serves, so its round-trip counter covers them
-      const inApp = new Set<LoadScenario>(["next_floor", "okoro", "okoro_route", "okoro_oauth1", "mcp_tool", "exchange", "exchange_route"]);
+      const inApp = new Set<LoadScenario>([
+        "next_floor",
+        "okoro",
+        "okoro_route",
+        "okoro_oauth1",
+        "mcp_tool",
+        "exchange",
+        "exchange_route",
+      ]);
       // Next.js marks what its router served with `vary: rsc, …`: okoro and exchange must
       // come from our code directly, the _route scenarios through Next
       const viaNext = (h: Headers) => /\brsc\b/.test(h.get("vary") ?? "");
@@ -274,7 +360,10 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
         okoro_oauth1: (b) => b.credential === "oauth1",
         okoro_node: (b) => b.credential === "bearer",
         // the tool result carries the upstream's body, which says how the credential came
-        mcp_tool: (b, h) => /"credential": "bearer"/.test(String((b.result as { content?: { text?: string }[] } | undefined)?.content?.[0]?.text)) && !viaNext(h),
+        mcp_tool: (b, h) =>
+          /"credential": "bearer"/.test(
+            String((b.result as { content?: { text?: string }[] } | undefined)?.content?.[0]?.text),
+          ) && !viaNext(h),
         exchange: (b, h) => typeof b.access_token === "string" && !viaNext(h),
         exchange_route: (b, h) => typeof b.access_token === "string" && viaNext(h),
       };
@@ -317,9 +406,18 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
       const sseTargets: Record<string, (q: string) => { url: string; headers: Record<string, string> }> = {
         direct: (q) => ({ url: `${upstreamUrl}/v1/bench/sse?${q}`, headers: asClient }),
         next_floor: (q) => ({ url: `${appUrl}/bench/floor/openai/v1/bench/sse?${q}`, headers: asClient }),
-        okoro: (q) => ({ url: `${appUrl}/p/openai/v1/bench/sse?${q}`, headers: { authorization: `Bearer ${tokens.read}` } }),
-        okoro_route: (q) => ({ url: `${appUrl}/p/openai/v1/bench/sse?${q}`, headers: { authorization: `Bearer ${tokens.read}`, ...VIA_NEXT } }),
-        okoro_node: (q) => ({ url: `${serveProxyUrl}/p/openai/v1/bench/sse?${q}`, headers: { authorization: `Bearer ${tokens.read}` } }),
+        okoro: (q) => ({
+          url: `${appUrl}/p/openai/v1/bench/sse?${q}`,
+          headers: { authorization: `Bearer ${tokens.read}` },
+        }),
+        okoro_route: (q) => ({
+          url: `${appUrl}/p/openai/v1/bench/sse?${q}`,
+          headers: { authorization: `Bearer ${tokens.read}`, ...VIA_NEXT },
+        }),
+        okoro_node: (q) => ({
+          url: `${serveProxyUrl}/p/openai/v1/bench/sse?${q}`,
+          headers: { authorization: `Bearer ${tokens.read}` },
+        }),
       };
       const uploadTargets: Record<string, { url: string; pid: number }> = {
         okoro: { url: `${appUrl}/p/openai/v1/bench/upload`, pid: appPid },
@@ -335,12 +433,18 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
       // the download scenario through the app: the scrubber on (as deployed) and off
       const downloadUrl = `${appUrl}/p/openai/v1/bench/download?bytes=${config.download.bytes}`;
       const download = (scrubbed: boolean) =>
-        timeDownload(downloadUrl, { authorization: `Bearer ${tokens.read}`, ...(scrubbed ? {} : UNSCRUBBED) }, config.download.bytes);
+        timeDownload(
+          downloadUrl,
+          { authorization: `Bearer ${tokens.read}`, ...(scrubbed ? {} : UNSCRUBBED) },
+          config.download.bytes,
+        );
       {
         // untimed, and a check that the switch works: a scrubbed body loses its Content-Length
         const [on, off] = [await download(true), await download(false)];
         if (on.contentLength !== null || off.contentLength !== String(config.download.bytes)) {
-          throw new Error(`download: the scrubber switch did not take (Content-Length ${on.contentLength} scrubbed, ${off.contentLength} unscrubbed)`);
+          throw new Error(
+            `download: the scrubber switch did not take (Content-Length ${on.contentLength} scrubbed, ${off.contentLength} unscrubbed)`,
+          );
         }
       }
 
@@ -362,7 +466,9 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
             // nothing came back in time (a starved machine): one longer try before calling it broken
             if (measured.run.ok === 0 && measured.run.non2xx === 0) measured = await measure(config.seconds * 4);
             const { run } = measured;
-            log(`  ${name} @${connections}: ${Math.round(run.rps)} rps, p50 ${percentile(run.latencies, 50).toFixed(2)} ms (${run.ok} ok)`);
+            log(
+              `  ${name} @${connections}: ${Math.round(run.rps)} rps, p50 ${percentile(run.latencies, 50).toFixed(2)} ms (${run.ok} ok)`,
+            );
             await assertHealthy(name, spec, run);
             raw.load[name][connections === 1 ? "c1" : "c50"].push({ round, ...measured });
           }
@@ -371,12 +477,18 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
         const sseNames = Object.keys(sseTargets);
         for (const name of sseNames.map((_, i) => sseNames[(i + round) % sseNames.length])) {
           const target = sseTargets[name](query);
-          for (let i = 0; i < config.sse.streamsPerRound; i++) (raw.sse[name] ??= []).push(await timeStream(target.url, target.headers, config.sse.events));
+          for (let i = 0; i < config.sse.streamsPerRound; i++)
+            (raw.sse[name] ??= []).push(await timeStream(target.url, target.headers, config.sse.events));
         }
         for (const [name, target] of Object.entries(uploadTargets)) {
           await sleep(250);
           (raw.upload[name] ??= []).push(
-            await measureUpload({ url: target.url, headers: { authorization: `Bearer ${tokens.write}` }, pid: target.pid, ...config.upload }),
+            await measureUpload({
+              url: target.url,
+              headers: { authorization: `Bearer ${tokens.write}` },
+              pid: target.pid,
+              ...config.upload,
+            }),
           );
         }
         // alternated, each way first in turn, so drift of the machine hits both alike
@@ -394,7 +506,14 @@ async function main(config: Config, processes: Processes, tmp: string, onDatabas
         startedAt,
         finishedAt: new Date().toISOString(),
         quick: config.quick,
-        config: { rounds: config.rounds, secondsPerRun: config.seconds, connections: [1, 50], sse: config.sse, upload: config.upload, download: config.download },
+        config: {
+          rounds: config.rounds,
+          secondsPerRun: config.seconds,
+          connections: [1, 50],
+          sse: config.sse,
+          upload: config.upload,
+          download: config.download,
+        },
         machine: machine(database),
       });
       mkdirSync(path.dirname(config.out), { recursive: true });

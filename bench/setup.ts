@@ -16,12 +16,17 @@ type Cli = (args: string[], stdin?: string) => Promise<string>;
 function cli(processes: Processes, root: string, env: NodeJS.ProcessEnv, prefix = "cli"): Cli {
   let n = 0;
   return (args, stdin) =>
-    processes.run(`${prefix}-${++n}-${args.slice(0, 2).join("-")}`, process.execPath, [path.join(root, "bin", "okoro.mjs"), ...args], {
-      cwd: root,
-      env,
-      stdin: stdin ?? "",
-      timeoutMs: 120_000,
-    });
+    processes.run(
+      `${prefix}-${++n}-${args.slice(0, 2).join("-")}`,
+      process.execPath,
+      [path.join(root, "bin", "okoro.mjs"), ...args],
+      {
+        cwd: root,
+        env,
+        stdin: stdin ?? "",
+        timeoutMs: 120_000,
+      },
+    );
 }
 
 type CliOptions = { processes: Processes; root: string; env: NodeJS.ProcessEnv };
@@ -33,9 +38,18 @@ export async function migrate(options: CliOptions): Promise<void> {
 /** Creates the user, both connections and a service token; returns the token (svc_…). */
 export async function provision(options: CliOptions): Promise<string> {
   const okoro = cli(options.processes, options.root, options.env);
-  await okoro(["user", "create", "--email", BENCH_EMAIL, "--name", "Bench"], `${randomBytes(18).toString("base64url")}\n`);
-  await okoro(["connection", "set", "--user", BENCH_EMAIL, "--provider", "openai"], JSON.stringify({ api_key: OPENAI_KEY }));
-  await okoro(["connection", "set", "--user", BENCH_EMAIL, "--provider", "trello", "--method", "oauth1"], JSON.stringify(TRELLO_TOKEN));
+  await okoro(
+    ["user", "create", "--email", BENCH_EMAIL, "--name", "Bench"],
+    `${randomBytes(18).toString("base64url")}\n`,
+  );
+  await okoro(
+    ["connection", "set", "--user", BENCH_EMAIL, "--provider", "openai"],
+    JSON.stringify({ api_key: OPENAI_KEY }),
+  );
+  await okoro(
+    ["connection", "set", "--user", BENCH_EMAIL, "--provider", "trello", "--method", "oauth1"],
+    JSON.stringify(TRELLO_TOKEN),
+  );
   const out = await okoro([
     "token",
     "create",
@@ -57,7 +71,12 @@ export async function provision(options: CliOptions): Promise<string> {
 }
 
 /** A curated read tool making okoro's own request (GET /v1/models on OpenAI) through /mcp, stateless. */
-export const MCP_TOOL_BODY = { jsonrpc: "2.0", id: 1, method: "tools/call", params: { name: "openai_list_models", arguments: { intent: "bench: list models" } } };
+export const MCP_TOOL_BODY = {
+  jsonrpc: "2.0",
+  id: 1,
+  method: "tools/call",
+  params: { name: "openai_list_models", arguments: { intent: "bench: list models" } },
+};
 
 export const EXCHANGE_BODY = { provider: "openai", scope: "read", intent: "bench: token exchange throughput", ttl: 60 };
 
@@ -69,7 +88,10 @@ export async function exchange(appUrl: string, serviceToken: string, provider: s
     body: JSON.stringify({ provider, scope, intent: `bench: ${provider} ${scope}`, ttl: 900 }),
   });
   const body = (await response.json().catch(() => ({}))) as { access_token?: string };
-  if (response.status !== 200 || !body.access_token) throw new Error(`token exchange for ${provider}:${scope} answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`);
+  if (response.status !== 200 || !body.access_token)
+    throw new Error(
+      `token exchange for ${provider}:${scope} answered ${response.status}: ${JSON.stringify(body).slice(0, 300)}`,
+    );
   return body.access_token;
 }
 

@@ -14,7 +14,11 @@ const agent = new Agent({ keepAliveTimeout: 10_000 });
 
 export async function timeStream(url: string, headers: Record<string, string>, events: number): Promise<StreamTiming> {
   const started = performance.now();
-  const response = await request(url, { method: "GET", headers: { accept: "text/event-stream", ...headers }, dispatcher: agent });
+  const response = await request(url, {
+    method: "GET",
+    headers: { accept: "text/event-stream", ...headers },
+    dispatcher: agent,
+  });
   if (response.statusCode !== 200) {
     const text = await response.body.text();
     throw new Error(`SSE ${url} answered ${response.statusCode}: ${text.slice(0, 300)}`);

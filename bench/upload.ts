@@ -18,7 +18,13 @@ export type UploadResult = {
 
 const agent = new Agent({ keepAliveTimeout: 10_000, connections: 64 });
 
-export async function measureUpload(options: { url: string; headers: Record<string, string>; pid: number; requests: number; bytesEach: number }): Promise<UploadResult> {
+export async function measureUpload(options: {
+  url: string;
+  headers: Record<string, string>;
+  pid: number;
+  requests: number;
+  bytesEach: number;
+}): Promise<UploadResult> {
   const body = Buffer.alloc(options.bytesEach, 0x61);
   const before = memoryOf(options.pid);
   if (!before) throw new Error(`cannot read the memory of process ${options.pid} (/proc is needed)`);
@@ -39,9 +45,11 @@ export async function measureUpload(options: { url: string; headers: Record<stri
           dispatcher: agent,
         });
         const text = await response.body.text();
-        if (response.statusCode !== 200) throw new Error(`upload ${options.url} answered ${response.statusCode}: ${text.slice(0, 300)}`);
+        if (response.statusCode !== 200)
+          throw new Error(`upload ${options.url} answered ${response.statusCode}: ${text.slice(0, 300)}`);
         const received = (JSON.parse(text) as { bytes?: number }).bytes;
-        if (received !== options.bytesEach) throw new Error(`upload ${options.url}: the upstream received ${received} bytes, not ${options.bytesEach}`);
+        if (received !== options.bytesEach)
+          throw new Error(`upload ${options.url}: the upstream received ${received} bytes, not ${options.bytesEach}`);
       }),
     );
   } finally {

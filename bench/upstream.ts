@@ -19,7 +19,8 @@ const expectedConsumer = `oauth_consumer_key="${values["oauth-key"] ?? ""}"`;
 function credentialOf(req: http.IncomingMessage): "bearer" | "oauth1" | "none" {
   const auth = req.headers.authorization ?? "";
   if (values.bearer && auth === expectedBearer) return "bearer";
-  if (auth.startsWith("OAuth ") && auth.includes(expectedConsumer) && auth.includes("oauth_signature=")) return "oauth1";
+  if (auth.startsWith("OAuth ") && auth.includes(expectedConsumer) && auth.includes("oauth_signature="))
+    return "oauth1";
   return "none";
 }
 

@@ -18,7 +18,12 @@ process.chdir(root);
 // Same .env files, same precedence as Next.js (the real environment wins).
 try {
   const { default: nextEnv } = await import("@next/env");
-  const quiet = { info() {}, error(...args) { console.error("okoro: cannot read .env files:", ...args.map((a) => (a instanceof Error ? a.message : a))); } };
+  const quiet = {
+    info() {},
+    error(...args) {
+      console.error("okoro: cannot read .env files:", ...args.map((a) => (a instanceof Error ? a.message : a)));
+    },
+  };
   nextEnv.loadEnvConfig(root, process.env.NODE_ENV !== "production", quiet);
 } catch {
   // @next/env ships with next; without it only the real environment is used
@@ -35,7 +40,11 @@ const { register: registerTsx } = await import("tsx/esm/api");
 registerTsx({ tsconfig: path.join(root, "tsconfig.json") });
 
 const { runCli } = await import("../lib/cli/main.ts");
-const code = await runCli(process.argv.slice(2), { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr }, { handleSignals: true });
+const code = await runCli(
+  process.argv.slice(2),
+  { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr },
+  { handleSignals: true },
+);
 
 // Exit as soon as the output is flushed: a finished command must not linger holding
 // anything (the database is already closed; stray timers of libraries do not matter).

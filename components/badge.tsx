@@ -22,11 +22,27 @@ const DOTS: Record<BadgeTone, string> = {
   danger: "bg-red-500",
 };
 
-export function Badge({ tone = "neutral", dot, title, className, children }: { tone?: BadgeTone; dot?: boolean; title?: string; className?: string; children: ReactNode }) {
+export function Badge({
+  tone = "neutral",
+  dot,
+  title,
+  className,
+  children,
+}: {
+  tone?: BadgeTone;
+  dot?: boolean;
+  title?: string;
+  className?: string;
+  children: ReactNode;
+}) {
   return (
     <span
       title={title}
-      className={cx("inline-flex items-center gap-1.5 whitespace-nowrap rounded-full border px-2 py-0.5 text-xs font-medium leading-4", TONES[tone], className)}
+      className={cx(
+        "inline-flex items-center gap-1.5 whitespace-nowrap rounded-full border px-2 py-0.5 text-xs font-medium leading-4",
+        TONES[tone],
+        className,
+      )}
     >
       {dot ? <span className={cx("size-1.5 shrink-0 rounded-full", DOTS[tone])} aria-hidden="true" /> : null}
       {children}

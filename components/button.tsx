@@ -8,7 +8,8 @@ export type ButtonSize = "sm" | "md" | "lg";
 
 const VARIANTS: Record<ButtonVariant, string> = {
   primary: "bg-accent-600 text-white shadow-sm hover:bg-accent-700 active:bg-accent-800 disabled:bg-accent-400",
-  secondary: "border border-line-strong bg-surface text-ink shadow-sm hover:bg-zinc-50 active:bg-zinc-100 disabled:text-ink-subtle",
+  secondary:
+    "border border-line-strong bg-surface text-ink shadow-sm hover:bg-zinc-50 active:bg-zinc-100 disabled:text-ink-subtle",
   ghost: "text-ink-muted hover:bg-zinc-100 hover:text-ink active:bg-zinc-200",
   danger: "bg-red-600 text-white shadow-sm hover:bg-red-700 active:bg-red-800 disabled:bg-red-400",
 };

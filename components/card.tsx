@@ -6,7 +6,17 @@ export function Card({ className, ...props }: ComponentProps<"section">) {
   return <section className={cx("rounded-card border border-line bg-surface shadow-card", className)} {...props} />;
 }
 
-export function CardHeader({ title, description, action, className }: { title: ReactNode; description?: ReactNode; action?: ReactNode; className?: string }) {
+export function CardHeader({
+  title,
+  description,
+  action,
+  className,
+}: {
+  title: ReactNode;
+  description?: ReactNode;
+  action?: ReactNode;
+  className?: string;
+}) {
   return (
     <div className={cx("flex flex-wrap items-start justify-between gap-3 border-b border-line px-5 py-4", className)}>
       <div className="min-w-0">

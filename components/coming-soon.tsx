@@ -15,8 +15,17 @@ export function ComingSoon({ what, points }: { what: string; points: ReactNode[]
         <ul className="mt-4 space-y-2 text-left text-sm text-ink-muted">
           {points.map((point, i) => (
             <li key={i} className="flex gap-2.5">
-              <svg viewBox="0 0 20 20" className="mt-0.5 size-4 shrink-0 text-accent-500" fill="currentColor" aria-hidden="true">
-                <path fillRule="evenodd" d="M16.7 5.3a1 1 0 0 1 0 1.4l-8 8a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.4L8 12.6l7.3-7.3a1 1 0 0 1 1.4 0Z" clipRule="evenodd" />
+              <svg
+                viewBox="0 0 20 20"
+                className="mt-0.5 size-4 shrink-0 text-accent-500"
+                fill="currentColor"
+                aria-hidden="true"
+              >
+                <path
+                  fillRule="evenodd"
+                  d="M16.7 5.3a1 1 0 0 1 0 1.4l-8 8a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.4L8 12.6l7.3-7.3a1 1 0 0 1 1.4 0Z"
+                  clipRule="evenodd"
+                />
               </svg>
               <span>{point}</span>
             </li>

@@ -98,7 +98,10 @@ export function ConfirmDialog({
       <div className="space-y-3 p-5">
         <div className="flex items-start gap-3">
           {tone === "danger" ? (
-            <span className="mt-0.5 grid size-8 shrink-0 place-items-center rounded-full bg-red-100 text-red-700" aria-hidden="true">
+            <span
+              className="mt-0.5 grid size-8 shrink-0 place-items-center rounded-full bg-red-100 text-red-700"
+              aria-hidden="true"
+            >
               <svg viewBox="0 0 20 20" fill="currentColor" className="size-4">
                 <path
                   fillRule="evenodd"
@@ -125,7 +128,14 @@ export function ConfirmDialog({
         <Button ref={cancelRef} variant="secondary" onClick={cancel} disabled={pending} className="w-full sm:w-auto">
           {cancelLabel}
         </Button>
-        <Button ref={confirmRef} variant={tone === "danger" ? "danger" : "primary"} onClick={confirm} disabled={pending} aria-disabled={pending} className="w-full sm:w-auto">
+        <Button
+          ref={confirmRef}
+          variant={tone === "danger" ? "danger" : "primary"}
+          onClick={confirm}
+          disabled={pending}
+          aria-disabled={pending}
+          className="w-full sm:w-auto"
+        >
           {pending ? (
             <>
               <Spinner />

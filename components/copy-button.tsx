@@ -69,10 +69,21 @@ export function CopyButton({
       <Button variant={variant} size={size} className={className} onClick={copy} aria-label={accessibleLabel}>
         {outcome === "copied" ? (
           <svg viewBox="0 0 20 20" fill="currentColor" className="size-4 text-emerald-600" aria-hidden="true">
-            <path fillRule="evenodd" d="M16.7 5.3a1 1 0 0 1 0 1.4l-8 8a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.4L8 12.6l7.3-7.3a1 1 0 0 1 1.4 0Z" clipRule="evenodd" />
+            <path
+              fillRule="evenodd"
+              d="M16.7 5.3a1 1 0 0 1 0 1.4l-8 8a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.4L8 12.6l7.3-7.3a1 1 0 0 1 1.4 0Z"
+              clipRule="evenodd"
+            />
           </svg>
         ) : (
-          <svg viewBox="0 0 20 20" fill="none" stroke="currentColor" strokeWidth={1.6} className="size-4" aria-hidden="true">
+          <svg
+            viewBox="0 0 20 20"
+            fill="none"
+            stroke="currentColor"
+            strokeWidth={1.6}
+            className="size-4"
+            aria-hidden="true"
+          >
             <rect x="7" y="7" width="9" height="10" rx="1.5" />
             <path d="M13 7V5.5A1.5 1.5 0 0 0 11.5 4h-6A1.5 1.5 0 0 0 4 5.5v7A1.5 1.5 0 0 0 5.5 14H7" />
           </svg>
@@ -80,7 +91,11 @@ export function CopyButton({
         <span>{outcome === "copied" ? copiedLabel : label}</span>
       </Button>
       <span role="status" aria-live="polite" className={outcome === "failed" ? "text-sm text-red-700" : "sr-only"}>
-        {outcome === "copied" ? "Copied to the clipboard." : outcome === "failed" ? "Could not copy — select the text and copy it yourself." : ""}
+        {outcome === "copied"
+          ? "Copied to the clipboard."
+          : outcome === "failed"
+            ? "Could not copy — select the text and copy it yourself."
+            : ""}
       </span>
     </>
   );

@@ -9,17 +9,43 @@ import { cx } from "@/components/cx";
 export type NavItem = { href: string; label: string; icon: ReactNode };
 
 const icon = (d: string, box = 20) => (
-  <svg viewBox={`0 0 ${box} ${box}`} fill="none" stroke="currentColor" strokeWidth={box === 20 ? 1.6 : 1.9} strokeLinecap="round" strokeLinejoin="round" className="size-[18px] shrink-0" aria-hidden="true">
+  <svg
+    viewBox={`0 0 ${box} ${box}`}
+    fill="none"
+    stroke="currentColor"
+    strokeWidth={box === 20 ? 1.6 : 1.9}
+    strokeLinecap="round"
+    strokeLinejoin="round"
+    className="size-[18px] shrink-0"
+    aria-hidden="true"
+  >
     <path d={d} />
   </svg>
 );
 
 export const DASHBOARD_NAV: NavItem[] = [
   { href: "/dashboard", label: "Overview", icon: icon("M3 10.5 10 4l7 6.5M5 9v7h10V9") },
-  { href: "/dashboard/connections", label: "Connections", icon: icon("M8.5 11.5a3 3 0 0 0 4.2 0l2.6-2.6a3 3 0 0 0-4.2-4.2l-.9.9M11.5 8.5a3 3 0 0 0-4.2 0l-2.6 2.6a3 3 0 0 0 4.2 4.2l.9-.9") },
-  { href: "/dashboard/tokens", label: "Service tokens", icon: icon("M15.75 5.25a3 3 0 0 1 3 3m3 0a6 6 0 0 1-7.03 5.91c-.56-.1-1.16.03-1.56.43l-2.66 2.66H8.25v2.25H6v2.25H2.25v-2.82c0-.6.24-1.17.66-1.59l6.5-6.5c.4-.4.53-1 .43-1.56A6 6 0 1 1 21.75 8.25Z", 24) },
+  {
+    href: "/dashboard/connections",
+    label: "Connections",
+    icon: icon(
+      "M8.5 11.5a3 3 0 0 0 4.2 0l2.6-2.6a3 3 0 0 0-4.2-4.2l-.9.9M11.5 8.5a3 3 0 0 0-4.2 0l-2.6 2.6a3 3 0 0 0 4.2 4.2l.9-.9",
+    ),
+  },
+  {
+    href: "/dashboard/tokens",
+    label: "Service tokens",
+    icon: icon(
+      "M15.75 5.25a3 3 0 0 1 3 3m3 0a6 6 0 0 1-7.03 5.91c-.56-.1-1.16.03-1.56.43l-2.66 2.66H8.25v2.25H6v2.25H2.25v-2.82c0-.6.24-1.17.66-1.59l6.5-6.5c.4-.4.53-1 .43-1.56A6 6 0 1 1 21.75 8.25Z",
+      24,
+    ),
+  },
   { href: "/dashboard/audit", label: "Audit", icon: icon("M6 3.5h6l3 3v10H6zM12 3.5v3h3M8.5 10h4M8.5 13h4") },
-  { href: "/dashboard/approvals", label: "Approvals", icon: icon("M10 17a7 7 0 1 0 0-14 7 7 0 0 0 0 14ZM7 10.2l2 2 4-4.4") },
+  {
+    href: "/dashboard/approvals",
+    label: "Approvals",
+    icon: icon("M10 17a7 7 0 1 0 0-14 7 7 0 0 0 0 14ZM7 10.2l2 2 4-4.4"),
+  },
 ];
 
 function isActive(pathname: string, href: string): boolean {

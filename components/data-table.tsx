@@ -63,13 +63,30 @@ export type DataTableProps<T extends RowData> = {
 
 function SortIcon({ direction }: { direction: false | "asc" | "desc" }) {
   return (
-    <svg viewBox="0 0 20 20" fill="currentColor" className={cx("size-3.5 shrink-0", direction ? "text-ink" : "text-ink-subtle/60")} aria-hidden="true">
+    <svg
+      viewBox="0 0 20 20"
+      fill="currentColor"
+      className={cx("size-3.5 shrink-0", direction ? "text-ink" : "text-ink-subtle/60")}
+      aria-hidden="true"
+    >
       {direction === "asc" ? (
-        <path fillRule="evenodd" d="M10 5a.75.75 0 0 1 .55.24l3.75 4a.75.75 0 0 1-1.1 1.02L10 6.85 6.8 10.26a.75.75 0 0 1-1.1-1.02l3.75-4A.75.75 0 0 1 10 5Z" clipRule="evenodd" />
+        <path
+          fillRule="evenodd"
+          d="M10 5a.75.75 0 0 1 .55.24l3.75 4a.75.75 0 0 1-1.1 1.02L10 6.85 6.8 10.26a.75.75 0 0 1-1.1-1.02l3.75-4A.75.75 0 0 1 10 5Z"
+          clipRule="evenodd"
+        />
       ) : direction === "desc" ? (
-        <path fillRule="evenodd" d="M10 15a.75.75 0 0 1-.55-.24l-3.75-4a.75.75 0 1 1 1.1-1.02L10 13.15l3.2-3.41a.75.75 0 1 1 1.1 1.02l-3.75 4A.75.75 0 0 1 10 15Z" clipRule="evenodd" />
+        <path
+          fillRule="evenodd"
+          d="M10 15a.75.75 0 0 1-.55-.24l-3.75-4a.75.75 0 1 1 1.1-1.02L10 13.15l3.2-3.41a.75.75 0 1 1 1.1 1.02l-3.75 4A.75.75 0 0 1 10 15Z"
+          clipRule="evenodd"
+        />
       ) : (
-        <path fillRule="evenodd" d="M10 3a.75.75 0 0 1 .55.24l3.25 3.5a.75.75 0 1 1-1.1 1.02L10 4.85 7.3 7.76a.75.75 0 0 1-1.1-1.02l3.25-3.5A.75.75 0 0 1 10 3Zm-3.76 9.2a.75.75 0 0 1 1.06.04L10 15.15l2.7-2.91a.75.75 0 1 1 1.1 1.02l-3.25 3.5a.75.75 0 0 1-1.1 0l-3.25-3.5a.75.75 0 0 1 .04-1.06Z" clipRule="evenodd" />
+        <path
+          fillRule="evenodd"
+          d="M10 3a.75.75 0 0 1 .55.24l3.25 3.5a.75.75 0 1 1-1.1 1.02L10 4.85 7.3 7.76a.75.75 0 0 1-1.1-1.02l3.25-3.5A.75.75 0 0 1 10 3Zm-3.76 9.2a.75.75 0 0 1 1.06.04L10 15.15l2.7-2.91a.75.75 0 1 1 1.1 1.02l-3.25 3.5a.75.75 0 0 1-1.1 0l-3.25-3.5a.75.75 0 0 1 .04-1.06Z"
+          clipRule="evenodd"
+        />
       )}
     </svg>
   );
@@ -83,7 +100,10 @@ function HeaderCell<T>({ header }: { header: Header<T, unknown> }) {
     <th
       scope="col"
       aria-sort={sorted === "asc" ? "ascending" : sorted === "desc" ? "descending" : undefined}
-      className={cx("whitespace-nowrap px-3 py-2.5 text-left text-xs font-medium uppercase tracking-wide text-ink-subtle first:pl-5 last:pr-5", meta.headerClassName ?? meta.className)}
+      className={cx(
+        "whitespace-nowrap px-3 py-2.5 text-left text-xs font-medium uppercase tracking-wide text-ink-subtle first:pl-5 last:pr-5",
+        meta.headerClassName ?? meta.className,
+      )}
     >
       {header.column.getCanSort() ? (
         <button
@@ -156,7 +176,11 @@ export function DataTable<T extends RowData>({
           </thead>
           <tbody className="divide-y divide-line">
             {rows.map((row) => (
-              <tr key={row.id} className={cx("align-top transition-colors hover:bg-zinc-50/60", rowClassName?.(row.original))} {...rowAttributes?.(row.original, "table")}>
+              <tr
+                key={row.id}
+                className={cx("align-top transition-colors hover:bg-zinc-50/60", rowClassName?.(row.original))}
+                {...rowAttributes?.(row.original, "table")}
+              >
                 {row.getVisibleCells().map((cell) => (
                   <td key={cell.id} className={cx("px-3 py-3 first:pl-5 last:pr-5", metaOf(cell.column).className)}>
                     {renderCell(cell)}
@@ -176,7 +200,11 @@ export function DataTable<T extends RowData>({
           const actions = cells.filter((c) => metaOf(c.column).mobile === "actions");
           const fields = cells.filter((c) => !metaOf(c.column).mobile || metaOf(c.column).mobile === "field");
           return (
-            <li key={row.id} className={cx("space-y-3 px-4 py-4", rowClassName?.(row.original))} {...rowAttributes?.(row.original, "cards")}>
+            <li
+              key={row.id}
+              className={cx("space-y-3 px-4 py-4", rowClassName?.(row.original))}
+              {...rowAttributes?.(row.original, "cards")}
+            >
               {title.map((cell) => (
                 <div key={cell.id}>{renderCell(cell)}</div>
               ))}

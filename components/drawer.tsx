@@ -82,7 +82,12 @@ export function Drawer({ open, onClose, title, description, children, footer, re
       <div className="flex h-full flex-col">
         <div className="flex items-start justify-between gap-3 border-b border-line px-4 py-3.5 sm:px-5">
           <div className="min-w-0 space-y-0.5">
-            <h2 ref={titleRef} id={titleId} tabIndex={-1} className="text-base font-semibold leading-6 text-ink focus:outline-none">
+            <h2
+              ref={titleRef}
+              id={titleId}
+              tabIndex={-1}
+              className="text-base font-semibold leading-6 text-ink focus:outline-none"
+            >
               {title}
             </h2>
             {description ? (

@@ -27,7 +27,9 @@ export function FieldShell({
   error,
   aside,
   children,
-}: Pick<FormFieldProps, "label" | "labelNote" | "hint" | "error" | "aside"> & { children: (ids: FieldIds) => ReactNode }) {
+}: Pick<FormFieldProps, "label" | "labelNote" | "hint" | "error" | "aside"> & {
+  children: (ids: FieldIds) => ReactNode;
+}) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
   const errorId = error ? `${id}-error` : undefined;
@@ -44,7 +46,11 @@ export function FieldShell({
       {error ? (
         <p id={errorId} className="flex items-start gap-1.5 text-sm text-red-700">
           <svg viewBox="0 0 20 20" fill="currentColor" className="mt-0.5 size-4 shrink-0" aria-hidden="true">
-            <path fillRule="evenodd" d="M18 10a8 8 0 1 1-16 0 8 8 0 0 1 16 0Zm-8-5a.75.75 0 0 1 .75.75v4.5a.75.75 0 0 1-1.5 0v-4.5A.75.75 0 0 1 10 5Zm0 10a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z" clipRule="evenodd" />
+            <path
+              fillRule="evenodd"
+              d="M18 10a8 8 0 1 1-16 0 8 8 0 0 1 16 0Zm-8-5a.75.75 0 0 1 .75.75v4.5a.75.75 0 0 1-1.5 0v-4.5A.75.75 0 0 1 10 5Zm0 10a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z"
+              clipRule="evenodd"
+            />
           </svg>
           <span>{error}</span>
         </p>
@@ -60,7 +66,9 @@ export function FieldShell({
 export function FormField({ label, labelNote, hint, error, aside, name, ...inputProps }: FormFieldProps) {
   return (
     <FieldShell label={label} labelNote={labelNote} hint={hint} error={error} aside={aside}>
-      {({ id, describedBy, invalid }) => <Input id={id} name={name} invalid={invalid} aria-describedby={describedBy} {...inputProps} />}
+      {({ id, describedBy, invalid }) => (
+        <Input id={id} name={name} invalid={invalid} aria-describedby={describedBy} {...inputProps} />
+      )}
     </FieldShell>
   );
 }

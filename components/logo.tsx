@@ -14,7 +14,13 @@ export function LogoMark({ className }: { className?: string }) {
 
 export function Logo({ href = "/", className }: { href?: string; className?: string }) {
   return (
-    <Link href={href} className={cx("inline-flex items-center gap-2 rounded-md text-[17px] font-semibold tracking-tight text-ink", className)}>
+    <Link
+      href={href}
+      className={cx(
+        "inline-flex items-center gap-2 rounded-md text-[17px] font-semibold tracking-tight text-ink",
+        className,
+      )}
+    >
       <LogoMark />
       <span>okoro</span>
     </Link>

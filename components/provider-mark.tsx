@@ -20,11 +20,26 @@ const SIZES = {
   md: "size-9 rounded-lg text-sm",
 } as const;
 
-export function ProviderMark({ id, name, size = "md", className }: { id: string; name: string; size?: keyof typeof SIZES; className?: string }) {
+export function ProviderMark({
+  id,
+  name,
+  size = "md",
+  className,
+}: {
+  id: string;
+  name: string;
+  size?: keyof typeof SIZES;
+  className?: string;
+}) {
   return (
     <span
       aria-hidden="true"
-      className={cx("grid shrink-0 place-items-center font-semibold text-white", SIZES[size], COLORS[id] ?? "bg-accent-600", className)}
+      className={cx(
+        "grid shrink-0 place-items-center font-semibold text-white",
+        SIZES[size],
+        COLORS[id] ?? "bg-accent-600",
+        className,
+      )}
     >
       {name.charAt(0).toUpperCase()}
     </span>

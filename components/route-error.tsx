@@ -6,7 +6,15 @@ import { useEffect } from "react";
 import { Button, ButtonLink } from "@/components/button";
 import { Card } from "@/components/card";
 
-export function RouteError({ what, error, reset }: { what: string; error: Error & { digest?: string }; reset: () => void }) {
+export function RouteError({
+  what,
+  error,
+  reset,
+}: {
+  what: string;
+  error: Error & { digest?: string };
+  reset: () => void;
+}) {
   useEffect(() => {
     console.error(error);
   }, [error]);
@@ -24,8 +32,8 @@ export function RouteError({ what, error, reset }: { what: string; error: Error 
       </span>
       <h2 className="mt-3 text-base font-semibold text-ink">Could not load {what}</h2>
       <p className="mx-auto mt-1 max-w-md text-sm text-ink-muted">
-        Something went wrong on okoro&apos;s side{error.digest ? ` (reference ${error.digest})` : ""}. Nothing was changed. Try again in a moment; if it keeps
-        happening, the server log has the details.
+        Something went wrong on okoro&apos;s side{error.digest ? ` (reference ${error.digest})` : ""}. Nothing was
+        changed. Try again in a moment; if it keeps happening, the server log has the details.
       </p>
       <div className="mt-5 flex flex-wrap justify-center gap-2">
         <Button onClick={reset} size="sm">

@@ -5,7 +5,16 @@
 // The bubble is drawn position:fixed in a portal, so a scrolling table or a card's
 // overflow never clips it. Escape hides it (WCAG 1.4.13), and moving the pointer onto the
 // bubble keeps it open.
-import { useCallback, useEffect, useId, useRef, useState, type FocusEvent, type MouseEvent, type ReactNode } from "react";
+import {
+  useCallback,
+  useEffect,
+  useId,
+  useRef,
+  useState,
+  type FocusEvent,
+  type MouseEvent,
+  type ReactNode,
+} from "react";
 import { createPortal } from "react-dom";
 
 export type TooltipTriggerProps = {
@@ -21,7 +30,13 @@ type Place = { left: number; top: number; below: boolean; align: "center" | "sta
 const GAP = 6;
 const MAX_WIDTH = 320;
 
-export function Tooltip({ content, children }: { content: ReactNode; children: (trigger: TooltipTriggerProps) => ReactNode }) {
+export function Tooltip({
+  content,
+  children,
+}: {
+  content: ReactNode;
+  children: (trigger: TooltipTriggerProps) => ReactNode;
+}) {
   const id = useId();
   const [place, setPlace] = useState<Place | null>(null);
   const hideTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
@@ -31,8 +46,14 @@ export function Tooltip({ content, children }: { content: ReactNode; children: (
     const r = el.getBoundingClientRect();
     const center = r.left + r.width / 2;
     // centred on the trigger; near an edge, flush with the trigger's side instead
-    const align = center - MAX_WIDTH / 2 < 8 ? "start" : center + MAX_WIDTH / 2 > window.innerWidth - 8 ? "end" : "center";
-    const left = align === "start" ? Math.max(8, r.left) : align === "end" ? Math.min(window.innerWidth - 8, r.right) - MAX_WIDTH : center - MAX_WIDTH / 2;
+    const align =
+      center - MAX_WIDTH / 2 < 8 ? "start" : center + MAX_WIDTH / 2 > window.innerWidth - 8 ? "end" : "center";
+    const left =
+      align === "start"
+        ? Math.max(8, r.left)
+        : align === "end"
+          ? Math.min(window.innerWidth - 8, r.right) - MAX_WIDTH
+          : center - MAX_WIDTH / 2;
     // above the trigger when there is room, otherwise below
     const below = r.top < 96;
     setPlace({ left, top: below ? r.bottom + GAP : r.top - GAP, below, align });
@@ -81,7 +102,9 @@ export function Tooltip({ content, children }: { content: ReactNode; children: (
                 place.align === "start" ? "justify-start" : place.align === "end" ? "justify-end" : "justify-center"
               }`}
             >
-              <div className="pointer-events-auto max-w-full rounded-lg bg-zinc-900 px-2.5 py-1.5 text-xs leading-5 text-white shadow-lg">{content}</div>
+              <div className="pointer-events-auto max-w-full rounded-lg bg-zinc-900 px-2.5 py-1.5 text-xs leading-5 text-white shadow-lg">
+                {content}
+              </div>
             </div>,
             document.body,
           )

@@ -23,7 +23,14 @@ describeDatabases("database", (db) => {
 
   it("refuses UPDATE, DELETE and TRUNCATE on the audit log", async () => {
     await db().db.insert(auditEvents).values({
-      chain: "usr_a", seq: 1, id: "evt_1", at: new Date(), userId: "usr_a", event: "auth.signin", prevHash: "", hash: "x",
+      chain: "usr_a",
+      seq: 1,
+      id: "evt_1",
+      at: new Date(),
+      userId: "usr_a",
+      event: "auth.signin",
+      prevHash: "",
+      hash: "x",
     });
     await expect(db().db.execute(sql`UPDATE audit_events SET event = 'x'`)).rejects.toThrow();
     await expect(db().db.execute(sql`DELETE FROM audit_events`)).rejects.toThrow();

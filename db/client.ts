@@ -23,7 +23,9 @@ export type DbHandle = {
 
 /** Wrap a driver so that each statement it sends is counted. */
 export type RoundTripCounters = {
-  pgPool: (pool: { on(event: "connect", listener: (client: { query: (...args: never[]) => unknown }) => void): unknown }) => void;
+  pgPool: (pool: {
+    on(event: "connect", listener: (client: { query: (...args: never[]) => unknown }) => void): unknown;
+  }) => void;
   pglite: (pglite: object) => void;
 };
 
@@ -94,7 +96,11 @@ export async function openDatabase(options: OpenOptions): Promise<DbHandle> {
 async function connect(options: OpenOptions): Promise<DbHandle> {
   switch (options.driver) {
     case "pglite":
-      return openEmbeddedDatabase(options.pgliteDir ?? "memory://", options.countRoundTrips, options.embeddedKind ?? "server");
+      return openEmbeddedDatabase(
+        options.pgliteDir ?? "memory://",
+        options.countRoundTrips,
+        options.embeddedKind ?? "server",
+      );
     case "pg":
       return openPg(options.url, options.max, undefined, options.countRoundTrips, options.queryTimeoutMs);
     case "neon":
@@ -112,7 +118,13 @@ function deadConnectionLimits(queryTimeoutMs = DB_QUERY_TIMEOUT_MS) {
   };
 }
 
-async function openPg(url: string | undefined, max = 10, socketDir?: string, countRoundTrips?: RoundTripCounters, queryTimeoutMs?: number): Promise<DbHandle> {
+async function openPg(
+  url: string | undefined,
+  max = 10,
+  socketDir?: string,
+  countRoundTrips?: RoundTripCounters,
+  queryTimeoutMs?: number,
+): Promise<DbHandle> {
   const { Pool } = (await import("pg")).default;
   const { drizzle } = await import("drizzle-orm/node-postgres");
   const pool = socketDir
@@ -126,7 +138,12 @@ async function openPg(url: string | undefined, max = 10, socketDir?: string, cou
   return { db, driver: "pg", close: () => pool.end() };
 }
 
-async function openNeon(url: string | undefined, wsProxy: string | undefined, max = 10, queryTimeoutMs?: number): Promise<DbHandle> {
+async function openNeon(
+  url: string | undefined,
+  wsProxy: string | undefined,
+  max = 10,
+  queryTimeoutMs?: number,
+): Promise<DbHandle> {
   const { Pool, neonConfig } = await import("@neondatabase/serverless");
   const { drizzle } = await import("drizzle-orm/neon-serverless");
   const { default: WebSocket } = await import("ws");
@@ -145,7 +162,11 @@ async function openNeon(url: string | undefined, wsProxy: string | undefined, ma
   return { db, driver: "neon", close: () => pool.end() };
 }
 
-async function openEmbeddedDatabase(dir: string, countRoundTrips: RoundTripCounters | undefined, kind: EmbeddedKind): Promise<DbHandle> {
+async function openEmbeddedDatabase(
+  dir: string,
+  countRoundTrips: RoundTripCounters | undefined,
+  kind: EmbeddedKind,
+): Promise<DbHandle> {
   const { PGlite } = await import("@electric-sql/pglite");
   const { drizzle } = await import("drizzle-orm/pglite");
   if (dir === "memory://") {

@@ -3,7 +3,17 @@
 // the database when the command exits); next to another server it is a client at once.
 // And the owner's socket, which speaks SQL without a password, is private to its user.
 import { spawn, type ChildProcess } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { PGlite } from "@electric-sql/pglite";
@@ -24,11 +34,15 @@ function scratch(): string {
 function otherOwner(pgliteDir: string, kind: "server" | "command" | undefined): ChildProcess {
   const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60_000)"], { stdio: "ignore" });
   children.push(child);
-  writeFileSync(`${pgliteDir}.lock`, JSON.stringify({ pid: child.pid, socketDir: path.dirname(pgliteDir), ...(kind ? { kind } : {}) }));
+  writeFileSync(
+    `${pgliteDir}.lock`,
+    JSON.stringify({ pid: child.pid, socketDir: path.dirname(pgliteDir), ...(kind ? { kind } : {}) }),
+  );
   return child;
 }
 
-const lock = (pgliteDir: string) => JSON.parse(readFileSync(`${pgliteDir}.lock`, "utf8")) as { pid: number; kind?: string };
+const lock = (pgliteDir: string) =>
+  JSON.parse(readFileSync(`${pgliteDir}.lock`, "utf8")) as { pid: number; kind?: string };
 
 afterEach(() => {
   for (const c of children.splice(0)) c.kill("SIGKILL");
@@ -62,7 +76,10 @@ describe("claiming the embedded database", () => {
   it("a lock from before kinds existed counts as a server's", async () => {
     const dir = scratch();
     otherOwner(dir, undefined);
-    expect(await claimEmbeddedForServer(dir, { maxWaitMs: 10_000 })).toMatchObject({ role: "client", ownerKind: "server" });
+    expect(await claimEmbeddedForServer(dir, { maxWaitMs: 10_000 })).toMatchObject({
+      role: "client",
+      ownerKind: "server",
+    });
   });
 
   it("a CLI command never waits: it is the client of whoever owns the database", () => {
@@ -74,7 +91,10 @@ describe("claiming the embedded database", () => {
   it("a server gives up waiting after maxWaitMs and goes through the command's socket", async () => {
     const dir = scratch();
     otherOwner(dir, "command");
-    expect(await claimEmbeddedForServer(dir, { maxWaitMs: 150, pollMs: 20 })).toMatchObject({ role: "client", ownerKind: "command" });
+    expect(await claimEmbeddedForServer(dir, { maxWaitMs: 150, pollMs: 20 })).toMatchObject({
+      role: "client",
+      ownerKind: "command",
+    });
   });
 
   it("a stale lock (its owner died) is taken over, with this process's kind", () => {

@@ -19,7 +19,17 @@
 // directory of its own that is 0700 (checked and set explicitly, whatever the umask), the
 // socket itself is 0600, and when the path beside the data is too long for a Unix socket
 // the directory is a fresh mkdtemp one, never a name another user could guess and create first.
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from "node:fs";
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  unlinkSync,
+  writeFileSync,
+} from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import path from "node:path";
@@ -80,7 +90,9 @@ function readLock(file: string): Lock | undefined {
   }
 }
 
-export type EmbeddedTarget = { role: "owner"; release: () => void; socketDir: string } | { role: "client"; socketDir: string; ownerKind: EmbeddedKind };
+export type EmbeddedTarget =
+  | { role: "owner"; release: () => void; socketDir: string }
+  | { role: "client"; socketDir: string; ownerKind: EmbeddedKind };
 
 /**
  * Decides whether this process owns the embedded database or must go through the owner's
@@ -91,7 +103,8 @@ export function claimEmbedded(pgliteDir: string, kind: EmbeddedKind = "server"):
   mkdirSync(path.dirname(file), { recursive: true });
   for (let attempt = 0; attempt < 3; attempt++) {
     const existing = readLock(file);
-    if (existing && existing.pid !== process.pid && alive(existing.pid)) return { role: "client", socketDir: existing.socketDir, ownerKind: existing.kind ?? "server" };
+    if (existing && existing.pid !== process.pid && alive(existing.pid))
+      return { role: "client", socketDir: existing.socketDir, ownerKind: existing.kind ?? "server" };
     if (existing) rmSync(file, { force: true }); // stale: its owner died
     const { dir: socketDir, temporary } = socketDirFor(pgliteDir);
     const dropTemporary = () => {
@@ -120,7 +133,10 @@ export function claimEmbedded(pgliteDir: string, kind: EmbeddedKind = "server"):
  * `maxWaitMs`) for it to finish and own the database then. Another server's database is
  * shared through its socket straight away, as before.
  */
-export async function claimEmbeddedForServer(pgliteDir: string, options: { maxWaitMs?: number; pollMs?: number } = {}): Promise<EmbeddedTarget> {
+export async function claimEmbeddedForServer(
+  pgliteDir: string,
+  options: { maxWaitMs?: number; pollMs?: number } = {},
+): Promise<EmbeddedTarget> {
   const deadline = Date.now() + (options.maxWaitMs ?? 60_000);
   let target = claimEmbedded(pgliteDir, "server");
   while (target.role === "client" && target.ownerKind === "command" && Date.now() < deadline) {
@@ -167,7 +183,8 @@ export async function serveEmbedded(pglite: PGlite, socketDir: string): Promise<
       if (release) {
         // a client that vanished mid-transaction must not leave it open for the owner
         try {
-          if (pglite.isInTransaction()) await pglite.execProtocolRaw(new Uint8Array(Buffer.from("Q\0\0\0\x0dROLLBACK\0", "latin1")));
+          if (pglite.isInTransaction())
+            await pglite.execProtocolRaw(new Uint8Array(Buffer.from("Q\0\0\0\x0dROLLBACK\0", "latin1")));
         } catch {
           /* nothing more to do */
         }

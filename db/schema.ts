@@ -32,7 +32,9 @@ export const users = pgTable("users", {
   // argon2id PHC string; null for accounts that only sign in through GitHub/Google
   passwordHash: text("password_hash"),
   emailVerified: ts("email_verified"),
-  status: text("status", { enum: ["active", "disabled"] }).notNull().default("active"),
+  status: text("status", { enum: ["active", "disabled"] })
+    .notNull()
+    .default("active"),
   approvalWebhookUrl: text("approval_webhook_url"),
   createdAt: ts("created_at").notNull().defaultNow(),
 });
@@ -62,7 +64,9 @@ export const connections = pgTable(
     provider: text("provider").notNull(),
     // how the credential was obtained: oauth2 | oauth1 | paste
     method: text("method", { enum: ["oauth2", "oauth1", "paste"] }).notNull(),
-    status: text("status", { enum: ["active", "expired", "error"] }).notNull().default("active"),
+    status: text("status", { enum: ["active", "expired", "error"] })
+      .notNull()
+      .default("active"),
     statusDetail: text("status_detail"),
     credential: jsonb("credential").$type<Envelope>().notNull(),
     credentialHint: text("credential_hint"),
@@ -320,7 +324,10 @@ export const oauthTokens = pgTable(
     usedAt: ts("used_at"),
     createdAt: ts("created_at").notNull().defaultNow(),
   },
-  (t) => [index("oauth_tokens_service_token_idx").on(t.serviceTokenId), index("oauth_tokens_expires_idx").on(t.expiresAt)],
+  (t) => [
+    index("oauth_tokens_service_token_idx").on(t.serviceTokenId),
+    index("oauth_tokens_expires_idx").on(t.expiresAt),
+  ],
 );
 
 export type User = typeof users.$inferSelect;

@@ -4,7 +4,10 @@
 import { expect, test } from "@playwright/test";
 import { shot, signUp, uniqueEmail } from "./helpers";
 
-test("an agent's request is approved on the dashboard and its poll gets the token once", async ({ page, request }, testInfo) => {
+test("an agent's request is approved on the dashboard and its poll gets the token once", async ({
+  page,
+  request,
+}, testInfo) => {
   test.setTimeout(180_000);
   await signUp(page, { email: uniqueEmail("approvals"), name: "Grace Hopper" });
 

@@ -51,21 +51,57 @@ test("an agent's exchanges and requests are recorded", async ({ page, request, b
   await signUp(page, { email, name: "Audrey Tang" });
 
   const created = JSON.parse(
-    await okoro(["token", "create", "--user", email, "--name", "research-agent", "--grant", "github:read,delete", "--json"], undefined, baseURL),
+    await okoro(
+      ["token", "create", "--user", email, "--name", "research-agent", "--grant", "github:read,delete", "--json"],
+      undefined,
+      baseURL,
+    ),
   ) as { token: string };
   expect(created.token).toMatch(/^svc_/);
-  await okoro(["connection", "set", "--user", email, "--provider", "github"], JSON.stringify({ access_token: "ghp_e2eNotARealToken000000000000" }), baseURL);
+  await okoro(
+    ["connection", "set", "--user", email, "--provider", "github"],
+    JSON.stringify({ access_token: "ghp_e2eNotARealToken000000000000" }),
+    baseURL,
+  );
 
   // granted, and an honest intent
-  const read = await exchange(request, created.token, { provider: "github", scope: "read", intent: "check todo items on the project board" });
+  const read = await exchange(request, created.token, {
+    provider: "github",
+    scope: "read",
+    intent: "check todo items on the project board",
+  });
   expect(read.status()).toBe(200);
   const op = ((await read.json()) as { access_token: string }).access_token;
   // refused: not granted
-  expect((await exchange(request, created.token, { provider: "github", scope: "write", intent: "create an issue for the bug" })).status()).toBe(403);
+  expect(
+    (
+      await exchange(request, created.token, {
+        provider: "github",
+        scope: "write",
+        intent: "create an issue for the bug",
+      })
+    ).status(),
+  ).toBe(403);
   // granted, but flagged: the intent only reads, the token may delete
-  expect((await exchange(request, created.token, { provider: "github", scope: "delete", intent: "check todo items on the project board" })).status()).toBe(200);
+  expect(
+    (
+      await exchange(request, created.token, {
+        provider: "github",
+        scope: "delete",
+        intent: "check todo items on the project board",
+      })
+    ).status(),
+  ).toBe(200);
   // granted, but flagged: the intent names another provider
-  expect((await exchange(request, created.token, { provider: "github", scope: "read", intent: "post the weekly summary to slack" })).status()).toBe(200);
+  expect(
+    (
+      await exchange(request, created.token, {
+        provider: "github",
+        scope: "read",
+        intent: "post the weekly summary to slack",
+      })
+    ).status(),
+  ).toBe(200);
   // a DELETE with the read token: refused by the proxy before it reaches GitHub
   const del = await request.delete("/p/github/repos/acme/api/issues/7", { headers: { authorization: `Bearer ${op}` } });
   expect(del.status()).toBe(403);
@@ -95,7 +131,11 @@ test("the audit log shows them, filters them and explains the flags", async ({ p
   await page.goBack();
   await expect(page).toHaveURL(/\/dashboard\/audit\?event=token\.issued$/);
   await expect(rows(page)).toHaveCount(3);
-  await page.getByRole("button", { name: "Clear all filters" }).or(page.getByRole("button", { name: /Event: token\.issued/ })).first().click();
+  await page
+    .getByRole("button", { name: "Clear all filters" })
+    .or(page.getByRole("button", { name: /Event: token\.issued/ }))
+    .first()
+    .click();
   await expect(page).toHaveURL(/\/dashboard\/audit$/);
 
   // flagged only: the three flagged events, each flag explaining itself — the refused
@@ -104,10 +144,16 @@ test("the audit log shows them, filters them and explains the flags", async ({ p
   await expect(page).toHaveURL(/[?&]flagged=1/);
   await expect(rows(page)).toHaveCount(3);
   await expect(rows(page).first()).toContainText("proxy.denied");
-  await expect(rows(page).first().locator("[data-flag=intent_mismatch]:visible")).toHaveAccessibleDescription(/reads, but the request deletes/);
-  await expect(rows(page).nth(1).locator("[data-flag=provider_mismatch]:visible")).toHaveAccessibleDescription(/Intent names Slack, but the token is for GitHub/);
+  await expect(rows(page).first().locator("[data-flag=intent_mismatch]:visible")).toHaveAccessibleDescription(
+    /reads, but the request deletes/,
+  );
+  await expect(rows(page).nth(1).locator("[data-flag=provider_mismatch]:visible")).toHaveAccessibleDescription(
+    /Intent names Slack, but the token is for GitHub/,
+  );
   const mismatch = rows(page).nth(2).locator("[data-flag=intent_mismatch]:visible");
-  await expect(mismatch).toHaveAccessibleDescription(/Intent "check todo items on the project board" reads, but the token allows delete/);
+  await expect(mismatch).toHaveAccessibleDescription(
+    /Intent "check todo items on the project board" reads, but the token allows delete/,
+  );
   await mismatch.hover();
   await expect(page.getByText(/reads, but the token allows delete/).last()).toBeVisible();
   await shot(page, testInfo, "audit-flagged");
@@ -130,7 +176,20 @@ test("the drawer shows every field of an event, and the keyboard works it", asyn
   await expect(drawer).toBeVisible();
   await expect(page).toHaveURL(/[?&]id=evt_/);
   await expect(drawer.getByRole("heading", { name: "proxy.denied" })).toBeVisible();
-  for (const label of ["Agent", "Provider", "Intent", "Method", "Path", "Status", "IP address", "User agent", "Request id", "Sequence", "Previous hash", "Hash"]) {
+  for (const label of [
+    "Agent",
+    "Provider",
+    "Intent",
+    "Method",
+    "Path",
+    "Status",
+    "IP address",
+    "User agent",
+    "Request id",
+    "Sequence",
+    "Previous hash",
+    "Hash",
+  ]) {
     await expect(drawer.getByText(label, { exact: true })).toBeVisible();
   }
   await expect(drawer.getByText("insufficient_scope").first()).toBeVisible();
@@ -211,10 +270,16 @@ test("a new account sees the first steps, and an empty audit log says what will 
 });
 
 test("on a phone (390×844) the log, the drawer and the overview fit the screen", async ({ browser }) => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true });
+  const context = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    deviceScaleFactor: 2,
+    isMobile: true,
+    hasTouch: true,
+  });
   const page = await context.newPage();
   // the drawer is a fixed layer: a full-page shot would show the page's tail below it
-  const save = (name: string, fullPage = true) => page.screenshot({ path: path.join(import.meta.dirname, ".artifacts", `phone-390-${name}.png`), fullPage });
+  const save = (name: string, fullPage = true) =>
+    page.screenshot({ path: path.join(import.meta.dirname, ".artifacts", `phone-390-${name}.png`), fullPage });
   try {
     await signIn(page);
     await page.goto("/dashboard/audit");
@@ -262,6 +327,8 @@ async function signIn(page: Page) {
 }
 
 async function expectNoHorizontalScroll(page: Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow, "page is wider than the screen").toBeLessThanOrEqual(0);
 }

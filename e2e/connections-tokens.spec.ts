@@ -16,7 +16,10 @@ async function snap(page: Page, name: string, size?: { width: number; height: nu
   if (size) await page.setViewportSize(size);
   // let the layout settle at the new size before the full-page capture
   await page.evaluate(() => new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve))));
-  await page.screenshot({ path: path.join(import.meta.dirname, ".artifacts", `conn-tokens-${name}.png`), fullPage: true });
+  await page.screenshot({
+    path: path.join(import.meta.dirname, ".artifacts", `conn-tokens-${name}.png`),
+    fullPage: true,
+  });
   if (size && before) await page.setViewportSize(before);
 }
 
@@ -24,11 +27,18 @@ const DESKTOP = { width: 1280, height: 800 };
 const PHONE = { width: 390, height: 844 };
 
 async function expectNoHorizontalScroll(page: Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow, "page is wider than the screen").toBeLessThanOrEqual(0);
 }
 
-test("paste a key, create a service token, exchange it, revoke it, disconnect", async ({ page, context, request, baseURL }) => {
+test("paste a key, create a service token, exchange it, revoke it, disconnect", async ({
+  page,
+  context,
+  request,
+  baseURL,
+}) => {
   test.setTimeout(180_000);
   await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: baseURL });
   await page.setViewportSize(DESKTOP);
@@ -143,7 +153,9 @@ test("paste a key, create a service token, exchange it, revoke it, disconnect", 
   // the MCP setup: the URL, and a ready-to-paste setup per client carrying the token
   const mcp = panel.getByTestId("mcp-setup");
   await expect(mcp.getByTestId("mcp-url")).toHaveText(`${baseURL}/mcp`);
-  await expect(mcp.getByTestId("mcp-snippet")).toHaveText(`claude mcp add --transport http okoro ${baseURL}/mcp --header "Authorization: Bearer ${token}"`);
+  await expect(mcp.getByTestId("mcp-snippet")).toHaveText(
+    `claude mcp add --transport http okoro ${baseURL}/mcp --header "Authorization: Bearer ${token}"`,
+  );
   await mcp.getByRole("tab", { name: "Cursor" }).click();
   await expect(mcp.getByRole("tab", { name: "Cursor" })).toHaveAttribute("aria-selected", "true");
   expect(JSON.parse((await mcp.getByTestId("mcp-snippet").textContent()) ?? "")).toEqual({
@@ -177,9 +189,14 @@ test("paste a key, create a service token, exchange it, revoke it, disconnect", 
   const tools = ((await listed.json()) as { result: { tools: { name: string }[] } }).result.tools.map((t) => t.name);
   expect(tools).toEqual(expect.arrayContaining(["openai_request", "openai_list_models", "okoro_explain"]));
   expect(tools.some((t) => t.startsWith("github_"))).toBe(false);
-  const unauthenticated = await request.post("/mcp", { headers: { Accept: "application/json, text/event-stream" }, data: { jsonrpc: "2.0", id: 1, method: "tools/list" } });
+  const unauthenticated = await request.post("/mcp", {
+    headers: { Accept: "application/json, text/event-stream" },
+    data: { jsonrpc: "2.0", id: 1, method: "tools/list" },
+  });
   expect(unauthenticated.status()).toBe(401);
-  expect(unauthenticated.headers()["www-authenticate"]).toBe(`Bearer resource_metadata="${baseURL}/.well-known/oauth-protected-resource/mcp"`);
+  expect(unauthenticated.headers()["www-authenticate"]).toBe(
+    `Bearer resource_metadata="${baseURL}/.well-known/oauth-protected-resource/mcp"`,
+  );
 
   await panel.getByRole("button", { name: "Done" }).click();
   await expect(panel).toBeHidden();
@@ -203,7 +220,11 @@ test("paste a key, create a service token, exchange it, revoke it, disconnect", 
   await snap(page, "tokens-phone", PHONE);
 
   // ---- revoke ---------------------------------------------------------------------------
-  await page.getByRole("row").filter({ hasText: "research-agent" }).getByRole("button", { name: /^Revoke/ }).click();
+  await page
+    .getByRole("row")
+    .filter({ hasText: "research-agent" })
+    .getByRole("button", { name: /^Revoke/ })
+    .click();
   const revokeDialog = page.getByRole("dialog", { name: "Revoke research-agent's token?" });
   await expect(revokeDialog).toContainText("stops working on the agent's next request");
   // Escape backs out without revoking
@@ -211,7 +232,11 @@ test("paste a key, create a service token, exchange it, revoke it, disconnect", 
   await expect(revokeDialog).toBeHidden();
   expect((await exchange()).status()).toBe(200);
 
-  await page.getByRole("row").filter({ hasText: "research-agent" }).getByRole("button", { name: /^Revoke/ }).click();
+  await page
+    .getByRole("row")
+    .filter({ hasText: "research-agent" })
+    .getByRole("button", { name: /^Revoke/ })
+    .click();
   await revokeDialog.getByRole("button", { name: "Revoke token" }).click();
   await expect(revokeDialog).toBeHidden();
   await expect(page.getByRole("status").filter({ hasText: "research-agent's token is revoked." })).toBeVisible();
@@ -222,7 +247,9 @@ test("paste a key, create a service token, exchange it, revoke it, disconnect", 
   expect(await refused.json()).toMatchObject({ error: "invalid_token" });
 
   // the operation token minted before the revoke stops working on its very next use
-  const proxied = await request.get("/p/openai/v1/models", { headers: { Authorization: `Bearer ${body.access_token}` } });
+  const proxied = await request.get("/p/openai/v1/models", {
+    headers: { Authorization: `Bearer ${body.access_token}` },
+  });
   expect(proxied.status()).toBe(401);
   expect(proxied.headers()["okoro-error"]).toBe("invalid_token");
 

@@ -11,7 +11,10 @@ export function uniqueEmail(label: string): string {
 
 /** Saves a full-page screenshot to e2e/.artifacts/<project>-<name>.png (git-ignored). */
 export async function shot(page: Page, testInfo: TestInfo, name: string): Promise<void> {
-  await page.screenshot({ path: path.join(import.meta.dirname, ".artifacts", `${testInfo.project.name}-${name}.png`), fullPage: true });
+  await page.screenshot({
+    path: path.join(import.meta.dirname, ".artifacts", `${testInfo.project.name}-${name}.png`),
+    fullPage: true,
+  });
 }
 
 export async function signUp(page: Page, options: { email: string; name?: string; password?: string }): Promise<void> {

@@ -10,7 +10,11 @@ import type { AddressInfo } from "node:net";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { UnauthorizedError, type OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
+import type {
+  OAuthClientInformationMixed,
+  OAuthClientMetadata,
+  OAuthTokens,
+} from "@modelcontextprotocol/sdk/shared/auth.js";
 import { expect, test } from "@playwright/test";
 import { shot, signUp, uniqueEmail } from "./helpers";
 
@@ -24,7 +28,13 @@ class ClaudeAi implements OAuthClientProvider {
     return this.redirect;
   }
   get clientMetadata(): OAuthClientMetadata {
-    return { client_name: "Claude", redirect_uris: [this.redirect], grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], token_endpoint_auth_method: "none" };
+    return {
+      client_name: "Claude",
+      redirect_uris: [this.redirect],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "none",
+    };
   }
   clientInformation() {
     return this.info;
@@ -49,9 +59,14 @@ class ClaudeAi implements OAuthClientProvider {
   }
 }
 
-test("a hosted MCP client connects with OAuth, is limited to GitHub read, and Revoke cuts it off", async ({ page, baseURL }, testInfo) => {
+test("a hosted MCP client connects with OAuth, is limited to GitHub read, and Revoke cuts it off", async ({
+  page,
+  baseURL,
+}, testInfo) => {
   test.setTimeout(150_000);
-  const callback = http.createServer((_req, res) => res.end("<!doctype html><title>Claude</title><h1>Connected. You can close this window.</h1>"));
+  const callback = http.createServer((_req, res) =>
+    res.end("<!doctype html><title>Claude</title><h1>Connected. You can close this window.</h1>"),
+  );
   await new Promise<void>((resolve) => callback.listen(0, "127.0.0.1", resolve));
   const redirect = `http://127.0.0.1:${(callback.address() as AddressInfo).port}/api/mcp/auth_callback`;
   const mcpUrl = new URL("/mcp", baseURL);
@@ -59,19 +74,26 @@ test("a hosted MCP client connects with OAuth, is limited to GitHub read, and Re
     // the person, with GitHub connected through its sign-in (the local stand-in)
     await signUp(page, { email: uniqueEmail("mcp-oauth"), name: "Grace Hopper" });
     await page.goto("/dashboard/connections");
-    await page.getByTestId("connection-github").getByRole("button", { name: /Connect GitHub|Reconnect GitHub/ }).click();
+    await page
+      .getByTestId("connection-github")
+      .getByRole("button", { name: /Connect GitHub|Reconnect GitHub/ })
+      .click();
     await page.getByRole("button", { name: "Allow" }).click();
     await expect(page).toHaveURL(/\/dashboard\/connections\?connected=github$/);
 
     // 1. unauthenticated: 401 pointing at the protected-resource metadata
     const bare = await fetch(mcpUrl, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
     expect(bare.status).toBe(401);
-    expect(bare.headers.get("www-authenticate")).toContain(`resource_metadata="${baseURL}/.well-known/oauth-protected-resource/mcp"`);
+    expect(bare.headers.get("www-authenticate")).toContain(
+      `resource_metadata="${baseURL}/.well-known/oauth-protected-resource/mcp"`,
+    );
 
     // 2. the SDK discovers okoro and registers, then sends the person to okoro
     const claude = new ClaudeAi(redirect);
     const first = new StreamableHTTPClientTransport(mcpUrl, { authProvider: claude });
-    await expect(new Client({ name: "claude-ai", version: "1" }).connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(new Client({ name: "claude-ai", version: "1" }).connect(first)).rejects.toBeInstanceOf(
+      UnauthorizedError,
+    );
     expect(claude.info?.client_id).toBeTruthy();
 
     // 3. the consent page: the client's name and redirect host, the token form's grid
@@ -79,7 +101,9 @@ test("a hosted MCP client connects with OAuth, is limited to GitHub read, and Re
     // never inside someone else's frame (clickjacking the Approve button)
     expect(consentPage?.headers()["content-security-policy"]).toContain("frame-ancestors 'none'");
     await expect(page.getByRole("heading", { name: "Connect Claude to okoro" })).toBeVisible();
-    await expect(page.getByText(`127.0.0.1:${(callback.address() as AddressInfo).port}`, { exact: true })).toBeVisible();
+    await expect(
+      page.getByText(`127.0.0.1:${(callback.address() as AddressInfo).port}`, { exact: true }),
+    ).toBeVisible();
     await expect(page.getByLabel("Agent name")).toBeHidden();
     await page.getByLabel("read on GitHub").check();
     await shot(page, testInfo, "mcp-oauth-consent");
@@ -101,7 +125,10 @@ test("a hosted MCP client connects with OAuth, is limited to GitHub read, and Re
     expect(names.filter((n) => !n.startsWith("github_") && n !== "okoro_explain")).toEqual([]);
 
     // 5. a call works
-    const result = await client.callTool({ name: "github_request", arguments: { method: "GET", path: "/user", intent: "check who I am" } });
+    const result = await client.callTool({
+      name: "github_request",
+      arguments: { method: "GET", path: "/user", intent: "check who I am" },
+    });
     expect(result.isError).toBeFalsy();
     await client.close();
 
@@ -114,7 +141,11 @@ test("a hosted MCP client connects with OAuth, is limited to GitHub read, and Re
     await expect(page.getByRole("dialog")).toBeHidden();
     const after = await fetch(mcpUrl, {
       method: "POST",
-      headers: { authorization: `Bearer ${claude.saved!.access_token}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
+      headers: {
+        authorization: `Bearer ${claude.saved!.access_token}`,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: {} }),
     });
     expect(after.status).toBe(401);

@@ -43,7 +43,11 @@ async function cardShot(page: Page, testInfo: TestInfo, name: string) {
     .screenshot({ path: path.join(import.meta.dirname, ".artifacts", `${testInfo.project.name}-${name}.png`) });
 }
 
-test("connect GitHub with its sign-in (Deny, then Allow), then an agent reads /user through the proxy", async ({ page, request, baseURL }, testInfo) => {
+test("connect GitHub with its sign-in (Deny, then Allow), then an agent reads /user through the proxy", async ({
+  page,
+  request,
+  baseURL,
+}, testInfo) => {
   test.setTimeout(120_000);
   await signUp(page, { email: uniqueEmail("oauth-connect"), name: "Margaret Hamilton" });
   const before = await received(request);
@@ -55,7 +59,9 @@ test("connect GitHub with its sign-in (Deny, then Allow), then an agent reads /u
   await page.getByRole("button", { name: "Deny" }).click();
 
   await expect(page).toHaveURL(/\/dashboard\/connections\?error=cancelled&provider=github$/);
-  await expect(page.getByRole("alert").filter({ hasText: "Could not connect GitHub" })).toContainText("You cancelled connecting GitHub.");
+  await expect(page.getByRole("alert").filter({ hasText: "Could not connect GitHub" })).toContainText(
+    "You cancelled connecting GitHub.",
+  );
   await expect(github.getByText("Not connected")).toBeVisible();
   await expect(github.getByRole("button", { name: "Connect GitHub" })).toBeVisible();
   await expect(page.getByRole("heading", { name: "Nothing connected yet" })).toBeVisible();
@@ -68,7 +74,9 @@ test("connect GitHub with its sign-in (Deny, then Allow), then an agent reads /u
   await page.getByRole("button", { name: "Allow" }).click();
 
   await expect(page).toHaveURL(/\/dashboard\/connections\?connected=github$/);
-  await expect(page.getByRole("status").filter({ hasText: "GitHub is connected" })).toContainText(`Signed in as ${OAUTH_PROVIDER.login}.`);
+  await expect(page.getByRole("status").filter({ hasText: "GitHub is connected" })).toContainText(
+    `Signed in as ${OAUTH_PROVIDER.login}.`,
+  );
   await expect(github.getByText("Connected", { exact: true })).toBeVisible();
   await expect(github.getByText(OAUTH_PROVIDER.login, { exact: true })).toBeVisible();
   await expect(github.getByRole("button", { name: "Reconnect GitHub" })).toBeVisible();
@@ -97,7 +105,9 @@ test("connect GitHub with its sign-in (Deny, then Allow), then an agent reads /u
   });
   expect(exchanged.status()).toBe(200);
   const op = ((await exchanged.json()) as { access_token: string }).access_token;
-  const proxied = await request.get("/p/github/user", { headers: { Authorization: `Bearer ${op}`, "User-Agent": "profile-agent/1.0" } });
+  const proxied = await request.get("/p/github/user", {
+    headers: { Authorization: `Bearer ${op}`, "User-Agent": "profile-agent/1.0" },
+  });
   expect(proxied.status()).toBe(200);
   expect(await proxied.json()).toMatchObject({ login: OAUTH_PROVIDER.login });
 

@@ -43,7 +43,8 @@ function json(res: http.ServerResponse, status: number, body: unknown) {
 async function main() {
   const okoroUrl = process.env.OKORO_URL;
   const clientSecret = process.env.OKORO_E2E_GITHUB_CLIENT_SECRET;
-  if (!okoroUrl || !clientSecret) throw new Error("OKORO_URL and OKORO_E2E_GITHUB_CLIENT_SECRET must be set (playwright.config.ts does)");
+  if (!okoroUrl || !clientSecret)
+    throw new Error("OKORO_URL and OKORO_E2E_GITHUB_CLIENT_SECRET must be set (playwright.config.ts does)");
   const user = { login: OAUTH_PROVIDER.login, id: 4242, name: "Octo E2E" };
   const api: ApiRequest[] = [];
   // the fallback runs only once the server is up, so `server` is set by then
@@ -64,12 +65,21 @@ async function main() {
       if (url.pathname === "/favicon.ico") return json(res, 404, { message: "Not Found" });
       if (url.pathname === "/__received") {
         const { authorizeRequests, codeExchanges, userinfoCalls, rejected } = server.stats;
-        return json(res, 200, { api, oauth: { authorizeRequests, codeExchanges, userinfoCalls, rejected } } satisfies Received);
+        return json(res, 200, {
+          api,
+          oauth: { authorizeRequests, codeExchanges, userinfoCalls, rejected },
+        } satisfies Received);
       }
       const authorization = req.headers.authorization ?? null;
       const bearer = /^Bearer (.+)$/.exec(authorization ?? "")?.[1];
       const issuedHere = bearer !== undefined && server.isValidAccessToken(bearer);
-      api.push({ method: req.method ?? "", path: `${url.pathname}${url.search}`, authorization, userAgent: req.headers["user-agent"] ?? null, issuedHere });
+      api.push({
+        method: req.method ?? "",
+        path: `${url.pathname}${url.search}`,
+        authorization,
+        userAgent: req.headers["user-agent"] ?? null,
+        issuedHere,
+      });
       // GitHub's answers, in its words
       if (!issuedHere) return json(res, 401, { message: "Bad credentials" });
       if (req.method === "GET" && url.pathname === "/user") return json(res, 200, user);

@@ -59,6 +59,8 @@ test("the 404 page", async ({ page }, testInfo) => {
 });
 
 async function expectNoHorizontalScroll(page: import("@playwright/test").Page) {
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
   expect(overflow, "page is wider than the screen").toBeLessThanOrEqual(0);
 }

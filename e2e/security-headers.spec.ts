@@ -82,11 +82,17 @@ test("signed in: the dashboard pages carry the headers and work under the policy
   expect(problems).toEqual([]);
 });
 
-test("starting a connect is a POST from okoro's own pages; a GET or another site's POST starts nothing", async ({ request, baseURL }) => {
+test("starting a connect is a POST from okoro's own pages; a GET or another site's POST starts nothing", async ({
+  request,
+  baseURL,
+}) => {
   const get = await request.get("/api/connect/github", { maxRedirects: 0 });
   expect(get.status()).toBe(405);
   expect(get.headers()["allow"]).toBe("POST");
-  const foreign = await request.post("/api/connect/github", { maxRedirects: 0, headers: { origin: "https://evil.example" } });
+  const foreign = await request.post("/api/connect/github", {
+    maxRedirects: 0,
+    headers: { origin: "https://evil.example" },
+  });
   expect(foreign.status()).toBe(403);
   // from okoro's own origin, signed out: to sign-in, and back to the connections page after
   const own = await request.post("/api/connect/github", { maxRedirects: 0, headers: { origin: baseURL! } });

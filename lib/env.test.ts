@@ -12,7 +12,8 @@ describe("configuration", () => {
     } catch (e) {
       expect(e).toBeInstanceOf(ConfigError);
       const message = (e as Error).message;
-      for (const name of ["DATABASE_URL", "OKORO_URL", "OKORO_MASTER_KEYS", "AUTH_SECRET"]) expect(message).toContain(name);
+      for (const name of ["DATABASE_URL", "OKORO_URL", "OKORO_MASTER_KEYS", "AUTH_SECRET"])
+        expect(message).toContain(name);
     }
   });
 
@@ -30,10 +31,14 @@ describe("configuration", () => {
       { OKORO_URL: "http://localhost.evil.example" },
       { OKORO_URL: "http://127.0.0.1:3000", VERCEL: "1" },
     ]) {
-      expect(() => loadEnv({ ...prod, ...refused }, "/tmp"), JSON.stringify(refused)).toThrow(/OKORO_BENCH=1 is for benchmark runs on this machine only/);
+      expect(() => loadEnv({ ...prod, ...refused }, "/tmp"), JSON.stringify(refused)).toThrow(
+        /OKORO_BENCH=1 is for benchmark runs on this machine only/,
+      );
     }
     // in development too: the variable is a benchmark's, whatever NODE_ENV says
-    expect(() => loadEnv({ ...base, OKORO_BENCH: "1", OKORO_URL: "https://okoro.example.com" }, "/tmp")).toThrow(/OKORO_BENCH/);
+    expect(() => loadEnv({ ...base, OKORO_BENCH: "1", OKORO_URL: "https://okoro.example.com" }, "/tmp")).toThrow(
+      /OKORO_BENCH/,
+    );
     // what the benchmark itself does (bench/run.ts): `npm start` on 127.0.0.1
     for (const OKORO_URL of ["http://127.0.0.1:41234", "http://localhost:3000", "http://[::1]:3000"]) {
       expect(loadEnv({ ...prod, OKORO_URL }, "/tmp").bench).toBe(true);
@@ -50,7 +55,16 @@ describe("configuration", () => {
   });
 
   it("lets one Google OAuth app serve Gmail and Drive", () => {
-    const env = loadEnv({ ...base, OKORO_GOOGLE_CLIENT_ID: "gid", OKORO_GOOGLE_CLIENT_SECRET: "gsecret", OKORO_GOOGLE_DRIVE_CLIENT_ID: "did", OKORO_GOOGLE_DRIVE_CLIENT_SECRET: "dsecret" }, "/tmp");
+    const env = loadEnv(
+      {
+        ...base,
+        OKORO_GOOGLE_CLIENT_ID: "gid",
+        OKORO_GOOGLE_CLIENT_SECRET: "gsecret",
+        OKORO_GOOGLE_DRIVE_CLIENT_ID: "did",
+        OKORO_GOOGLE_DRIVE_CLIENT_SECRET: "dsecret",
+      },
+      "/tmp",
+    );
     expect(env.oauthApp("gmail")).toEqual({ clientId: "gid", clientSecret: "gsecret" });
     expect(env.oauthApp("google-drive")).toEqual({ clientId: "did", clientSecret: "dsecret" });
     expect(env.oauthApp("github")).toBeUndefined();
@@ -60,6 +74,8 @@ describe("configuration", () => {
   it("takes the sign-up limit per address from OKORO_SIGNUPS_PER_HOUR (10 by default)", () => {
     expect(loadEnv(base, "/tmp").signupsPerHour).toBe(10);
     expect(loadEnv({ ...base, OKORO_SIGNUPS_PER_HOUR: "200" }, "/tmp").signupsPerHour).toBe(200);
-    expect(() => loadEnv({ ...base, OKORO_SIGNUPS_PER_HOUR: "0" }, "/tmp")).toThrow(/OKORO_SIGNUPS_PER_HOUR must be a positive whole number/);
+    expect(() => loadEnv({ ...base, OKORO_SIGNUPS_PER_HOUR: "0" }, "/tmp")).toThrow(
+      /OKORO_SIGNUPS_PER_HOUR must be a positive whole number/,
+    );
   });
 });

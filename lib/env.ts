@@ -48,7 +48,13 @@ export type Env = {
   signupsPerHour: number;
 };
 
-export type ProviderOverride = "BASE_URL" | "AUTHORIZE_URL" | "TOKEN_URL" | "REQUEST_TOKEN_URL" | "ACCESS_TOKEN_URL" | "USERINFO_URL";
+export type ProviderOverride =
+  | "BASE_URL"
+  | "AUTHORIZE_URL"
+  | "TOKEN_URL"
+  | "REQUEST_TOKEN_URL"
+  | "ACCESS_TOKEN_URL"
+  | "USERINFO_URL";
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -88,7 +94,9 @@ function envKey(providerId: string): string {
 }
 
 function isLocalHost(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "127.0.0.1" || hostname === "[::1]" || hostname.endsWith(".localhost");
+  return (
+    hostname === "localhost" || hostname === "127.0.0.1" || hostname === "[::1]" || hostname.endsWith(".localhost")
+  );
 }
 
 /** Whether a host name is this machine by definition (not by what a resolver answers). */
@@ -199,7 +207,8 @@ export function loadEnv(source: Source = process.env, cwd = process.cwd()): Env 
   }
 
   const authSecret = get("AUTH_SECRET") ?? dev?.AUTH_SECRET;
-  if (authSecret && authSecret.length < 32) problems.push("AUTH_SECRET must be at least 32 characters (e.g. `openssl rand -base64 32`)");
+  if (authSecret && authSecret.length < 32)
+    problems.push("AUTH_SECRET must be at least 32 characters (e.g. `openssl rand -base64 32`)");
 
   const numbers = z
     .object({
@@ -233,13 +242,16 @@ export function loadEnv(source: Source = process.env, cwd = process.cwd()): Env 
   const dbDriver = driverFor(databaseUrl, get("OKORO_DB_DRIVER"));
   const databaseOwnerUrl = get("DATABASE_OWNER_URL");
   if (databaseOwnerUrl) {
-    if (!databaseUrl || dbDriver === "pglite") problems.push("DATABASE_OWNER_URL is for PostgreSQL: set DATABASE_URL to the runtime role's postgres:// URL too");
-    else if (driverFor(databaseOwnerUrl, get("OKORO_DB_DRIVER")) !== dbDriver) problems.push("DATABASE_OWNER_URL must point at the same database server as DATABASE_URL (as its owner role)");
+    if (!databaseUrl || dbDriver === "pglite")
+      problems.push("DATABASE_OWNER_URL is for PostgreSQL: set DATABASE_URL to the runtime role's postgres:// URL too");
+    else if (driverFor(databaseOwnerUrl, get("OKORO_DB_DRIVER")) !== dbDriver)
+      problems.push("DATABASE_OWNER_URL must point at the same database server as DATABASE_URL (as its owner role)");
   }
   const cronSecret = get("CRON_SECRET");
   if (cronSecret && cronSecret.length < 16) problems.push("CRON_SECRET must be at least 16 characters");
 
-  if (problems.length > 0 || !masterKeys || !authSecret) throw new ConfigError(problems.length ? problems : ["configuration is incomplete"]);
+  if (problems.length > 0 || !masterKeys || !authSecret)
+    throw new ConfigError(problems.length ? problems : ["configuration is incomplete"]);
 
   const pgliteDir =
     databaseUrl && /^(file|pglite):/i.test(databaseUrl)

@@ -93,19 +93,29 @@ export function asOkoroError(e: unknown, context = "request"): OkoroError {
 // went away", as opposed to a query it refused: connection exceptions (08), the server
 // shutting down or not accepting connections (57P01–57P03), and the pool's own limits.
 const UNREACHABLE_STATES = /^(08|57P0[123])/;
-const UNREACHABLE_MESSAGES = /timeout exceeded when trying to connect|Connection terminated|Query read timeout|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|connect ECONN|socket hang up/i;
+const UNREACHABLE_MESSAGES =
+  /timeout exceeded when trying to connect|Connection terminated|Query read timeout|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|connect ECONN|socket hang up/i;
 
 /** Whether an error (or what it wraps: drizzle puts the driver's error in `cause`) says the database is unreachable. */
 export function isDatabaseUnreachable(e: unknown, depth = 0): boolean {
   if (typeof e !== "object" || e === null || depth > 3) return false;
   const { code, message, cause } = e as { code?: unknown; message?: unknown; cause?: unknown };
-  if (typeof code === "string" && (UNREACHABLE_STATES.test(code) || /^E(CONNREFUSED|CONNRESET|TIMEDOUT|HOSTUNREACH)$/.test(code))) return true;
+  if (
+    typeof code === "string" &&
+    (UNREACHABLE_STATES.test(code) || /^E(CONNREFUSED|CONNRESET|TIMEDOUT|HOSTUNREACH)$/.test(code))
+  )
+    return true;
   if (typeof message === "string" && UNREACHABLE_MESSAGES.test(message)) return true;
   return isDatabaseUnreachable(cause, depth + 1);
 }
 
 function isZodError(e: unknown): e is { issues: { path: PropertyKey[]; message: string }[] } {
-  return typeof e === "object" && e !== null && (e as { name?: string }).name === "ZodError" && Array.isArray((e as { issues?: unknown }).issues);
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    (e as { name?: string }).name === "ZodError" &&
+    Array.isArray((e as { issues?: unknown }).issues)
+  );
 }
 
 type ErrorOptions = { tagged?: boolean; headers?: Record<string, string>; context?: string };
@@ -115,9 +125,17 @@ type ErrorOptions = { tagged?: boolean; headers?: Record<string, string>; contex
  * web Response (the proxy's Node server). `tagged` adds the `okoro-error` header, which
  * the proxy uses so agents can tell okoro's refusals from the upstream's own errors.
  */
-export function errorParts(e: unknown, opts: ErrorOptions = {}): { status: number; headers: Record<string, string>; body: string } {
+export function errorParts(
+  e: unknown,
+  opts: ErrorOptions = {},
+): { status: number; headers: Record<string, string>; body: string } {
   const err = asOkoroError(e, opts.context);
-  const headers: Record<string, string> = { "content-type": "application/json", "cache-control": "no-store", ...err.headers, ...opts.headers };
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    "cache-control": "no-store",
+    ...err.headers,
+    ...opts.headers,
+  };
   if (opts.tagged) headers["okoro-error"] = err.code;
   return { status: err.status, headers, body: JSON.stringify(err.toJSON()) };
 }

@@ -18,7 +18,13 @@ import type { FailureLimiter } from "@/lib/http/failure-limiter";
 import { getProvider } from "@/lib/providers/catalog";
 import { isProviderIdShaped } from "@/lib/providers/provider-id";
 import { grantCovers, SCOPES, type Scope } from "@/lib/scopes";
-import { mintOperationToken, operationClaims, sanitizeIntent, type MintInput, type OperationClaims } from "@/lib/tokens/operation-token";
+import {
+  mintOperationToken,
+  operationClaims,
+  sanitizeIntent,
+  type MintInput,
+  type OperationClaims,
+} from "@/lib/tokens/operation-token";
 import { isWellFormedServiceToken } from "@/lib/tokens/service-token";
 import { getCurrentSigningKey } from "@/lib/tokens/signing-keys";
 
@@ -34,7 +40,10 @@ export const SERVICE_TOKEN_TYPE = "urn:okoro:params:token-type:service-token";
 const exchangeBody = z.object({
   provider: z.string().min(1).max(64),
   scope: z.enum(SCOPES),
-  intent: z.string().transform(sanitizeIntent).pipe(z.string().min(1, "intent must say why (1–256 characters)").max(256)),
+  intent: z
+    .string()
+    .transform(sanitizeIntent)
+    .pipe(z.string().min(1, "intent must say why (1–256 characters)").max(256)),
   // what an agent writes is stored and shown: never a control character or half a surrogate pair
   reason: z.string().max(1024).transform(stripControlCharacters).optional(),
   ttl: z.number().int().optional(),
@@ -52,7 +61,10 @@ const formBody = z.object({
   intent: z.string(),
   reason: z.string().optional(),
   ttl: z.string().regex(/^\d+$/).transform(Number).optional(),
-  single_use: z.enum(["true", "false"]).transform((v) => v === "true").optional(),
+  single_use: z
+    .enum(["true", "false"])
+    .transform((v) => v === "true")
+    .optional(),
 });
 
 export type ParsedExchange = { serviceToken: string | null; body: ExchangeBody };
@@ -103,7 +115,12 @@ export type ExchangeResult =
   | { status: 202; body: Record<string, unknown> };
 
 /** Seam for the approval flow: returns a 202 body when the exchange must wait for a person. */
-export type ApprovalGate = (args: { token: AuthenticatedToken; body: ExchangeBody; granted: boolean; ctx: ExchangeContext }) => Promise<Extract<ExchangeResult, { status: 202 }> | null>;
+export type ApprovalGate = (args: {
+  token: AuthenticatedToken;
+  body: ExchangeBody;
+  granted: boolean;
+  ctx: ExchangeContext;
+}) => Promise<Extract<ExchangeResult, { status: 202 }> | null>;
 
 /** A live service token, with its owner's connection status for the provider asked about. */
 export type AuthenticatedToken = ServiceToken & { connectionStatus: Connection["status"] | null };
@@ -113,24 +130,55 @@ export type AuthenticatedToken = ServiceToken & { connectionStatus: Connection["
  * (and refusing with 429 past the limit every instance shares). Shared by every kind of
  * token an agent may present: service tokens here, OAuth access tokens at /mcp.
  */
-export async function refuseAuthentication(ctx: ExchangeContext, cause: string, userId: string | null, token?: ServiceToken): Promise<never> {
+export async function refuseAuthentication(
+  ctx: ExchangeContext,
+  cause: string,
+  userId: string | null,
+  token?: ServiceToken,
+): Promise<never> {
   // past the per-process limit the failure is only counted, into one summary a minute
   const auditIt = ctx.failures ? ctx.failures.fail(ctx.ip) : true;
   // and the stricter limit every instance shares (an IPv6 client by its /64, no address: one bucket)
-  const hit = await hitWindow(ctx.db, `ip:bad-exchange:${addressBucket(ctx.ip)}`, BAD_EXCHANGE_LIMIT, { kind: "seconds", seconds: 600 });
+  const hit = await hitWindow(ctx.db, `ip:bad-exchange:${addressBucket(ctx.ip)}`, BAD_EXCHANGE_LIMIT, {
+    kind: "seconds",
+    seconds: 600,
+  });
   if (!hit.allowed) {
     const retry = Math.max(1, Math.ceil((hit.resetAt.getTime() - Date.now()) / 1000));
-    throw new OkoroError("rate_limited", `Too many exchanges with invalid tokens from this address. Retry in ${retry} s.`, { headers: { "Retry-After": String(retry) } });
+    throw new OkoroError(
+      "rate_limited",
+      `Too many exchanges with invalid tokens from this address. Retry in ${retry} s.`,
+      { headers: { "Retry-After": String(retry) } },
+    );
   }
-  if (auditIt) await audit(ctx, { event: "token.denied", userId, serviceTokenId: token?.id ?? null, agent: token?.name ?? null, outcome: "denied", error: "invalid_token", reason: cause, status: 401 });
-  throw new OkoroError("invalid_token", "The service token is missing, malformed, revoked or expired. Do not retry with it.");
+  if (auditIt)
+    await audit(ctx, {
+      event: "token.denied",
+      userId,
+      serviceTokenId: token?.id ?? null,
+      agent: token?.name ?? null,
+      outcome: "denied",
+      error: "invalid_token",
+      reason: cause,
+      status: 401,
+    });
+  throw new OkoroError(
+    "invalid_token",
+    "The service token is missing, malformed, revoked or expired. Do not retry with it.",
+  );
 }
 
 /** Resolves the token or throws the uniform 401, counting bad attempts per IP. */
-export async function authenticateServiceToken(ctx: ExchangeContext, presented: string | null, provider?: string): Promise<AuthenticatedToken> {
-  const fail = (cause: string, userId: string | null, token?: ServiceToken) => refuseAuthentication(ctx, cause, userId, token);
+export async function authenticateServiceToken(
+  ctx: ExchangeContext,
+  presented: string | null,
+  provider?: string,
+): Promise<AuthenticatedToken> {
+  const fail = (cause: string, userId: string | null, token?: ServiceToken) =>
+    refuseAuthentication(ctx, cause, userId, token);
   // format and checksum first: garbage never reaches the database
-  if (!presented || !isWellFormedServiceToken(presented)) return fail(presented ? "malformed service token" : "no service token", null);
+  if (!presented || !isWellFormedServiceToken(presented))
+    return fail(presented ? "malformed service token" : "no service token", null);
   const found = await findServiceTokenByPlaintext(ctx.db, presented, provider);
   if (!found) return fail("unknown service token", null);
   const state = tokenState(found.token);
@@ -147,7 +195,11 @@ async function audit(ctx: ExchangeContext, event: AuditInput, options?: { defer?
  * The audit fields every event about one exchange request shares — who asked, for what,
  * why — with its docs/audit.md#audit-log flags, which judge the scope asked for whatever the outcome.
  */
-export function exchangeAuditFields(token: ServiceToken, body: ExchangeBody, event: "token.issued" | "token.denied" | "approval.requested") {
+export function exchangeAuditFields(
+  token: ServiceToken,
+  body: ExchangeBody,
+  event: "token.issued" | "token.denied" | "approval.requested",
+) {
   return {
     event,
     userId: token.userId,
@@ -162,7 +214,12 @@ export function exchangeAuditFields(token: ServiceToken, body: ExchangeBody, eve
 }
 
 /** Audits a refused exchange of a known token (token.denied) and throws the refusal. */
-export async function refuseExchange(ctx: ExchangeContext, token: ServiceToken, body: ExchangeBody, error: OkoroError): Promise<never> {
+export async function refuseExchange(
+  ctx: ExchangeContext,
+  token: ServiceToken,
+  body: ExchangeBody,
+  error: OkoroError,
+): Promise<never> {
   await audit(ctx, {
     ...exchangeAuditFields(token, body, "token.denied"),
     outcome: "denied",
@@ -172,7 +229,11 @@ export async function refuseExchange(ctx: ExchangeContext, token: ServiceToken, 
   throw error;
 }
 
-export async function exchange(ctx: ExchangeContext, parsed: ParsedExchange, approvals?: ApprovalGate): Promise<ExchangeResult> {
+export async function exchange(
+  ctx: ExchangeContext,
+  parsed: ParsedExchange,
+  approvals?: ApprovalGate,
+): Promise<ExchangeResult> {
   // Provider text that cannot be a catalog id goes no further than the shape check: not
   // into the token lookup (which reads the connection by provider) nor anywhere else. The
   // token is still authenticated so that the refusal is logged on its owner's chain.
@@ -195,14 +256,27 @@ export async function decideExchange<T>(
   hand: (ctx: ExchangeContext, token: ServiceToken, body: ExchangeBody) => Promise<T>,
 ): Promise<{ status: 200; issued: T } | { status: 202; body: Record<string, unknown> }> {
   const refuse = (error: OkoroError) => refuseExchange(ctx, token, body, error);
-  if (!isProviderIdShaped(body.provider)) return refuse(new OkoroError("invalid_request", "provider must be a catalog id: lower-case letters, digits and dashes, e.g. \"github\"."));
+  if (!isProviderIdShaped(body.provider))
+    return refuse(
+      new OkoroError(
+        "invalid_request",
+        'provider must be a catalog id: lower-case letters, digits and dashes, e.g. "github".',
+      ),
+    );
 
   const provider = getProvider(body.provider);
-  if (!provider) return refuse(new OkoroError("unknown_provider", `okoro does not know a provider called "${body.provider}".`));
+  if (!provider)
+    return refuse(new OkoroError("unknown_provider", `okoro does not know a provider called "${body.provider}".`));
   if (body.scope === "all" && (body.reason ?? "").trim().length < 10) {
-    return refuse(new OkoroError("reason_required", "Scope all needs a reason of at least 10 characters saying why nothing narrower will do."));
+    return refuse(
+      new OkoroError(
+        "reason_required",
+        "Scope all needs a reason of at least 10 characters saying why nothing narrower will do.",
+      ),
+    );
   }
-  if (body.ttl !== undefined && body.ttl < 10) return refuse(new OkoroError("invalid_request", "ttl must be at least 10 seconds."));
+  if (body.ttl !== undefined && body.ttl < 10)
+    return refuse(new OkoroError("invalid_request", "ttl must be at least 10 seconds."));
 
   const granted = grantCovers(token.grants[body.provider], body.scope);
   if (approvals) {
@@ -210,18 +284,34 @@ export async function decideExchange<T>(
     if (pending) return pending;
   }
   if (!granted) {
-    return refuse(new OkoroError("scope_not_granted", `This service token is not granted ${body.scope} on ${provider.name}. Ask its owner, or set "request_approval": true to ask for it.`));
+    return refuse(
+      new OkoroError(
+        "scope_not_granted",
+        `This service token is not granted ${body.scope} on ${provider.name}. Ask its owner, or set "request_approval": true to ask for it.`,
+      ),
+    );
   }
   const connection = token.connectionStatus;
   if (connection !== "active") {
-    return refuse(new OkoroError("not_connected", connection ? `The ${provider.name} connection is ${connection}; its owner must reconnect it.` : `${provider.name} is not connected for this user.`));
+    return refuse(
+      new OkoroError(
+        "not_connected",
+        connection
+          ? `The ${provider.name} connection is ${connection}; its owner must reconnect it.`
+          : `${provider.name} is not connected for this user.`,
+      ),
+    );
   }
 
   return { status: 200, issued: await hand(ctx, token, body) };
 }
 
 /** Mints the operation token and audits token.issued (also used when an approval is granted). */
-export async function issue(ctx: ExchangeContext, token: ServiceToken, body: ExchangeBody): Promise<Record<string, unknown>> {
+export async function issue(
+  ctx: ExchangeContext,
+  token: ServiceToken,
+  body: ExchangeBody,
+): Promise<Record<string, unknown>> {
   const { ttl, input } = mintInput(token, body);
   const key = await getCurrentSigningKey(ctx.db);
   const minted = await mintOperationToken(key, input);
@@ -245,7 +335,11 @@ export async function issue(ctx: ExchangeContext, token: ServiceToken, body: Exc
  * verify. token.issued is queued, not awaited: it rides the proxy's own audit round trip
  * that follows at once, and `audited` settles when it is durable.
  */
-export async function issueInProcess(ctx: ExchangeContext, token: ServiceToken, body: ExchangeBody): Promise<{ claims: OperationClaims; audited: Promise<void> }> {
+export async function issueInProcess(
+  ctx: ExchangeContext,
+  token: ServiceToken,
+  body: ExchangeBody,
+): Promise<{ claims: OperationClaims; audited: Promise<void> }> {
   const { input } = mintInput(token, body);
   const claims = operationClaims(input, { issuer: ctx.url });
   touchLastUsed(ctx, token);
@@ -292,7 +386,11 @@ function issuedEvent(token: ServiceToken, body: ExchangeBody, jti: string): Audi
 }
 
 /** POST /api/token as a whole: request in, JSON response out (the route and tests share it). */
-export async function handleExchange(request: Request, ctx: ExchangeContext, approvals?: ApprovalGate): Promise<Response> {
+export async function handleExchange(
+  request: Request,
+  ctx: ExchangeContext,
+  approvals?: ApprovalGate,
+): Promise<Response> {
   try {
     // an address sending invalid tokens past its limit: refused before the body or the token is read
     const throttled = ctx.failures?.refuse(ctx.ip);

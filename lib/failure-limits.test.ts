@@ -36,7 +36,8 @@ describeDatabases("invalid tokens per client address", (getDb) => {
     return () => failures.close();
   });
 
-  const call = (ip: string, token: string) => proxy(new Request(`${OKORO_URL}/p/github/user`, { headers: { authorization: `Bearer ${token}` } }), { ip });
+  const call = (ip: string, token: string) =>
+    proxy(new Request(`${OKORO_URL}/p/github/user`, { headers: { authorization: `Bearer ${token}` } }), { ip });
   const exchange = (ip: string, token: string) =>
     handleExchange(
       new Request(`${OKORO_URL}/api/token`, {
@@ -50,12 +51,16 @@ describeDatabases("invalid tokens per client address", (getDb) => {
   /** Sends `n` requests, 50 at a time; returns the statuses. */
   async function flood(n: number, send: (i: number) => Promise<Response>): Promise<Response[]> {
     const out: Response[] = [];
-    for (let i = 0; i < n; i += 50) out.push(...(await Promise.all(Array.from({ length: Math.min(50, n - i) }, (_, j) => send(i + j)))));
+    for (let i = 0; i < n; i += 50)
+      out.push(...(await Promise.all(Array.from({ length: Math.min(50, n - i) }, (_, j) => send(i + j)))));
     return out;
   }
 
   const rowsFor = (ips: string[], since: Date) =>
-    getDb().db.select().from(auditEvents).where(and(eq(auditEvents.chain, SYSTEM_CHAIN), inArray(auditEvents.ip, ips), gte(auditEvents.at, since)));
+    getDb()
+      .db.select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.chain, SYSTEM_CHAIN), inArray(auditEvents.ip, ips), gte(auditEvents.at, since)));
 
   /** Ends the limiter's minute and waits for its summaries to be written. */
   async function endMinute(ips: string[], since: Date) {
@@ -111,10 +116,16 @@ describeDatabases("invalid tokens per client address", (getDb) => {
     const rows = await rowsFor([ip], since);
     expect(rows.length).toBeLessThan(200);
     // the 900 refused before reading anything (the shared database limit refused some of the first 100 too)
-    expect(rows.filter((r) => r.error === "rate_limited")).toMatchObject([{ event: "proxy.denied", count: FLOOD - FAILURE_LIMIT }]);
+    expect(rows.filter((r) => r.error === "rate_limited")).toMatchObject([
+      { event: "proxy.denied", count: FLOOD - FAILURE_LIMIT },
+    ]);
     // another address can still exchange
     const ok = await handleExchange(
-      new Request(`${OKORO_URL}/api/token`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${svc}` }, body: JSON.stringify({ provider: "github", scope: "read", intent: "list issues" }) }),
+      new Request(`${OKORO_URL}/api/token`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${svc}` },
+        body: JSON.stringify({ provider: "github", scope: "read", intent: "list issues" }),
+      }),
       { db: getDb().db, url: OKORO_URL, ip: "192.0.2.45", userAgent: "vitest", failures },
     );
     expect(ok.status).toBe(200);

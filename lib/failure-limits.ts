@@ -26,11 +26,16 @@ export function recordFailureSummary(db: Database | (() => Promise<Database>)) {
           reason,
         }),
       )
-      .catch((e) => console.error("[okoro] could not audit a summary of invalid-token requests:", (e as Error).message));
+      .catch((e) =>
+        console.error("[okoro] could not audit a summary of invalid-token requests:", (e as Error).message),
+      );
   };
 }
 
 /** The app's limiter, made on first use (the Next.js routes and `npm start`'s agent path share it). */
 export function getFailureLimiter(): FailureLimiter {
-  return getSlot("failureLimiter") ?? slotOnce("failureLimiter", () => createFailureLimiter({ report: recordFailureSummary(getDb) }));
+  return (
+    getSlot("failureLimiter") ??
+    slotOnce("failureLimiter", () => createFailureLimiter({ report: recordFailureSummary(getDb) }))
+  );
 }

@@ -11,7 +11,10 @@ import { readBoundedJson } from "@/lib/http/bounded-body";
 import { isWellFormedServiceToken } from "@/lib/tokens/service-token";
 
 export const LEAK_REPORTS_PER_IP = 20;
-export const LEAK_ACCEPTED = { status: "accepted", message: "Thank you. If this is a live okoro service token, it has been revoked." } as const;
+export const LEAK_ACCEPTED = {
+  status: "accepted",
+  message: "Thank you. If this is a live okoro service token, it has been revoked.",
+} as const;
 
 /**
  * The report's body, read no further than our JSON cap. Anything that is not a JSON object
@@ -28,13 +31,23 @@ export async function readLeakReport(request: Request): Promise<{ token?: unknow
   return typeof body === "object" && body !== null ? (body as { token?: unknown }) : {};
 }
 
-export async function reportLeak(options: { db: Database; token: unknown; ip: string | null; userAgent: string | null }): Promise<void> {
+export async function reportLeak(options: {
+  db: Database;
+  token: unknown;
+  ip: string | null;
+  userAgent: string | null;
+}): Promise<void> {
   const { db, ip } = options;
   // an IPv6 client counts by its /64; reports without an address share one bucket
-  const hit = await hitWindow(db, `ip:leaks:${addressBucket(ip)}`, LEAK_REPORTS_PER_IP, { kind: "seconds", seconds: 600 });
+  const hit = await hitWindow(db, `ip:leaks:${addressBucket(ip)}`, LEAK_REPORTS_PER_IP, {
+    kind: "seconds",
+    seconds: 600,
+  });
   if (!hit.allowed) {
     const retry = Math.max(1, Math.ceil((hit.resetAt.getTime() - Date.now()) / 1000));
-    throw new OkoroError("rate_limited", `Too many reports from this address. Retry in ${retry} s.`, { headers: { "Retry-After": String(retry) } });
+    throw new OkoroError("rate_limited", `Too many reports from this address. Retry in ${retry} s.`, {
+      headers: { "Retry-After": String(retry) },
+    });
   }
   if (!isWellFormedServiceToken(options.token)) return;
   const found = await findServiceTokenByPlaintext(db, options.token);
@@ -43,7 +56,10 @@ export async function reportLeak(options: { db: Database; token: unknown; ip: st
 }
 
 /** POST /api/leaks as a whole: request in, the one 202 (or 413, 429) out (the route and `npm start` share it). */
-export async function handleLeakReport(request: Request, ctx: { db: Database; ip: string | null; userAgent: string | null }): Promise<Response> {
+export async function handleLeakReport(
+  request: Request,
+  ctx: { db: Database; ip: string | null; userAgent: string | null },
+): Promise<Response> {
   try {
     const report = await readLeakReport(request);
     await reportLeak({ db: ctx.db, token: report.token, ip: ctx.ip, userAgent: ctx.userAgent });

@@ -49,7 +49,10 @@ async function drain(sweep: (limit: number) => Promise<number>, batch: number, m
 }
 
 /** One sweep of every growing table, in batches. */
-export async function sweepExpiredRows(db: Database, options: { batch?: number; maxBatches?: number } = {}): Promise<SweepCounts> {
+export async function sweepExpiredRows(
+  db: Database,
+  options: { batch?: number; maxBatches?: number } = {},
+): Promise<SweepCounts> {
   const batch = options.batch ?? SWEEP_BATCH;
   const max = options.maxBatches ?? SWEEP_MAX_BATCHES;
   return {
@@ -63,7 +66,11 @@ export async function sweepExpiredRows(db: Database, options: { batch?: number; 
   };
 }
 
-export type SweepState = { lastStartedAt: number; running: Promise<void> | undefined; timer?: ReturnType<typeof setInterval> };
+export type SweepState = {
+  lastStartedAt: number;
+  running: Promise<void> | undefined;
+  timer?: ReturnType<typeof setInterval>;
+};
 
 /** One state per process: Next.js may load this module more than once. */
 function state(): SweepState {

@@ -33,4 +33,3 @@ export async function createUser(db: Queryable, options: CreateUserOptions): Pro
   if (!user) throw new OkoroError("conflict", "An account with this email already exists.");
   return user;
 }
-

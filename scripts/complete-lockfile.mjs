@@ -9,7 +9,17 @@ const lock = JSON.parse(readFileSync("package-lock.json", "utf8"));
 const platform = (name) => {
   const n = name.split("/").pop();
   const os = ["darwin", "win32", "android", "freebsd", "linux", "wasm32"].find((o) => n.includes(o));
-  const cpu = n.includes("wasm32") ? "wasm32" : n.includes("arm64") ? "arm64" : n.includes("x64") ? "x64" : n.includes("arm-") || n.endsWith("-arm") ? "arm" : n.includes("ia32") ? "ia32" : undefined;
+  const cpu = n.includes("wasm32")
+    ? "wasm32"
+    : n.includes("arm64")
+      ? "arm64"
+      : n.includes("x64")
+        ? "x64"
+        : n.includes("arm-") || n.endsWith("-arm")
+          ? "arm"
+          : n.includes("ia32")
+            ? "ia32"
+            : undefined;
   return { os: os === "wasm32" ? undefined : os, cpu };
 };
 let added = 0;
@@ -19,8 +29,14 @@ for (const [path, entry] of Object.entries(lock.packages)) {
     const nested = `${path}/node_modules/${dep}`;
     if (lock.packages[key] || lock.packages[nested]) continue;
     const { os, cpu } = platform(dep);
-    if (!os && !cpu) { console.error("cannot place", dep); continue; }
-    if (os === "linux" && cpu === "x64") { console.error("refusing to stub a linux-x64 package:", dep); continue; }
+    if (!os && !cpu) {
+      console.error("cannot place", dep);
+      continue;
+    }
+    if (os === "linux" && cpu === "x64") {
+      console.error("refusing to stub a linux-x64 package:", dep);
+      continue;
+    }
     const base = dep.split("/").pop();
     lock.packages[key] = {
       version,
@@ -33,6 +49,8 @@ for (const [path, entry] of Object.entries(lock.packages)) {
     console.log("added", dep, version, os, cpu);
   }
 }
-lock.packages = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : 1)));
+lock.packages = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : 1)),
+);
 writeFileSync("package-lock.json", JSON.stringify(lock, null, 2) + "\n");
 console.log("added", added);

@@ -66,8 +66,15 @@ const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES }, (req, res) => {
   // Next.js cannot route TRACE, CONNECT or methods it does not know (its Request refuses
   // them and it answers 500): refuse them here with the docs/errors.md#error-codes answer.
   if (!ROUTABLE_METHODS.has(req.method ?? "")) {
-    const body = JSON.stringify({ error: "method_not_allowed", error_description: `${String(req.method).slice(0, 16)} is not allowed through okoro.` });
-    res.writeHead(405, { "content-type": "application/json", "okoro-error": "method_not_allowed", allow: [...ROUTABLE_METHODS].join(", ") });
+    const body = JSON.stringify({
+      error: "method_not_allowed",
+      error_description: `${String(req.method).slice(0, 16)} is not allowed through okoro.`,
+    });
+    res.writeHead(405, {
+      "content-type": "application/json",
+      "okoro-error": "method_not_allowed",
+      allow: [...ROUTABLE_METHODS].join(", "),
+    });
     res.end(body);
     req.resume();
     return;

@@ -6,7 +6,8 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 
 const ROOT = path.resolve(import.meta.dirname, "..");
-const IMPORT = /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'"]*?\s+from\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
+const IMPORT =
+  /(?:^|\n)\s*(import|export)\s+(type\s+)?(?:[^'"]*?\s+from\s+)?["']([^"']+)["']|import\(\s*["']([^"']+)["']\s*\)/g;
 
 function sources(dir: string): string[] {
   return readdirSync(path.join(ROOT, dir), { recursive: true, encoding: "utf8" })
@@ -20,7 +21,11 @@ function imports(file: string): { from: string; typeOnly: boolean }[] {
 }
 
 function violations(dir: string, allowed: (from: string, typeOnly: boolean) => boolean): string[] {
-  return sources(dir).flatMap((f) => imports(f).filter((i) => !allowed(i.from, i.typeOnly)).map((i) => `${f} → ${i.from}`));
+  return sources(dir).flatMap((f) =>
+    imports(f)
+      .filter((i) => !allowed(i.from, i.typeOnly))
+      .map((i) => `${f} → ${i.from}`),
+  );
 }
 
 const NODE = new Set(builtinModules);
@@ -35,7 +40,11 @@ const DB_PENDING = ["db/queries/pipe.ts → @/lib/audit/chain", "db/queries/pipe
 describe("architecture", () => {
   it("db/ imports only drizzle, drivers, node builtins, db/* and types from lib/", () => {
     const ok = (from: string, typeOnly: boolean) =>
-      DRIVERS.test(from) || from.startsWith("node:") || NODE.has(from) || from.startsWith("@/db/") || from.startsWith(".") ||
+      DRIVERS.test(from) ||
+      from.startsWith("node:") ||
+      NODE.has(from) ||
+      from.startsWith("@/db/") ||
+      from.startsWith(".") ||
       (typeOnly && from.startsWith("@/lib/"));
     expect(violations("db", ok)).toEqual(DB_PENDING);
   });
@@ -45,7 +54,8 @@ describe("architecture", () => {
   });
 
   it("the proxy core imports no next/*, no @/db and none of its wiring in lib/serve", () => {
-    const ok = (from: string) => !/^next(\/|$)/.test(from) && !from.startsWith("@/db") && !from.startsWith("@/lib/serve");
+    const ok = (from: string) =>
+      !/^next(\/|$)/.test(from) && !from.startsWith("@/db") && !from.startsWith("@/lib/serve");
     expect(violations("lib/proxy", ok)).toEqual([]);
   });
 

@@ -64,7 +64,16 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-const AGENTS = ["research-agent", "inbox-triage", "release-bot", "notion-sync", "billing-watch", "standup-writer", "support-drafts", "ci-helper"];
+const AGENTS = [
+  "research-agent",
+  "inbox-triage",
+  "release-bot",
+  "notion-sync",
+  "billing-watch",
+  "standup-writer",
+  "support-drafts",
+  "ci-helper",
+];
 const PROVIDERS = ["github", "gmail", "notion", "slack", "trello", "openai", "google-drive", "anthropic", "stripe"];
 const INTENTS = [
   "check todo items on project board",
@@ -78,15 +87,35 @@ const INTENTS = [
   "label newsletters as low priority",
   "fetch the weekly metrics document",
 ];
-const PATHS = ["/repos/acme/api/pulls", "/gmail/v1/users/me/messages", "/v1/pages/8f2c", "/chat.postMessage", "/1/cards/5f1a", "/v1/chat/completions", "/drive/v3/files", "/v1/messages", "/v1/invoices"];
+const PATHS = [
+  "/repos/acme/api/pulls",
+  "/gmail/v1/users/me/messages",
+  "/v1/pages/8f2c",
+  "/chat.postMessage",
+  "/1/cards/5f1a",
+  "/v1/chat/completions",
+  "/drive/v3/files",
+  "/v1/messages",
+  "/v1/invoices",
+];
 const SCOPES = ["read", "read", "read", "write", "update", "delete"];
-const METHOD_FOR: Record<string, string> = { read: "GET", write: "POST", update: "PATCH", delete: "DELETE", all: "POST" };
+const METHOD_FOR: Record<string, string> = {
+  read: "GET",
+  write: "POST",
+  update: "PATCH",
+  delete: "DELETE",
+  all: "POST",
+};
 
 /**
  * `count` events for one user, evenly spread from `from` to `to`, oldest first. About 2 %
  * are flagged; agents and providers are skewed the way real use is (a few busy ones).
  */
-export function syntheticEvents(userId: string, count: number, options: { from: Date; to: Date; seed?: number }): SeedRow[] {
+export function syntheticEvents(
+  userId: string,
+  count: number,
+  options: { from: Date; to: Date; seed?: number },
+): SeedRow[] {
   const rand = mulberry32(options.seed ?? 1);
   const pick = <T>(list: readonly T[]) => list[Math.min(list.length - 1, Math.floor(rand() ** 1.6 * list.length))];
   const span = options.to.getTime() - options.from.getTime();
@@ -100,13 +129,38 @@ export function syntheticEvents(userId: string, count: number, options: { from: 
     const path = `${pick(PATHS)}/${Math.floor(rand() * 10_000)}`;
     const flagged = scope === "all" || rand() < 0.01;
     const flags = flagged ? (scope === "all" ? ["all_scope"] : ["intent_mismatch"]) : [];
-    const flagReason = flagged ? (scope === "all" ? "A token with scope all was used." : `Intent "${intent}" reads, but the request deletes.`) : null;
+    const flagReason = flagged
+      ? scope === "all"
+        ? "A token with scope all was used."
+        : `Intent "${intent}" reads, but the request deletes.`
+      : null;
     const roll = rand();
-    const common = { at, agent, provider, scope, intent, serviceTokenId: `tok_${agent}`, flags, flagReason, ip: "203.0.113.7", userAgent: "okoro-client/1.0" };
+    const common = {
+      at,
+      agent,
+      provider,
+      scope,
+      intent,
+      serviceTokenId: `tok_${agent}`,
+      flags,
+      flagReason,
+      ip: "203.0.113.7",
+      userAgent: "okoro-client/1.0",
+    };
     if (roll < 0.2) {
       rows.push(seedRow(userId, { ...common, event: "token.issued", outcome: "allowed", jti: newId("req") }));
     } else if (roll < 0.55) {
-      rows.push(seedRow(userId, { ...common, event: "proxy.request", outcome: "allowed", requiredScope: scope === "all" ? "read" : scope, method: METHOD_FOR[scope], path, requestId: newId("req") }));
+      rows.push(
+        seedRow(userId, {
+          ...common,
+          event: "proxy.request",
+          outcome: "allowed",
+          requiredScope: scope === "all" ? "read" : scope,
+          method: METHOD_FOR[scope],
+          path,
+          requestId: newId("req"),
+        }),
+      );
     } else if (roll < 0.9) {
       const status = rand() < 0.9 ? 200 : pick([201, 204, 404, 409, 500, 502]);
       rows.push(
@@ -124,11 +178,32 @@ export function syntheticEvents(userId: string, count: number, options: { from: 
         }),
       );
     } else if (roll < 0.95) {
-      rows.push(seedRow(userId, { ...common, event: "proxy.denied", outcome: "denied", error: "insufficient_scope", status: 403, method: "DELETE", path, requiredScope: "delete" }));
+      rows.push(
+        seedRow(userId, {
+          ...common,
+          event: "proxy.denied",
+          outcome: "denied",
+          error: "insufficient_scope",
+          status: 403,
+          method: "DELETE",
+          path,
+          requiredScope: "delete",
+        }),
+      );
     } else if (roll < 0.98) {
-      rows.push(seedRow(userId, { ...common, event: "token.denied", outcome: "denied", error: "scope_not_granted", status: 403 }));
+      rows.push(
+        seedRow(userId, {
+          ...common,
+          event: "token.denied",
+          outcome: "denied",
+          error: "scope_not_granted",
+          status: 403,
+        }),
+      );
     } else {
-      rows.push(seedRow(userId, { at, event: "auth.signin", outcome: "allowed", ip: "198.51.100.4", userAgent: "Mozilla/5.0" }));
+      rows.push(
+        seedRow(userId, { at, event: "auth.signin", outcome: "allowed", ip: "198.51.100.4", userAgent: "Mozilla/5.0" }),
+      );
     }
   }
   return rows;

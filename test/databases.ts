@@ -46,7 +46,13 @@ export async function openTestDatabase(driver: DbDriver, options: { max?: number
   }
   const server = await freshServerDatabase();
   const bridge = driver === "neon" ? await startNeonBridge() : undefined;
-  const handle = await openDatabase({ driver, url: server.url, neonWsProxy: bridge?.address, migrate: true, max: options.max ?? 20 });
+  const handle = await openDatabase({
+    driver,
+    url: server.url,
+    neonWsProxy: bridge?.address,
+    migrate: true,
+    max: options.max ?? 20,
+  });
   return {
     ...handle,
     url: server.url,
@@ -62,7 +68,11 @@ export async function openTestDatabase(driver: DbDriver, options: { max?: number
  * Declares a suite once per available driver. `fn` receives a getter for the suite's
  * database (valid inside tests and hooks).
  */
-export function describeDatabases(name: string, fn: (db: () => TestDatabase, driver: DbDriver) => void, options: { max?: number } = {}) {
+export function describeDatabases(
+  name: string,
+  fn: (db: () => TestDatabase, driver: DbDriver) => void,
+  options: { max?: number } = {},
+) {
   for (const driver of availableDrivers()) {
     describe(`${name} [${driver}]`, () => {
       let handle: TestDatabase | undefined;

@@ -26,8 +26,16 @@ export const OKORO_URL = "http://okoro.test";
 export const CANARY: Record<string, Credential> = {
   trello: { token: "CANARYtrellotoken0001", token_secret: "CANARYtrellosecret0001" },
   github: { access_token: "CANARYgithub0001" },
-  gmail: { access_token: "CANARYgmail0001", refresh_token: "CANARYgmailrefresh0001", expires_at: Math.floor(Date.now() / 1000) + 86_400 },
-  "google-drive": { access_token: "CANARYdrive0001", refresh_token: "CANARYdriverefresh0001", expires_at: Math.floor(Date.now() / 1000) + 86_400 },
+  gmail: {
+    access_token: "CANARYgmail0001",
+    refresh_token: "CANARYgmailrefresh0001",
+    expires_at: Math.floor(Date.now() / 1000) + 86_400,
+  },
+  "google-drive": {
+    access_token: "CANARYdrive0001",
+    refresh_token: "CANARYdriverefresh0001",
+    expires_at: Math.floor(Date.now() / 1000) + 86_400,
+  },
   notion: { access_token: "CANARYnotion0001" },
   slack: { access_token: "CANARYslack0001" },
   openai: { api_key: "CANARYopenai0001" },
@@ -76,27 +84,50 @@ export type HarnessOptions = {
 
 export type ProxyTransport = "web" | "node";
 
-export async function createHarness(db: Database, upstreamUrl: string, extraEnv: Record<string, string> = {}, options: HarnessOptions = {}) {
+export async function createHarness(
+  db: Database,
+  upstreamUrl: string,
+  extraEnv: Record<string, string> = {},
+  options: HarnessOptions = {},
+) {
   const env = testEnv(upstreamUrl, extraEnv);
   setEnvForTesting(env);
   resetSigningKeyCaches(db);
   // the exchange and the proxy share one limiter of invalid tokens per address, as in the app
   const failures = createFailureLimiter({ report: recordFailureSummary(db) });
-  const proxy: ProxyHandler = createProxy({ db, env, resolveCredential: options.resolveCredential?.({ db, env }), failures });
+  const proxy: ProxyHandler = createProxy({
+    db,
+    env,
+    resolveCredential: options.resolveCredential?.({ db, env }),
+    failures,
+  });
   const user = await createUser(db, { email: `agent-owner-${Math.random().toString(36).slice(2)}@example.com` });
 
   const connect = async (provider: string, credential = CANARY[provider]) =>
     setConnection({ db, userId: user.id, provider, method: "paste", credential, masterKeys: env.masterKeys });
 
   const createToken = async (options: Partial<NewServiceToken> & { grants: NewServiceToken["grants"] }) =>
-    createServiceToken(db, { userId: user.id, name: options.name ?? "research-agent", ...options }, (id) => getProvider(id) !== undefined);
+    createServiceToken(
+      db,
+      { userId: user.id, name: options.name ?? "research-agent", ...options },
+      (id) => getProvider(id) !== undefined,
+    );
 
   const exchangeRaw = (init: RequestInit) =>
-    handleExchange(new Request(`${OKORO_URL}/api/token`, { method: "POST", ...init }), { db, url: env.url, ip: "127.0.0.1", userAgent: "vitest", failures });
+    handleExchange(new Request(`${OKORO_URL}/api/token`, { method: "POST", ...init }), {
+      db,
+      url: env.url,
+      ip: "127.0.0.1",
+      userAgent: "vitest",
+      failures,
+    });
 
   const exchange = (serviceToken: string | null, body: Record<string, unknown>) =>
     exchangeRaw({
-      headers: { "content-type": "application/json", ...(serviceToken ? { authorization: `Bearer ${serviceToken}` } : {}) },
+      headers: {
+        "content-type": "application/json",
+        ...(serviceToken ? { authorization: `Bearer ${serviceToken}` } : {}),
+      },
       body: JSON.stringify(body),
     });
 
@@ -118,7 +149,11 @@ export async function createHarness(db: Database, upstreamUrl: string, extraEnv:
     const { url } = await server;
     const target = new URL(request.url);
     const answer = await new Promise<http.IncomingMessage>((resolve, reject) => {
-      const outgoing = http.request(`${url}${target.pathname}${target.search}`, { method: request.method, headers: Object.fromEntries(request.headers), agent: false }, resolve);
+      const outgoing = http.request(
+        `${url}${target.pathname}${target.search}`,
+        { method: request.method, headers: Object.fromEntries(request.headers), agent: false },
+        resolve,
+      );
       outgoing.on("error", reject);
       if (request.body) Readable.fromWeb(request.body as import("node:stream/web").ReadableStream).pipe(outgoing);
       else outgoing.end();
@@ -130,14 +165,27 @@ export async function createHarness(db: Database, upstreamUrl: string, extraEnv:
     }
     const empty = request.method === "HEAD" || [204, 205, 304].includes(answer.statusCode ?? 0);
     if (empty) answer.resume();
-    return new Response(empty ? null : (Readable.toWeb(answer) as ReadableStream<Uint8Array>), { status: answer.statusCode, headers });
+    return new Response(empty ? null : (Readable.toWeb(answer) as ReadableStream<Uint8Array>), {
+      status: answer.statusCode,
+      headers,
+    });
   };
 
-  const call = (token: string | null, method: string, providerAndPath: string, init: { headers?: Record<string, string>; body?: BodyInit | null } = {}) => {
+  const call = (
+    token: string | null,
+    method: string,
+    providerAndPath: string,
+    init: { headers?: Record<string, string>; body?: BodyInit | null } = {},
+  ) => {
     const headers = new Headers(init.headers);
     if (token) headers.set("authorization", `Bearer ${token}`);
     const hasStreamBody = init.body instanceof ReadableStream;
-    const request = new Request(`${OKORO_URL}/p/${providerAndPath}`, { method, headers, body: init.body ?? null, ...(hasStreamBody ? { duplex: "half" } : {}) } as RequestInit);
+    const request = new Request(`${OKORO_URL}/p/${providerAndPath}`, {
+      method,
+      headers,
+      body: init.body ?? null,
+      ...(hasStreamBody ? { duplex: "half" } : {}),
+    } as RequestInit);
     return options.transport === "node" ? callOverHttp(request) : proxy(request, { ip: "127.0.0.1" });
   };
 

@@ -89,7 +89,14 @@ export type OAuth2ServerOptions = {
   fallback?: (req: http.IncomingMessage, res: http.ServerResponse) => void | Promise<void>;
 };
 
-type IssuedCode = { clientId: string; redirectUri: string; challenge?: string; scope: string; expiresAt: number; used: boolean };
+type IssuedCode = {
+  clientId: string;
+  redirectUri: string;
+  challenge?: string;
+  scope: string;
+  expiresAt: number;
+  used: boolean;
+};
 
 export type OAuth2Server = Awaited<ReturnType<typeof startOAuth2Server>>;
 
@@ -150,13 +157,15 @@ export async function startOAuth2Server(options: OAuth2ServerOptions) {
     // GET: the authorization request; POST (same query): the consent page's answer
     if ((req.method === "GET" || req.method === "POST") && url.pathname === "/authorize") {
       const decision = req.method === "POST" ? new URLSearchParams(await readBody(req)).get("decision") : undefined;
-      if (decision === null || (decision !== undefined && decision !== "allow" && decision !== "deny")) return reject(res, 400, "invalid_request", "consent answer without a decision");
+      if (decision === null || (decision !== undefined && decision !== "allow" && decision !== "deny"))
+        return reject(res, 400, "invalid_request", "consent answer without a decision");
       if (req.method === "GET") stats.authorizeRequests++;
       const q = url.searchParams;
       stats.lastAuthorize = q;
       // never redirect to a URI that is not the registered one (RFC 6749 §4.1.2.1)
       if (q.get("client_id") !== options.clientId) return reject(res, 400, "invalid_request", "unknown client_id");
-      if (q.get("redirect_uri") !== options.redirectUri) return reject(res, 400, "invalid_request", "redirect_uri mismatch");
+      if (q.get("redirect_uri") !== options.redirectUri)
+        return reject(res, 400, "invalid_request", "redirect_uri mismatch");
       const back = (params: Record<string, string>) => {
         const target = new URL(options.redirectUri);
         for (const [k, v] of Object.entries(params)) target.searchParams.set(k, v);
@@ -167,9 +176,12 @@ export async function startOAuth2Server(options: OAuth2ServerOptions) {
       if (q.get("response_type") !== "code") return back({ error: "unsupported_response_type" });
       if (!q.get("state")) return back({ error: "invalid_request", error_description: "state is required" });
       const challenge = q.get("code_challenge") ?? undefined;
-      if (challenge !== undefined && q.get("code_challenge_method") !== "S256") return back({ error: "invalid_request", error_description: "only S256" });
-      if (challenge !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(challenge)) return back({ error: "invalid_request", error_description: "bad code_challenge" });
-      if (options.requirePkce && challenge === undefined) return back({ error: "invalid_request", error_description: "PKCE required" });
+      if (challenge !== undefined && q.get("code_challenge_method") !== "S256")
+        return back({ error: "invalid_request", error_description: "only S256" });
+      if (challenge !== undefined && !/^[A-Za-z0-9_-]{43}$/.test(challenge))
+        return back({ error: "invalid_request", error_description: "bad code_challenge" });
+      if (options.requirePkce && challenge === undefined)
+        return back({ error: "invalid_request", error_description: "PKCE required" });
       if (decision === undefined && settings.consent === "ask") {
         // the query goes back with the answer, as a real provider keeps it in its session
         const action = escapeHtml(`/authorize${url.search}`);
@@ -183,7 +195,8 @@ export async function startOAuth2Server(options: OAuth2ServerOptions) {
 </form></body></html>`);
         return;
       }
-      if (decision === "deny" || (decision === undefined && settings.consent === "deny")) return back({ error: "access_denied" });
+      if (decision === "deny" || (decision === undefined && settings.consent === "deny"))
+        return back({ error: "access_denied" });
       const code = random("code_");
       codes.set(code, {
         clientId: options.clientId,
@@ -219,7 +232,8 @@ export async function startOAuth2Server(options: OAuth2ServerOptions) {
       let clientId: string | undefined;
       let clientSecret: string | undefined;
       if (options.clientAuth === "basic") {
-        if (params.client_secret !== undefined) return reject(res, 401, "invalid_client", "client_secret in the body, basic expected");
+        if (params.client_secret !== undefined)
+          return reject(res, 401, "invalid_client", "client_secret in the body, basic expected");
         const m = /^Basic ([A-Za-z0-9+/=]+)$/.exec(authorization ?? "");
         if (!m) return reject(res, 401, "invalid_client", "no basic client authentication");
         const decoded = Buffer.from(m[1], "base64").toString("utf8");
@@ -243,11 +257,13 @@ export async function startOAuth2Server(options: OAuth2ServerOptions) {
         if (issued.used) return reject(res, 400, "invalid_grant", "code already used");
         issued.used = true;
         if (issued.expiresAt < Date.now()) return reject(res, 400, "invalid_grant", "code expired");
-        if (params.redirect_uri !== issued.redirectUri) return reject(res, 400, "invalid_grant", "redirect_uri mismatch at token");
+        if (params.redirect_uri !== issued.redirectUri)
+          return reject(res, 400, "invalid_grant", "redirect_uri mismatch at token");
         const verifier = params.code_verifier;
         if (issued.challenge !== undefined) {
           if (!verifier) return reject(res, 400, "invalid_grant", "code_verifier missing");
-          if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(verifier)) return reject(res, 400, "invalid_grant", "malformed code_verifier");
+          if (!/^[A-Za-z0-9\-._~]{43,128}$/.test(verifier))
+            return reject(res, 400, "invalid_grant", "malformed code_verifier");
           const computed = createHash("sha256").update(verifier, "ascii").digest("base64url");
           if (computed !== issued.challenge) return reject(res, 400, "invalid_grant", "code_verifier does not match");
         } else if (verifier !== undefined) {
@@ -275,7 +291,8 @@ export async function startOAuth2Server(options: OAuth2ServerOptions) {
       stats.userinfoCalls++;
       const token = /^Bearer (.+)$/.exec(req.headers.authorization ?? "")?.[1] ?? "";
       const known = accessTokens.get(token);
-      if (!known || (known.expiresAt !== null && known.expiresAt < Date.now())) return reject(res, 401, "invalid_token", "userinfo: bad token");
+      if (!known || (known.expiresAt !== null && known.expiresAt < Date.now()))
+        return reject(res, 401, "invalid_token", "userinfo: bad token");
       return json(res, 200, options.userinfo ?? { login: "octo-user" });
     }
 
@@ -311,7 +328,13 @@ function rfc5849Encode(value: string): string {
   let out = "";
   for (const byte of Buffer.from(value, "utf8")) {
     const unreserved =
-      (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a) || byte === 0x2d || byte === 0x2e || byte === 0x5f || byte === 0x7e;
+      (byte >= 0x30 && byte <= 0x39) ||
+      (byte >= 0x41 && byte <= 0x5a) ||
+      (byte >= 0x61 && byte <= 0x7a) ||
+      byte === 0x2d ||
+      byte === 0x2e ||
+      byte === 0x5f ||
+      byte === 0x7e;
     out += unreserved ? String.fromCharCode(byte) : `%${byte.toString(16).toUpperCase().padStart(2, "0")}`;
   }
   return out;
@@ -363,7 +386,11 @@ export async function startOAuth1Server(options: OAuth1ServerOptions) {
   };
 
   /** Verifies the request's signature with the token secret the server expects for oauth_token. Returns the oauth params or a reason. */
-  const verify = (req: http.IncomingMessage, body: string, tokenSecretOf: (token: string | undefined) => string | undefined): Map<string, string> | string => {
+  const verify = (
+    req: http.IncomingMessage,
+    body: string,
+    tokenSecretOf: (token: string | undefined) => string | undefined,
+  ): Map<string, string> | string => {
     const oauth = parseOAuthHeader(req.headers.authorization);
     if (!oauth) return "no OAuth Authorization header";
     if (oauth.get("oauth_consumer_key") !== options.consumerKey) return "unknown consumer key";
@@ -371,7 +398,8 @@ export async function startOAuth1Server(options: OAuth1ServerOptions) {
     const version = oauth.get("oauth_version");
     if (version !== undefined && version !== "1.0") return "oauth_version must be 1.0";
     const timestamp = Number(oauth.get("oauth_timestamp"));
-    if (!Number.isInteger(timestamp) || Math.abs(timestamp - Date.now() / 1000) > 300) return "stale or missing timestamp";
+    if (!Number.isInteger(timestamp) || Math.abs(timestamp - Date.now() / 1000) > 300)
+      return "stale or missing timestamp";
     const nonce = oauth.get("oauth_nonce");
     if (!nonce) return "missing nonce";
     const nonceKey = `${timestamp}:${nonce}:${oauth.get("oauth_token") ?? ""}`;
@@ -384,7 +412,8 @@ export async function startOAuth1Server(options: OAuth1ServerOptions) {
     // §3.4.1.3: query + form body + oauth_* from the header (not the signature, not realm)
     const url = new URL(req.url ?? "/", selfUrl);
     const pairs: [string, string][] = [...url.searchParams];
-    if ((req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded")) pairs.push(...new URLSearchParams(body));
+    if ((req.headers["content-type"] ?? "").startsWith("application/x-www-form-urlencoded"))
+      pairs.push(...new URLSearchParams(body));
     for (const [k, v] of oauth) if (k !== "oauth_signature" && k !== "realm") pairs.push([k, v]);
     const normalized = pairs
       .map(([k, v]) => [rfc5849Encode(k), rfc5849Encode(v)])
@@ -416,7 +445,8 @@ export async function startOAuth1Server(options: OAuth1ServerOptions) {
       // signed with the consumer secret only: no oauth_token allowed
       const oauth = verify(req, body, (token) => (token === undefined ? "" : undefined));
       if (typeof oauth === "string") return reject(res, 401, `request token: ${oauth}`);
-      if (oauth.get("oauth_callback") !== options.callbackUrl) return reject(res, 400, "request token: oauth_callback mismatch");
+      if (oauth.get("oauth_callback") !== options.callbackUrl)
+        return reject(res, 400, "request token: oauth_callback mismatch");
       const token = random("rq_");
       const secret = random("rqs_");
       requestTokens.set(token, { secret, used: false });
@@ -444,7 +474,8 @@ export async function startOAuth1Server(options: OAuth1ServerOptions) {
       const pending = requestTokens.get(oauth.get("oauth_token")!)!;
       if (pending.used) return reject(res, 401, "access token: request token already used");
       pending.used = true;
-      if (!pending.verifier || oauth.get("oauth_verifier") !== pending.verifier) return reject(res, 401, "access token: bad verifier");
+      if (!pending.verifier || oauth.get("oauth_verifier") !== pending.verifier)
+        return reject(res, 401, "access token: bad verifier");
       const token = random("ac_");
       const secret = random("acs_");
       accessTokens.set(token, secret);

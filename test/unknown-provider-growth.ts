@@ -13,9 +13,17 @@ const [count, size] = process.argv.slice(2).map(Number);
 const gc = (globalThis as { gc?: () => void }).gc;
 if (!gc) throw new Error("run with --expose-gc");
 
-const env = loadEnv({ NODE_ENV: "test", OKORO_URL: "http://okoro.test", OKORO_MASTER_KEYS: generateMasterKey("t"), AUTH_SECRET: "test-auth-secret-test-auth-secret-0123" });
+const env = loadEnv({
+  NODE_ENV: "test",
+  OKORO_URL: "http://okoro.test",
+  OKORO_MASTER_KEYS: generateMasterKey("t"),
+  AUTH_SECRET: "test-auth-secret-test-auth-secret-0123",
+});
 const proxy = createProxy({ db: {} as Database, env });
-const randomId = () => randomBytes(Math.ceil(size / 2)).toString("hex").slice(0, size);
+const randomId = () =>
+  randomBytes(Math.ceil(size / 2))
+    .toString("hex")
+    .slice(0, size);
 const send = async () => {
   const res = await proxy(new Request(`http://okoro.test/p/${randomId()}/x`), { ip: "127.0.0.1" });
   if (res.status !== 404) throw new Error(`expected 404, got ${res.status}`);

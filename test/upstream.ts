@@ -32,7 +32,12 @@ export async function startUpstream(options: { streamBodies?: boolean } = {}): P
   const server = http.createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     if (!options.streamBodies) for await (const c of req) chunks.push(c as Buffer);
-    const r: Received = { method: req.method ?? "", url: req.url ?? "", headers: req.headers, body: Buffer.concat(chunks) };
+    const r: Received = {
+      method: req.method ?? "",
+      url: req.url ?? "",
+      headers: req.headers,
+      body: Buffer.concat(chunks),
+    };
     received.push(r);
     try {
       await responder(r, res);

@@ -73,7 +73,11 @@ export async function signUpAction(prev: AuthFormState, formData: FormData): Pro
   if (!limit.allowed) return { error: tooManyAttemptsMessage(limit.retryAfterSeconds), values, attempt };
 
   try {
-    await createUser(db, { email: parsed.data.email, name: parsed.data.name, passwordHash: await hashPassword(parsed.data.password) });
+    await createUser(db, {
+      email: parsed.data.email,
+      name: parsed.data.name,
+      passwordHash: await hashPassword(parsed.data.password),
+    });
   } catch (e) {
     if (isOkoroError(e) && e.code === "conflict") {
       return { fieldErrors: { email: "An account with this email already exists. Sign in instead." }, values, attempt };
@@ -82,7 +86,11 @@ export async function signUpAction(prev: AuthFormState, formData: FormData): Pro
   }
   const error = await signInOrExplain(parsed.data.email, parsed.data.password, "/dashboard");
   // the account exists even if signing in right away failed (e.g. the sign-in limit)
-  return { error: `Your account is ready, but we could not sign you in: ${error} Use the sign-in page.`, values, attempt };
+  return {
+    error: `Your account is ready, but we could not sign you in: ${error} Use the sign-in page.`,
+    values,
+    attempt,
+  };
 }
 
 /** "Continue with GitHub/Google": starts the provider's OAuth flow. */

@@ -10,7 +10,10 @@ export default function MarketingLayout({ children }: { children: ReactNode }) {
       <header className="mx-auto flex w-full max-w-6xl items-center justify-between gap-3 px-5 py-4 sm:px-8 sm:py-5">
         <Logo />
         <nav aria-label="Main" className="flex items-center gap-1 sm:gap-2">
-          <Link href="/docs" className="hidden rounded-md px-3 py-2 text-sm font-medium text-ink-muted hover:text-ink sm:inline-block">
+          <Link
+            href="/docs"
+            className="hidden rounded-md px-3 py-2 text-sm font-medium text-ink-muted hover:text-ink sm:inline-block"
+          >
             Docs
           </Link>
           <ButtonLink href="/sign-in" variant="ghost" size="sm">

@@ -33,8 +33,8 @@ export default function LandingPage() {
             Give your agents access, not your keys.
           </h1>
           <p className="mt-5 max-w-xl text-base leading-7 text-ink-muted sm:text-lg sm:leading-8">
-            okoro holds the credentials for your SaaS accounts. Your agents get short-lived tokens scoped to one job, call APIs through okoro&apos;s
-            proxy, and every call is written to an audit log nobody can quietly rewrite.
+            okoro holds the credentials for your SaaS accounts. Your agents get short-lived tokens scoped to one job,
+            call APIs through okoro&apos;s proxy, and every call is written to an audit log nobody can quietly rewrite.
           </p>
           <div className="mt-8 flex flex-wrap items-center gap-3">
             <ButtonLink href="/sign-up" size="lg">
@@ -43,7 +43,10 @@ export default function LandingPage() {
             <ButtonLink href="/sign-in" variant="secondary" size="lg">
               Sign in
             </ButtonLink>
-            <Link href="/docs" className="rounded-md px-2 py-2 text-sm font-medium text-accent-700 hover:text-accent-800 hover:underline">
+            <Link
+              href="/docs"
+              className="rounded-md px-2 py-2 text-sm font-medium text-accent-700 hover:text-accent-800 hover:underline"
+            >
               Read the docs <span aria-hidden="true">→</span>
             </Link>
           </div>
@@ -55,7 +58,11 @@ export default function LandingPage() {
             <span className="size-2.5 rounded-full bg-white/15" />
             <span className="size-2.5 rounded-full bg-white/15" />
           </div>
-          <pre className="overflow-x-auto px-4 py-4 text-[12.5px] leading-6 text-zinc-300 sm:px-5" tabIndex={0} aria-label="Example: an agent calling GitHub through okoro">
+          <pre
+            className="overflow-x-auto px-4 py-4 text-[12.5px] leading-6 text-zinc-300 sm:px-5"
+            tabIndex={0}
+            aria-label="Example: an agent calling GitHub through okoro"
+          >
             <code>
               <span className="text-zinc-500"># the agent holds one token, nothing else</span>
               {"\n"}
@@ -68,7 +75,8 @@ export default function LandingPage() {
               {"         "}&quot;intent&quot;:&quot;list open issues&quot;{"}"}&apos;{"\n\n"}
               <span className="text-zinc-500"># call GitHub through okoro; the real key is added on the way out</span>
               {"\n"}
-              <span className="text-accent-300">$</span> curl https://okoro.example/p/github/repos/acme/app/issues \{"\n"}
+              <span className="text-accent-300">$</span> curl https://okoro.example/p/github/repos/acme/app/issues \
+              {"\n"}
               {"    "}-H &quot;Authorization: Bearer $ACCESS_TOKEN&quot;
             </code>
           </pre>
@@ -87,7 +95,16 @@ export default function LandingPage() {
             {FEATURES.map((f) => (
               <li key={f.title}>
                 <div className="grid size-9 place-items-center rounded-lg bg-accent-50 text-accent-700 ring-1 ring-accent-100">
-                  <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth="1.7" strokeLinecap="round" strokeLinejoin="round" className="size-5" aria-hidden="true">
+                  <svg
+                    viewBox="0 0 24 24"
+                    fill="none"
+                    stroke="currentColor"
+                    strokeWidth="1.7"
+                    strokeLinecap="round"
+                    strokeLinejoin="round"
+                    className="size-5"
+                    aria-hidden="true"
+                  >
                     <path d={f.icon} />
                   </svg>
                 </div>

@@ -57,7 +57,10 @@ export function ActivityChart({ data }: { data: ActivityPoint[] }) {
   const router = useRouter();
   const totals = SERIES.map((s) => ({ ...s, total: data.reduce((n, p) => n + p[s.key], 0) }));
   const empty = totals.every((t) => t.total === 0);
-  const busiest = data.reduce((best, p) => (p.allowed + p.denied + p.flagged > best.allowed + best.denied + best.flagged ? p : best), data[0]);
+  const busiest = data.reduce(
+    (best, p) => (p.allowed + p.denied + p.flagged > best.allowed + best.denied + best.flagged ? p : best),
+    data[0],
+  );
 
   const openHour = (point: ActivityPoint) => {
     const from = point.start;
@@ -95,8 +98,19 @@ export function ActivityChart({ data }: { data: ActivityPoint[] }) {
             axisLine={{ stroke: "#d4d4d8" }}
             tick={{ fontSize: 11, fill: "#71717a" }}
           />
-          <YAxis allowDecimals={false} tickLine={false} axisLine={false} width={44} tick={{ fontSize: 11, fill: "#71717a" }} />
-          {empty ? null : <Tooltip cursor={{ fill: "#f4f4f5" }} content={(props) => <ChartTooltip {...(props as TooltipContentProps<number, string>)} />} />}
+          <YAxis
+            allowDecimals={false}
+            tickLine={false}
+            axisLine={false}
+            width={44}
+            tick={{ fontSize: 11, fill: "#71717a" }}
+          />
+          {empty ? null : (
+            <Tooltip
+              cursor={{ fill: "#f4f4f5" }}
+              content={(props) => <ChartTooltip {...(props as TooltipContentProps<number, string>)} />}
+            />
+          )}
           {SERIES.map((s, i) => (
             <Bar
               key={s.key}
@@ -113,7 +127,9 @@ export function ActivityChart({ data }: { data: ActivityPoint[] }) {
         </BarChart>
         {empty ? (
           <div className="absolute inset-0 grid place-items-center">
-            <p className="rounded-lg bg-surface/90 px-3 py-1.5 text-sm text-ink-muted">No agent activity in the last 24 hours</p>
+            <p className="rounded-lg bg-surface/90 px-3 py-1.5 text-sm text-ink-muted">
+              No agent activity in the last 24 hours
+            </p>
           </div>
         ) : null}
       </div>

@@ -55,7 +55,11 @@ function plural(n: number, noun: string): string {
 function Check({ className }: { className?: string }) {
   return (
     <svg viewBox="0 0 20 20" fill="currentColor" className={className} aria-hidden="true">
-      <path fillRule="evenodd" d="M16.7 5.3a1 1 0 0 1 0 1.4l-8 8a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.4L8 12.6l7.3-7.3a1 1 0 0 1 1.4 0Z" clipRule="evenodd" />
+      <path
+        fillRule="evenodd"
+        d="M16.7 5.3a1 1 0 0 1 0 1.4l-8 8a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.4L8 12.6l7.3-7.3a1 1 0 0 1 1.4 0Z"
+        clipRule="evenodd"
+      />
     </svg>
   );
 }
@@ -65,7 +69,10 @@ function GettingStarted({ setup, first }: { setup: OverviewData["setup"]; first:
   return (
     <section aria-labelledby="steps-heading" className="space-y-3">
       <h2 id="steps-heading" className={first ? "sr-only" : "text-base font-semibold text-ink"}>
-        Getting started <span className="ml-1 text-sm font-normal text-ink-subtle">{STEPS.filter((s) => setup[s.key]).length} of 3 done</span>
+        Getting started{" "}
+        <span className="ml-1 text-sm font-normal text-ink-subtle">
+          {STEPS.filter((s) => setup[s.key]).length} of 3 done
+        </span>
       </h2>
       <ol className="grid gap-4 lg:grid-cols-3">
         {STEPS.map((step, i) => {
@@ -77,7 +84,11 @@ function GettingStarted({ setup, first }: { setup: OverviewData["setup"]; first:
                   <span
                     className={cx(
                       "grid size-7 shrink-0 place-items-center rounded-full text-sm font-semibold",
-                      done ? "bg-emerald-100 text-emerald-700" : i === next ? "bg-accent-600 text-white" : "bg-zinc-100 text-ink-muted",
+                      done
+                        ? "bg-emerald-100 text-emerald-700"
+                        : i === next
+                          ? "bg-accent-600 text-white"
+                          : "bg-zinc-100 text-ink-muted",
                     )}
                     aria-hidden="true"
                   >
@@ -103,7 +114,17 @@ function GettingStarted({ setup, first }: { setup: OverviewData["setup"]; first:
   );
 }
 
-function AttentionItem({ tone, href, cta, children }: { tone: "warning" | "danger" | "accent"; href: string; cta: string; children: ReactNode }) {
+function AttentionItem({
+  tone,
+  href,
+  cta,
+  children,
+}: {
+  tone: "warning" | "danger" | "accent";
+  href: string;
+  cta: string;
+  children: ReactNode;
+}) {
   const dot = { warning: "bg-amber-500", danger: "bg-red-500", accent: "bg-accent-500" }[tone];
   return (
     <li className="flex flex-wrap items-center justify-between gap-x-4 gap-y-1 px-5 py-3">
@@ -111,7 +132,10 @@ function AttentionItem({ tone, href, cta, children }: { tone: "warning" | "dange
         <span className={cx("mt-1.5 size-2 shrink-0 rounded-full", dot)} aria-hidden="true" />
         <span>{children}</span>
       </p>
-      <Link href={href} className="shrink-0 rounded text-sm font-medium text-accent-700 hover:text-accent-800 hover:underline">
+      <Link
+        href={href}
+        className="shrink-0 rounded text-sm font-medium text-accent-700 hover:text-accent-800 hover:underline"
+      >
         {cta} <span aria-hidden="true">→</span>
       </Link>
     </li>
@@ -123,8 +147,11 @@ function NeedsAttention({ data }: { data: OverviewData }) {
   if (data.pendingApprovals > 0) {
     items.push(
       <AttentionItem key="approvals" tone="accent" href="/dashboard/approvals" cta="Review">
-        <strong className="font-semibold">{data.pendingApprovals === 1 ? "1 request is" : `${data.pendingApprovals} requests are`} waiting for your approval.</strong> The
-        agents are blocked until you answer.
+        <strong className="font-semibold">
+          {data.pendingApprovals === 1 ? "1 request is" : `${data.pendingApprovals} requests are`} waiting for your
+          approval.
+        </strong>{" "}
+        The agents are blocked until you answer.
       </AttentionItem>,
     );
   }
@@ -166,12 +193,31 @@ function NeedsAttention({ data }: { data: OverviewData }) {
   );
 }
 
-function Tile({ href, label, value, detail, tone }: { href: string; label: string; value: ReactNode; detail: ReactNode; tone?: "accent" | "danger" }) {
+function Tile({
+  href,
+  label,
+  value,
+  detail,
+  tone,
+}: {
+  href: string;
+  label: string;
+  value: ReactNode;
+  detail: ReactNode;
+  tone?: "accent" | "danger";
+}) {
   return (
     <Link href={href} className="group block rounded-card">
       <Card className="h-full p-4 transition-colors group-hover:border-line-strong group-hover:bg-zinc-50/60">
         <p className="text-sm text-ink-muted">{label}</p>
-        <p className={cx("mt-1 text-2xl font-semibold tabular-nums tracking-tight", tone === "accent" ? "text-accent-700" : tone === "danger" ? "text-red-700" : "text-ink")}>{value}</p>
+        <p
+          className={cx(
+            "mt-1 text-2xl font-semibold tabular-nums tracking-tight",
+            tone === "accent" ? "text-accent-700" : tone === "danger" ? "text-red-700" : "text-ink",
+          )}
+        >
+          {value}
+        </p>
         <p className="mt-0.5 text-sm text-ink-subtle">{detail}</p>
       </Card>
     </Link>
@@ -219,11 +265,20 @@ export default async function OverviewPage() {
         />
         <GettingStarted setup={data.setup} first />
         <Card>
-          <CardHeader title="How a call flows" description="What happens every time one of your agents touches an API." />
+          <CardHeader
+            title="How a call flows"
+            description="What happens every time one of your agents touches an API."
+          />
           <dl className="grid gap-px overflow-hidden rounded-b-card bg-line sm:grid-cols-2 lg:grid-cols-4">
             {[
-              ["Exchange", "The agent trades its service token for an operation token: one provider, one scope, a stated intent, minutes to live."],
-              ["Check", "okoro verifies the token, works out what the request does, and refuses anything outside its scope."],
+              [
+                "Exchange",
+                "The agent trades its service token for an operation token: one provider, one scope, a stated intent, minutes to live.",
+              ],
+              [
+                "Check",
+                "okoro verifies the token, works out what the request does, and refuses anything outside its scope.",
+              ],
               ["Inject", "The real credential is added on the way out. The agent never sees it."],
               ["Record", "Every decision lands in your hash-chained audit log, with unusual intents flagged."],
             ].map(([term, detail]) => (
@@ -235,8 +290,8 @@ export default async function OverviewPage() {
           </dl>
         </Card>
         <p className="text-sm text-ink-subtle">
-          Signed in as <span className="font-medium text-ink-muted">{user.email}</span>. Activity, pending approvals and flagged events will show up here once your agents start
-          calling.{" "}
+          Signed in as <span className="font-medium text-ink-muted">{user.email}</span>. Activity, pending approvals and
+          flagged events will show up here once your agents start calling.{" "}
           <Link href="/docs" className="rounded text-accent-700 hover:underline">
             See the docs
           </Link>
@@ -250,7 +305,11 @@ export default async function OverviewPage() {
     <div className="space-y-6">
       <PageHeader
         title={setupDone ? "Overview" : name ? `Welcome, ${name}` : "Welcome to okoro"}
-        description={setupDone ? "What your agents did in the last 24 hours, and what needs you." : "A step or two left before your first agent is working through okoro."}
+        description={
+          setupDone
+            ? "What your agents did in the last 24 hours, and what needs you."
+            : "A step or two left before your first agent is working through okoro."
+        }
         action={
           <ButtonLink href="/dashboard/audit" variant="secondary" size="sm">
             Open the audit log
@@ -298,8 +357,12 @@ export default async function OverviewPage() {
             label="Service tokens"
             value={`${data.tokens.active} active`}
             detail={
-              [data.tokens.revoked > 0 ? `${data.tokens.revoked} revoked` : null, data.tokens.expired > 0 ? `${data.tokens.expired} expired` : null].filter(Boolean).join(" · ") ||
-              (data.tokens.total === 0 ? "none yet" : "none revoked or expired")
+              [
+                data.tokens.revoked > 0 ? `${data.tokens.revoked} revoked` : null,
+                data.tokens.expired > 0 ? `${data.tokens.expired} expired` : null,
+              ]
+                .filter(Boolean)
+                .join(" · ") || (data.tokens.total === 0 ? "none yet" : "none revoked or expired")
             }
           />
         </div>
@@ -311,14 +374,20 @@ export default async function OverviewPage() {
           description="Intents that do not match what the agent did, other providers named, scope all, replays."
           action={
             data.flagged.length > 0 ? (
-              <Link href={`/dashboard/audit${auditViewSearch({ ...EMPTY_VIEW, flagged: true })}`} className="rounded text-sm font-medium text-accent-700 hover:underline">
+              <Link
+                href={`/dashboard/audit${auditViewSearch({ ...EMPTY_VIEW, flagged: true })}`}
+                className="rounded text-sm font-medium text-accent-700 hover:underline"
+              >
                 All flagged events <span aria-hidden="true">→</span>
               </Link>
             ) : undefined
           }
         />
         {data.flagged.length === 0 ? (
-          <p className="px-5 py-4 text-sm text-ink-muted">No flagged events. okoro flags an event when an agent&apos;s stated intent does not match what it asked for or did.</p>
+          <p className="px-5 py-4 text-sm text-ink-muted">
+            No flagged events. okoro flags an event when an agent&apos;s stated intent does not match what it asked for
+            or did.
+          </p>
         ) : (
           <ul className="divide-y divide-line" data-testid="recent-flagged">
             {data.flagged.map((e) => (
@@ -336,7 +405,11 @@ export default async function OverviewPage() {
                     </p>
                     <p className="line-clamp-2 text-sm text-ink-muted">{e.flagReason}</p>
                   </div>
-                  <time dateTime={e.at} title={formatFullTime(e.at)} className="shrink-0 text-xs text-ink-subtle sm:pt-0.5">
+                  <time
+                    dateTime={e.at}
+                    title={formatFullTime(e.at)}
+                    className="shrink-0 text-xs text-ink-subtle sm:pt-0.5"
+                  >
                     {formatRelative(new Date(e.at), now)}
                   </time>
                 </Link>

@@ -15,7 +15,10 @@ describe("SQL function sources", () => {
     for (const [name, statement] of functionSources()) {
       const newest = newestDefinition(name);
       expect(newest, `no migration defines ${name}()`).not.toBeNull();
-      expect(newest!.statement, `${name}(): db/functions/${name}.sql differs from ${newest!.migration}.sql — run npm run db:functions`).toBe(statement);
+      expect(
+        newest!.statement,
+        `${name}(): db/functions/${name}.sql differs from ${newest!.migration}.sql — run npm run db:functions`,
+      ).toBe(statement);
     }
     expect(staleFunctions()).toEqual([]);
   });

@@ -20,7 +20,9 @@ export function functionStatement(sqlText: string, name: string): string | null 
 /** Every function source: name → its statement. */
 export function functionSources(): Map<string, string> {
   const out = new Map<string, string>();
-  for (const file of readdirSync(FUNCTIONS_DIR).filter((f) => f.endsWith(".sql")).sort()) {
+  for (const file of readdirSync(FUNCTIONS_DIR)
+    .filter((f) => f.endsWith(".sql"))
+    .sort()) {
     const name = file.slice(0, -4);
     const statement = functionStatement(readFileSync(path.join(FUNCTIONS_DIR, file), "utf8"), name);
     if (!statement) throw new Error(`db/functions/${file} does not define ${name}()`);
@@ -31,7 +33,9 @@ export function functionSources(): Map<string, string> {
 
 /** The newest migration (in journal order) that defines `name`, and its statement. */
 export function newestDefinition(name: string): { migration: string; statement: string } | null {
-  const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_DIR, "meta", "_journal.json"), "utf8")) as { entries: { tag: string }[] };
+  const journal = JSON.parse(readFileSync(path.join(MIGRATIONS_DIR, "meta", "_journal.json"), "utf8")) as {
+    entries: { tag: string }[];
+  };
   for (const { tag } of [...journal.entries].reverse()) {
     const statement = functionStatement(readFileSync(path.join(MIGRATIONS_DIR, `${tag}.sql`), "utf8"), name);
     if (statement) return { migration: tag, statement };
@@ -41,9 +45,13 @@ export function newestDefinition(name: string): { migration: string; statement: 
 
 /** Names whose source differs from their newest migration (or that no migration defines). */
 export function staleFunctions(): string[] {
-  return [...functionSources()].filter(([name, statement]) => newestDefinition(name)?.statement !== statement).map(([name]) => name);
+  return [...functionSources()]
+    .filter(([name, statement]) => newestDefinition(name)?.statement !== statement)
+    .map(([name]) => name);
 }
 
 export function knownMigrations(): string[] {
-  return readdirSync(MIGRATIONS_DIR).filter((f) => f.endsWith(".sql")).sort();
+  return readdirSync(MIGRATIONS_DIR)
+    .filter((f) => f.endsWith(".sql"))
+    .sort();
 }

@@ -48,7 +48,11 @@ function toView({ approval, ...rest }: ViewRow): ApprovalView {
   return { ...approval, ...rest, lapsed: Boolean(rest.lapsed) };
 }
 
-async function selectViews(db: Queryable, where: SQL | undefined, options: { order?: SQL[]; limit?: number } = {}): Promise<ApprovalView[]> {
+async function selectViews(
+  db: Queryable,
+  where: SQL | undefined,
+  options: { order?: SQL[]; limit?: number } = {},
+): Promise<ApprovalView[]> {
   const query = db
     .select(viewColumns)
     .from(approvals)
@@ -60,16 +64,32 @@ async function selectViews(db: Queryable, where: SQL | undefined, options: { ord
 }
 
 /** Locks the token's row (serializing one agent's requests) and counts its open approvals. */
-export async function lockTokenPendingApprovals(tx: Queryable, serviceTokenId: string): Promise<{ n: number; oldest: Date | null; now: Date }> {
-  await tx.select({ id: serviceTokens.id }).from(serviceTokens).where(eq(serviceTokens.id, serviceTokenId)).for("update");
+export async function lockTokenPendingApprovals(
+  tx: Queryable,
+  serviceTokenId: string,
+): Promise<{ n: number; oldest: Date | null; now: Date }> {
+  await tx
+    .select({ id: serviceTokens.id })
+    .from(serviceTokens)
+    .where(eq(serviceTokens.id, serviceTokenId))
+    .for("update");
   const [open] = await tx
     .select({ n: count(), oldest: min(approvals.expiresAt), now: sql<Date>`now()`.mapWith(approvals.expiresAt) })
     .from(approvals)
-    .where(and(eq(approvals.serviceTokenId, serviceTokenId), eq(approvals.status, "pending"), gt(approvals.expiresAt, sql`now()`)));
+    .where(
+      and(
+        eq(approvals.serviceTokenId, serviceTokenId),
+        eq(approvals.status, "pending"),
+        gt(approvals.expiresAt, sql`now()`),
+      ),
+    );
   return open;
 }
 
-export type NewApprovalRow = Pick<Approval, "id" | "userId" | "serviceTokenId" | "provider" | "scope" | "intent" | "reason" | "ttl" | "singleUse" | "beyondGrant">;
+export type NewApprovalRow = Pick<
+  Approval,
+  "id" | "userId" | "serviceTokenId" | "provider" | "scope" | "intent" | "reason" | "ttl" | "singleUse" | "beyondGrant"
+>;
 
 /** Inserts a pending approval, open for APPROVAL_WINDOW_SECONDS from the database's now. */
 export async function insertPendingApproval(tx: Queryable, values: NewApprovalRow): Promise<Approval> {
@@ -91,23 +111,42 @@ export async function getApproval(db: Queryable, id: string): Promise<ApprovalVi
 }
 
 /** Pending, unexpired requests of one user, the newest first. */
-export async function listPendingApprovals(db: Queryable, options: { userId: string; limit?: number }): Promise<ApprovalView[]> {
-  return selectViews(db, and(eq(approvals.userId, options.userId), eq(approvals.status, "pending"), gt(approvals.expiresAt, sql`now()`)), {
-    limit: options.limit ?? 200,
-  });
+export async function listPendingApprovals(
+  db: Queryable,
+  options: { userId: string; limit?: number },
+): Promise<ApprovalView[]> {
+  return selectViews(
+    db,
+    and(eq(approvals.userId, options.userId), eq(approvals.status, "pending"), gt(approvals.expiresAt, sql`now()`)),
+    {
+      limit: options.limit ?? 200,
+    },
+  );
 }
 
 /** Everything that is no longer waiting (decided, used, expired), the newest first. */
-export async function listRecentApprovals(db: Queryable, options: { userId: string; limit?: number }): Promise<ApprovalView[]> {
+export async function listRecentApprovals(
+  db: Queryable,
+  options: { userId: string; limit?: number },
+): Promise<ApprovalView[]> {
   return selectViews(
     db,
-    and(eq(approvals.userId, options.userId), sql`not (${approvals.status} = 'pending' and ${approvals.expiresAt} > now())`),
-    { order: [desc(sql`coalesce(${approvals.decidedAt}, ${approvals.createdAt})`), desc(approvals.createdAt)], limit: options.limit ?? 20 },
+    and(
+      eq(approvals.userId, options.userId),
+      sql`not (${approvals.status} = 'pending' and ${approvals.expiresAt} > now())`,
+    ),
+    {
+      order: [desc(sql`coalesce(${approvals.decidedAt}, ${approvals.createdAt})`), desc(approvals.createdAt)],
+      limit: options.limit ?? 20,
+    },
   );
 }
 
 /** One list for the CLI: pending (unexpired) first, then the rest; each group newest first. */
-export async function listApprovals(db: Queryable, options: { userId: string; limit?: number }): Promise<ApprovalView[]> {
+export async function listApprovals(
+  db: Queryable,
+  options: { userId: string; limit?: number },
+): Promise<ApprovalView[]> {
   return selectViews(db, eq(approvals.userId, options.userId), {
     order: [desc(sql`(${approvals.status} = 'pending' and ${approvals.expiresAt} > now())`), desc(approvals.createdAt)],
     limit: options.limit ?? 100,
@@ -118,7 +157,9 @@ export async function countPendingApprovals(db: Queryable, options: { userId: st
   const [row] = await db
     .select({ n: count() })
     .from(approvals)
-    .where(and(eq(approvals.userId, options.userId), eq(approvals.status, "pending"), gt(approvals.expiresAt, sql`now()`)));
+    .where(
+      and(eq(approvals.userId, options.userId), eq(approvals.status, "pending"), gt(approvals.expiresAt, sql`now()`)),
+    );
   return row?.n ?? 0;
 }
 
@@ -127,7 +168,13 @@ export async function markApprovalExpired(db: Queryable, id: string): Promise<bo
   const rows = await db
     .update(approvals)
     .set({ status: "expired" })
-    .where(and(eq(approvals.id, id), inArray(approvals.status, ["pending", "approved"]), lte(approvals.expiresAt, sql`now()`)))
+    .where(
+      and(
+        eq(approvals.id, id),
+        inArray(approvals.status, ["pending", "approved"]),
+        lte(approvals.expiresAt, sql`now()`),
+      ),
+    )
     .returning({ id: approvals.id });
   return rows.length > 0;
 }
@@ -168,7 +215,10 @@ export async function recordDecision(
  * gets the operation token. Concurrent polls serialize on the row; the losers see
  * status 'used' and get nothing back.
  */
-export async function claimApprovedApproval(db: Queryable, options: { id: string; serviceTokenId: string }): Promise<Approval | undefined> {
+export async function claimApprovedApproval(
+  db: Queryable,
+  options: { id: string; serviceTokenId: string },
+): Promise<Approval | undefined> {
   const [row] = await db
     .update(approvals)
     .set({ status: "used" })
@@ -186,10 +236,17 @@ export async function claimApprovedApproval(db: Queryable, options: { id: string
 
 /** used → approved: only when minting failed after the claim, so no token was handed out. */
 export async function releaseApprovalClaim(db: Queryable, id: string): Promise<void> {
-  await db.update(approvals).set({ status: "approved" }).where(and(eq(approvals.id, id), eq(approvals.status, "used")));
+  await db
+    .update(approvals)
+    .set({ status: "approved" })
+    .where(and(eq(approvals.id, id), eq(approvals.status, "used")));
 }
 
 /** Oldest first, for tests and tools that replay a token's history. */
 export async function listApprovalsForToken(db: Queryable, serviceTokenId: string): Promise<Approval[]> {
-  return db.select().from(approvals).where(eq(approvals.serviceTokenId, serviceTokenId)).orderBy(asc(approvals.createdAt));
+  return db
+    .select()
+    .from(approvals)
+    .where(eq(approvals.serviceTokenId, serviceTokenId))
+    .orderBy(asc(approvals.createdAt));
 }

@@ -11,7 +11,11 @@ export async function readChainHead(db: Database, chain: string): Promise<typeof
 }
 
 /** Up to `limit` rows of the chain with after < seq ≤ through, in seq order. */
-export async function readChainPage(db: Database, chain: string, options: { after: number; through: number; limit: number }): Promise<AuditEvent[]> {
+export async function readChainPage(
+  db: Database,
+  chain: string,
+  options: { after: number; through: number; limit: number },
+): Promise<AuditEvent[]> {
   return db
     .select()
     .from(auditEvents)
@@ -22,5 +26,7 @@ export async function readChainPage(db: Database, chain: string, options: { afte
 
 /** Every chain with a recorded head, in a stable order. */
 export async function listChains(db: Database): Promise<string[]> {
-  return (await db.select({ chain: auditHeads.chain }).from(auditHeads).orderBy(asc(auditHeads.chain))).map((r) => r.chain);
+  return (await db.select({ chain: auditHeads.chain }).from(auditHeads).orderBy(asc(auditHeads.chain))).map(
+    (r) => r.chain,
+  );
 }

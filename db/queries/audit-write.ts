@@ -13,7 +13,9 @@ export type ChainHead = { chain: string; seq: number; hash: string };
  * in this process or any other, wait here) and returns them; a new chain's hash is "".
  */
 export async function lockChainHeads(tx: Queryable, chains: string[]): Promise<ChainHead[]> {
-  const locked = await tx.execute(sql`SELECT chain, seq, hash FROM okoro_audit_lock_heads(${sql.param(chains)}::text[])`);
+  const locked = await tx.execute(
+    sql`SELECT chain, seq, hash FROM okoro_audit_lock_heads(${sql.param(chains)}::text[])`,
+  );
   const heads = (locked as unknown as { rows: { chain: string; seq: number | string; hash: string }[] }).rows;
   return heads.map((h) => ({ chain: h.chain, seq: Number(h.seq), hash: h.hash }));
 }

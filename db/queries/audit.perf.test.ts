@@ -50,8 +50,18 @@ for (const driver of DRIVERS) {
       h = await openTestDatabase(driver);
       const now = new Date();
       const t = performance.now();
-      await writeSeedRows(h.db, syntheticEvents(USER, N, { from: new Date(now.getTime() - 30 * 86_400_000), to: now, seed: 7 }));
-      await writeSeedRows(h.db, syntheticEvents(OTHER, Math.round(N / 5), { from: new Date(now.getTime() - 30 * 86_400_000), to: now, seed: 9 }));
+      await writeSeedRows(
+        h.db,
+        syntheticEvents(USER, N, { from: new Date(now.getTime() - 30 * 86_400_000), to: now, seed: 7 }),
+      );
+      await writeSeedRows(
+        h.db,
+        syntheticEvents(OTHER, Math.round(N / 5), {
+          from: new Date(now.getTime() - 30 * 86_400_000),
+          to: now,
+          seed: 9,
+        }),
+      );
       console.log(`[${driver}] seeded ${N + Math.round(N / 5)} events in ${Math.round(performance.now() - t)} ms`);
       await h.db.execute(sql`ANALYZE audit_events`);
     }, 900_000);
@@ -73,10 +83,17 @@ for (const driver of DRIVERS) {
       // inline the parameters: EXPLAIN cannot take bind parameters on every driver
       const text = q.sql.replace(/\$(\d+)/g, (_, i) => {
         const v = q.params[Number(i) - 1];
-        return typeof v === "number" ? String(v) : v instanceof Date ? `'${v.toISOString()}'` : `'${String(v).replace(/'/g, "''")}'`;
+        return typeof v === "number"
+          ? String(v)
+          : v instanceof Date
+            ? `'${v.toISOString()}'`
+            : `'${String(v).replace(/'/g, "''")}'`;
       });
       const res = await h.db.execute(sql.raw(`EXPLAIN (ANALYZE, BUFFERS) ${text}`));
-      const rows = (Array.isArray(res) ? res : (res as { rows: Record<string, string>[] }).rows) as Record<string, string>[];
+      const rows = (Array.isArray(res) ? res : (res as { rows: Record<string, string>[] }).rows) as Record<
+        string,
+        string
+      >[];
       plans.push(`### ${label}\n${rows.map((r) => Object.values(r)[0]).join("\n")}`);
     }
 
@@ -101,16 +118,30 @@ for (const driver of DRIVERS) {
 
       await measurePage("first page (newest 50)", {});
       await measurePage("filtered: agent", { agent: "billing-watch" });
-      await measurePage("filtered: agent + provider + outcome", { agent: "research-agent", provider: "github", outcome: "allowed" });
+      await measurePage("filtered: agent + provider + outcome", {
+        agent: "research-agent",
+        provider: "github",
+        outcome: "allowed",
+      });
       await measurePage("filtered: event proxy.denied", { event: "proxy.denied" });
       await measurePage("filtered: scope delete", { scope: "delete" });
       await measurePage("deep cursor (seq < 500)", {}, { after: { v: null, s: 500 } });
-      await measurePage("deep cursor, agent filter (seq < 2000)", { agent: "ci-helper" }, { after: { v: null, s: 2000 } });
+      await measurePage(
+        "deep cursor, agent filter (seq < 2000)",
+        { agent: "ci-helper" },
+        { after: { v: null, s: 2000 } },
+      );
       await measurePage("flagged only", { flagged: true });
       await measurePage("flagged only, deep (seq < 5000)", { flagged: true }, { after: { v: null, s: 5000 } });
       await measurePage("time range: last hour", { since: new Date(Date.now() - 3_600_000) });
-      await measurePage("time range: last 24 h, agent", { since: new Date(Date.now() - 86_400_000), agent: "notion-sync" });
-      await measurePage("time range: a day 20 days ago", { since: new Date(Date.now() - 20 * 86_400_000), until: new Date(Date.now() - 19 * 86_400_000) });
+      await measurePage("time range: last 24 h, agent", {
+        since: new Date(Date.now() - 86_400_000),
+        agent: "notion-sync",
+      });
+      await measurePage("time range: a day 20 days ago", {
+        since: new Date(Date.now() - 20 * 86_400_000),
+        until: new Date(Date.now() - 19 * 86_400_000),
+      });
       await measurePage("text: common ('standup')", { text: "standup" });
       await measurePage("text: rare ('#499')", { text: "#499" });
       await measurePage("text: none ('no such thing')", { text: "no such thing" });
@@ -123,10 +154,16 @@ for (const driver of DRIVERS) {
           results.push({ query: `sort ${key} ${dir}: first page`, ms, rows: first.rows.length });
           // a deep page: walk 5 pages of 1000, then measure the next page of 50
           let cursor = first.next!;
-          for (let i = 0; i < 5; i++) cursor = (await pageAuditEvents(h.db, { userId: USER }, { sort: { key, dir }, after: cursor, limit: 1000 })).next!;
-          const deep = await median(() => pageAuditEvents(h.db, { userId: USER }, { sort: { key, dir }, after: cursor }));
+          for (let i = 0; i < 5; i++)
+            cursor = (await pageAuditEvents(h.db, { userId: USER }, { sort: { key, dir }, after: cursor, limit: 1000 }))
+              .next!;
+          const deep = await median(() =>
+            pageAuditEvents(h.db, { userId: USER }, { sort: { key, dir }, after: cursor }),
+          );
           results.push({ query: `sort ${key} ${dir}: page after 5 050 rows`, ms: deep, rows: 50 });
-          const back = await median(() => pageAuditEvents(h.db, { userId: USER }, { sort: { key, dir }, before: cursor }));
+          const back = await median(() =>
+            pageAuditEvents(h.db, { userId: USER }, { sort: { key, dir }, before: cursor }),
+          );
           results.push({ query: `sort ${key} ${dir}: previous page`, ms: back, rows: 50 });
         }
       }
@@ -165,11 +202,19 @@ for (const driver of DRIVERS) {
       const activity = await median(() => auditActivity(h.db, { userId: USER }));
       results.push({ query: "activity: 24 hourly buckets", ms: activity, rows: 24 });
       const agents = await median(() => listAuditAgents(h.db, USER));
-      results.push({ query: "distinct agents (loose index scan)", ms: agents, rows: (await listAuditAgents(h.db, USER)).length });
+      results.push({
+        query: "distinct agents (loose index scan)",
+        ms: agents,
+        rows: (await listAuditAgents(h.db, USER)).length,
+      });
 
       const t = performance.now();
       const check = await verifyChain(h.db, USER);
-      results.push({ query: `verifyChain (${N} rows, once)`, ms: Math.round(performance.now() - t), rows: check.verifiedThrough });
+      results.push({
+        query: `verifyChain (${N} rows, once)`,
+        ms: Math.round(performance.now() - t),
+        rows: check.verifiedThrough,
+      });
       expect(check.ok).toBe(true);
     }, 900_000);
   });

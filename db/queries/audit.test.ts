@@ -31,21 +31,135 @@ const at = (minutes: number) => new Date(T0 + minutes * 60_000);
  * status, a duration, an agent and a provider, and some have none of them.
  */
 function rowsForA(): SeedRow[] {
-  const r = (minutes: number, fields: Partial<SeedRow> & { event: string }) => seedRow(A, { at: at(minutes), ...fields });
+  const r = (minutes: number, fields: Partial<SeedRow> & { event: string }) =>
+    seedRow(A, { at: at(minutes), ...fields });
   return [
     r(0, { event: "auth.signin", outcome: "allowed" }),
-    r(1, { event: "token.issued", agent: "alpha", provider: "github", scope: "read", intent: "list open pull requests", outcome: "allowed" }),
-    r(2, { event: "proxy.request", agent: "alpha", provider: "github", scope: "read", requiredScope: "read", method: "GET", path: "/repos/acme/api/pulls", outcome: "allowed" }),
-    r(3, { event: "proxy.response", agent: "alpha", provider: "github", scope: "read", method: "GET", path: "/repos/acme/api/pulls", status: 200, durationMs: 120, outcome: "allowed" }),
-    r(4, { event: "proxy.denied", agent: "beta", provider: "notion", scope: "read", requiredScope: "delete", method: "DELETE", path: "/v1/blocks/1", status: 403, outcome: "denied", error: "insufficient_scope", intent: "check todo items", flags: ["intent_mismatch"], flagReason: 'Intent "check todo items" reads, but the request deletes.' }),
-    r(5, { event: "token.issued", agent: "beta", provider: "trello", scope: "all", reason: "cleanup of the board", intent: "clean up 50% of the cards", outcome: "allowed", flags: ["all_scope"], flagReason: "A token with scope all was issued." }),
-    r(6, { event: "proxy.response", agent: "beta", provider: "trello", scope: "all", method: "PUT", path: "/1/cards/a_b", status: 200, durationMs: 120, outcome: "allowed", flags: ["all_scope"], flagReason: "A token with scope all was used." }),
-    r(7, { event: "proxy.response", agent: "gamma", provider: "slack", scope: "write", method: "POST", path: "/chat.postMessage", status: 500, durationMs: 3000, outcome: "error", error: "upstream_unreachable" }),
-    r(8, { event: "token.denied", agent: "gamma", provider: "slack", scope: "delete", status: 403, outcome: "denied", error: "scope_not_granted", intent: "post 500 messages" }),
-    r(9, { event: "proxy.response", agent: "alpha", provider: "github", scope: "read", method: "GET", path: "/repos/acme/axb", status: 200, durationMs: 45, outcome: "allowed" }),
-    r(10, { event: "proxy.response", agent: "gamma", provider: "slack", scope: "write", method: "POST", path: "/chat.update", status: 404, durationMs: 120, outcome: "allowed" }),
+    r(1, {
+      event: "token.issued",
+      agent: "alpha",
+      provider: "github",
+      scope: "read",
+      intent: "list open pull requests",
+      outcome: "allowed",
+    }),
+    r(2, {
+      event: "proxy.request",
+      agent: "alpha",
+      provider: "github",
+      scope: "read",
+      requiredScope: "read",
+      method: "GET",
+      path: "/repos/acme/api/pulls",
+      outcome: "allowed",
+    }),
+    r(3, {
+      event: "proxy.response",
+      agent: "alpha",
+      provider: "github",
+      scope: "read",
+      method: "GET",
+      path: "/repos/acme/api/pulls",
+      status: 200,
+      durationMs: 120,
+      outcome: "allowed",
+    }),
+    r(4, {
+      event: "proxy.denied",
+      agent: "beta",
+      provider: "notion",
+      scope: "read",
+      requiredScope: "delete",
+      method: "DELETE",
+      path: "/v1/blocks/1",
+      status: 403,
+      outcome: "denied",
+      error: "insufficient_scope",
+      intent: "check todo items",
+      flags: ["intent_mismatch"],
+      flagReason: 'Intent "check todo items" reads, but the request deletes.',
+    }),
+    r(5, {
+      event: "token.issued",
+      agent: "beta",
+      provider: "trello",
+      scope: "all",
+      reason: "cleanup of the board",
+      intent: "clean up 50% of the cards",
+      outcome: "allowed",
+      flags: ["all_scope"],
+      flagReason: "A token with scope all was issued.",
+    }),
+    r(6, {
+      event: "proxy.response",
+      agent: "beta",
+      provider: "trello",
+      scope: "all",
+      method: "PUT",
+      path: "/1/cards/a_b",
+      status: 200,
+      durationMs: 120,
+      outcome: "allowed",
+      flags: ["all_scope"],
+      flagReason: "A token with scope all was used.",
+    }),
+    r(7, {
+      event: "proxy.response",
+      agent: "gamma",
+      provider: "slack",
+      scope: "write",
+      method: "POST",
+      path: "/chat.postMessage",
+      status: 500,
+      durationMs: 3000,
+      outcome: "error",
+      error: "upstream_unreachable",
+    }),
+    r(8, {
+      event: "token.denied",
+      agent: "gamma",
+      provider: "slack",
+      scope: "delete",
+      status: 403,
+      outcome: "denied",
+      error: "scope_not_granted",
+      intent: "post 500 messages",
+    }),
+    r(9, {
+      event: "proxy.response",
+      agent: "alpha",
+      provider: "github",
+      scope: "read",
+      method: "GET",
+      path: "/repos/acme/axb",
+      status: 200,
+      durationMs: 45,
+      outcome: "allowed",
+    }),
+    r(10, {
+      event: "proxy.response",
+      agent: "gamma",
+      provider: "slack",
+      scope: "write",
+      method: "POST",
+      path: "/chat.update",
+      status: 404,
+      durationMs: 120,
+      outcome: "allowed",
+    }),
     r(11, { event: "connection.created", provider: "github", outcome: "allowed" }),
-    r(12, { event: "proxy.request", agent: "alpha", provider: "github", scope: "read", requiredScope: "read", method: "GET", path: "/search/issues", query: "q=back\\slash", outcome: "allowed", intent: "search for back\\slash" }),
+    r(12, {
+      event: "proxy.request",
+      agent: "alpha",
+      provider: "github",
+      scope: "read",
+      requiredScope: "read",
+      method: "GET",
+      path: "/search/issues",
+      query: "q=back\\slash",
+      outcome: "allowed",
+      intent: "search for back\\slash",
+    }),
     r(13, { event: "auth.signin_failed", outcome: "denied", error: "wrong_password" }),
   ];
 }
@@ -76,14 +190,34 @@ function expectedOrder(rows: AuditEvent[], sort: AuditSort): number[] {
 describeDatabases("audit queries", (getDb) => {
   let all: AuditEvent[];
   const db = () => getDb().db;
-  const seqs = async (filter: Omit<AuditFilter, "userId">) => (await pageAuditEvents(db(), { userId: A, ...filter }, { limit: 1000 })).rows.map((r) => r.seq);
+  const seqs = async (filter: Omit<AuditFilter, "userId">) =>
+    (await pageAuditEvents(db(), { userId: A, ...filter }, { limit: 1000 })).rows.map((r) => r.seq);
 
   beforeAll(async () => {
     await writeSeedRows(db(), rowsForA());
     // another user with look-alike rows: none of them may ever show up in A's queries
     await writeSeedRows(db(), [
-      seedRow(B, { at: at(2), event: "proxy.request", agent: "alpha", provider: "github", scope: "read", path: "/repos/acme/api/pulls", outcome: "allowed", intent: "list open pull requests" }),
-      seedRow(B, { at: at(5), event: "token.issued", agent: "beta", provider: "trello", scope: "all", outcome: "allowed", flags: ["all_scope"], flagReason: "x", intent: "clean up 50% of the cards" }),
+      seedRow(B, {
+        at: at(2),
+        event: "proxy.request",
+        agent: "alpha",
+        provider: "github",
+        scope: "read",
+        path: "/repos/acme/api/pulls",
+        outcome: "allowed",
+        intent: "list open pull requests",
+      }),
+      seedRow(B, {
+        at: at(5),
+        event: "token.issued",
+        agent: "beta",
+        provider: "trello",
+        scope: "all",
+        outcome: "allowed",
+        flags: ["all_scope"],
+        flagReason: "x",
+        intent: "clean up 50% of the cards",
+      }),
     ]);
     all = (await pageAuditEvents(db(), { userId: A }, { limit: 1000 })).rows;
   });
@@ -134,38 +268,47 @@ describeDatabases("audit queries", (getDb) => {
   });
 
   describe("sorting with keyset cursors", () => {
-    const sorts: AuditSort[] = AUDIT_SORT_KEYS.flatMap((key) => (["asc", "desc"] as const).map((dir) => ({ key, dir })));
+    const sorts: AuditSort[] = AUDIT_SORT_KEYS.flatMap((key) =>
+      (["asc", "desc"] as const).map((dir) => ({ key, dir })),
+    );
 
-    it.each(sorts.map((s) => [`${s.key} ${s.dir}`, s] as const))("%s: pages forward and back cover every row once, in order", async (_, sort) => {
-      const expected = expectedOrder(all, sort);
-      for (const limit of [1, 3, 5]) {
-        // forward, page by page
-        const pages: number[][] = [];
-        let after: AuditCursor | undefined;
-        let prev: AuditCursor | null = null;
-        for (let guard = 0; guard < 50; guard++) {
-          // cursors travel through URLs: round-trip each one
-          const page = await pageAuditEvents(db(), { userId: A }, { sort, limit, after });
-          if (pages.length > 0) expect(page.prev).not.toBeNull();
-          else expect(page.prev).toBeNull();
-          pages.push(page.rows.map((r) => r.seq));
-          prev = page.prev;
-          if (!page.next) break;
-          after = decodeAuditCursor(encodeAuditCursor(page.next), sort);
-        }
-        expect(pages.flat()).toEqual(expected);
-        expect(pages.slice(0, -1).every((p) => p.length === limit)).toBe(true);
+    it.each(sorts.map((s) => [`${s.key} ${s.dir}`, s] as const))(
+      "%s: pages forward and back cover every row once, in order",
+      async (_, sort) => {
+        const expected = expectedOrder(all, sort);
+        for (const limit of [1, 3, 5]) {
+          // forward, page by page
+          const pages: number[][] = [];
+          let after: AuditCursor | undefined;
+          let prev: AuditCursor | null = null;
+          for (let guard = 0; guard < 50; guard++) {
+            // cursors travel through URLs: round-trip each one
+            const page = await pageAuditEvents(db(), { userId: A }, { sort, limit, after });
+            if (pages.length > 0) expect(page.prev).not.toBeNull();
+            else expect(page.prev).toBeNull();
+            pages.push(page.rows.map((r) => r.seq));
+            prev = page.prev;
+            if (!page.next) break;
+            after = decodeAuditCursor(encodeAuditCursor(page.next), sort);
+          }
+          expect(pages.flat()).toEqual(expected);
+          expect(pages.slice(0, -1).every((p) => p.length === limit)).toBe(true);
 
-        // and back from the last page: each "previous" is the page before it
-        let before = prev ?? undefined;
-        for (let i = pages.length - 2; i >= 0 && before; i--) {
-          const page = await pageAuditEvents(db(), { userId: A }, { sort, limit, before: decodeAuditCursor(encodeAuditCursor(before), sort) });
-          expect(page.rows.map((r) => r.seq)).toEqual(pages[i]);
-          before = page.prev ?? undefined;
-          if (i === 0) expect(page.prev).toBeNull();
+          // and back from the last page: each "previous" is the page before it
+          let before = prev ?? undefined;
+          for (let i = pages.length - 2; i >= 0 && before; i--) {
+            const page = await pageAuditEvents(
+              db(),
+              { userId: A },
+              { sort, limit, before: decodeAuditCursor(encodeAuditCursor(before), sort) },
+            );
+            expect(page.rows.map((r) => r.seq)).toEqual(pages[i]);
+            before = page.prev ?? undefined;
+            if (i === 0) expect(page.prev).toBeNull();
+          }
         }
-      }
-    });
+      },
+    );
 
     it("a filter and a sort together keep to the filter on every page", async () => {
       const sort: AuditSort = { key: "duration", dir: "desc" };
@@ -179,7 +322,11 @@ describeDatabases("audit queries", (getDb) => {
     it("rows appended after the first page do not shift or repeat rows on the next (time sort)", async () => {
       const first = await pageAuditEvents(db(), { userId: A, event: "proxy.response" }, { limit: 2 });
       await writeSeedRows(db(), [seedRow(A, { at: at(20), event: "proxy.response", status: 201, path: "/late" })]);
-      const second = await pageAuditEvents(db(), { userId: A, event: "proxy.response" }, { limit: 2, after: first.next! });
+      const second = await pageAuditEvents(
+        db(),
+        { userId: A, event: "proxy.response" },
+        { limit: 2, after: first.next! },
+      );
       expect(first.rows.map((r) => r.seq)).toEqual([11, 10]);
       expect(second.rows.map((r) => r.seq)).toEqual([8, 7]);
     });
@@ -196,7 +343,11 @@ describeDatabases("audit queries", (getDb) => {
 
     it("listAuditEvents (the CLI's) still pages newest first by seq", async () => {
       const first = await listAuditEvents(db(), { userId: A, provider: "github" }, { limit: 2 });
-      const second = await listAuditEvents(db(), { userId: A, provider: "github" }, { limit: 2, before: first.nextBefore! });
+      const second = await listAuditEvents(
+        db(),
+        { userId: A, provider: "github" },
+        { limit: 2, before: first.nextBefore! },
+      );
       expect([...first.rows, ...second.rows].map((r) => r.seq)).toEqual([13, 12, 10, 4]);
     });
   });
@@ -205,7 +356,10 @@ describeDatabases("audit queries", (getDb) => {
     it("counts matches, up to a cap", async () => {
       expect(await countAuditEvents(db(), { userId: A, agent: "alpha" })).toEqual({ count: 5, capped: false });
       expect(await countAuditEvents(db(), { userId: A }, { cap: 4 })).toEqual({ count: 4, capped: true });
-      expect(await countAuditEvents(db(), { userId: A, text: "nothing like this" })).toEqual({ count: 0, capped: false });
+      expect(await countAuditEvents(db(), { userId: A, text: "nothing like this" })).toEqual({
+        count: 0,
+        capped: false,
+      });
     });
 
     it("finds an event by id only in its owner's chain", async () => {
@@ -238,7 +392,12 @@ describeDatabases("audit queries", (getDb) => {
         r(h(23, 59), { event: "token.issued", outcome: "allowed" }),
         r(h(10), { event: "proxy.denied", outcome: "denied" }),
         r(h(10), { event: "token.denied", outcome: "denied" }),
-        r(h(10), { event: "token_replayed", outcome: "denied", flags: ["replay"], flagReason: "A single-use token was used again." }),
+        r(h(10), {
+          event: "token_replayed",
+          outcome: "denied",
+          flags: ["replay"],
+          flagReason: "A single-use token was used again.",
+        }),
         r(h(10), { event: "proxy.request", outcome: "allowed", flags: ["all_scope"], flagReason: "scope all" }),
         r(h(10), { event: "proxy.response", outcome: "allowed", status: 200 }), // the second half of a request: not counted
         r(h(10), { event: "proxy.response", outcome: "error", status: 502 }),

@@ -7,7 +7,23 @@
 // chain holds exactly that user's rows, so the second condition changes no result, but it
 // lets the planner use the (user_id, …) indexes, which it cannot infer from `chain`.
 import "server-only";
-import { and, asc, desc, eq, gte, ilike, inArray, isNotNull, isNull, lt, lte, or, sql, type AnyColumn, type SQL } from "drizzle-orm";
+import {
+  and,
+  asc,
+  desc,
+  eq,
+  gte,
+  ilike,
+  inArray,
+  isNotNull,
+  isNull,
+  lt,
+  lte,
+  or,
+  sql,
+  type AnyColumn,
+  type SQL,
+} from "drizzle-orm";
 import type { Database } from "@/db/client";
 import { auditEvents, type AuditEvent } from "@/db/schema";
 import type { AuditOutcome, AuditSort, AuditVia, AuditSortKey, SortDirection } from "@/lib/audit/view-params";
@@ -132,7 +148,11 @@ export type AuditPageRequest = {
  * NULL`, by seq) — rather than one ORDER BY … NULLS LAST, which no single btree serves in
  * both directions.
  */
-export async function pageAuditEvents(db: Database, filter: AuditFilter, request: AuditPageRequest = {}): Promise<AuditPage> {
+export async function pageAuditEvents(
+  db: Database,
+  filter: AuditFilter,
+  request: AuditPageRequest = {},
+): Promise<AuditPage> {
   // newest first unless asked otherwise (the viewer's default too)
   const sort: AuditSort = request.sort ?? { key: "time", dir: "desc" };
   const limit = clampLimit(request.limit);
@@ -238,7 +258,11 @@ export async function listAuditEvents(
 }
 
 /** Every matching event, newest first, page by page (for exports of any size). */
-export async function* iterateAuditEvents(db: Database, filter: AuditFilter, pageSize = 1000): AsyncGenerator<AuditEvent> {
+export async function* iterateAuditEvents(
+  db: Database,
+  filter: AuditFilter,
+  pageSize = 1000,
+): AsyncGenerator<AuditEvent> {
   let before: number | undefined;
   for (;;) {
     const { rows, nextBefore } = await listAuditEvents(db, filter, { limit: pageSize, before });
@@ -252,7 +276,10 @@ export async function* iterateAuditEvents(db: Database, filter: AuditFilter, pag
 // One event, counts, activity
 
 /** The user's own event by id, or undefined (someone else's looks exactly like a missing one). */
-export async function getAuditEvent(db: Database, options: { userId: string; id: string }): Promise<AuditEvent | undefined> {
+export async function getAuditEvent(
+  db: Database,
+  options: { userId: string; id: string },
+): Promise<AuditEvent | undefined> {
   const [row] = await db
     .select()
     .from(auditEvents)
@@ -264,9 +291,18 @@ export async function getAuditEvent(db: Database, options: { userId: string; id:
  * How many events match, counting no further than `cap`: the viewer says "10,000+" rather
  * than scan a whole large log to print an exact number nobody reads.
  */
-export async function countAuditEvents(db: Database, filter: AuditFilter, options: { cap?: number } = {}): Promise<{ count: number; capped: boolean }> {
+export async function countAuditEvents(
+  db: Database,
+  filter: AuditFilter,
+  options: { cap?: number } = {},
+): Promise<{ count: number; capped: boolean }> {
   const cap = options.cap ?? 10_000;
-  const limited = db.select({ one: sql<number>`1`.as("one") }).from(auditEvents).where(auditWhere(filter)).limit(cap + 1).as("limited");
+  const limited = db
+    .select({ one: sql<number>`1`.as("one") })
+    .from(auditEvents)
+    .where(auditWhere(filter))
+    .limit(cap + 1)
+    .as("limited");
   const [row] = await db.select({ n: sql<number>`count(*)::int` }).from(limited);
   const n = Number(row?.n ?? 0);
   return n > cap ? { count: cap, capped: true } : { count: n, capped: false };
@@ -294,7 +330,13 @@ export async function listAuditAgents(db: Database, userId: string): Promise<str
  * through, proxy.denied and token_replayed when refused). proxy.response is left out — it
  * is the second half of a request already counted — as are sign-ins and dashboard actions.
  */
-export const ACTIVITY_EVENTS = ["token.issued", "token.denied", "proxy.request", "proxy.denied", "token_replayed"] as const;
+export const ACTIVITY_EVENTS = [
+  "token.issued",
+  "token.denied",
+  "proxy.request",
+  "proxy.denied",
+  "token_replayed",
+] as const;
 const EXCHANGE_EVENTS = ["token.issued", "token.denied"];
 
 export type ActivityBucket = {
@@ -316,7 +358,10 @@ const HOUR_MS = 3_600_000;
  * Hourly buckets for the `hours` hours up to and including the current one (the last
  * bucket is partial), oldest first, every hour present (zeros included).
  */
-export async function auditActivity(db: Database, options: { userId: string; now?: Date; hours?: number }): Promise<ActivityBucket[]> {
+export async function auditActivity(
+  db: Database,
+  options: { userId: string; now?: Date; hours?: number },
+): Promise<ActivityBucket[]> {
   const hours = options.hours ?? 24;
   const nowMs = (options.now ?? new Date()).getTime();
   const firstHour = Math.floor(nowMs / HOUR_MS) - (hours - 1);
@@ -358,7 +403,10 @@ export async function auditActivity(db: Database, options: { userId: string; now
 }
 
 /** The most recent flagged events (the overview's list). */
-export async function recentFlaggedEvents(db: Database, options: { userId: string; limit?: number }): Promise<AuditEvent[]> {
+export async function recentFlaggedEvents(
+  db: Database,
+  options: { userId: string; limit?: number },
+): Promise<AuditEvent[]> {
   const { rows } = await pageAuditEvents(db, { userId: options.userId, flagged: true }, { limit: options.limit ?? 5 });
   return rows;
 }

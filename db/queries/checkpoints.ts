@@ -17,7 +17,10 @@ export async function insertCheckpoint(db: Database, row: AuditCheckpointRow): P
 }
 
 /** The newest checkpoints first (`before`: older than that time). */
-export async function latestCheckpoints(db: Database, options: { limit?: number; before?: Date; chain?: string } = {}): Promise<AuditCheckpointRow[]> {
+export async function latestCheckpoints(
+  db: Database,
+  options: { limit?: number; before?: Date; chain?: string } = {},
+): Promise<AuditCheckpointRow[]> {
   const where = [
     options.before ? lt(auditCheckpoints.at, options.before) : undefined,
     options.chain ? sql`${auditCheckpoints.heads} ? ${options.chain}` : undefined,

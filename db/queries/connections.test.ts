@@ -15,7 +15,9 @@ describe("credentialHint", () => {
     expect(credentialHint({ api_key: OPENAI_KEY })).toBe("…WXyz");
     expect(credentialHint({ access_token: "gho_abcdefghijklmnop9Yz1", refresh_token: "r" })).toBe("…9Yz1");
     expect(credentialHint({ token: "0123456789abcdefx9Yz", token_secret: "s" })).toBe("…x9Yz");
-    expect(credentialHint({ token: "0123456789abcdefx9Yz", token_secret: "", api_key: "public-power-up-key-AAAA" })).toBe("…x9Yz");
+    expect(
+      credentialHint({ token: "0123456789abcdefx9Yz", token_secret: "", api_key: "public-power-up-key-AAAA" }),
+    ).toBe("…x9Yz");
   });
 
   it("shows nothing for secrets too short to hint at safely", () => {
@@ -36,8 +38,21 @@ describeDatabases("connections queries", (handle) => {
   });
 
   it("round-trips a credential, encrypted at rest", async () => {
-    const row = await setConnection({ db: db(), userId: "usr_alice", provider: "openai", method: "paste", credential: { api_key: OPENAI_KEY }, masterKeys });
-    expect(row).toMatchObject({ userId: "usr_alice", provider: "openai", method: "paste", status: "active", credentialHint: "…WXyz" });
+    const row = await setConnection({
+      db: db(),
+      userId: "usr_alice",
+      provider: "openai",
+      method: "paste",
+      credential: { api_key: OPENAI_KEY },
+      masterKeys,
+    });
+    expect(row).toMatchObject({
+      userId: "usr_alice",
+      provider: "openai",
+      method: "paste",
+      status: "active",
+      credentialHint: "…WXyz",
+    });
     expect(row).not.toHaveProperty("credential");
 
     const [stored] = await db().select().from(connections).where(eq(connections.id, row.id));
@@ -64,7 +79,10 @@ describeDatabases("connections queries", (handle) => {
       masterKeys,
     });
     expect(first.accessExpiresAt?.getTime()).toBe(1_900_000_000_000);
-    await db().update(connections).set({ status: "error", statusDetail: "refresh failed" }).where(eq(connections.id, first.id));
+    await db()
+      .update(connections)
+      .set({ status: "error", statusDetail: "refresh failed" })
+      .where(eq(connections.id, first.id));
 
     const second = await setConnection({
       db: db(),
@@ -75,7 +93,13 @@ describeDatabases("connections queries", (handle) => {
       masterKeys,
     });
     expect(second.id).toBe(first.id);
-    expect(second).toMatchObject({ status: "active", statusDetail: null, accountName: null, accessExpiresAt: null, credentialHint: "…oken" });
+    expect(second).toMatchObject({
+      status: "active",
+      statusDetail: null,
+      accountName: null,
+      accessExpiresAt: null,
+      credentialHint: "…oken",
+    });
     expect(second.createdAt.getTime()).toBe(first.createdAt.getTime());
     const rows = await db()
       .select()
@@ -91,30 +115,65 @@ describeDatabases("connections queries", (handle) => {
   it("keeps one row when the same pair is set concurrently", async () => {
     const results = await Promise.all(
       [1, 2, 3, 4].map((n) =>
-        setConnection({ db: db(), userId: "usr_bob", provider: "anthropic", method: "paste", credential: { api_key: `sk-ant-concurrent-${n}-xxxx` }, masterKeys }),
+        setConnection({
+          db: db(),
+          userId: "usr_bob",
+          provider: "anthropic",
+          method: "paste",
+          credential: { api_key: `sk-ant-concurrent-${n}-xxxx` },
+          masterKeys,
+        }),
       ),
     );
     expect(new Set(results.map((r) => r.id)).size).toBe(1);
-    const credential = (await getConnectionCredential({ db: db(), userId: "usr_bob", provider: "anthropic", masterKeys })) as { api_key: string };
+    const credential = (await getConnectionCredential({
+      db: db(),
+      userId: "usr_bob",
+      provider: "anthropic",
+      masterKeys,
+    })) as { api_key: string };
     expect(credential.api_key).toMatch(/^sk-ant-concurrent-\d-xxxx$/);
   });
 
   it("fails closed when a ciphertext is moved to another row", async () => {
-    const alice = await setConnection({ db: db(), userId: "usr_alice", provider: "notion", method: "paste", credential: { api_key: "secret_alice_notion_0001" }, masterKeys });
-    await setConnection({ db: db(), userId: "usr_bob", provider: "notion", method: "paste", credential: { api_key: "secret_bob_notion_00002" }, masterKeys });
-    const [stolen] = await db().select({ credential: connections.credential }).from(connections).where(eq(connections.id, alice.id));
+    const alice = await setConnection({
+      db: db(),
+      userId: "usr_alice",
+      provider: "notion",
+      method: "paste",
+      credential: { api_key: "secret_alice_notion_0001" },
+      masterKeys,
+    });
+    await setConnection({
+      db: db(),
+      userId: "usr_bob",
+      provider: "notion",
+      method: "paste",
+      credential: { api_key: "secret_bob_notion_00002" },
+      masterKeys,
+    });
+    const [stolen] = await db()
+      .select({ credential: connections.credential })
+      .from(connections)
+      .where(eq(connections.id, alice.id));
     await db()
       .update(connections)
       .set({ credential: stolen.credential })
       .where(and(eq(connections.userId, "usr_bob"), eq(connections.provider, "notion")));
-    await expect(getConnectionCredential({ db: db(), userId: "usr_bob", provider: "notion", masterKeys })).rejects.toBeInstanceOf(DecryptionError);
+    await expect(
+      getConnectionCredential({ db: db(), userId: "usr_bob", provider: "notion", masterKeys }),
+    ).rejects.toBeInstanceOf(DecryptionError);
     // the original still opens
-    expect(await getConnectionCredential({ db: db(), userId: "usr_alice", provider: "notion", masterKeys })).toEqual({ api_key: "secret_alice_notion_0001" });
+    expect(await getConnectionCredential({ db: db(), userId: "usr_alice", provider: "notion", masterKeys })).toEqual({
+      api_key: "secret_alice_notion_0001",
+    });
   });
 
   it("fails closed when the master key is not the one it was sealed with", async () => {
     const other = parseMasterKeys(generateMasterKey("other"));
-    await expect(getConnectionCredential({ db: db(), userId: "usr_alice", provider: "openai", masterKeys: other })).rejects.toBeInstanceOf(DecryptionError);
+    await expect(
+      getConnectionCredential({ db: db(), userId: "usr_alice", provider: "openai", masterKeys: other }),
+    ).rejects.toBeInstanceOf(DecryptionError);
   });
 
   it("lists a user's connections without the credential", async () => {
@@ -122,7 +181,8 @@ describeDatabases("connections queries", (handle) => {
     expect(list.map((c) => c.provider)).toEqual(["gmail", "notion", "openai"]);
     for (const c of list) expect(c).not.toHaveProperty("credential");
     const text = JSON.stringify(list);
-    for (const secret of [OPENAI_KEY, "ya29.second-access-token", "1//second", "secret_alice_notion_0001"]) expect(text).not.toContain(secret);
+    for (const secret of [OPENAI_KEY, "ya29.second-access-token", "1//second", "secret_alice_notion_0001"])
+      expect(text).not.toContain(secret);
     expect(await listConnections({ db: db(), userId: "usr_nobody" })).toEqual([]);
   });
 

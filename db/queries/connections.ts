@@ -21,7 +21,11 @@ export async function listConnections(options: { db: Database; userId: string })
     .orderBy(asc(connections.provider));
 }
 
-export async function getConnection(options: { db: Database; userId: string; provider: string }): Promise<ConnectionSummary | null> {
+export async function getConnection(options: {
+  db: Database;
+  userId: string;
+  provider: string;
+}): Promise<ConnectionSummary | null> {
   const [row] = await options.db
     .select(summaryColumns)
     .from(connections)
@@ -39,10 +43,24 @@ export async function lockConnectionId(tx: Queryable, userId: string, provider: 
   return existing?.id;
 }
 
-export type ConnectionFields = Pick<Connection, "method" | "status" | "statusDetail" | "credentialHint" | "accountName" | "grantedScopes" | "accessExpiresAt" | "credential">;
+export type ConnectionFields = Pick<
+  Connection,
+  | "method"
+  | "status"
+  | "statusDetail"
+  | "credentialHint"
+  | "accountName"
+  | "grantedScopes"
+  | "accessExpiresAt"
+  | "credential"
+>;
 
 /** Replaces an existing row's credential and fields; undefined when the row is gone. */
-export async function updateConnectionRow(tx: Queryable, id: string, fields: ConnectionFields): Promise<ConnectionSummary | undefined> {
+export async function updateConnectionRow(
+  tx: Queryable,
+  id: string,
+  fields: ConnectionFields,
+): Promise<ConnectionSummary | undefined> {
   const [written] = await tx
     .update(connections)
     .set({ ...fields, updatedAt: new Date(), refreshedAt: null })
@@ -52,7 +70,10 @@ export async function updateConnectionRow(tx: Queryable, id: string, fields: Con
 }
 
 /** Inserts the row; undefined when another one for (user, provider) got there first. */
-export async function insertConnectionRow(tx: Queryable, values: ConnectionFields & { id: string; userId: string; provider: string }): Promise<ConnectionSummary | undefined> {
+export async function insertConnectionRow(
+  tx: Queryable,
+  values: ConnectionFields & { id: string; userId: string; provider: string },
+): Promise<ConnectionSummary | undefined> {
   const [written] = await tx
     .insert(connections)
     .values(values)
@@ -62,7 +83,11 @@ export async function insertConnectionRow(tx: Queryable, values: ConnectionField
 }
 
 /** The row's id and its sealed credential, or undefined when the user has not connected the provider. */
-export async function readSealedCredential(db: Queryable, userId: string, provider: string): Promise<Pick<Connection, "id" | "credential"> | undefined> {
+export async function readSealedCredential(
+  db: Queryable,
+  userId: string,
+  provider: string,
+): Promise<Pick<Connection, "id" | "credential"> | undefined> {
   const [row] = await db
     .select({ id: connections.id, credential: connections.credential })
     .from(connections)
@@ -80,7 +105,11 @@ export async function deleteConnectionRow(tx: Queryable, userId: string, provide
 }
 
 /** The one question the exchange asks about a connection: is it usable? (null: none) */
-export async function getConnectionStatus(db: Database, userId: string, provider: string): Promise<Connection["status"] | null> {
+export async function getConnectionStatus(
+  db: Database,
+  userId: string,
+  provider: string,
+): Promise<Connection["status"] | null> {
   const [row] = await db
     .select({ status: connections.status })
     .from(connections)
@@ -95,6 +124,10 @@ export async function lockConnectionRow(tx: Queryable, id: string): Promise<Conn
 }
 
 /** Sets some of a row's columns. */
-export async function updateConnectionById(tx: Queryable, id: string, values: Partial<Omit<Connection, "id" | "userId" | "provider">>): Promise<void> {
+export async function updateConnectionById(
+  tx: Queryable,
+  id: string,
+  values: Partial<Omit<Connection, "id" | "userId" | "provider">>,
+): Promise<void> {
   await tx.update(connections).set(values).where(eq(connections.id, id));
 }

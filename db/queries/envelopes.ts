@@ -19,20 +19,35 @@ function rowsOf<T>(result: unknown): T[] {
 }
 
 /** Up to `limit` rows with an envelope in the column, in key order after `after`. */
-export async function readEnvelopes(db: Database, target: EnvelopeColumn, options: { after?: string; limit: number }): Promise<{ id: string; envelope: Envelope }[]> {
+export async function readEnvelopes(
+  db: Database,
+  target: EnvelopeColumn,
+  options: { after?: string; limit: number },
+): Promise<{ id: string; envelope: Envelope }[]> {
   const table = sql.identifier(target.table);
   const key = sql.identifier(target.key);
   const column = sql.identifier(target.column);
-  const where: SQL = options.after === undefined ? sql`${column} IS NOT NULL` : sql`${column} IS NOT NULL AND ${key} > ${options.after}`;
+  const where: SQL =
+    options.after === undefined ? sql`${column} IS NOT NULL` : sql`${column} IS NOT NULL AND ${key} > ${options.after}`;
   return rowsOf<{ id: string; envelope: Envelope }>(
-    await db.execute(sql`SELECT ${key} AS id, ${column} AS envelope FROM ${table} WHERE ${where} ORDER BY ${key} LIMIT ${options.limit}`),
+    await db.execute(
+      sql`SELECT ${key} AS id, ${column} AS envelope FROM ${table} WHERE ${where} ORDER BY ${key} LIMIT ${options.limit}`,
+    ),
   );
 }
 
 /** Replaces the envelope only if the row still holds the one that was read. */
-export async function replaceEnvelope(db: Database, target: EnvelopeColumn, id: string, previous: Envelope, next: Envelope): Promise<void> {
+export async function replaceEnvelope(
+  db: Database,
+  target: EnvelopeColumn,
+  id: string,
+  previous: Envelope,
+  next: Envelope,
+): Promise<void> {
   const table = sql.identifier(target.table);
   const key = sql.identifier(target.key);
   const column = sql.identifier(target.column);
-  await db.execute(sql`UPDATE ${table} SET ${column} = ${JSON.stringify(next)}::jsonb WHERE ${key} = ${id} AND ${column} = ${JSON.stringify(previous)}::jsonb`);
+  await db.execute(
+    sql`UPDATE ${table} SET ${column} = ${JSON.stringify(next)}::jsonb WHERE ${key} = ${id} AND ${column} = ${JSON.stringify(previous)}::jsonb`,
+  );
 }

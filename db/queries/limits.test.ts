@@ -4,7 +4,9 @@ import { describeDatabases } from "@/test/databases";
 
 describeDatabases("fixed-window limits", (db) => {
   it("lets exactly the limit through under concurrency", async () => {
-    const results = await Promise.all(Array.from({ length: 30 }, () => hitWindow(db().db, "t:rate", 10, { kind: "seconds", seconds: 60 })));
+    const results = await Promise.all(
+      Array.from({ length: 30 }, () => hitWindow(db().db, "t:rate", 10, { kind: "seconds", seconds: 60 })),
+    );
     expect(results.filter((r) => r.allowed)).toHaveLength(10);
     expect(results.filter((r) => !r.allowed).every((r) => r.remaining === 0)).toBe(true);
   });
@@ -13,8 +15,12 @@ describeDatabases("fixed-window limits", (db) => {
     const r = await hitWindow(db().db, "t:quota", 5, { kind: "day" });
     expect(r.allowed).toBe(true);
     const now = new Date();
-    expect(r.resetAt.toISOString()).toBe(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString());
-    expect(windowEnd(new Date("2026-12-01T00:00:00Z"), { kind: "month" }).toISOString()).toBe("2027-01-01T00:00:00.000Z");
+    expect(r.resetAt.toISOString()).toBe(
+      new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString(),
+    );
+    expect(windowEnd(new Date("2026-12-01T00:00:00Z"), { kind: "month" }).toISOString()).toBe(
+      "2027-01-01T00:00:00.000Z",
+    );
   });
 
   it("rolls a window over lazily", async () => {

@@ -37,7 +37,10 @@ export async function insertGrantToken(db: Queryable, row: typeof serviceTokens.
   return created!;
 }
 
-export async function insertOAuthCode(db: Queryable, row: Omit<typeof oauthCodes.$inferInsert, "expiresAt"> & { ttlSeconds: number }): Promise<void> {
+export async function insertOAuthCode(
+  db: Queryable,
+  row: Omit<typeof oauthCodes.$inferInsert, "expiresAt"> & { ttlSeconds: number },
+): Promise<void> {
   const { ttlSeconds, ...values } = row;
   await db.insert(oauthCodes).values({ ...values, expiresAt: sql`now() + make_interval(secs => ${ttlSeconds})` });
 }
@@ -69,7 +72,10 @@ export async function redeemOAuthCode(
 }
 
 /** A code as stored, with whether it has expired by the database's clock (to say why a redemption failed). */
-export async function findOAuthCode(db: Queryable, codeHash: string): Promise<(OAuthCode & { expired: boolean }) | undefined> {
+export async function findOAuthCode(
+  db: Queryable,
+  codeHash: string,
+): Promise<(OAuthCode & { expired: boolean }) | undefined> {
   const [row] = await db
     .select({ code: oauthCodes, expired: sql<boolean>`${oauthCodes.expiresAt} <= now()` })
     .from(oauthCodes)
@@ -79,18 +85,29 @@ export async function findOAuthCode(db: Queryable, codeHash: string): Promise<(O
 
 export async function insertOAuthTokens(
   db: Queryable,
-  rows: { tokenHash: string; kind: "access" | "refresh"; serviceTokenId: string; clientId: string; ttlSeconds: number }[],
+  rows: {
+    tokenHash: string;
+    kind: "access" | "refresh";
+    serviceTokenId: string;
+    clientId: string;
+    ttlSeconds: number;
+  }[],
 ): Promise<void> {
-  await db.insert(oauthTokens).values(
-    rows.map(({ ttlSeconds, ...row }) => ({ ...row, expiresAt: sql`now() + make_interval(secs => ${ttlSeconds})` })),
-  );
+  await db
+    .insert(oauthTokens)
+    .values(
+      rows.map(({ ttlSeconds, ...row }) => ({ ...row, expiresAt: sql`now() + make_interval(secs => ${ttlSeconds})` })),
+    );
 }
 
 /**
  * Uses a refresh token up: marks it used if it is an unused, unexpired refresh token of
  * this client. One statement, so of two concurrent refreshes only one rotates.
  */
-export async function useRefreshToken(db: Queryable, options: { tokenHash: string; clientId: string }): Promise<OAuthToken | undefined> {
+export async function useRefreshToken(
+  db: Queryable,
+  options: { tokenHash: string; clientId: string },
+): Promise<OAuthToken | undefined> {
   const [row] = await db
     .update(oauthTokens)
     .set({ usedAt: sql`now()` })
@@ -150,7 +167,10 @@ function prepareAccessLookup(db: Database) {
     .from(oauthTokens)
     .innerJoin(serviceTokens, eq(serviceTokens.id, oauthTokens.serviceTokenId))
     .innerJoin(users, eq(users.id, serviceTokens.userId))
-    .leftJoin(connections, and(eq(connections.userId, serviceTokens.userId), eq(connections.provider, sql.placeholder("provider"))))
+    .leftJoin(
+      connections,
+      and(eq(connections.userId, serviceTokens.userId), eq(connections.provider, sql.placeholder("provider"))),
+    )
     .where(eq(oauthTokens.tokenHash, sql.placeholder("hash")))
     .prepare("okoro_find_oauth_access_token");
 }

@@ -29,7 +29,11 @@ export type LimitState = { limit: number; count: number; window_start: string; p
 
 export type PipeAuthResult =
   | { outcome: "no_token" }
-  | { outcome: "revoked" | "expired" | "user_disabled" | "not_connected" | "replayed"; user_id: string; detail?: string | null }
+  | {
+      outcome: "revoked" | "expired" | "user_disabled" | "not_connected" | "replayed";
+      user_id: string;
+      detail?: string | null;
+    }
   | { outcome: "rate_limited" | "quota_exceeded"; user_id: string; rate: LimitState | null; quota?: LimitState | null }
   | {
       outcome: "ok";
@@ -39,7 +43,15 @@ export type PipeAuthResult =
       prev_hash: string;
       rate: LimitState | null;
       quota: LimitState | null;
-      connection: { id: string; user_id: string; provider: string; method: string; status: string; credential: unknown; access_expires_at: string | null };
+      connection: {
+        id: string;
+        user_id: string;
+        provider: string;
+        method: string;
+        status: string;
+        credential: unknown;
+        access_expires_at: string | null;
+      };
     };
 
 const MAX_BATCH = 256;
@@ -139,7 +151,10 @@ class DbPipe {
    */
   private async settle(auth: Waiting<PipeAuthResult>[], events: Waiting<EventResult>[]): Promise<void> {
     try {
-      const out = await this.call(JSON.stringify(auth.map((w) => w.payload)), JSON.stringify(events.map((w) => w.payload)));
+      const out = await this.call(
+        JSON.stringify(auth.map((w) => w.payload)),
+        JSON.stringify(events.map((w) => w.payload)),
+      );
       auth.forEach((w, i) => w.resolve(out.auth[i]));
       events.forEach((w, i) => w.resolve(out.events[i]));
       this.committed?.();
@@ -155,7 +170,9 @@ class DbPipe {
       }
       // nothing of the batch was written; what it was told about tokens is learnt again
       this.tokenUsers.clear();
-      const error = isDataError(e) ? new OkoroError("invalid_request", "The request carries text that cannot be stored.") : e;
+      const error = isDataError(e)
+        ? new OkoroError("invalid_request", "The request carries text that cannot be stored.")
+        : e;
       for (const w of [...auth, ...events]) w.reject(error);
     }
   }
@@ -167,7 +184,10 @@ class DbPipe {
 
   private async query(auth: string, events: string): Promise<{ rows: Record<string, unknown>[] }> {
     const pool = this.named ? namedStatementPool(this.db) : null;
-    if (!pool) return (await this.db.execute(sql`SELECT okoro_pipe(${auth}::jsonb, ${events}::jsonb) AS r`)) as unknown as { rows: Record<string, unknown>[] };
+    if (!pool)
+      return (await this.db.execute(sql`SELECT okoro_pipe(${auth}::jsonb, ${events}::jsonb) AS r`)) as unknown as {
+        rows: Record<string, unknown>[];
+      };
     try {
       return await pool.query({ name: "okoro_pipe", text: PIPE_SQL, values: [auth, events] });
     } catch (e) {
@@ -176,7 +196,9 @@ class DbPipe {
       // already exists. That error comes before anything ran: go on without a name.
       if (!SESSION_LOST_STATEMENT.has((e as { code?: string }).code ?? "")) throw e;
       this.named = false;
-      console.warn("[okoro] the database does not keep prepared statements per connection (a transaction-mode pooler?); the proxy's pipe goes on unprepared");
+      console.warn(
+        "[okoro] the database does not keep prepared statements per connection (a transaction-mode pooler?); the proxy's pipe goes on unprepared",
+      );
       return this.query(auth, events);
     }
   }
@@ -188,7 +210,11 @@ class DbPipe {
  * error itself; a wrapper (drizzle's query error) keeps the driver's error as its cause.
  */
 function isDataError(e: unknown): boolean {
-  for (let cause = e, depth = 0; cause && typeof cause === "object" && depth < 4; cause = (cause as { cause?: unknown }).cause, depth++) {
+  for (
+    let cause = e, depth = 0;
+    cause && typeof cause === "object" && depth < 4;
+    cause = (cause as { cause?: unknown }).cause, depth++
+  ) {
     const code = (cause as { code?: unknown }).code;
     if (typeof code === "string" && code.length === 5) return code.startsWith("22");
   }

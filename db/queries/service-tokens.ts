@@ -39,7 +39,10 @@ function prepareTokenLookup(db: Database) {
     .select({ token: serviceTokens, userStatus: users.status, connectionStatus: connections.status })
     .from(serviceTokens)
     .innerJoin(users, eq(users.id, serviceTokens.userId))
-    .leftJoin(connections, and(eq(connections.userId, serviceTokens.userId), eq(connections.provider, sql.placeholder("provider"))))
+    .leftJoin(
+      connections,
+      and(eq(connections.userId, serviceTokens.userId), eq(connections.provider, sql.placeholder("provider"))),
+    )
     .where(eq(serviceTokens.tokenHash, sql.placeholder("hash")))
     .prepare("okoro_find_service_token");
 }
@@ -60,7 +63,9 @@ export async function markServiceTokenRevoked(
   db: Queryable,
   options: { id: string; userId?: string; reason: "revoked" | "leaked" },
 ): Promise<ServiceToken | undefined> {
-  const where = options.userId ? and(eq(serviceTokens.id, options.id), eq(serviceTokens.userId, options.userId)) : eq(serviceTokens.id, options.id);
+  const where = options.userId
+    ? and(eq(serviceTokens.id, options.id), eq(serviceTokens.userId, options.userId))
+    : eq(serviceTokens.id, options.id);
   const [updated] = await db
     .update(serviceTokens)
     .set({ revokedAt: sql`now()`, revokedReason: options.reason })
@@ -76,7 +81,10 @@ export async function markServiceTokenRevoked(
  * Idempotent: a scope already in the grant is not added twice. Accepts a transaction so
  * the grant changes together with the approval that caused it. False: no such token.
  */
-export async function addGrantScope(db: Queryable, options: { id: string; provider: string; scope: string }): Promise<boolean> {
+export async function addGrantScope(
+  db: Queryable,
+  options: { id: string; provider: string; scope: string },
+): Promise<boolean> {
   const current = sql`coalesce(${serviceTokens.grants} -> ${options.provider}::text, '[]'::jsonb)`;
   const scope = sql`jsonb_build_array(${options.scope}::text)`;
   const updated = await db
@@ -92,5 +100,7 @@ export async function addGrantScope(db: Queryable, options: { id: string; provid
 
 /** Sets last_used_at to now unless it was set within the last minute. */
 export async function touchServiceTokenLastUsed(db: Queryable, id: string): Promise<void> {
-  await db.execute(sql`UPDATE service_tokens SET last_used_at = now() WHERE id = ${id} AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`);
+  await db.execute(
+    sql`UPDATE service_tokens SET last_used_at = now() WHERE id = ${id} AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+  );
 }

@@ -3,7 +3,15 @@
 // Rows are dated relative to the database's clock, the one the sweeps judge by.
 import { sql } from "drizzle-orm";
 import { beforeAll, beforeEach, expect, it } from "vitest";
-import { sweepApprovals, sweepLimitCounters, sweepOAuthCodes, sweepOAuthStates, sweepOAuthTokens, sweepStaleOAuthClients, sweepUsedJtis } from "@/db/queries/sweep";
+import {
+  sweepApprovals,
+  sweepLimitCounters,
+  sweepOAuthCodes,
+  sweepOAuthStates,
+  sweepOAuthTokens,
+  sweepStaleOAuthClients,
+  sweepUsedJtis,
+} from "@/db/queries/sweep";
 import { approvals, limitCounters, oauthClients, oauthCodes, oauthStates, oauthTokens, usedJtis } from "@/db/schema";
 import { newId } from "@/lib/ids";
 import { resetSweepStateForTesting, sweepExpiredRows, sweepIfDue, SWEEP_INTERVAL_MS } from "@/lib/sweep";
@@ -110,15 +118,33 @@ describeDatabases("sweeping expired rows", (getDb) => {
         await approval("waiting", "pending", "10 minutes"),
       ]);
     expect(await sweepApprovals(db(), { limit: 100, days: 30 })).toBe(2);
-    expect(await keys(db().select().from(approvals), (r) => r.intent)).toEqual(["recently denied", "recently expired", "waiting"]);
+    expect(await keys(db().select().from(approvals), (r) => r.intent)).toEqual([
+      "recently denied",
+      "recently expired",
+      "waiting",
+    ]);
   });
 
   it("OAuth for MCP clients: codes an hour past expiry, expired tokens and day-old registrations nobody authorized go", async () => {
     await db()
       .insert(oauthCodes)
       .values([
-        { codeHash: "old-code", serviceTokenId: tokenId, clientId: "c", redirectUri: "https://x.example/cb", codeChallenge: "x", expiresAt: await at("-2 hours") },
-        { codeHash: "fresh-code", serviceTokenId: tokenId, clientId: "c", redirectUri: "https://x.example/cb", codeChallenge: "x", expiresAt: await at("-5 minutes") },
+        {
+          codeHash: "old-code",
+          serviceTokenId: tokenId,
+          clientId: "c",
+          redirectUri: "https://x.example/cb",
+          codeChallenge: "x",
+          expiresAt: await at("-2 hours"),
+        },
+        {
+          codeHash: "fresh-code",
+          serviceTokenId: tokenId,
+          clientId: "c",
+          redirectUri: "https://x.example/cb",
+          codeChallenge: "x",
+          expiresAt: await at("-5 minutes"),
+        },
       ]);
     expect(await sweepOAuthCodes(db(), { limit: 100 })).toBe(1);
     expect(await keys(db().select().from(oauthCodes), (r) => r.codeHash)).toEqual(["fresh-code"]);
@@ -126,10 +152,29 @@ describeDatabases("sweeping expired rows", (getDb) => {
     await db()
       .insert(oauthTokens)
       .values([
-        { tokenHash: "expired-access", kind: "access", serviceTokenId: tokenId, clientId: "c", expiresAt: await at("-1 minute") },
+        {
+          tokenHash: "expired-access",
+          kind: "access",
+          serviceTokenId: tokenId,
+          clientId: "c",
+          expiresAt: await at("-1 minute"),
+        },
         // used (rotated) but alive: kept, so presenting it again is still seen as a replay
-        { tokenHash: "rotated-refresh", kind: "refresh", serviceTokenId: tokenId, clientId: "c", expiresAt: await at("20 days"), usedAt: await at("-1 hour") },
-        { tokenHash: "live-access", kind: "access", serviceTokenId: tokenId, clientId: "c", expiresAt: await at("30 minutes") },
+        {
+          tokenHash: "rotated-refresh",
+          kind: "refresh",
+          serviceTokenId: tokenId,
+          clientId: "c",
+          expiresAt: await at("20 days"),
+          usedAt: await at("-1 hour"),
+        },
+        {
+          tokenHash: "live-access",
+          kind: "access",
+          serviceTokenId: tokenId,
+          clientId: "c",
+          expiresAt: await at("30 minutes"),
+        },
       ]);
     expect(await sweepOAuthTokens(db(), { limit: 100 })).toBe(1);
     expect(await keys(db().select().from(oauthTokens), (r) => r.tokenHash)).toEqual(["live-access", "rotated-refresh"]);
@@ -138,7 +183,13 @@ describeDatabases("sweeping expired rows", (getDb) => {
       .insert(oauthClients)
       .values([
         { id: "stale", name: "s", redirectUris: [], createdAt: await at("-2 days") },
-        { id: "authorized", name: "a", redirectUris: [], createdAt: await at("-30 days"), lastAuthorizedAt: await at("-29 days") },
+        {
+          id: "authorized",
+          name: "a",
+          redirectUris: [],
+          createdAt: await at("-30 days"),
+          lastAuthorizedAt: await at("-29 days"),
+        },
         { id: "new", name: "n", redirectUris: [], createdAt: await at("-1 hour") },
       ]);
     expect(await sweepStaleOAuthClients(db(), { limit: 100 })).toBe(1);
@@ -152,7 +203,12 @@ describeDatabases("sweeping expired rows", (getDb) => {
       .values(Array.from({ length: 25 }, (_, i) => ({ jti: `old-${i}`, expiresAt: expired })));
     expect(await sweepUsedJtis(db(), { limit: 10 })).toBe(10);
     expect(await sweepExpiredRows(db(), { batch: 10, maxBatches: 1 })).toMatchObject({ usedJtis: 10 });
-    expect(await sweepExpiredRows(db(), { batch: 10 })).toMatchObject({ usedJtis: 5, limitCounters: 0, oauthStates: 0, approvals: 0 });
+    expect(await sweepExpiredRows(db(), { batch: 10 })).toMatchObject({
+      usedJtis: 5,
+      limitCounters: 0,
+      oauthStates: 0,
+      approvals: 0,
+    });
     expect(await db().select().from(usedJtis)).toEqual([]);
   });
 

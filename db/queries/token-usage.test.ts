@@ -19,8 +19,16 @@ describeDatabases("service token limit usage", (handle) => {
   it("reads the proxy's counters for the current windows, and nothing for tokens without limits", async () => {
     const user = await createUser(db(), { email: `usage-${Date.now()}@example.com` });
     const known = () => true;
-    const limited = await createServiceToken(db(), { userId: user.id, name: "limited", grants: { openai: ["read"] }, rateLimit: 5, quota: 3, quotaPeriod: "day" }, known);
-    const monthly = await createServiceToken(db(), { userId: user.id, name: "monthly", grants: { openai: ["read"] }, quota: 1000, quotaPeriod: "month" }, known);
+    const limited = await createServiceToken(
+      db(),
+      { userId: user.id, name: "limited", grants: { openai: ["read"] }, rateLimit: 5, quota: 3, quotaPeriod: "day" },
+      known,
+    );
+    const monthly = await createServiceToken(
+      db(),
+      { userId: user.id, name: "monthly", grants: { openai: ["read"] }, quota: 1000, quotaPeriod: "month" },
+      known,
+    );
     const free = await createServiceToken(db(), { userId: user.id, name: "free", grants: { openai: ["read"] } }, known);
 
     // keep both rate hits inside one minute window
@@ -36,15 +44,24 @@ describeDatabases("service token limit usage", (handle) => {
     // the refused fourth request is counted by the proxy but the display stops at the limit
     expect(l.quota).toMatchObject({ used: 3, limit: 3, exhausted: true, period: "day" });
     const now = new Date();
-    expect(l.quota!.resetAt.toISOString()).toBe(new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString());
+    expect(l.quota!.resetAt.toISOString()).toBe(
+      new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1)).toISOString(),
+    );
 
-    expect(usage.get(monthly.row.id)).toEqual({ rate: null, quota: expect.objectContaining({ used: 0, limit: 1000, exhausted: false, period: "month" }) });
+    expect(usage.get(monthly.row.id)).toEqual({
+      rate: null,
+      quota: expect.objectContaining({ used: 0, limit: 1000, exhausted: false, period: "month" }),
+    });
     expect(usage.get(free.row.id)).toEqual({ rate: null, quota: null });
   });
 
   it("reads a counter left from an earlier window as 0", async () => {
     const user = await createUser(db(), { email: `usage-old-${Date.now()}@example.com` });
-    const { row } = await createServiceToken(db(), { userId: user.id, name: "old", grants: { github: ["read"] }, rateLimit: 10, quota: 50, quotaPeriod: "day" }, () => true);
+    const { row } = await createServiceToken(
+      db(),
+      { userId: user.id, name: "old", grants: { github: ["read"] }, rateLimit: 10, quota: 50, quotaPeriod: "day" },
+      () => true,
+    );
     await db()
       .insert(limitCounters)
       .values([

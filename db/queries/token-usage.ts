@@ -47,20 +47,32 @@ export function currentWindowStart(window: Window, now: Date): Date {
   }
 }
 
-function usageOf(row: { windowStart: Date; count: number } | undefined, limit: number, window: Window, now: Date): LimitUsage {
+function usageOf(
+  row: { windowStart: Date; count: number } | undefined,
+  limit: number,
+  window: Window,
+  now: Date,
+): LimitUsage {
   const start = currentWindowStart(window, now);
   const count = row && row.windowStart.getTime() >= start.getTime() ? row.count : 0;
   return { used: Math.min(count, limit), limit, exhausted: count >= limit, resetAt: windowEnd(start, window) };
 }
 
 /** Usage per token id; tokens without limits get `{ rate: null, quota: null }`. */
-export async function tokenLimitUsage(db: Queryable, tokens: LimitedToken[], now = new Date()): Promise<Map<string, TokenUsage>> {
+export async function tokenLimitUsage(
+  db: Queryable,
+  tokens: LimitedToken[],
+  now = new Date(),
+): Promise<Map<string, TokenUsage>> {
   const keys = tokens.flatMap((t) => [
     ...(t.rateLimit ? [rateKey(t.id)] : []),
     ...(t.quota && t.quotaPeriod ? [quotaKey(t.id, t.quotaPeriod)] : []),
   ]);
   const rows = keys.length
-    ? await db.select({ key: limitCounters.key, windowStart: limitCounters.windowStart, count: limitCounters.count }).from(limitCounters).where(inArray(limitCounters.key, keys))
+    ? await db
+        .select({ key: limitCounters.key, windowStart: limitCounters.windowStart, count: limitCounters.count })
+        .from(limitCounters)
+        .where(inArray(limitCounters.key, keys))
     : [];
   const byKey = new Map(rows.map((r) => [r.key, r]));
 
@@ -71,7 +83,10 @@ export async function tokenLimitUsage(db: Queryable, tokens: LimitedToken[], now
         rate: t.rateLimit ? usageOf(byKey.get(rateKey(t.id)), t.rateLimit, RATE_WINDOW, now) : null,
         quota:
           t.quota && t.quotaPeriod
-            ? { ...usageOf(byKey.get(quotaKey(t.id, t.quotaPeriod)), t.quota, { kind: t.quotaPeriod }, now), period: t.quotaPeriod }
+            ? {
+                ...usageOf(byKey.get(quotaKey(t.id, t.quotaPeriod)), t.quota, { kind: t.quotaPeriod }, now),
+                period: t.quotaPeriod,
+              }
             : null,
       },
     ]),

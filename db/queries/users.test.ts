@@ -23,7 +23,9 @@ describeDatabases("users", (db) => {
   });
 
   it("lets exactly one of many concurrent sign-ups for one address through", async () => {
-    const results = await Promise.allSettled(Array.from({ length: 8 }, () => createUser(db().db, { email: "race@example.com" })));
+    const results = await Promise.allSettled(
+      Array.from({ length: 8 }, () => createUser(db().db, { email: "race@example.com" })),
+    );
     expect(results.filter((r) => r.status === "fulfilled")).toHaveLength(1);
   });
 

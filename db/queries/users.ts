@@ -27,7 +27,11 @@ export async function insertUser(db: Queryable, values: NewUserRow): Promise<Use
 }
 
 export async function findUserByEmail(db: Queryable, options: { email: string }): Promise<User | undefined> {
-  const [user] = await db.select().from(users).where(eq(users.email, normalizeEmail(options.email))).limit(1);
+  const [user] = await db
+    .select()
+    .from(users)
+    .where(eq(users.email, normalizeEmail(options.email)))
+    .limit(1);
   return user;
 }
 
@@ -37,7 +41,10 @@ export async function findUserById(db: Queryable, options: { id: string }): Prom
 }
 
 /** The user a GitHub/Google identity is linked to, if any. */
-export async function findUserByAccount(db: Queryable, options: { provider: string; providerAccountId: string }): Promise<User | undefined> {
+export async function findUserByAccount(
+  db: Queryable,
+  options: { provider: string; providerAccountId: string },
+): Promise<User | undefined> {
   const [row] = await db
     .select({ user: users })
     .from(accounts)
@@ -48,7 +55,10 @@ export async function findUserByAccount(db: Queryable, options: { provider: stri
 }
 
 /** Links an external identity to a user. Linking the same identity twice is a no-op. */
-export async function linkAccount(db: Queryable, options: { userId: string; provider: string; providerAccountId: string }): Promise<void> {
+export async function linkAccount(
+  db: Queryable,
+  options: { userId: string; provider: string; providerAccountId: string },
+): Promise<void> {
   await db
     .insert(accounts)
     .values({ userId: options.userId, provider: options.provider, providerAccountId: options.providerAccountId })

@@ -61,13 +61,16 @@ describeDatabases("approvals", (getDb, driver) => {
     return res.body.approval_id as string;
   };
 
-  const decide = (id: string, decision: Decision, userId = h.user.id) => decideApproval(db(), { id, decision, userId, ip: "127.0.0.1", userAgent: "vitest" });
+  const decide = (id: string, decision: Decision, userId = h.user.id) =>
+    decideApproval(db(), { id, decision, userId, ip: "127.0.0.1", userAgent: "vitest" });
 
   const row = async (id: string) => (await db().select().from(approvals).where(eq(approvals.id, id)))[0];
   const events = async (requestId: string) =>
     db().select().from(auditEvents).where(eq(auditEvents.requestId, requestId)).orderBy(asc(auditEvents.seq));
-  const expire = (id: string) => db().update(approvals).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(approvals.id, id));
-  const grantsOf = async (tokenId: string) => (await db().select().from(serviceTokens).where(eq(serviceTokens.id, tokenId)))[0].grants;
+  const expire = (id: string) =>
+    db().update(approvals).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(approvals.id, id));
+  const grantsOf = async (tokenId: string) =>
+    (await db().select().from(serviceTokens).where(eq(serviceTokens.id, tokenId)))[0].grants;
 
   // research-agent: trello read + delete, with delete needing a person every time
   let svc: string;
@@ -77,14 +80,23 @@ describeDatabases("approvals", (getDb, driver) => {
     h = await createHarness(db(), upstream.url);
     await h.connect("trello");
     await h.connect("github");
-    const created = await h.createToken({ name: "research-agent", grants: { trello: ["read", "delete"], github: ["read"] }, approvalScopes: ["delete"] });
+    const created = await h.createToken({
+      name: "research-agent",
+      grants: { trello: ["read", "delete"], github: ["read"] },
+      approvalScopes: ["delete"],
+    });
     svc = created.token;
     tokenId = created.row.id;
   });
 
   describe("asking (approval_scopes)", () => {
     it("stores the agent's intent and reason as text a person can read: no control, bidi or broken characters", async () => {
-      const id = await ask(svc, { provider: "trello", scope: "delete", intent: "\u202eclean\u202c up \u0000cards \ud800", reason: "because \u0000 of \u2066this\u2069 \udc00" });
+      const id = await ask(svc, {
+        provider: "trello",
+        scope: "delete",
+        intent: "\u202eclean\u202c up \u0000cards \ud800",
+        reason: "because \u0000 of \u2066this\u2069 \udc00",
+      });
       const stored = await row(id);
       expect(stored.intent).toBe("clean up cards \ufffd");
       expect(stored.reason).toBe("because  of this \ufffd");
@@ -93,7 +105,13 @@ describeDatabases("approvals", (getDb, driver) => {
     });
 
     it("answers 202 with where to look and where to poll, files the request and audits it", async () => {
-      const res = await exchange(svc, { provider: "trello", scope: "delete", intent: "clean up archived cards", ttl: 120, single_use: true });
+      const res = await exchange(svc, {
+        provider: "trello",
+        scope: "delete",
+        intent: "clean up archived cards",
+        ttl: 120,
+        single_use: true,
+      });
       expect(res.status).toBe(202);
       expect(res.headers.get("cache-control")).toBe("no-store");
       const id = res.body.approval_id as string;
@@ -135,16 +153,24 @@ describeDatabases("approvals", (getDb, driver) => {
     });
 
     it("asks for a scope in approval_scopes even when it is not granted (beyond the grant)", async () => {
-      const t = await h.createToken({ name: "cautious-agent", grants: { trello: ["read"] }, approvalScopes: ["update"] });
+      const t = await h.createToken({
+        name: "cautious-agent",
+        grants: { trello: ["read"] },
+        approvalScopes: ["update"],
+      });
       const id = await ask(t.token, { provider: "trello", scope: "update", intent: "rename a list" });
       expect(await row(id)).toMatchObject({ beyondGrant: true, scope: "update" });
       // remembering adds it to the grant, but approval_scopes still asks every time
       await decide(id, "approve_remember");
       expect((await grantsOf(t.row.id)).trello).toEqual(["read", "update"]);
       expect((await poll(t.token, id)).status).toBe(200);
-      expect((await exchange(t.token, { provider: "trello", scope: "update", intent: "rename a list" })).status).toBe(202);
+      expect((await exchange(t.token, { provider: "trello", scope: "update", intent: "rename a list" })).status).toBe(
+        202,
+      );
       // neither granted, nor in approval_scopes, nor asked for: refused
-      expect((await exchange(t.token, { provider: "trello", scope: "delete", intent: "delete a list" })).body.error).toBe("scope_not_granted");
+      expect(
+        (await exchange(t.token, { provider: "trello", scope: "delete", intent: "delete a list" })).body.error,
+      ).toBe("scope_not_granted");
     });
 
     it("does not ask for scopes outside approval_scopes", async () => {
@@ -154,9 +180,18 @@ describeDatabases("approvals", (getDb, driver) => {
     });
 
     it("keeps the checks that come first: bad token 401, unknown provider 404, reason_required 400", async () => {
-      expect((await exchange("svc_" + "0".repeat(38), { provider: "trello", scope: "delete", intent: "x" })).status).toBe(401);
-      expect((await exchange(svc, { provider: "nope", scope: "delete", intent: "x", request_approval: true })).body.error).toBe("unknown_provider");
-      const all = await exchange(svc, { provider: "trello", scope: "all", intent: "everything", request_approval: true });
+      expect(
+        (await exchange("svc_" + "0".repeat(38), { provider: "trello", scope: "delete", intent: "x" })).status,
+      ).toBe(401);
+      expect(
+        (await exchange(svc, { provider: "nope", scope: "delete", intent: "x", request_approval: true })).body.error,
+      ).toBe("unknown_provider");
+      const all = await exchange(svc, {
+        provider: "trello",
+        scope: "all",
+        intent: "everything",
+        request_approval: true,
+      });
       expect(all.status).toBe(400);
       expect(all.body.error).toBe("reason_required");
     });
@@ -165,7 +200,12 @@ describeDatabases("approvals", (getDb, driver) => {
       const id = await ask(svc, { provider: "trello", scope: "delete", intent: "clean up archived cards" });
       const res = await poll(svc, id);
       expect(res.status).toBe(202);
-      expect(res.body).toMatchObject({ status: "pending", approval_id: id, poll_url: `${OKORO_URL}/api/token/approvals/${id}`, interval: 2 });
+      expect(res.body).toMatchObject({
+        status: "pending",
+        approval_id: id,
+        poll_url: `${OKORO_URL}/api/token/approvals/${id}`,
+        interval: 2,
+      });
       expect(res.body.expires_in).toBeGreaterThan(890);
       expect(res.body.expires_in).toBeLessThanOrEqual(900);
     });
@@ -190,7 +230,13 @@ describeDatabases("approvals", (getDb, driver) => {
         proxy_url: `${OKORO_URL}/p/trello`,
       });
       const claims = decodeJwt(res.body.access_token as string);
-      expect(claims).toMatchObject({ scope: "delete", provider: "trello", agent: "research-agent", intent: "clean up archived cards", sub: tokenId });
+      expect(claims).toMatchObject({
+        scope: "delete",
+        provider: "trello",
+        agent: "research-agent",
+        intent: "clean up archived cards",
+        sub: tokenId,
+      });
       expect(claims.iat).toBeGreaterThanOrEqual(before - 1); // the TTL starts at hand-out
       expect(claims.exp! - claims.iat!).toBe(120);
       expect(res.body.jti).toBe(claims.jti);
@@ -207,11 +253,23 @@ describeDatabases("approvals", (getDb, driver) => {
 
       const trail = await events(id);
       expect(trail.map((e) => e.event)).toEqual(["approval.requested", "approval.approved"]);
-      expect(trail[1]).toMatchObject({ outcome: "allowed", agent: "research-agent", scope: "delete", reason: "Approved once", ip: "127.0.0.1" });
-      const issued = await db().select().from(auditEvents).where(and(eq(auditEvents.event, "token.issued"), eq(auditEvents.jti, claims.jti!)));
+      expect(trail[1]).toMatchObject({
+        outcome: "allowed",
+        agent: "research-agent",
+        scope: "delete",
+        reason: "Approved once",
+        ip: "127.0.0.1",
+      });
+      const issued = await db()
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.event, "token.issued"), eq(auditEvents.jti, claims.jti!)));
       expect(issued).toHaveLength(1);
       expect(issued[0]).toMatchObject({ scope: "delete", provider: "trello", outcome: "allowed" });
-      const requests = await db().select().from(auditEvents).where(and(eq(auditEvents.event, "proxy.request"), eq(auditEvents.jti, claims.jti!)));
+      const requests = await db()
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.event, "proxy.request"), eq(auditEvents.jti, claims.jti!)));
       expect(requests).toHaveLength(1);
     });
 
@@ -334,7 +392,11 @@ describeDatabases("approvals", (getDb, driver) => {
     });
 
     it("a revoked token cannot collect what was approved for it", async () => {
-      const t = await h.createToken({ name: "short-lived", grants: { trello: ["delete"] }, approvalScopes: ["delete"] });
+      const t = await h.createToken({
+        name: "short-lived",
+        grants: { trello: ["delete"] },
+        approvalScopes: ["delete"],
+      });
       const id = await ask(t.token, { provider: "trello", scope: "delete", intent: "clean up archived cards" });
       await decide(id, "approve");
       await revokeServiceToken(db(), { id: t.row.id });
@@ -344,7 +406,11 @@ describeDatabases("approvals", (getDb, driver) => {
     });
 
     it("cannot approve for a revoked token, but can deny", async () => {
-      const t = await h.createToken({ name: "revoked-agent", grants: { trello: ["delete"] }, approvalScopes: ["delete"] });
+      const t = await h.createToken({
+        name: "revoked-agent",
+        grants: { trello: ["delete"] },
+        approvalScopes: ["delete"],
+      });
       const a = await ask(t.token, { provider: "trello", scope: "delete", intent: "clean up archived cards" });
       const b = await ask(t.token, { provider: "trello", scope: "delete", intent: "clean up archived cards" });
       await revokeServiceToken(db(), { id: t.row.id });
@@ -356,11 +422,20 @@ describeDatabases("approvals", (getDb, driver) => {
   describe("request_approval beyond the grant", () => {
     it("stays 403 without request_approval; 202 with it; approve and remember grants it for next time", async () => {
       const t = await h.createToken({ name: "github-agent", grants: { github: ["read"] } });
-      const refused = await exchange(t.token, { provider: "github", scope: "write", intent: "open an issue for the bug" });
+      const refused = await exchange(t.token, {
+        provider: "github",
+        scope: "write",
+        intent: "open an issue for the bug",
+      });
       expect(refused.status).toBe(403);
       expect(refused.body.error).toBe("scope_not_granted");
 
-      const id = await ask(t.token, { provider: "github", scope: "write", intent: "open an issue for the bug", request_approval: true });
+      const id = await ask(t.token, {
+        provider: "github",
+        scope: "write",
+        intent: "open an issue for the bug",
+        request_approval: true,
+      });
       expect(await row(id)).toMatchObject({ beyondGrant: true, scope: "write", provider: "github" });
 
       const decided = await decide(id, "approve_remember");
@@ -370,12 +445,20 @@ describeDatabases("approvals", (getDb, driver) => {
       const res = await poll(t.token, id);
       expect(res.status).toBe(200);
       expect(res.body.scope).toBe("write");
-      const call = await h.call(res.body.access_token as string, "POST", "github/repos/o/r/issues", { headers: { "content-type": "application/json" }, body: "{}" });
+      const call = await h.call(res.body.access_token as string, "POST", "github/repos/o/r/issues", {
+        headers: { "content-type": "application/json" },
+        body: "{}",
+      });
       expect(call.status).toBe(200);
       await call.arrayBuffer();
 
       // remembered: the next exchange is granted straight away, no person asked
-      const direct = await exchange(t.token, { provider: "github", scope: "write", intent: "open another issue", request_approval: true });
+      const direct = await exchange(t.token, {
+        provider: "github",
+        scope: "write",
+        intent: "open another issue",
+        request_approval: true,
+      });
       expect(direct.status).toBe(200);
       expect(direct.body.scope).toBe("write");
 
@@ -386,16 +469,30 @@ describeDatabases("approvals", (getDb, driver) => {
 
     it("approve once does not change the grant", async () => {
       const t = await h.createToken({ name: "once-agent", grants: { github: ["read"] } });
-      const id = await ask(t.token, { provider: "github", scope: "delete", intent: "delete a stale branch", request_approval: true });
+      const id = await ask(t.token, {
+        provider: "github",
+        scope: "delete",
+        intent: "delete a stale branch",
+        request_approval: true,
+      });
       await decide(id, "approve");
       expect((await poll(t.token, id)).status).toBe(200);
       expect((await grantsOf(t.row.id)).github).toEqual(["read"]);
-      expect((await exchange(t.token, { provider: "github", scope: "delete", intent: "delete a stale branch" })).status).toBe(403);
+      expect(
+        (await exchange(t.token, { provider: "github", scope: "delete", intent: "delete a stale branch" })).status,
+      ).toBe(403);
     });
 
     it("remembers a provider the token had no grant for at all, and scope all with its reason", async () => {
       const t = await h.createToken({ name: "all-agent", grants: { github: ["read"] } });
-      const id = await ask(t.token, { provider: "trello", scope: "all", intent: "reorganise the board", reason: "moves, renames and archives in one pass", request_approval: true, ttl: 600 });
+      const id = await ask(t.token, {
+        provider: "trello",
+        scope: "all",
+        intent: "reorganise the board",
+        reason: "moves, renames and archives in one pass",
+        request_approval: true,
+        ttl: 600,
+      });
       const r = await row(id);
       expect(r).toMatchObject({ reason: "moves, renames and archives in one pass", ttl: 60, beyondGrant: true });
       const [requested] = await events(id);
@@ -417,29 +514,46 @@ describeDatabases("approvals", (getDb, driver) => {
     it("adds grants atomically when several are remembered at once", async () => {
       const t = await h.createToken({ name: "grant-race", grants: { github: ["read"] } });
       await Promise.all(
-        (["write", "update", "delete"] as const).map((scope) => addGrant(db(), { id: t.row.id, provider: "github", scope })),
+        (["write", "update", "delete"] as const).map((scope) =>
+          addGrant(db(), { id: t.row.id, provider: "github", scope }),
+        ),
       );
       await addGrant(db(), { id: t.row.id, provider: "github", scope: "write" }); // idempotent
       expect([...(await grantsOf(t.row.id)).github].sort()).toEqual(["delete", "read", "update", "write"]);
-      await expect(addGrant(db(), { id: "tok_missing", provider: "github", scope: "read" })).rejects.toMatchObject({ code: "not_found" });
+      await expect(addGrant(db(), { id: "tok_missing", provider: "github", scope: "read" })).rejects.toMatchObject({
+        code: "not_found",
+      });
     });
   });
 
   describe("connections", () => {
     it("answers 409 not_connected before asking anyone", async () => {
       const t = await h.createToken({ name: "slack-agent", grants: { github: ["read"] } });
-      const res = await exchange(t.token, { provider: "slack", scope: "read", intent: "read the channel", request_approval: true });
+      const res = await exchange(t.token, {
+        provider: "slack",
+        scope: "read",
+        intent: "read the channel",
+        request_approval: true,
+      });
       expect(res.status).toBe(409);
       expect(res.body.error).toBe("not_connected");
       expect(await db().select().from(approvals).where(eq(approvals.serviceTokenId, t.row.id))).toHaveLength(0);
-      const [denied] = await db().select().from(auditEvents).where(and(eq(auditEvents.serviceTokenId, t.row.id), eq(auditEvents.event, "token.denied")));
+      const [denied] = await db()
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.serviceTokenId, t.row.id), eq(auditEvents.event, "token.denied")));
       expect(denied).toMatchObject({ error: "not_connected", status: 409 });
     });
 
     it("re-checks the connection at hand-out and keeps the approval for after a reconnect", async () => {
       await h.connect("notion");
       const t = await h.createToken({ name: "notion-agent", grants: { notion: ["read"] } });
-      const id = await ask(t.token, { provider: "notion", scope: "update", intent: "rename the page", request_approval: true });
+      const id = await ask(t.token, {
+        provider: "notion",
+        scope: "update",
+        intent: "rename the page",
+        request_approval: true,
+      });
       await decide(id, "approve");
       await deleteConnection({ db: db(), userId: h.user.id, provider: "notion" });
       const res = await poll(t.token, id);
@@ -455,24 +569,60 @@ describeDatabases("approvals", (getDb, driver) => {
     it(`caps pending requests at ${MAX_PENDING_PER_TOKEN} per token with 429 and Retry-After, exactly under concurrency`, async () => {
       const t = await h.createToken({ name: "noisy-agent", grants: { trello: ["read"] } });
       const results = await Promise.all(
-        Array.from({ length: MAX_PENDING_PER_TOKEN + 5 }, (_, i) => exchange(t.token, { provider: "trello", scope: "delete", intent: `delete card ${i}`, request_approval: true })),
+        Array.from({ length: MAX_PENDING_PER_TOKEN + 5 }, (_, i) =>
+          exchange(t.token, {
+            provider: "trello",
+            scope: "delete",
+            intent: `delete card ${i}`,
+            request_approval: true,
+          }),
+        ),
       );
       expect(results.filter((r) => r.status === 202)).toHaveLength(MAX_PENDING_PER_TOKEN);
       const limited = results.filter((r) => r.status === 429);
       expect(limited).toHaveLength(5);
       expect(limited[0].body.error).toBe("rate_limited");
       expect(Number(limited[0].headers.get("retry-after"))).toBeGreaterThan(800);
-      expect(await db().select().from(approvals).where(eq(approvals.serviceTokenId, t.row.id))).toHaveLength(MAX_PENDING_PER_TOKEN);
-      const denied = await db().select().from(auditEvents).where(and(eq(auditEvents.serviceTokenId, t.row.id), eq(auditEvents.event, "token.denied")));
+      expect(await db().select().from(approvals).where(eq(approvals.serviceTokenId, t.row.id))).toHaveLength(
+        MAX_PENDING_PER_TOKEN,
+      );
+      const denied = await db()
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.serviceTokenId, t.row.id), eq(auditEvents.event, "token.denied")));
       expect(denied.filter((e) => e.error === "rate_limited")).toHaveLength(5);
 
       // deciding one frees a place; expired ones do not count either
       const first = results.find((r) => r.status === 202)!.body.approval_id as string;
       await decide(first, "deny");
-      expect((await exchange(t.token, { provider: "trello", scope: "delete", intent: "one more", request_approval: true })).status).toBe(202);
-      expect((await exchange(t.token, { provider: "trello", scope: "delete", intent: "and another", request_approval: true })).status).toBe(429);
-      await db().update(approvals).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(approvals.serviceTokenId, t.row.id));
-      expect((await exchange(t.token, { provider: "trello", scope: "delete", intent: "after the flood", request_approval: true })).status).toBe(202);
+      expect(
+        (await exchange(t.token, { provider: "trello", scope: "delete", intent: "one more", request_approval: true }))
+          .status,
+      ).toBe(202);
+      expect(
+        (
+          await exchange(t.token, {
+            provider: "trello",
+            scope: "delete",
+            intent: "and another",
+            request_approval: true,
+          })
+        ).status,
+      ).toBe(429);
+      await db()
+        .update(approvals)
+        .set({ expiresAt: sql`now() - interval '1 second'` })
+        .where(eq(approvals.serviceTokenId, t.row.id));
+      expect(
+        (
+          await exchange(t.token, {
+            provider: "trello",
+            scope: "delete",
+            intent: "after the flood",
+            request_approval: true,
+          })
+        ).status,
+      ).toBe(202);
     });
   });
 
@@ -508,18 +658,34 @@ describeDatabases("approvals", (getDb, driver) => {
         const hook = await createHarness(db(), upstream.url);
         await hook.connect("trello");
         const port = (server.address() as AddressInfo).port;
-        await db().update(users).set({ approvalWebhookUrl: `http://127.0.0.1:${port}/hooks/okoro?secret=s3` }).where(eq(users.id, hook.user.id));
+        await db()
+          .update(users)
+          .set({ approvalWebhookUrl: `http://127.0.0.1:${port}/hooks/okoro?secret=s3` })
+          .where(eq(users.id, hook.user.id));
         const t = await hook.createToken({ name: "hooked-agent", grants: { trello: ["read"] } });
         deferred.length = 0;
-        const id = await ask(t.token, { provider: "trello", scope: "delete", intent: "clean up archived cards", request_approval: true });
+        const id = await ask(t.token, {
+          provider: "trello",
+          scope: "delete",
+          intent: "clean up archived cards",
+          request_approval: true,
+        });
         await Promise.all(deferred);
         expect(received).toHaveLength(1);
         const [{ headers, body }] = received;
         expect(headers["content-type"]).toBe("application/json");
         const secret = webhookSecret(hook.env.authSecret, hook.user.id);
         expect(verifyWebhookSignature(secret, headers[WEBHOOK_SIGNATURE_HEADER] as string, body)).toBe(true);
-        expect(verifyWebhookSignature(secret, headers[WEBHOOK_SIGNATURE_HEADER] as string, body.replace("delete", "read"))).toBe(false);
-        expect(verifyWebhookSignature(webhookSecret(hook.env.authSecret, h.user.id), headers[WEBHOOK_SIGNATURE_HEADER] as string, body)).toBe(false);
+        expect(
+          verifyWebhookSignature(secret, headers[WEBHOOK_SIGNATURE_HEADER] as string, body.replace("delete", "read")),
+        ).toBe(false);
+        expect(
+          verifyWebhookSignature(
+            webhookSecret(hook.env.authSecret, h.user.id),
+            headers[WEBHOOK_SIGNATURE_HEADER] as string,
+            body,
+          ),
+        ).toBe(false);
         const json = JSON.parse(body);
         expect(json).toMatchObject({
           type: "approval.requested",
@@ -551,10 +717,15 @@ describeDatabases("approvals", (getDb, driver) => {
     it("never fails the 202 when the webhook is unreachable", async () => {
       const hook = await createHarness(db(), upstream.url);
       await hook.connect("trello");
-      await db().update(users).set({ approvalWebhookUrl: "http://127.0.0.1:9/unreachable" }).where(eq(users.id, hook.user.id));
+      await db()
+        .update(users)
+        .set({ approvalWebhookUrl: "http://127.0.0.1:9/unreachable" })
+        .where(eq(users.id, hook.user.id));
       const t = await hook.createToken({ name: "hooked-agent", grants: { trello: ["read"] } });
       const warnings: string[] = [];
-      const warn = vi.spyOn(console, "warn").mockImplementation((...args: unknown[]) => void warnings.push(args.join(" ")));
+      const warn = vi
+        .spyOn(console, "warn")
+        .mockImplementation((...args: unknown[]) => void warnings.push(args.join(" ")));
       try {
         deferred.length = 0;
         await ask(t.token, { provider: "trello", scope: "delete", intent: "clean up", request_approval: true });

@@ -3,7 +3,12 @@
 // db/queries/approvals.ts's.
 import "server-only";
 import type { Database } from "@/db/client";
-import { APPROVAL_WINDOW_SECONDS, insertPendingApproval, lockTokenPendingApprovals, MAX_PENDING_PER_TOKEN } from "@/db/queries/approvals";
+import {
+  APPROVAL_WINDOW_SECONDS,
+  insertPendingApproval,
+  lockTokenPendingApprovals,
+  MAX_PENDING_PER_TOKEN,
+} from "@/db/queries/approvals";
 import type { Approval, ServiceToken } from "@/db/schema";
 import { appendAuditInTx, type AuditInput } from "@/lib/audit/append";
 import { storableText } from "@/lib/audit/redact";
@@ -37,7 +42,9 @@ export async function createPendingApproval(db: Database, input: NewApproval): P
     const open = await lockTokenPendingApprovals(tx, input.token.id);
     if (open.n >= MAX_PENDING_PER_TOKEN) {
       const oldest = open.oldest ? new Date(open.oldest) : null;
-      const retryAfter = oldest ? Math.max(1, Math.ceil((oldest.getTime() - new Date(open.now).getTime()) / 1000)) : APPROVAL_WINDOW_SECONDS;
+      const retryAfter = oldest
+        ? Math.max(1, Math.ceil((oldest.getTime() - new Date(open.now).getTime()) / 1000))
+        : APPROVAL_WINDOW_SECONDS;
       return { created: false as const, pending: open.n, retryAfter };
     }
     const approval = await insertPendingApproval(tx, {
@@ -57,4 +64,3 @@ export async function createPendingApproval(db: Database, input: NewApproval): P
     return { created: true as const, approval };
   });
 }
-

@@ -58,6 +58,8 @@ describeDatabases("approval pages' text", (getDb) => {
 
   it("plain words are left as they are; what a database cannot hold is cleaned too", () => {
     expect(readableAgentText("a\u0000b \ud800")).toBe("a b \ufffd");
-    expect(readableAgentText("clean up archived cards — ünïcode ✓ 👩‍💻 مرحبا")).toBe("clean up archived cards — ünïcode ✓ 👩‍💻 مرحبا");
+    expect(readableAgentText("clean up archived cards — ünïcode ✓ 👩‍💻 مرحبا")).toBe(
+      "clean up archived cards — ünïcode ✓ 👩‍💻 مرحبا",
+    );
   });
 });

@@ -5,7 +5,13 @@
 // characters), whenever the row was stored.
 import "server-only";
 import { getDb } from "@/lib/serve/database";
-import { countPendingApprovals, getApproval, listPendingApprovals, listRecentApprovals, type ApprovalView } from "@/db/queries/approvals";
+import {
+  countPendingApprovals,
+  getApproval,
+  listPendingApprovals,
+  listRecentApprovals,
+  type ApprovalView,
+} from "@/db/queries/approvals";
 import { decideApproval, type Decision } from "@/lib/approvals/decide";
 import { readableApproval } from "@/lib/approvals/describe";
 
@@ -16,9 +22,14 @@ export async function pendingApprovalCount(userId: string): Promise<number> {
   return countPendingApprovals(await getDb(), { userId });
 }
 
-export async function approvalsForDashboard(userId: string): Promise<{ pending: ApprovalView[]; recent: ApprovalView[] }> {
+export async function approvalsForDashboard(
+  userId: string,
+): Promise<{ pending: ApprovalView[]; recent: ApprovalView[] }> {
   const db = await getDb();
-  const [pending, recent] = await Promise.all([listPendingApprovals(db, { userId }), listRecentApprovals(db, { userId, limit: 20 })]);
+  const [pending, recent] = await Promise.all([
+    listPendingApprovals(db, { userId }),
+    listRecentApprovals(db, { userId, limit: 20 }),
+  ]);
   return { pending: pending.map(readableApproval), recent: recent.map(readableApproval) };
 }
 
@@ -30,6 +41,12 @@ export async function approvalForUser(userId: string, id: string): Promise<Appro
 }
 
 /** A decision from the dashboard: always as the signed-in user, so only their own requests. */
-export async function decideAsUser(options: { userId: string; id: string; decision: Decision; ip: string | null; userAgent: string | null }): Promise<ApprovalView> {
+export async function decideAsUser(options: {
+  userId: string;
+  id: string;
+  decision: Decision;
+  ip: string | null;
+  userAgent: string | null;
+}): Promise<ApprovalView> {
   return readableApproval(await decideApproval(await getDb(), options));
 }

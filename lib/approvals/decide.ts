@@ -34,9 +34,18 @@ const notFound = () => new OkoroError("not_found", "No such approval request.");
 
 /** Why a request cannot be decided any more, in words for the person who tried. */
 function notPending(a: ApprovalView): OkoroError {
-  if (a.lapsed || a.status === "expired") return new OkoroError("approval_expired", "This request expired before anyone decided. The agent has to ask again.");
+  if (a.lapsed || a.status === "expired")
+    return new OkoroError(
+      "approval_expired",
+      "This request expired before anyone decided. The agent has to ask again.",
+    );
   if (a.status === "denied") return new OkoroError("conflict", "This request was already denied.");
-  return new OkoroError("conflict", a.status === "used" ? "This request was already approved and the agent has collected its token." : "This request was already approved.");
+  return new OkoroError(
+    "conflict",
+    a.status === "used"
+      ? "This request was already approved and the agent has collected its token."
+      : "This request was already approved.",
+  );
 }
 
 export async function decideApproval(db: Database, options: DecideOptions): Promise<ApprovalView> {
@@ -49,8 +58,16 @@ export async function decideApproval(db: Database, options: DecideOptions): Prom
   const approve = options.decision !== "deny";
   const remember = options.decision === "approve_remember";
   if (approve) {
-    const state = tokenState({ revokedAt: approval.tokenRevokedAt, revokedReason: null, expiresAt: approval.tokenExpiresAt });
-    if (state !== "active") throw new OkoroError("conflict", `${approval.agent}'s service token is ${state === "expired" ? "expired" : "revoked"}, so there is nothing to approve. Deny the request or let it expire.`);
+    const state = tokenState({
+      revokedAt: approval.tokenRevokedAt,
+      revokedReason: null,
+      expiresAt: approval.tokenExpiresAt,
+    });
+    if (state !== "active")
+      throw new OkoroError(
+        "conflict",
+        `${approval.agent}'s service token is ${state === "expired" ? "expired" : "revoked"}, so there is nothing to approve. Deny the request or let it expire.`,
+      );
   }
   if (remember && !approval.beyondGrant) {
     // the token's settings ask for a person at every exchange of this scope
@@ -59,12 +76,19 @@ export async function decideApproval(db: Database, options: DecideOptions): Prom
       `${approval.agent} is already granted ${approval.scope} on ${providerName(approval.provider)}; its token asks for your approval every time. Approve once instead.`,
     );
   }
-  if (remember && !isScope(approval.scope)) throw new OkoroError("invalid_request", `Unknown scope "${approval.scope}".`);
+  if (remember && !isScope(approval.scope))
+    throw new OkoroError("invalid_request", `Unknown scope "${approval.scope}".`);
 
   const decided = await db.transaction(async (tx) => {
-    const row = await recordDecision(tx, { id: approval.id, userId: options.userId, status: approve ? "approved" : "denied", remember });
+    const row = await recordDecision(tx, {
+      id: approval.id,
+      userId: options.userId,
+      status: approve ? "approved" : "denied",
+      remember,
+    });
     if (!row) return undefined;
-    if (remember) await addGrant(tx, { id: approval.serviceTokenId, provider: approval.provider, scope: approval.scope as never });
+    if (remember)
+      await addGrant(tx, { id: approval.serviceTokenId, provider: approval.provider, scope: approval.scope as never });
     await appendAuditInTx(tx, {
       event: approve ? "approval.approved" : "approval.denied",
       userId: approval.userId,
@@ -97,11 +121,21 @@ export async function decideApproval(db: Database, options: DecideOptions): Prom
 }
 
 /** What just happened, as a short title and a sentence (the dashboard's notice). */
-export function decisionOutcome(a: Pick<ApprovalView, "agent" | "provider" | "scope" | "status" | "remember">): { title: string; detail: string } {
+export function decisionOutcome(a: Pick<ApprovalView, "agent" | "provider" | "scope" | "status" | "remember">): {
+  title: string;
+  detail: string;
+} {
   const what = `${scopeAction(a.scope)} on ${providerName(a.provider)}`;
   if (a.status === "denied") return { title: "Denied.", detail: `${a.agent} will be told no when it next checks.` };
-  if (a.remember) return { title: "Approved and remembered.", detail: `${a.agent} may now ${what} without asking; it collects this token when it next checks.` };
-  return { title: "Approved once.", detail: `${a.agent} may ${what} this one time; it collects its token when it next checks.` };
+  if (a.remember)
+    return {
+      title: "Approved and remembered.",
+      detail: `${a.agent} may now ${what} without asking; it collects this token when it next checks.`,
+    };
+  return {
+    title: "Approved once.",
+    detail: `${a.agent} may ${what} this one time; it collects its token when it next checks.`,
+  };
 }
 
 /** One line saying what just happened, for the CLI. */

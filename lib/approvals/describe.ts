@@ -52,13 +52,23 @@ export function readableAgentText(text: string): string {
 
 /** An approval with the agent's words made readable (readableAgentText). */
 export function readableApproval<T extends { agent: string; intent: string; reason: string | null }>(a: T): T {
-  return { ...a, agent: readableAgentText(a.agent), intent: readableAgentText(a.intent), reason: a.reason === null ? null : readableAgentText(a.reason) };
+  return {
+    ...a,
+    agent: readableAgentText(a.agent),
+    intent: readableAgentText(a.intent),
+    reason: a.reason === null ? null : readableAgentText(a.reason),
+  };
 }
 
 export type SentenceParts = { agent: string; action: string; provider: string; intent: string };
 
 export function sentenceParts(a: { agent: string; provider: string; scope: string; intent: string }): SentenceParts {
-  return { agent: readableAgentText(a.agent), action: scopeAction(a.scope), provider: providerName(a.provider), intent: readableAgentText(a.intent) };
+  return {
+    agent: readableAgentText(a.agent),
+    action: scopeAction(a.scope),
+    provider: providerName(a.provider),
+    intent: readableAgentText(a.intent),
+  };
 }
 
 /** One line of plain text, e.g. for the CLI and webhooks. */

@@ -19,7 +19,15 @@ import { createPendingApproval } from "@/lib/approvals/create";
 import type { Approval, ServiceToken } from "@/db/schema";
 import { sendApprovalWebhook } from "@/lib/approvals/webhook";
 import { OkoroError } from "@/lib/errors";
-import { ALL_SCOPE_TTL_CAP, DEFAULT_TTL, exchangeAuditFields, refuseExchange, type ApprovalGate, type ExchangeBody, type ExchangeContext } from "@/lib/exchange";
+import {
+  ALL_SCOPE_TTL_CAP,
+  DEFAULT_TTL,
+  exchangeAuditFields,
+  refuseExchange,
+  type ApprovalGate,
+  type ExchangeBody,
+  type ExchangeContext,
+} from "@/lib/exchange";
 import { getProvider } from "@/lib/providers/catalog";
 import type { Scope } from "@/lib/scopes";
 
@@ -50,7 +58,11 @@ export function pendingBody(url: string, approval: Pick<Approval, "id" | "expire
 }
 
 /** Whether this exchange must wait for a person, and whether it reaches beyond the grant. */
-export function approvalNeeded(token: Pick<ServiceToken, "approvalScopes">, body: Pick<ExchangeBody, "scope" | "request_approval">, granted: boolean): { beyondGrant: boolean } | null {
+export function approvalNeeded(
+  token: Pick<ServiceToken, "approvalScopes">,
+  body: Pick<ExchangeBody, "scope" | "request_approval">,
+  granted: boolean,
+): { beyondGrant: boolean } | null {
   if (token.approvalScopes.includes(body.scope as Scope)) return { beyondGrant: !granted };
   return !granted && body.request_approval ? { beyondGrant: true } : null;
 }
@@ -73,7 +85,14 @@ export function createApprovalGate(options: ApprovalGateOptions = {}): ApprovalG
     const connection = token.connectionStatus;
     if (connection !== "active") {
       const name = provider?.name ?? body.provider;
-      return denied(new OkoroError("not_connected", connection ? `The ${name} connection is ${connection}; its owner must reconnect it before approving anything.` : `${name} is not connected for this user.`));
+      return denied(
+        new OkoroError(
+          "not_connected",
+          connection
+            ? `The ${name} connection is ${connection}; its owner must reconnect it before approving anything.`
+            : `${name} is not connected for this user.`,
+        ),
+      );
     }
 
     const result = await createPendingApproval(ctx.db, {

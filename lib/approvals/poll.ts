@@ -6,13 +6,25 @@
 // Anyone else gets 404 — another user's token and another token of the same user alike —
 // so approval ids reveal nothing. A bad token gets the exchange's uniform 401.
 import "server-only";
-import { claimApprovedApproval, getApproval, markApprovalExpired, releaseApprovalClaim, type ApprovalView } from "@/db/queries/approvals";
+import {
+  claimApprovedApproval,
+  getApproval,
+  markApprovalExpired,
+  releaseApprovalClaim,
+  type ApprovalView,
+} from "@/db/queries/approvals";
 import { getConnectionStatus } from "@/db/queries/connections";
 import type { ServiceToken } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import { pendingBody } from "@/lib/approvals/gate";
 import { errorResponse, OkoroError } from "@/lib/errors";
-import { authenticateServiceToken, issue, type ExchangeBody, type ExchangeContext, type ExchangeResult } from "@/lib/exchange";
+import {
+  authenticateServiceToken,
+  issue,
+  type ExchangeBody,
+  type ExchangeContext,
+  type ExchangeResult,
+} from "@/lib/exchange";
 import { getProvider } from "@/lib/providers/catalog";
 import type { Scope } from "@/lib/scopes";
 
@@ -28,11 +40,20 @@ const notFound = () => new OkoroError("not_found", "No such approval request for
 function refusal(approval: ApprovalView): OkoroError | null {
   switch (approval.status) {
     case "denied":
-      return new OkoroError("approval_denied", "A person denied this request. Do not ask again for the same thing without new information.");
+      return new OkoroError(
+        "approval_denied",
+        "A person denied this request. Do not ask again for the same thing without new information.",
+      );
     case "used":
-      return new OkoroError("approval_used", "The operation token for this approval was already handed out. Exchange again (and ask again) for another.");
+      return new OkoroError(
+        "approval_used",
+        "The operation token for this approval was already handed out. Exchange again (and ask again) for another.",
+      );
     case "expired":
-      return new OkoroError("approval_expired", "Nobody decided in time, so the request expired. Ask again if it is still needed.");
+      return new OkoroError(
+        "approval_expired",
+        "Nobody decided in time, so the request expired. Ask again if it is still needed.",
+      );
     default:
       return null;
   }
@@ -51,7 +72,11 @@ function approvedBody(a: ApprovalView): ExchangeBody {
   };
 }
 
-export async function pollApproval(ctx: ExchangeContext, presented: string | null, id: string): Promise<ExchangeResult> {
+export async function pollApproval(
+  ctx: ExchangeContext,
+  presented: string | null,
+  id: string,
+): Promise<ExchangeResult> {
   // authentication first, whatever the id: an invalid token learns nothing about ids
   const token = await authenticateServiceToken(ctx, presented);
   if (!ID_PATTERN.test(id)) throw notFound();
@@ -76,7 +101,12 @@ async function handOut(ctx: ExchangeContext, token: ServiceToken, approval: Appr
   const connection = await getConnectionStatus(ctx.db, token.userId, approval.provider);
   if (connection !== "active") {
     const name = getProvider(approval.provider)?.name ?? approval.provider;
-    const error = new OkoroError("not_connected", connection ? `The ${name} connection is ${connection}; its owner must reconnect it.` : `${name} is not connected for this user.`);
+    const error = new OkoroError(
+      "not_connected",
+      connection
+        ? `The ${name} connection is ${connection}; its owner must reconnect it.`
+        : `${name} is not connected for this user.`,
+    );
     await appendAudit(ctx.db, {
       event: "token.denied",
       userId: token.userId,
@@ -101,7 +131,10 @@ async function handOut(ctx: ExchangeContext, token: ServiceToken, approval: Appr
     // another poll won the race, or the approval lapsed in between: say which
     const now = await getApproval(ctx.db, approval.id);
     if (now?.lapsed) await markApprovalExpired(ctx.db, approval.id);
-    throw (now && refusal(now.lapsed ? { ...now, status: "expired" } : now)) ?? new OkoroError("approval_used", "The operation token for this approval was already handed out.");
+    throw (
+      (now && refusal(now.lapsed ? { ...now, status: "expired" } : now)) ??
+      new OkoroError("approval_used", "The operation token for this approval was already handed out.")
+    );
   }
   try {
     return { status: 200, body: await issue(ctx, token, body) };

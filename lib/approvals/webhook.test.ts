@@ -1,6 +1,12 @@
 // The approval webhook's signature scheme and URL rules, on their own.
 import { describe, expect, it } from "vitest";
-import { signWebhook, usableWebhookUrl, verifyWebhookSignature, webhookSecret, WEBHOOK_TOLERANCE_SECONDS } from "@/lib/approvals/webhook";
+import {
+  signWebhook,
+  usableWebhookUrl,
+  verifyWebhookSignature,
+  webhookSecret,
+  WEBHOOK_TOLERANCE_SECONDS,
+} from "@/lib/approvals/webhook";
 
 describe("approval webhook signatures", () => {
   const secret = webhookSecret("a".repeat(43), "usr_alice");
@@ -35,7 +41,15 @@ describe("approval webhook signatures", () => {
     expect(usableWebhookUrl("https://hooks.example.com/x", true)?.href).toBe("https://hooks.example.com/x");
     expect(usableWebhookUrl("http://hooks.example.com/x", true)).toBeNull();
     expect(usableWebhookUrl("http://localhost:9000/x", false)?.host).toBe("localhost:9000");
-    for (const bad of ["ftp://x.example", "file:///etc/passwd", "javascript:alert(1)", "not a url", "", null, undefined]) {
+    for (const bad of [
+      "ftp://x.example",
+      "file:///etc/passwd",
+      "javascript:alert(1)",
+      "not a url",
+      "",
+      null,
+      undefined,
+    ]) {
       expect(usableWebhookUrl(bad, false)).toBeNull();
     }
   });

@@ -33,11 +33,17 @@ export function signWebhook(secret: string, body: string, timestamp = Math.floor
 }
 
 /** For receivers (and tests): the header matches the body and is fresh. */
-export function verifyWebhookSignature(secret: string, header: string | null, body: string, now = Math.floor(Date.now() / 1000)): boolean {
+export function verifyWebhookSignature(
+  secret: string,
+  header: string | null,
+  body: string,
+  now = Math.floor(Date.now() / 1000),
+): boolean {
   if (!header) return false;
   const parts = Object.fromEntries(header.split(",").map((kv) => kv.trim().split("=", 2) as [string, string]));
   const t = Number(parts.t);
-  if (!Number.isInteger(t) || Math.abs(now - t) > WEBHOOK_TOLERANCE_SECONDS || !/^[0-9a-f]{64}$/.test(parts.v1 ?? "")) return false;
+  if (!Number.isInteger(t) || Math.abs(now - t) > WEBHOOK_TOLERANCE_SECONDS || !/^[0-9a-f]{64}$/.test(parts.v1 ?? ""))
+    return false;
   const expected = Buffer.from(signWebhook(secret, body, t).split("v1=")[1], "hex");
   return timingSafeEqual(expected, Buffer.from(parts.v1, "hex"));
 }

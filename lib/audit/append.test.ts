@@ -18,19 +18,31 @@ describeDatabases("audit append", (db) => {
   it("keeps one unbroken chain under 200 concurrent appends", async () => {
     const results = await Promise.all(
       Array.from({ length: 200 }, (_, i) =>
-        appendAudit(db().db, { event: "proxy.request", userId: i % 5 === 0 ? "usr_other" : "usr_busy", path: `/x/${i}` }),
+        appendAudit(db().db, {
+          event: "proxy.request",
+          userId: i % 5 === 0 ? "usr_other" : "usr_busy",
+          path: `/x/${i}`,
+        }),
       ),
     );
-    const busy = results.filter((r) => r.userId === "usr_busy").map((r) => r.seq).sort((x, y) => x - y);
+    const busy = results
+      .filter((r) => r.userId === "usr_busy")
+      .map((r) => r.seq)
+      .sort((x, y) => x - y);
     expect(busy).toEqual(Array.from({ length: 160 }, (_, i) => i + 1));
     const checks = await verifyChains(db().db);
     expect(checks.every((c) => c.ok)).toBe(true);
-    const rows = await db().db.select().from(auditEvents).where(eq(auditEvents.chain, "usr_busy")).orderBy(asc(auditEvents.seq));
+    const rows = await db()
+      .db.select()
+      .from(auditEvents)
+      .where(eq(auditEvents.chain, "usr_busy"))
+      .orderBy(asc(auditEvents.seq));
     expect(rows).toHaveLength(160);
   });
 
   it("names the first altered seq", async () => {
-    for (let i = 0; i < 5; i++) await appendAudit(db().db, { event: "proxy.request", userId: "usr_tamper", path: `/p/${i}` });
+    for (let i = 0; i < 5; i++)
+      await appendAudit(db().db, { event: "proxy.request", userId: "usr_tamper", path: `/p/${i}` });
     // a superuser can bypass the append-only trigger; the chain still shows it
     await db().db.transaction(async (tx) => {
       await tx.execute(sql`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete`);

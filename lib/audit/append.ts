@@ -123,7 +123,10 @@ export async function writeAuditRows(tx: Queryable, rows: AuditRow[]): Promise<A
   });
   await insertAuditEvents(tx, complete);
   // the owner's function moves each head only forward, to a row that is now in the log
-  await moveChainHeads(tx, [...state].map(([chain, h]) => ({ chain, seq: h.seq, hash: h.hash })));
+  await moveChainHeads(
+    tx,
+    [...state].map(([chain, h]) => ({ chain, seq: h.seq, hash: h.hash })),
+  );
   return complete;
 }
 
@@ -132,7 +135,11 @@ export async function writeAuditRows(tx: Queryable, rows: AuditRow[]): Promise<A
  * log cannot be written (callers that guard an action must then not perform it).
  * Concurrent appends share one round trip and one commit (db/queries/pipe.ts).
  */
-export async function appendAudit(db: Database, input: AuditInput, options: { defer?: boolean } = {}): Promise<AuditEvent> {
+export async function appendAudit(
+  db: Database,
+  input: AuditInput,
+  options: { defer?: boolean } = {},
+): Promise<AuditEvent> {
   const row = auditRow(input);
   const { seq, hash, prev_hash } = await dbPipe(db).append(row, options);
   return { ...row, seq, hash, prevHash: prev_hash };

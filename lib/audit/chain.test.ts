@@ -4,7 +4,15 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AuditEvent } from "@/db/schema";
-import { AUDIT_EVENT_NAMES, canonicalEvent, canonicalEventJson, canonicalJson, canonicalPieces, eventHash, GENESIS_HASH } from "@/lib/audit/chain";
+import {
+  AUDIT_EVENT_NAMES,
+  canonicalEvent,
+  canonicalEventJson,
+  canonicalJson,
+  canonicalPieces,
+  eventHash,
+  GENESIS_HASH,
+} from "@/lib/audit/chain";
 
 const text = fc.option(fc.string({ unit: "binary", maxLength: 40 }), { nil: null });
 const int = fc.option(fc.integer({ min: 0, max: 2 ** 31 }), { nil: null });

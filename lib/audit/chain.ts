@@ -133,7 +133,10 @@ export class ChainVerifier {
   push(row: AuditEvent): void {
     if (this.bad) return;
     if (row.seq !== this.expectedSeq) {
-      this.bad = { seq: this.expectedSeq, problem: row.seq > this.expectedSeq ? `seq ${this.expectedSeq} is missing` : `seq ${row.seq} is out of order` };
+      this.bad = {
+        seq: this.expectedSeq,
+        problem: row.seq > this.expectedSeq ? `seq ${this.expectedSeq} is missing` : `seq ${row.seq} is out of order`,
+      };
       return;
     }
     if (row.prevHash !== this.prevHash) {
@@ -151,7 +154,8 @@ export class ChainVerifier {
   /** `head` is the chain head's recorded seq: rows cut off the end show up here. */
   result(head?: { seq: number; hash: string }): ChainCheck {
     const verifiedThrough = this.bad ? this.bad.seq - 1 : this.expectedSeq - 1;
-    if (this.bad) return { chain: this.chain, ok: false, verifiedThrough, firstBadSeq: this.bad.seq, problem: this.bad.problem };
+    if (this.bad)
+      return { chain: this.chain, ok: false, verifiedThrough, firstBadSeq: this.bad.seq, problem: this.bad.problem };
     if (head && (head.seq !== verifiedThrough || (head.seq > 0 && head.hash !== this.prevHash))) {
       return {
         chain: this.chain,

@@ -21,8 +21,14 @@ export async function runCheckpointCron(
   request: Request,
   deps: { db: Database; env: Pick<Env, "cronSecret" | "masterKeys">; now?: Date },
 ): Promise<{ made: boolean; id?: string; at?: string; chains?: number }> {
-  if (!cronAuthorized(request.headers, deps.env.cronSecret)) throw new OkoroError("invalid_token", "This endpoint is for the scheduler.");
+  if (!cronAuthorized(request.headers, deps.env.cronSecret))
+    throw new OkoroError("invalid_token", "This endpoint is for the scheduler.");
   // a little under the interval, so a cron firing every minute is never "not yet due"
-  const made = await makeCheckpoint(deps.db, deps.env.masterKeys, { now: deps.now, intervalMs: CHECKPOINT_INTERVAL_MS - 5_000 });
-  return made ? { made: true, id: made.id, at: made.at.toISOString(), chains: Object.keys(made.heads).length } : { made: false };
+  const made = await makeCheckpoint(deps.db, deps.env.masterKeys, {
+    now: deps.now,
+    intervalMs: CHECKPOINT_INTERVAL_MS - 5_000,
+  });
+  return made
+    ? { made: true, id: made.id, at: made.at.toISOString(), chains: Object.keys(made.heads).length }
+    : { made: false };
 }

@@ -9,7 +9,13 @@ import { insertCheckpoint, latestCheckpoints } from "@/db/queries/checkpoints";
 import { auditCheckpoints, auditEvents } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import { eventHash, GENESIS_HASH } from "@/lib/audit/chain";
-import { checkpointScheduler, checkpointSignatureValid, createCheckpointScheduler, makeCheckpoint, signCheckpoint } from "@/lib/audit/checkpoint";
+import {
+  checkpointScheduler,
+  checkpointSignatureValid,
+  createCheckpointScheduler,
+  makeCheckpoint,
+  signCheckpoint,
+} from "@/lib/audit/checkpoint";
 import { runCheckpointCron } from "@/lib/audit/checkpoint-cron";
 import { trustedCheckpoint, verifyChains } from "@/lib/audit/verify";
 import { generateMasterKey, parseMasterKeys } from "@/lib/crypto/envelope";
@@ -21,7 +27,8 @@ const KEYS = parseMasterKeys(generateMasterKey("k1"));
 const OTHER_KEYS = parseMasterKeys(generateMasterKey("k1"));
 
 async function appendMany(db: Database, chain: string, n: number): Promise<void> {
-  for (let i = 0; i < n; i++) await appendAudit(db, { event: "proxy.request", userId: chain, intent: `read item ${i}`, outcome: "allowed" });
+  for (let i = 0; i < n; i++)
+    await appendAudit(db, { event: "proxy.request", userId: chain, intent: `read item ${i}`, outcome: "allowed" });
 }
 
 /** What an owner can do: rewrite a row, recompute every hash after it and the head. */
@@ -33,7 +40,9 @@ async function rewriteAndRehash(db: Database, chain: string, seq: number): Promi
     let prev = GENESIS_HASH;
     for (const row of rows) {
       const hash = eventHash(prev, { ...row, prevHash: prev });
-      await tx.execute(sql`UPDATE audit_events SET prev_hash = ${prev}, hash = ${hash} WHERE chain = ${chain} AND seq = ${row.seq}`);
+      await tx.execute(
+        sql`UPDATE audit_events SET prev_hash = ${prev}, hash = ${hash} WHERE chain = ${chain} AND seq = ${row.seq}`,
+      );
       prev = hash;
     }
     await tx.execute(sql`UPDATE audit_heads SET hash = ${prev} WHERE chain = ${chain}`);
@@ -46,7 +55,9 @@ async function removeTail(db: Database, chain: string, keep: number): Promise<vo
   await db.transaction(async (tx) => {
     await tx.execute(sql`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete`);
     await tx.execute(sql`DELETE FROM audit_events WHERE chain = ${chain} AND seq > ${keep}`);
-    await tx.execute(sql`UPDATE audit_heads h SET seq = e.seq, hash = e.hash FROM audit_events e WHERE h.chain = ${chain} AND e.chain = h.chain AND e.seq = ${keep}`);
+    await tx.execute(
+      sql`UPDATE audit_heads h SET seq = e.seq, hash = e.hash FROM audit_events e WHERE h.chain = ${chain} AND e.chain = h.chain AND e.seq = ${keep}`,
+    );
     await tx.execute(sql`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update_delete`);
   });
 }
@@ -148,16 +159,35 @@ describeDatabases("audit checkpoints on the request path and the cron route", (d
 
   it("the cron route needs CRON_SECRET, and makes a checkpoint only when one is due", async () => {
     const env = { cronSecret: "a-cron-secret-of-some-length", masterKeys: KEYS };
-    const req = (auth?: string) => new Request("http://okoro.test/api/cron/checkpoint", { headers: auth ? { authorization: auth } : {} });
+    const req = (auth?: string) =>
+      new Request("http://okoro.test/api/cron/checkpoint", { headers: auth ? { authorization: auth } : {} });
     await expect(runCheckpointCron(req(), { db: db().db, env })).rejects.toMatchObject({ code: "invalid_token" });
-    await expect(runCheckpointCron(req("Bearer wrong"), { db: db().db, env })).rejects.toMatchObject({ code: "invalid_token" });
-    await expect(runCheckpointCron(req(`Bearer ${env.cronSecret}`), { db: db().db, env: { ...env, cronSecret: undefined } })).rejects.toMatchObject({ code: "invalid_token" });
+    await expect(runCheckpointCron(req("Bearer wrong"), { db: db().db, env })).rejects.toMatchObject({
+      code: "invalid_token",
+    });
+    await expect(
+      runCheckpointCron(req(`Bearer ${env.cronSecret}`), { db: db().db, env: { ...env, cronSecret: undefined } }),
+    ).rejects.toMatchObject({ code: "invalid_token" });
 
     await appendMany(db().db, "usr_cron", 1);
     const at = new Date(Date.now() + 3_600_000);
-    expect(await runCheckpointCron(req(`Bearer ${env.cronSecret}`), { db: db().db, env, now: at })).toMatchObject({ made: true });
-    expect(await runCheckpointCron(req(`Bearer ${env.cronSecret}`), { db: db().db, env, now: new Date(at.getTime() + 10_000) })).toEqual({ made: false });
+    expect(await runCheckpointCron(req(`Bearer ${env.cronSecret}`), { db: db().db, env, now: at })).toMatchObject({
+      made: true,
+    });
+    expect(
+      await runCheckpointCron(req(`Bearer ${env.cronSecret}`), {
+        db: db().db,
+        env,
+        now: new Date(at.getTime() + 10_000),
+      }),
+    ).toEqual({ made: false });
     await appendMany(db().db, "usr_cron", 1);
-    expect(await runCheckpointCron(req(`Bearer ${env.cronSecret}`), { db: db().db, env, now: new Date(at.getTime() + 60_000) })).toMatchObject({ made: true });
+    expect(
+      await runCheckpointCron(req(`Bearer ${env.cronSecret}`), {
+        db: db().db,
+        env,
+        now: new Date(at.getTime() + 60_000),
+      }),
+    ).toMatchObject({ made: true });
   });
 });

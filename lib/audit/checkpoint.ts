@@ -37,7 +37,11 @@ export function checkpointKeyPair(masterKey: Buffer): KeyPair {
   let pair = derived.get(masterKey);
   if (!pair) {
     const seed = Buffer.from(hkdfSync("sha256", masterKey, Buffer.alloc(0), HKDF_INFO, 32));
-    const privateKey = createPrivateKey({ key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]), format: "der", type: "pkcs8" });
+    const privateKey = createPrivateKey({
+      key: Buffer.concat([ED25519_PKCS8_PREFIX, seed]),
+      format: "der",
+      type: "pkcs8",
+    });
     pair = { privateKey, publicKey: createPublicKey(privateKey) };
     derived.set(masterKey, pair);
   }
@@ -94,7 +98,8 @@ export async function makeCheckpoint(
 ): Promise<Checkpoint | null> {
   const now = options.now ?? new Date();
   const [latest] = await latestCheckpoints(db);
-  if (!options.force && latest && now.getTime() - latest.at.getTime() < (options.intervalMs ?? CHECKPOINT_INTERVAL_MS)) return null;
+  if (!options.force && latest && now.getTime() - latest.at.getTime() < (options.intervalMs ?? CHECKPOINT_INTERVAL_MS))
+    return null;
   const heads = await readChainHeads(db);
   if (!options.force && latest && canonicalJson(latest.heads) === canonicalJson(heads)) return null;
   if (!options.force && !latest && Object.keys(heads).length === 0) return null;
@@ -130,7 +135,9 @@ export function createCheckpointScheduler(
       if (running || now() - last < intervalMs) return;
       last = now();
       running = makeCheckpoint(db, masterKeys, { now: new Date(last), intervalMs })
-        .catch((e) => (options.onError ?? ((err) => console.error("[okoro] audit checkpoint failed:", (err as Error).message)))(e))
+        .catch((e) =>
+          (options.onError ?? ((err) => console.error("[okoro] audit checkpoint failed:", (err as Error).message)))(e),
+        )
         .finally(() => {
           running = undefined;
           pendingSlot().delete(done);

@@ -134,9 +134,20 @@ export async function chainStatus(userId: string, options: { force?: boolean } =
     const check = await verifyChain(db, userId, { checkpoint, masterKeys });
     // a newer checkpoint nobody with the master keys signed is shown as such
     const shown = badSignatures[0] ?? checkpoint;
-    const summary = shown ? { at: shown.at.toISOString(), coversSeq: shown.heads[userId]?.[0] ?? 0, signatureOk: shown === checkpoint } : null;
-    const flagged = check.ok && badSignatures.length > 0 ? { ok: false, problem: "a newer checkpoint's signature does not verify with okoro's keys" } : {};
-    return { ...check, ...flagged, checkpoint: summary, checkedAt: new Date().toISOString(), tookMs: Math.round(performance.now() - started) };
+    const summary = shown
+      ? { at: shown.at.toISOString(), coversSeq: shown.heads[userId]?.[0] ?? 0, signatureOk: shown === checkpoint }
+      : null;
+    const flagged =
+      check.ok && badSignatures.length > 0
+        ? { ok: false, problem: "a newer checkpoint's signature does not verify with okoro's keys" }
+        : {};
+    return {
+      ...check,
+      ...flagged,
+      checkpoint: summary,
+      checkedAt: new Date().toISOString(),
+      tookMs: Math.round(performance.now() - started),
+    };
   })();
   cache.set(userId, { at: entry?.at ?? 0, result: entry?.result, running });
   try {
@@ -157,8 +168,18 @@ export type OverviewData = {
   totals: { allowed: number; denied: number; flagged: number; exchanges: number; requests: number };
   flagged: AuditRow[];
   pendingApprovals: number;
-  connections: { total: number; active: number; attention: { provider: string; name: string; status: "expired" | "error"; detail: string | null }[] };
-  tokens: { total: number; active: number; revoked: number; expired: number; leaked: { id: string; name: string; at: string | null }[] };
+  connections: {
+    total: number;
+    active: number;
+    attention: { provider: string; name: string; status: "expired" | "error"; detail: string | null }[];
+  };
+  tokens: {
+    total: number;
+    active: number;
+    revoked: number;
+    expired: number;
+    leaked: { id: string; name: string; at: string | null }[];
+  };
   /** the three first steps (connect, create a token, an agent's first exchange), for the checklist */
   setup: { connected: boolean; token: boolean; exchanged: boolean };
 };
@@ -199,7 +220,12 @@ export async function overviewData(userId: string): Promise<OverviewData> {
       active: connections.filter((c) => c.status === "active").length,
       attention: connections
         .filter((c): c is typeof c & { status: "expired" | "error" } => c.status !== "active")
-        .map((c) => ({ provider: c.provider, name: getProvider(c.provider)?.name ?? c.provider, status: c.status, detail: c.statusDetail })),
+        .map((c) => ({
+          provider: c.provider,
+          name: getProvider(c.provider)?.name ?? c.provider,
+          status: c.status,
+          detail: c.statusDetail,
+        })),
     },
     tokens: {
       total: tokens.length,

@@ -21,7 +21,12 @@ export function exportFilename(format: ExportFormat, now = new Date()): string {
 }
 
 /** The download: every event matching the filter, newest first. */
-export function auditExportResponse(db: Database, filter: AuditFilter, format: ExportFormat, now = new Date()): Response {
+export function auditExportResponse(
+  db: Database,
+  filter: AuditFilter,
+  format: ExportFormat,
+  now = new Date(),
+): Response {
   const encoder = new TextEncoder();
   const events = iterateAuditEvents(db, filter, 1000);
   let started = false;

@@ -28,7 +28,23 @@ export type FlagResult = { flags: Flag[]; flagReason: string | null };
 
 /** docs/audit.md#audit-log, exactly. */
 export const INTENT_VERBS: Readonly<Record<RequestScope, readonly string[]>> = {
-  read: ["read", "check", "list", "get", "fetch", "search", "find", "look", "view", "show", "summarize", "review", "count", "monitor", "inspect"],
+  read: [
+    "read",
+    "check",
+    "list",
+    "get",
+    "fetch",
+    "search",
+    "find",
+    "look",
+    "view",
+    "show",
+    "summarize",
+    "review",
+    "count",
+    "monitor",
+    "inspect",
+  ],
   write: ["create", "add", "post", "send", "write", "upload", "draft", "comment", "reply", "invite"],
   update: ["update", "edit", "move", "rename", "modify", "change", "label", "mark", "assign"],
   delete: ["delete", "remove", "trash", "archive", "purge", "destroy", "clear"],
@@ -79,7 +95,12 @@ for (const [cls, verbs] of Object.entries(INTENT_VERBS) as [RequestScope, readon
  */
 const RANK: Readonly<Record<RequestScope, number>> = { read: 0, write: 1, update: 2, delete: 3 };
 const CLASS_ORDER: readonly RequestScope[] = ["read", "write", "update", "delete"];
-const DOES: Readonly<Record<RequestScope, string>> = { read: "reads", write: "writes", update: "updates", delete: "deletes" };
+const DOES: Readonly<Record<RequestScope, string>> = {
+  read: "reads",
+  write: "writes",
+  update: "updates",
+  delete: "deletes",
+};
 
 /** Catalog providers as people name them; multi-word names are matched as whole-word phrases. */
 const PROVIDER_NAMES: readonly { id: string; display: string; names: readonly string[] }[] = [
@@ -156,11 +177,15 @@ export function flagsFor(input: FlagInput): FlagResult {
     const widest = Math.max(...classes.map((c) => RANK[c]));
     const clauses: string[] = [];
     // `all` is already flagged as such; what matters then is what the request did
-    if (input.scope && input.scope !== "all" && RANK[input.scope] > widest) clauses.push(`the token allows ${input.scope}`);
-    if (input.requiredScope && RANK[input.requiredScope] > widest) clauses.push(`the request ${DOES[input.requiredScope]}`);
+    if (input.scope && input.scope !== "all" && RANK[input.scope] > widest)
+      clauses.push(`the token allows ${input.scope}`);
+    if (input.requiredScope && RANK[input.requiredScope] > widest)
+      clauses.push(`the request ${DOES[input.requiredScope]}`);
     if (clauses.length > 0) {
       flags.push("intent_mismatch");
-      reasons.push(`Intent "${auditText(intent, 80)}" ${listJoin(classes.map((c) => DOES[c]))}, but ${clauses.join(" and ")}`);
+      reasons.push(
+        `Intent "${auditText(intent, 80)}" ${listJoin(classes.map((c) => DOES[c]))}, but ${clauses.join(" and ")}`,
+      );
     }
   }
 
@@ -186,7 +211,8 @@ export function flagsFor(input: FlagInput): FlagResult {
  * quoting the Authorization header). okoro redacted it, but the endpoint is worth a look:
  * whoever reads its answers could read the credential.
  */
-export const CREDENTIAL_REFLECTED_REASON = "The provider's answer echoed the credential okoro injected, and okoro redacted it before it reached the agent";
+export const CREDENTIAL_REFLECTED_REASON =
+  "The provider's answer echoed the credential okoro injected, and okoro redacted it before it reached the agent";
 
 /** A response event's flags with `credential_reflected` added (its sentence last, like its flag). */
 export function withReflectedCredential(result: FlagResult): FlagResult {

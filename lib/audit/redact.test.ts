@@ -1,19 +1,50 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { auditText, isSecretParamName, redactQuery, storableText, stripControlCharacters, truncate } from "@/lib/audit/redact";
+import {
+  auditText,
+  isSecretParamName,
+  redactQuery,
+  storableText,
+  stripControlCharacters,
+  truncate,
+} from "@/lib/audit/redact";
 import { generateServiceToken } from "@/lib/tokens/service-token";
 
 describe("redactQuery", () => {
   it.each([
     ["key", "key=abc&token=def&fields=name", "key=[redacted]&token=[redacted]&fields=name"],
     ["leading ?", "?q=hello&api_key=s3cr3t", "q=hello&api_key=[redacted]"],
-    ["every listed name", "secret=1&signature=2&sig=3&password=4&passwd=5&code=6&access_token=7&refresh_token=8&client_secret=9&api_key=10&apikey=11&auth=12&authorization=13&session=14", "secret=[redacted]&signature=[redacted]&sig=[redacted]&password=[redacted]&passwd=[redacted]&code=[redacted]&access_token=[redacted]&refresh_token=[redacted]&client_secret=[redacted]&api_key=[redacted]&apikey=[redacted]&auth=[redacted]&authorization=[redacted]&session=[redacted]"],
-    ["names containing the words", "x-api-key=a&private_token=b&apiKey=c&accessToken=d&X-Amz-Signature=e&userPassword=f&hmac_sig=g", "x-api-key=[redacted]&private_token=[redacted]&apiKey=[redacted]&accessToken=[redacted]&X-Amz-Signature=[redacted]&userPassword=[redacted]&hmac_sig=[redacted]"],
+    [
+      "every listed name",
+      "secret=1&signature=2&sig=3&password=4&passwd=5&code=6&access_token=7&refresh_token=8&client_secret=9&api_key=10&apikey=11&auth=12&authorization=13&session=14",
+      "secret=[redacted]&signature=[redacted]&sig=[redacted]&password=[redacted]&passwd=[redacted]&code=[redacted]&access_token=[redacted]&refresh_token=[redacted]&client_secret=[redacted]&api_key=[redacted]&apikey=[redacted]&auth=[redacted]&authorization=[redacted]&session=[redacted]",
+    ],
+    [
+      "names containing the words",
+      "x-api-key=a&private_token=b&apiKey=c&accessToken=d&X-Amz-Signature=e&userPassword=f&hmac_sig=g",
+      "x-api-key=[redacted]&private_token=[redacted]&apiKey=[redacted]&accessToken=[redacted]&X-Amz-Signature=[redacted]&userPassword=[redacted]&hmac_sig=[redacted]",
+    ],
     ["upper case names", "TOKEN=a&Key=b", "TOKEN=[redacted]&Key=[redacted]"],
-    ["OAuth 1 parameters", "oauth_consumer_key=k&oauth_token=t&oauth_signature=s&oauth_nonce=n&oauth_timestamp=1&oauth_signature_method=HMAC-SHA1&oauth_version=1.0", "oauth_consumer_key=[redacted]&oauth_token=[redacted]&oauth_signature=[redacted]&oauth_nonce=n&oauth_timestamp=1&oauth_signature_method=HMAC-SHA1&oauth_version=1.0"],
-    ["innocent look-alikes stay", "keyword=cats&author=octocat&design=x&authuser=0&monkey=1&signal=2&decode=3&passenger=4", "keyword=cats&author=octocat&design=x&authuser=0&monkey=1&signal=2&decode=3&passenger=4"],
-    ["encoding and order are kept", "q=a%20b+c&filter=%E2%9C%93&token=x%2Fy&page=2", "q=a%20b+c&filter=%E2%9C%93&token=[redacted]&page=2"],
-    ["encoded names are judged decoded", "api%5Fkey=a&x%2Dapi%2Dkey=b", "api%5Fkey=[redacted]&x%2Dapi%2Dkey=[redacted]"],
+    [
+      "OAuth 1 parameters",
+      "oauth_consumer_key=k&oauth_token=t&oauth_signature=s&oauth_nonce=n&oauth_timestamp=1&oauth_signature_method=HMAC-SHA1&oauth_version=1.0",
+      "oauth_consumer_key=[redacted]&oauth_token=[redacted]&oauth_signature=[redacted]&oauth_nonce=n&oauth_timestamp=1&oauth_signature_method=HMAC-SHA1&oauth_version=1.0",
+    ],
+    [
+      "innocent look-alikes stay",
+      "keyword=cats&author=octocat&design=x&authuser=0&monkey=1&signal=2&decode=3&passenger=4",
+      "keyword=cats&author=octocat&design=x&authuser=0&monkey=1&signal=2&decode=3&passenger=4",
+    ],
+    [
+      "encoding and order are kept",
+      "q=a%20b+c&filter=%E2%9C%93&token=x%2Fy&page=2",
+      "q=a%20b+c&filter=%E2%9C%93&token=[redacted]&page=2",
+    ],
+    [
+      "encoded names are judged decoded",
+      "api%5Fkey=a&x%2Dapi%2Dkey=b",
+      "api%5Fkey=[redacted]&x%2Dapi%2Dkey=[redacted]",
+    ],
     ["repeated names", "token=a&token=b", "token=[redacted]&token=[redacted]"],
     ["empty values and bare flags", "token=&debug&key", "token=&debug&key"],
     ["malformed percent-encoding does not throw", "q=%E0%A4%A&token=%zz", "q=%E0%A4%A&token=[redacted]"],
@@ -69,7 +100,10 @@ describe("redactQuery", () => {
     const split = redactQuery(`q=${"x".repeat(2_000)}&gh=ghp_${"a".repeat(60)}`);
     expect(split).toBe(`q=${"x".repeat(2_000)}&…`);
     expect(redactQuery(`${"A".repeat(14_000)}=1`)).toBe("…");
-    const params = new URLSearchParams([...Array.from({ length: 400 }, (_, i): [string, string] => [`p${i}`, "value"]), ["token", "s3cret"]]);
+    const params = new URLSearchParams([
+      ...Array.from({ length: 400 }, (_, i): [string, string] => [`p${i}`, "value"]),
+      ["token", "s3cret"],
+    ]);
     expect(redactQuery(params).endsWith("&…")).toBe(true);
     expect(redactQuery(params)).not.toContain("s3cret");
   });
@@ -135,12 +169,34 @@ describe("text helpers", () => {
     expect(storableText("a\u0000b\ud800c\u202ed😀", 100)).toBe("ab\ufffdcd😀");
     expect(storableText(`${"\u0000".repeat(10_000)}tail`, 10)).toBe("");
     fc.assert(
-      fc.property(fc.array(fc.constantFrom("a", " ", "é", "😀", "\ud83d", "\ude00", "\u0000", "\n", "\u009b", "\u202e", "\u2066", "\u200f"), { maxLength: 60 }).map((a) => a.join("")), fc.integer({ min: 0, max: 40 }), (s, n) => {
-        const out = storableText(s, n);
-        expect(out.length).toBeLessThanOrEqual(n);
-        expect(out).toBe(out.toWellFormed());
-        expect(out).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
-      }),
+      fc.property(
+        fc
+          .array(
+            fc.constantFrom(
+              "a",
+              " ",
+              "é",
+              "😀",
+              "\ud83d",
+              "\ude00",
+              "\u0000",
+              "\n",
+              "\u009b",
+              "\u202e",
+              "\u2066",
+              "\u200f",
+            ),
+            { maxLength: 60 },
+          )
+          .map((a) => a.join("")),
+        fc.integer({ min: 0, max: 40 }),
+        (s, n) => {
+          const out = storableText(s, n);
+          expect(out.length).toBeLessThanOrEqual(n);
+          expect(out).toBe(out.toWellFormed());
+          expect(out).not.toMatch(/[\u0000-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/);
+        },
+      ),
     );
   });
 

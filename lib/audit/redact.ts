@@ -50,7 +50,17 @@ const SECRET_WORDS = new Set([
  * Substrings that make a name secret even inside one word (`accesstoken`, `clientsecret`,
  * `x-goog-signature`, `userpassword`): none of them is part of an innocent English word.
  */
-const SECRET_SUBSTRINGS = ["token", "secret", "passw", "signature", "apikey", "credential", "sessionid", "privatekey", "authorization"];
+const SECRET_SUBSTRINGS = [
+  "token",
+  "secret",
+  "passw",
+  "signature",
+  "apikey",
+  "credential",
+  "sessionid",
+  "privatekey",
+  "authorization",
+];
 
 /**
  * Values that are credentials whatever the parameter is called: our own service and
@@ -70,7 +80,13 @@ const SECRET_VALUE_PATTERNS: RegExp[] = [
   /\bsecret_[A-Za-z0-9]{30,}|\bntn_[A-Za-z0-9]{30,}/, // Notion
 ];
 
-const OAUTH_PUBLIC = new Set(["oauth_nonce", "oauth_timestamp", "oauth_version", "oauth_signature_method", "oauth_callback_confirmed"]);
+const OAUTH_PUBLIC = new Set([
+  "oauth_nonce",
+  "oauth_timestamp",
+  "oauth_version",
+  "oauth_signature_method",
+  "oauth_callback_confirmed",
+]);
 
 const isAsciiUpper = (c: number) => c >= 0x41 && c <= 0x5a;
 const isAsciiLower = (c: number) => c >= 0x61 && c <= 0x7a;
@@ -160,7 +176,10 @@ function redactPair(part: string): string {
   const rawName = part.slice(0, eq);
   const rawValue = part.slice(eq + 1);
   if (rawValue === "") return part;
-  const secret = isSecretParamName(formDecode(rawName)) || isSecretLookingValue(formDecode(rawValue)) || isSecretLookingValue(rawValue);
+  const secret =
+    isSecretParamName(formDecode(rawName)) ||
+    isSecretLookingValue(formDecode(rawValue)) ||
+    isSecretLookingValue(rawValue);
   return secret ? `${rawName}=${REDACTED}` : part;
 }
 

@@ -54,7 +54,9 @@ describeDatabases("the runtime role may only append to and read the audit log", 
 
   afterAll(async () => {
     await close();
-    await owner().db.execute(sql.raw(`DROP ROLE IF EXISTS ${role}`)).catch(() => {});
+    await owner()
+      .db.execute(sql.raw(`DROP ROLE IF EXISTS ${role}`))
+      .catch(() => {});
   });
 
   it("runs as the runtime role", async () => {
@@ -72,7 +74,14 @@ describeDatabases("the runtime role may only append to and read the audit log", 
     await res.arrayBuffer();
     // the proxy.response event is written after the response, through the pipe too
     await expect
-      .poll(async () => ((await runtime.execute(sql`SELECT count(*)::int AS n FROM audit_events WHERE chain = ${h.user.id} AND event = 'proxy.response'`)) as unknown as { rows: { n: number }[] }).rows[0].n)
+      .poll(
+        async () =>
+          (
+            (await runtime.execute(
+              sql`SELECT count(*)::int AS n FROM audit_events WHERE chain = ${h.user.id} AND event = 'proxy.response'`,
+            )) as unknown as { rows: { n: number }[] }
+          ).rows[0].n,
+      )
       .toBe(1);
     const checks = await verifyChains(runtime, { chain: h.user.id });
     expect(checks[0]).toMatchObject({ ok: true });
@@ -83,22 +92,40 @@ describeDatabases("the runtime role may only append to and read the audit log", 
     expect(await refusal(runtime.execute(sql`UPDATE audit_events SET intent = 'x'`))).toMatch(/permission denied/);
     expect(await refusal(runtime.execute(sql`DELETE FROM audit_events`))).toMatch(/permission denied/);
     expect(await refusal(runtime.execute(sql`TRUNCATE audit_events`))).toMatch(/permission denied/);
-    expect(await refusal(runtime.execute(sql`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete`))).toMatch(/must be owner/);
+    expect(
+      await refusal(runtime.execute(sql`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete`)),
+    ).toMatch(/must be owner/);
     expect(await refusal(runtime.execute(sql`ALTER TABLE audit_events DISABLE TRIGGER ALL`))).toMatch(/must be owner/);
   });
 
   it("cannot move or add chain heads, nor change or remove checkpoints", async () => {
     expect(await refusal(runtime.execute(sql`UPDATE audit_heads SET seq = 0`))).toMatch(/permission denied/);
     expect(await refusal(runtime.execute(sql`DELETE FROM audit_heads`))).toMatch(/permission denied/);
-    expect(await refusal(runtime.execute(sql`INSERT INTO audit_heads (chain, seq, hash) VALUES ('x', 9, 'y')`))).toMatch(/permission denied/);
+    expect(
+      await refusal(runtime.execute(sql`INSERT INTO audit_heads (chain, seq, hash) VALUES ('x', 9, 'y')`)),
+    ).toMatch(/permission denied/);
     expect(await refusal(runtime.execute(sql`DELETE FROM audit_checkpoints`))).toMatch(/permission denied/);
     expect(await refusal(runtime.execute(sql`UPDATE audit_checkpoints SET kid = 'x'`))).toMatch(/permission denied/);
   });
 
   it("the owner's head function moves a head only forward, to a row in the log", async () => {
-    const heads = (await runtime.execute(sql`SELECT chain, seq, hash FROM audit_heads WHERE seq > 1 LIMIT 1`)) as unknown as { rows: { chain: string; seq: number; hash: string }[] };
+    const heads = (await runtime.execute(
+      sql`SELECT chain, seq, hash FROM audit_heads WHERE seq > 1 LIMIT 1`,
+    )) as unknown as { rows: { chain: string; seq: number; hash: string }[] };
     const h = heads.rows[0];
-    expect(await refusal(runtime.execute(sql`SELECT okoro_audit_move_heads(${sql.param([h.chain])}::text[], ${sql.param([Number(h.seq) + 5])}::bigint[], ${sql.param(["f".repeat(64)])}::text[])`))).toMatch(/could not move/);
-    expect(await refusal(runtime.execute(sql`SELECT okoro_audit_move_heads(${sql.param([h.chain])}::text[], ${sql.param([1])}::bigint[], ${sql.param(["f".repeat(64)])}::text[])`))).toMatch(/could not move/);
+    expect(
+      await refusal(
+        runtime.execute(
+          sql`SELECT okoro_audit_move_heads(${sql.param([h.chain])}::text[], ${sql.param([Number(h.seq) + 5])}::bigint[], ${sql.param(["f".repeat(64)])}::text[])`,
+        ),
+      ),
+    ).toMatch(/could not move/);
+    expect(
+      await refusal(
+        runtime.execute(
+          sql`SELECT okoro_audit_move_heads(${sql.param([h.chain])}::text[], ${sql.param([1])}::bigint[], ${sql.param(["f".repeat(64)])}::text[])`,
+        ),
+      ),
+    ).toMatch(/could not move/);
   });
 });

@@ -22,9 +22,15 @@ export type CheckpointStatus = {
 };
 
 /** The newest checkpoint that verifies, and any newer ones that do not. */
-export async function trustedCheckpoint(db: Database, masterKeys: MasterKeys, external?: Checkpoint): Promise<CheckpointStatus> {
+export async function trustedCheckpoint(
+  db: Database,
+  masterKeys: MasterKeys,
+  external?: Checkpoint,
+): Promise<CheckpointStatus> {
   if (external) {
-    return checkpointSignatureValid(external, masterKeys) ? { checkpoint: external, badSignatures: [] } : { checkpoint: null, badSignatures: [external] };
+    return checkpointSignatureValid(external, masterKeys)
+      ? { checkpoint: external, badSignatures: [] }
+      : { checkpoint: null, badSignatures: [external] };
   }
   const badSignatures: Checkpoint[] = [];
   for (const c of await latestCheckpoints(db, { limit: CHECKPOINT_LOOKBACK })) {
@@ -88,10 +94,21 @@ export async function verifyChain(
 }
 
 /** The highest seq an older, validly signed checkpoint vouches for that still matches (0 if none). */
-async function lastMatchingCheckpointSeq(db: Database, chain: string, newest: Checkpoint, masterKeys?: MasterKeys): Promise<number> {
+async function lastMatchingCheckpointSeq(
+  db: Database,
+  chain: string,
+  newest: Checkpoint,
+  masterKeys?: MasterKeys,
+): Promise<number> {
   if (!masterKeys) return 0;
-  const older = (await latestCheckpoints(db, { chain, before: newest.at, limit: CHECKPOINT_LOOKBACK })).filter((c) => checkpointSignatureValid(c, masterKeys));
-  const hashes = await rowHashes(db, chain, older.map((c) => c.heads[chain][0]));
+  const older = (await latestCheckpoints(db, { chain, before: newest.at, limit: CHECKPOINT_LOOKBACK })).filter((c) =>
+    checkpointSignatureValid(c, masterKeys),
+  );
+  const hashes = await rowHashes(
+    db,
+    chain,
+    older.map((c) => c.heads[chain][0]),
+  );
   for (const c of older) {
     const [seq, hash] = c.heads[chain];
     if (hashes.get(seq) === hash) return seq;
@@ -104,9 +121,7 @@ export async function verifyChains(
   db: Database,
   options: { chain?: string; checkpoint?: Checkpoint | null; masterKeys?: MasterKeys } = {},
 ): Promise<ChainCheck[]> {
-  const recorded = options.chain
-    ? [options.chain]
-    : await listChains(db);
+  const recorded = options.chain ? [options.chain] : await listChains(db);
   // a chain the checkpoint signed is verified even if its head row is gone
   const signed = options.chain || !options.checkpoint ? [] : Object.keys(options.checkpoint.heads);
   const chains = [...new Set([...recorded, ...signed])].sort();

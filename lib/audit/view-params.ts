@@ -11,7 +11,13 @@ export type SortDirection = "asc" | "desc";
 export type AuditSort = { key: AuditSortKey; dir: SortDirection };
 export const DEFAULT_AUDIT_SORT: AuditSort = { key: "time", dir: "desc" };
 /** The direction a column sorts in when first chosen: the biggest, slowest, newest first; names A→Z. */
-export const FIRST_DIRECTION: Record<AuditSortKey, SortDirection> = { time: "desc", status: "desc", duration: "desc", agent: "asc", provider: "asc" };
+export const FIRST_DIRECTION: Record<AuditSortKey, SortDirection> = {
+  time: "desc",
+  status: "desc",
+  duration: "desc",
+  agent: "asc",
+  provider: "asc",
+};
 
 export const AUDIT_OUTCOMES = ["allowed", "denied", "error"] as const;
 export type AuditOutcome = (typeof AUDIT_OUTCOMES)[number];
@@ -22,7 +28,12 @@ export type AuditVia = (typeof AUDIT_VIAS)[number];
 
 export const TIME_RANGES = ["1h", "24h", "7d", "30d"] as const;
 export type TimeRange = (typeof TIME_RANGES)[number] | "custom";
-const RANGE_MS: Record<(typeof TIME_RANGES)[number], number> = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 };
+const RANGE_MS: Record<(typeof TIME_RANGES)[number], number> = {
+  "1h": 3_600_000,
+  "24h": 86_400_000,
+  "7d": 7 * 86_400_000,
+  "30d": 30 * 86_400_000,
+};
 export const TIME_RANGE_LABELS: Record<TimeRange | "any", string> = {
   any: "Any time",
   "1h": "Last hour",
@@ -153,17 +164,43 @@ export function auditViewSearch(view: Partial<AuditView>): string {
 
 /** The view with only its filters (no sort, cursor or open event): what an export takes. */
 export function filterOnly(view: AuditView): AuditView {
-  return { ...EMPTY_VIEW, agent: view.agent, provider: view.provider, scope: view.scope, event: view.event, outcome: view.outcome, via: view.via, tool: view.tool, flagged: view.flagged, range: view.range, from: view.from, to: view.to, q: view.q };
+  return {
+    ...EMPTY_VIEW,
+    agent: view.agent,
+    provider: view.provider,
+    scope: view.scope,
+    event: view.event,
+    outcome: view.outcome,
+    via: view.via,
+    tool: view.tool,
+    flagged: view.flagged,
+    range: view.range,
+    from: view.from,
+    to: view.to,
+    q: view.q,
+  };
 }
 
 /** How many filters narrow the log (the time range counts as one). */
 export function activeFilterCount(view: AuditView): number {
-  return [view.agent, view.provider, view.scope, view.event, view.outcome, view.via, view.tool, view.flagged || undefined, view.range, view.q].filter(Boolean).length;
+  return [
+    view.agent,
+    view.provider,
+    view.scope,
+    view.event,
+    view.outcome,
+    view.via,
+    view.tool,
+    view.flagged || undefined,
+    view.range,
+    view.q,
+  ].filter(Boolean).length;
 }
 
 /** The time bounds of a view, relative ranges measured back from `now`. */
 export function viewTimeBounds(view: AuditView, now: Date): { since?: Date; until?: Date } {
   if (!view.range) return {};
-  if (view.range === "custom") return { since: view.from ? new Date(view.from) : undefined, until: view.to ? new Date(view.to) : undefined };
+  if (view.range === "custom")
+    return { since: view.from ? new Date(view.from) : undefined, until: view.to ? new Date(view.to) : undefined };
   return { since: new Date(now.getTime() - RANGE_MS[view.range]) };
 }

@@ -20,7 +20,9 @@ describe("next-auth's base URL", () => {
   const before = process.env.AUTH_URL;
   beforeAll(() => {
     delete process.env.AUTH_URL;
-    setEnvForTesting(testEnv("http://127.0.0.1:9", { OKORO_URL: PINNED, AUTH_GITHUB_ID: "gh-id", AUTH_GITHUB_SECRET: "gh-secret" }));
+    setEnvForTesting(
+      testEnv("http://127.0.0.1:9", { OKORO_URL: PINNED, AUTH_GITHUB_ID: "gh-id", AUTH_GITHUB_SECRET: "gh-secret" }),
+    );
   });
   afterAll(() => {
     setEnvForTesting(undefined);
@@ -52,7 +54,9 @@ describe("next-auth's base URL", () => {
 
   it("the URLs signIn() and auth() build from the request headers are OKORO_URL's too", async () => {
     await handlers.GET(forged("/api/auth/providers"));
-    const url = createActionURL("session", "http", new Headers(FORGED), process.env, { basePath: "/api/auth" } as never);
+    const url = createActionURL("session", "http", new Headers(FORGED), process.env, {
+      basePath: "/api/auth",
+    } as never);
     expect(url.href).toBe(`${PINNED}/api/auth/session`);
   });
 });

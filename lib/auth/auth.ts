@@ -78,7 +78,8 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
         const parsed = signInSchema.safeParse(credentials);
         if (!parsed.success) throw new InvalidCredentials();
         const result = await passwordSignIn(await getDb(), parsed.data, contextOf(req.headers, req.url));
-        if (result.ok) return { id: result.user.id, email: result.user.email, name: result.user.name, image: result.user.image };
+        if (result.ok)
+          return { id: result.user.id, email: result.user.email, name: result.user.name, image: result.user.image };
         if (result.reason === "rate_limited") throw new TooManyAttempts(result.retryAfterSeconds);
         if (result.reason === "disabled") throw new AccountDisabled();
         throw new InvalidCredentials();
@@ -117,7 +118,12 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
             email,
             emailVerified: verified,
             name: typeof profile?.name === "string" ? profile.name : null,
-            image: typeof profile?.picture === "string" ? profile.picture : typeof profile?.avatar_url === "string" ? profile.avatar_url : null,
+            image:
+              typeof profile?.picture === "string"
+                ? profile.picture
+                : typeof profile?.avatar_url === "string"
+                  ? profile.avatar_url
+                  : null,
           },
           contextOf(request?.headers, request?.url),
         );
@@ -131,7 +137,10 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
             token.sub = user.id;
           } else {
             // the OAuth user object carries the provider's id; ours was linked in signIn above
-            const ours = await findUserByAccount(await getDb(), { provider: account.provider, providerAccountId: account.providerAccountId });
+            const ours = await findUserByAccount(await getDb(), {
+              provider: account.provider,
+              providerAccountId: account.providerAccountId,
+            });
             if (!ours) return null;
             token.sub = ours.id;
             token.email = ours.email;

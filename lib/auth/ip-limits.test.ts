@@ -12,7 +12,8 @@ describeDatabases("per-address limits by IPv6 /64", (getDb) => {
 
   it("sign-in attempts from one /64 share a limit", async () => {
     const { limit } = IP_LIMITS.signin;
-    for (let i = 1; i <= limit; i++) expect((await hitIpLimit(getDb().db, "signin", `2001:db8:a:b::${i.toString(16)}`)).allowed).toBe(true);
+    for (let i = 1; i <= limit; i++)
+      expect((await hitIpLimit(getDb().db, "signin", `2001:db8:a:b::${i.toString(16)}`)).allowed).toBe(true);
     expect((await hitIpLimit(getDb().db, "signin", "2001:db8:a:b:ffff::1")).allowed).toBe(false);
     expect((await hitIpLimit(getDb().db, "signin", "2001:db8:a:c::1")).allowed).toBe(true);
   });

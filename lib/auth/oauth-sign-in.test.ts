@@ -36,7 +36,9 @@ describeDatabases("OAuth sign-in", (db) => {
   });
 
   it("refuses an address the provider has not verified", async () => {
-    expect(await oauthSignIn(db().db, identity({ email: "unverified@example.com", emailVerified: false }), ctx)).toEqual({
+    expect(
+      await oauthSignIn(db().db, identity({ email: "unverified@example.com", emailVerified: false }), ctx),
+    ).toEqual({
       ok: false,
       reason: "unverified_email",
     });
@@ -67,9 +69,16 @@ describeDatabases("OAuth sign-in", (db) => {
 });
 
 it("takes GitHub's primary address only when GitHub verified it", async () => {
-  const fake = (body: unknown, status = 200) => (async () => new Response(JSON.stringify(body), { status })) as unknown as typeof fetch;
+  const fake = (body: unknown, status = 200) =>
+    (async () => new Response(JSON.stringify(body), { status })) as unknown as typeof fetch;
   expect(
-    await githubVerifiedEmail("t", fake([{ email: "a@x.io", primary: false, verified: true }, { email: "b@x.io", primary: true, verified: true }])),
+    await githubVerifiedEmail(
+      "t",
+      fake([
+        { email: "a@x.io", primary: false, verified: true },
+        { email: "b@x.io", primary: true, verified: true },
+      ]),
+    ),
   ).toBe("b@x.io");
   expect(await githubVerifiedEmail("t", fake([{ email: "b@x.io", primary: true, verified: false }]))).toBeNull();
   expect(await githubVerifiedEmail("t", fake({ message: "Bad credentials" }, 401))).toBeNull();

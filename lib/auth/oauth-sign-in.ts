@@ -26,7 +26,11 @@ export type OAuthSignInResult =
   | { ok: true; user: User; created: boolean }
   | { ok: false; reason: "unverified_email" | "not_linked" | "disabled" };
 
-export async function oauthSignIn(db: Database, identity: OAuthIdentity, context: SignInContext): Promise<OAuthSignInResult> {
+export async function oauthSignIn(
+  db: Database,
+  identity: OAuthIdentity,
+  context: SignInContext,
+): Promise<OAuthSignInResult> {
   const audit = (event: "auth.signin" | "auth.signin_failed", userId: string | null, error?: string) =>
     appendAudit(db, {
       event,
@@ -56,14 +60,27 @@ export async function oauthSignIn(db: Database, identity: OAuthIdentity, context
   if (existing) {
     if (existing.status !== "active") return refuse("disabled", existing.id);
     if (!existing.emailVerified) return refuse("not_linked", existing.id);
-    await linkAccount(db, { userId: existing.id, provider: identity.provider, providerAccountId: identity.providerAccountId });
+    await linkAccount(db, {
+      userId: existing.id,
+      provider: identity.provider,
+      providerAccountId: identity.providerAccountId,
+    });
     return admit(existing, false);
   }
 
   try {
     const user = await db.transaction(async (tx) => {
-      const created = await createUser(tx, { email: identity.email!, name: identity.name, image: identity.image, emailVerified: new Date() });
-      await linkAccount(tx, { userId: created.id, provider: identity.provider, providerAccountId: identity.providerAccountId });
+      const created = await createUser(tx, {
+        email: identity.email!,
+        name: identity.name,
+        image: identity.image,
+        emailVerified: new Date(),
+      });
+      await linkAccount(tx, {
+        userId: created.id,
+        provider: identity.provider,
+        providerAccountId: identity.providerAccountId,
+      });
       return created;
     });
     return admit(user, true);
@@ -81,7 +98,10 @@ type GitHubEmail = { email: string; primary: boolean; verified: boolean };
  * verification; /user/emails does (the provider asks for the user:email scope).
  * Returns the primary address when verified, else null.
  */
-export async function githubVerifiedEmail(accessToken: string, fetchImpl: typeof fetch = fetch): Promise<string | null> {
+export async function githubVerifiedEmail(
+  accessToken: string,
+  fetchImpl: typeof fetch = fetch,
+): Promise<string | null> {
   const res = await fetchImpl("https://api.github.com/user/emails", {
     headers: { authorization: `Bearer ${accessToken}`, accept: "application/vnd.github+json", "user-agent": "okoro" },
     signal: AbortSignal.timeout(10_000),

@@ -16,8 +16,15 @@ describeDatabases("password sign-in", (db) => {
   });
 
   it("signs in with the right password and audits on the user's chain", async () => {
-    const user = await createUser(db().db, { email: "ok@example.com", passwordHash: await hashPassword("correct horse battery") });
-    const result = await passwordSignIn(db().db, { email: "OK@example.com", password: "correct horse battery" }, ctx("198.51.100.1"));
+    const user = await createUser(db().db, {
+      email: "ok@example.com",
+      passwordHash: await hashPassword("correct horse battery"),
+    });
+    const result = await passwordSignIn(
+      db().db,
+      { email: "OK@example.com", password: "correct horse battery" },
+      ctx("198.51.100.1"),
+    );
     expect(result.ok && result.user.id).toBe(user.id);
     const events = await db().db.select().from(auditEvents).where(eq(auditEvents.chain, user.id));
     expect(events.map((e) => e.event)).toEqual(["auth.signin"]);
@@ -25,24 +32,48 @@ describeDatabases("password sign-in", (db) => {
   });
 
   it("refuses a wrong password and an unknown e-mail alike, auditing where it can", async () => {
-    const user = await createUser(db().db, { email: "wrong@example.com", passwordHash: await hashPassword("correct horse battery") });
-    const wrong = await passwordSignIn(db().db, { email: "wrong@example.com", password: "not the password" }, ctx("198.51.100.2"));
-    const unknown = await passwordSignIn(db().db, { email: "nobody@example.com", password: "not the password" }, ctx("198.51.100.2"));
+    const user = await createUser(db().db, {
+      email: "wrong@example.com",
+      passwordHash: await hashPassword("correct horse battery"),
+    });
+    const wrong = await passwordSignIn(
+      db().db,
+      { email: "wrong@example.com", password: "not the password" },
+      ctx("198.51.100.2"),
+    );
+    const unknown = await passwordSignIn(
+      db().db,
+      { email: "nobody@example.com", password: "not the password" },
+      ctx("198.51.100.2"),
+    );
     expect(wrong).toEqual({ ok: false, reason: "invalid" });
     expect(unknown).toEqual({ ok: false, reason: "invalid" });
 
     const mine = await db().db.select().from(auditEvents).where(eq(auditEvents.chain, user.id));
     expect(mine.map((e) => [e.event, e.error])).toEqual([["auth.signin_failed", "wrong_password"]]);
-    const system = await db().db.select().from(auditEvents).where(eq(auditEvents.chain, "_system")).orderBy(asc(auditEvents.seq));
+    const system = await db()
+      .db.select()
+      .from(auditEvents)
+      .where(eq(auditEvents.chain, "_system"))
+      .orderBy(asc(auditEvents.seq));
     expect(system.at(-1)).toMatchObject({ event: "auth.signin_failed", userId: null, error: "unknown_email" });
     // the password is stored nowhere in the log
     for (const e of [...mine, ...system]) expect(JSON.stringify(e)).not.toContain("not the password");
   });
 
   it("refuses a disabled account", async () => {
-    const user = await createUser(db().db, { email: "off@example.com", passwordHash: await hashPassword("correct horse battery") });
+    const user = await createUser(db().db, {
+      email: "off@example.com",
+      passwordHash: await hashPassword("correct horse battery"),
+    });
     await setUserStatus(db().db, { userId: user.id, status: "disabled" });
-    expect(await passwordSignIn(db().db, { email: "off@example.com", password: "correct horse battery" }, ctx("198.51.100.3"))).toEqual({
+    expect(
+      await passwordSignIn(
+        db().db,
+        { email: "off@example.com", password: "correct horse battery" },
+        ctx("198.51.100.3"),
+      ),
+    ).toEqual({
       ok: false,
       reason: "disabled",
     });
@@ -50,17 +81,34 @@ describeDatabases("password sign-in", (db) => {
 
   it("limits attempts per address and audits only the first refusal", async () => {
     const { limit } = IP_LIMITS.signin;
-    const user = await createUser(db().db, { email: "flood@example.com", passwordHash: await hashPassword("correct horse battery") });
+    const user = await createUser(db().db, {
+      email: "flood@example.com",
+      passwordHash: await hashPassword("correct horse battery"),
+    });
     const ip = "203.0.113.77";
     for (let i = 0; i < limit; i++) {
-      expect((await passwordSignIn(db().db, { email: "flood@example.com", password: "guess " + i }, ctx(ip))).ok).toBe(false);
+      expect((await passwordSignIn(db().db, { email: "flood@example.com", password: "guess " + i }, ctx(ip))).ok).toBe(
+        false,
+      );
     }
-    const refused = await passwordSignIn(db().db, { email: "flood@example.com", password: "correct horse battery" }, ctx(ip));
+    const refused = await passwordSignIn(
+      db().db,
+      { email: "flood@example.com", password: "correct horse battery" },
+      ctx(ip),
+    );
     expect(refused.ok === false && refused.reason).toBe("rate_limited");
     await passwordSignIn(db().db, { email: "flood@example.com", password: "correct horse battery" }, ctx(ip));
     const events = await db().db.select().from(auditEvents).where(eq(auditEvents.chain, user.id));
     expect(events.filter((e) => e.error === "rate_limited")).toHaveLength(1);
     // another address is unaffected
-    expect((await passwordSignIn(db().db, { email: "flood@example.com", password: "correct horse battery" }, ctx("203.0.113.78"))).ok).toBe(true);
+    expect(
+      (
+        await passwordSignIn(
+          db().db,
+          { email: "flood@example.com", password: "correct horse battery" },
+          ctx("203.0.113.78"),
+        )
+      ).ok,
+    ).toBe(true);
   });
 });

@@ -4,7 +4,8 @@
 
 /** A `next` parameter made safe to redirect to: a local path, or the dashboard. */
 export function safeNextPath(value: unknown): string {
-  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || /[\\\u0000-\u001f]/.test(value)) return "/dashboard";
+  if (typeof value !== "string" || !value.startsWith("/") || value.startsWith("//") || /[\\\u0000-\u001f]/.test(value))
+    return "/dashboard";
   return value;
 }
 
@@ -15,7 +16,10 @@ export function safeNextPath(value: unknown): string {
  * X-Forwarded-Proto, as Next.js sets them), because `next dev` moves to port 3001 when
  * 3000 is busy and OKORO_URL's default would then refuse every form.
  */
-export function originAllowed(h: { get(name: string): string | null }, env: { origin: string; production: boolean }): boolean {
+export function originAllowed(
+  h: { get(name: string): string | null },
+  env: { origin: string; production: boolean },
+): boolean {
   let origin = h.get("origin");
   if (!origin) {
     const referer = h.get("referer");

@@ -35,7 +35,9 @@ function countCalls<T extends object>(target: T, name: keyof T & string, per = 1
 }
 
 /** node-postgres: every client the pool connects counts its queries (Pool.query goes through them too). */
-export function countPgPool(pool: { on(event: "connect", listener: (client: { query: Query }) => void): unknown }): void {
+export function countPgPool(pool: {
+  on(event: "connect", listener: (client: { query: Query }) => void): unknown;
+}): void {
   pool.on("connect", (client) => countCalls(client, "query"));
 }
 

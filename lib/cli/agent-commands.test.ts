@@ -14,7 +14,10 @@ import { useUpstream } from "@/test/use-upstream";
 
 const upstream = useUpstream();
 
-type Backend = { name: string; open: () => Promise<{ handle: DbHandle; env: Record<string, string>; cleanup: () => Promise<void> }> };
+type Backend = {
+  name: string;
+  open: () => Promise<{ handle: DbHandle; env: Record<string, string>; cleanup: () => Promise<void> }>;
+};
 const backends: Backend[] = [
   {
     name: "pglite",
@@ -22,7 +25,14 @@ const backends: Backend[] = [
       const dir = mkdtempSync(path.join(os.tmpdir(), "okoro-agentcli-"));
       const pgliteDir = path.join(dir, "pglite");
       const handle = await openDatabase({ driver: "pglite", pgliteDir, migrate: true });
-      return { handle, env: { DATABASE_URL: `pglite:${pgliteDir}` }, cleanup: async () => { await handle.close(); rmSync(dir, { recursive: true, force: true }); } };
+      return {
+        handle,
+        env: { DATABASE_URL: `pglite:${pgliteDir}` },
+        cleanup: async () => {
+          await handle.close();
+          rmSync(dir, { recursive: true, force: true });
+        },
+      };
     },
   },
 ];
@@ -32,7 +42,14 @@ if (TEST_DATABASE_URL) {
     open: async () => {
       const server = await freshPostgresDatabase(TEST_DATABASE_URL!);
       const handle = await openDatabase({ driver: "pg", url: server.url, migrate: true });
-      return { handle, env: { DATABASE_URL: server.url }, cleanup: async () => { await handle.close(); await server.drop(); } };
+      return {
+        handle,
+        env: { DATABASE_URL: server.url },
+        cleanup: async () => {
+          await handle.close();
+          await server.drop();
+        },
+      };
     },
   });
 }
@@ -49,18 +66,51 @@ describe.each(backends)("token and audit commands [$name]", (backend) => {
     h = await createHarness(db.handle.db, upstream.url);
     await h.connect("github");
     // the same configuration (master key included) as the harness, pointed at this database
-    env = { ...testEnvSource(upstream.url), ...db.env, NODE_ENV: "development", OKORO_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "okoro-agentcli-data-")) };
+    env = {
+      ...testEnvSource(upstream.url),
+      ...db.env,
+      NODE_ENV: "development",
+      OKORO_DATA_DIR: mkdtempSync(path.join(os.tmpdir(), "okoro-agentcli-data-")),
+    };
   });
   afterAll(async () => {
     await db.cleanup();
   });
 
   it("token create prints the token once; list never shows it", async () => {
-    const created = await okoro(["token", "create", "--user", email(), "--name", "cli-agent", "--grant", "github:read", "--grant", "trello:read,update", "--rate", "60", "--quota", "1000/day", "--approval", "update", "--expires-in", "30d", "--json"]);
+    const created = await okoro([
+      "token",
+      "create",
+      "--user",
+      email(),
+      "--name",
+      "cli-agent",
+      "--grant",
+      "github:read",
+      "--grant",
+      "trello:read,update",
+      "--rate",
+      "60",
+      "--quota",
+      "1000/day",
+      "--approval",
+      "update",
+      "--expires-in",
+      "30d",
+      "--json",
+    ]);
     expect(created.code, created.stderr).toBe(0);
     const json = JSON.parse(created.stdout);
     expect(json.token).toMatch(/^svc_[0-9A-Za-z]{38}$/);
-    expect(json).toMatchObject({ name: "cli-agent", grants: { github: ["read"], trello: ["read", "update"] }, rate_limit: 60, quota: "1000/day", approval_scopes: ["update"], max_ttl: 900, status: "active" });
+    expect(json).toMatchObject({
+      name: "cli-agent",
+      grants: { github: ["read"], trello: ["read", "update"] },
+      rate_limit: 60,
+      quota: "1000/day",
+      approval_scopes: ["update"],
+      max_ttl: 900,
+      status: "active",
+    });
     const list = await okoro(["token", "list", "--user", email(), "--json"]);
     expect(list.code).toBe(0);
     expect(list.stdout).not.toContain(json.token);
@@ -77,7 +127,10 @@ describe.each(backends)("token and audit commands [$name]", (backend) => {
   });
 
   it("token revoke bites on the very next proxied request", async () => {
-    const created = JSON.parse((await okoro(["token", "create", "--user", email(), "--name", "revokee", "--grant", "github:read", "--json"])).stdout);
+    const created = JSON.parse(
+      (await okoro(["token", "create", "--user", email(), "--name", "revokee", "--grant", "github:read", "--json"]))
+        .stdout,
+    );
     const op = await h.operationToken(created.token, { provider: "github", scope: "read", intent: "list issues" });
     expect((await h.call(op, "GET", "github/user")).status).toBe(200);
     const revoked = await okoro(["token", "revoke", created.id]);
@@ -100,14 +153,19 @@ describe.each(backends)("token and audit commands [$name]", (backend) => {
     const csv = await okoro(["audit", "export", "--user", email(), "--format", "csv"]);
     expect(csv.stdout.split("\n")[0]).toContain("seq,id,at,user_id,event");
     const jsonl = await okoro(["audit", "export", "--user", email(), "--format", "jsonl", "--event", "proxy.request"]);
-    const lines = jsonl.stdout.trim().split("\n").map((l) => JSON.parse(l));
+    const lines = jsonl.stdout
+      .trim()
+      .split("\n")
+      .map((l) => JSON.parse(l));
     expect(lines.every((e) => e.event === "proxy.request")).toBe(true);
 
     expect((await okoro(["audit", "verify"])).code).toBe(0);
     const target = events[events.length - 1].seq;
     await db.handle.db.transaction(async (tx) => {
       await tx.execute(sql`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete`);
-      await tx.execute(sql`UPDATE audit_events SET intent = 'something else' WHERE chain = ${h.user.id} AND seq = ${target}`);
+      await tx.execute(
+        sql`UPDATE audit_events SET intent = 'something else' WHERE chain = ${h.user.id} AND seq = ${target}`,
+      );
       await tx.execute(sql`ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update_delete`);
     });
     const verify = await okoro(["audit", "verify", "--user", email()]);
@@ -134,9 +192,15 @@ describe.each(backends)("token and audit commands [$name]", (backend) => {
       await tx.execute(sql`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_delete`);
       await tx.execute(sql`UPDATE audit_events SET intent = 'something else' WHERE chain = ${u.user.id} AND seq = 1`);
       let prev = GENESIS_HASH;
-      for (const row of await tx.select().from(auditEvents).where(eq(auditEvents.chain, u.user.id)).orderBy(asc(auditEvents.seq))) {
+      for (const row of await tx
+        .select()
+        .from(auditEvents)
+        .where(eq(auditEvents.chain, u.user.id))
+        .orderBy(asc(auditEvents.seq))) {
         const hash = eventHash(prev, { ...row, prevHash: prev });
-        await tx.execute(sql`UPDATE audit_events SET prev_hash = ${prev}, hash = ${hash} WHERE chain = ${u.user.id} AND seq = ${row.seq}`);
+        await tx.execute(
+          sql`UPDATE audit_events SET prev_hash = ${prev}, hash = ${hash} WHERE chain = ${u.user.id} AND seq = ${row.seq}`,
+        );
         prev = hash;
       }
       await tx.execute(sql`UPDATE audit_heads SET hash = ${prev} WHERE chain = ${u.user.id}`);

@@ -90,7 +90,9 @@ describe.each(BACKENDS)("okoro CLI [$name]", (backend) => {
     const first = await okoro(["migrate", "--json"]);
     expect(first.stderr).toBe("");
     expect(first.code).toBe(0);
-    expect(json<{ driver: string; applied: number; total: number }>(first.stdout)).toMatchObject({ driver: backend.name === "pg" ? "pg" : "pglite" });
+    expect(json<{ driver: string; applied: number; total: number }>(first.stdout)).toMatchObject({
+      driver: backend.name === "pg" ? "pg" : "pglite",
+    });
     if (backend.name === "pg") expect(json<{ applied: number }>(first.stdout).applied).toBeGreaterThan(0);
     const again = await okoro(["migrate"]);
     expect(again.code).toBe(0);
@@ -98,7 +100,9 @@ describe.each(BACKENDS)("okoro CLI [$name]", (backend) => {
   });
 
   it("user create reads the password from stdin and prints the user", async () => {
-    const r = await okoro(["user", "create", "--email", "Alice@Example.com", "--name", "Alice", "--json"], { input: `${PASSWORD}\n` });
+    const r = await okoro(["user", "create", "--email", "Alice@Example.com", "--name", "Alice", "--json"], {
+      input: `${PASSWORD}\n`,
+    });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const user = json<Record<string, unknown>>(r.stdout);
@@ -137,17 +141,26 @@ describe.each(BACKENDS)("okoro CLI [$name]", (backend) => {
     const none = await okoro(["user", "create", "--email", "carol@example.com"], { input: "" });
     expect(none.code).toBe(1);
     expect(none.stderr).toBe("okoro: no password on stdin\n");
-    const lines = await okoro(["user", "create", "--email", "carol@example.com"], { input: `${PASSWORD}\nsecond line\n` });
+    const lines = await okoro(["user", "create", "--email", "carol@example.com"], {
+      input: `${PASSWORD}\nsecond line\n`,
+    });
     expect(lines.code).toBe(1);
     expect(lines.stderr).toBe("okoro: the password on stdin must be a single line\n");
   });
 
   it("connection set stores a valid credential and prints the connection", async () => {
-    const r = await okoro(["connection", "set", "--user", "alice@example.com", "--provider", "openai", "--json"], { input: JSON.stringify({ api_key: OPENAI_KEY }) });
+    const r = await okoro(["connection", "set", "--user", "alice@example.com", "--provider", "openai", "--json"], {
+      input: JSON.stringify({ api_key: OPENAI_KEY }),
+    });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     const c = json<Record<string, unknown>>(r.stdout);
-    expect(c).toMatchObject({ provider: "openai", method: "paste", status: "active", hint: `…${OPENAI_KEY.slice(-4)}` });
+    expect(c).toMatchObject({
+      provider: "openai",
+      method: "paste",
+      status: "active",
+      hint: `…${OPENAI_KEY.slice(-4)}`,
+    });
     expect(c.id).toMatch(/^con_/);
     expect(c).not.toHaveProperty("credential");
     ids.openai = c.id as string;
@@ -160,34 +173,48 @@ describe.each(BACKENDS)("okoro CLI [$name]", (backend) => {
   });
 
   it("connection set refuses invalid JSON without echoing it", async () => {
-    const r = await okoro(["connection", "set", "--user", "alice@example.com", "--provider", "openai"], { input: `{"api_key": "${OPENAI_KEY}"` });
+    const r = await okoro(["connection", "set", "--user", "alice@example.com", "--provider", "openai"], {
+      input: `{"api_key": "${OPENAI_KEY}"`,
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe("okoro: the credential on stdin is not valid JSON\n");
-    const array = await okoro(["connection", "set", "--user", "alice@example.com", "--provider", "openai"], { input: `["${OPENAI_KEY}"]` });
+    const array = await okoro(["connection", "set", "--user", "alice@example.com", "--provider", "openai"], {
+      input: `["${OPENAI_KEY}"]`,
+    });
     expect(array.code).toBe(1);
     expect(array.stderr).toBe("okoro: the credential on stdin must be a JSON object\n");
   });
 
   it("connection set refuses a credential of the wrong shape", async () => {
-    const r = await okoro(["connection", "set", "--user", "alice@example.com", "--provider", "openai"], { input: JSON.stringify({ token: OPENAI_KEY }) });
+    const r = await okoro(["connection", "set", "--user", "alice@example.com", "--provider", "openai"], {
+      input: JSON.stringify({ token: OPENAI_KEY }),
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^okoro: the credential does not fit openai \(expected \{"api_key":"sk-…"\}\): .+\n$/);
-    const spaced = await okoro(["connection", "set", "--user", "alice@example.com", "--provider", "openai"], { input: JSON.stringify({ api_key: `${OPENAI_KEY} x` }) });
+    const spaced = await okoro(["connection", "set", "--user", "alice@example.com", "--provider", "openai"], {
+      input: JSON.stringify({ api_key: `${OPENAI_KEY} x` }),
+    });
     expect(spaced.code).toBe(1);
     expect(spaced.stderr).toContain("api_key: must be printable ASCII");
-    const trello = await okoro(["connection", "set", "--user", "alice@example.com", "--provider", "trello"], { input: JSON.stringify({ token: TRELLO_TOKEN }) });
+    const trello = await okoro(["connection", "set", "--user", "alice@example.com", "--provider", "trello"], {
+      input: JSON.stringify({ token: TRELLO_TOKEN }),
+    });
     expect(trello.code).toBe(1);
     expect(trello.stderr).toContain("does not fit trello");
   });
 
   it("connection set names the known providers for an unknown one", async () => {
-    const r = await okoro(["connection", "set", "--user", "alice@example.com", "--provider", "myspace"], { input: JSON.stringify({ api_key: OPENAI_KEY }) });
+    const r = await okoro(["connection", "set", "--user", "alice@example.com", "--provider", "myspace"], {
+      input: JSON.stringify({ api_key: OPENAI_KEY }),
+    });
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/^okoro: unknown provider "myspace" — known providers: trello, github, .*openai.*\n$/);
   });
 
   it("connection commands refuse an unknown user", async () => {
-    const r = await okoro(["connection", "set", "--user", "nobody@example.com", "--provider", "openai"], { input: JSON.stringify({ api_key: OPENAI_KEY }) });
+    const r = await okoro(["connection", "set", "--user", "nobody@example.com", "--provider", "openai"], {
+      input: JSON.stringify({ api_key: OPENAI_KEY }),
+    });
     expect(r.code).toBe(1);
     expect(r.stderr).toBe("okoro: no user with e-mail nobody@example.com\n");
   });
@@ -221,7 +248,13 @@ describe.each(BACKENDS)("okoro CLI [$name]", (backend) => {
     const r = await okoro(["keys", "rewrap", "--json"], { keys: `${NEW},${OLD}` });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    const report = json<{ master_key: string; rewrapped: number; current: number; failed: unknown[]; tables: { table: string; rewrapped: number }[] }>(r.stdout);
+    const report = json<{
+      master_key: string;
+      rewrapped: number;
+      current: number;
+      failed: unknown[];
+      tables: { table: string; rewrapped: number }[];
+    }>(r.stdout);
     expect(report).toMatchObject({ master_key: "new", rewrapped: 4, current: 0, failed: [] });
     expect(report.tables).toEqual([
       { table: "connections", rewrapped: 2, current: 0, failed: 0 },
@@ -237,7 +270,12 @@ describe.each(BACKENDS)("okoro CLI [$name]", (backend) => {
     const handle = await open();
     try {
       const user = (await handle.db.query.users.findFirst({ where: (u, { eq }) => eq(u.email, "alice@example.com") }))!;
-      const credential = await getConnectionCredential({ db: handle.db, userId: user.id, provider: "openai", masterKeys: parseMasterKeys(NEW) });
+      const credential = await getConnectionCredential({
+        db: handle.db,
+        userId: user.id,
+        provider: "openai",
+        masterKeys: parseMasterKeys(NEW),
+      });
       expect(credential).toEqual({ api_key: OPENAI_KEY });
     } finally {
       await handle.close();
@@ -253,7 +291,10 @@ describe.each(BACKENDS)("okoro CLI [$name]", (backend) => {
     });
     expect(stray.code).toBe(0);
     const strayId = json<{ id: string }>(stray.stdout).id;
-    const old = await okoro(["connection", "set", "--user", "bob@example.com", "--provider", "stripe"], { input: JSON.stringify({ api_key: STRIPE_KEY }), keys: OLD });
+    const old = await okoro(["connection", "set", "--user", "bob@example.com", "--provider", "stripe"], {
+      input: JSON.stringify({ api_key: STRIPE_KEY }),
+      keys: OLD,
+    });
     expect(old.code).toBe(0);
 
     const r = await okoro(["keys", "rewrap", "--json"], { keys: `${NEW},${OLD}` });

@@ -5,6 +5,7 @@ const UNIT_SECONDS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400, 
 
 export function parseDuration(value: string, option: string): number {
   const match = /^(\d+)\s*([smhdw])$/i.exec(value.trim());
-  if (!match || Number(match[1]) <= 0) throw new UsageError(`${option} takes a duration such as 90m, 12h, 30d or 2w (got "${value}")`);
+  if (!match || Number(match[1]) <= 0)
+    throw new UsageError(`${option} takes a duration such as 90m, 12h, 30d or 2w (got "${value}")`);
   return Number(match[1]) * UNIT_SECONDS[match[2].toLowerCase()];
 }

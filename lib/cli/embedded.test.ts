@@ -55,7 +55,14 @@ describe("okoro CLI next to a process that owns the embedded database", () => {
     writeFileSync(script, OWNER);
     owner = spawn(process.execPath, ["--import", "tsx", script], {
       cwd: ROOT,
-      env: { PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp", NODE_ENV: "development", OKORO_ROOT: ROOT, PGLITE_DIR: pgliteDir, ...env },
+      env: {
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "/tmp",
+        NODE_ENV: "development",
+        OKORO_ROOT: ROOT,
+        PGLITE_DIR: pgliteDir,
+        ...env,
+      },
       stdio: ["pipe", "pipe", "pipe"],
     });
     owner.stderr.on("data", (c: Buffer) => process.stderr.write(`[owner] ${c.toString()}`));
@@ -77,7 +84,10 @@ describe("okoro CLI next to a process that owns the embedded database", () => {
 
   it("creates a user through the owner, and the owner sees it", async () => {
     expect((await ask()).emails).toEqual([]);
-    const r = await runOkoro(["user", "create", "--email", "shared@example.com", "--json"], { env, input: `${PASSWORD}\n` });
+    const r = await runOkoro(["user", "create", "--email", "shared@example.com", "--json"], {
+      env,
+      input: `${PASSWORD}\n`,
+    });
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
     expect(JSON.parse(r.stdout)).toMatchObject({ email: "shared@example.com" });
@@ -85,7 +95,10 @@ describe("okoro CLI next to a process that owns the embedded database", () => {
   });
 
   it("runs one command after another and hands the database back each time", async () => {
-    const set = await runOkoro(["connection", "set", "--user", "shared@example.com", "--provider", "openai"], { env, input: JSON.stringify({ api_key: API_KEY }) });
+    const set = await runOkoro(["connection", "set", "--user", "shared@example.com", "--provider", "openai"], {
+      env,
+      input: JSON.stringify({ api_key: API_KEY }),
+    });
     expect(set.code).toBe(0);
     expect((await ask()).providers).toEqual(["openai"]);
     const list = await runOkoro(["connection", "list", "--user", "shared@example.com", "--json"], { env });

@@ -34,8 +34,13 @@ export function connectionJson(c: ConnectionSummary) {
 
 /** A plain-text table with a header row; null, undefined and "" print as "-". */
 export function formatTable(headers: string[], rows: (string | number | null | undefined)[][]): string {
-  const cells = [headers, ...rows.map((r) => r.map((c) => (c === null || c === undefined || c === "" ? "-" : String(c))))];
+  const cells = [
+    headers,
+    ...rows.map((r) => r.map((c) => (c === null || c === undefined || c === "" ? "-" : String(c)))),
+  ];
   const width = (s: string) => [...s].length;
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => width(r[i]))));
-  return cells.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + " ".repeat(widths[i] - width(c)))).join("  ")).join("\n");
+  return cells
+    .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c + " ".repeat(widths[i] - width(c)))).join("  "))
+    .join("\n");
 }

@@ -29,7 +29,10 @@ function stripOneNewline(text: string): string {
  * trailing newline stripped — which must then be a single line.
  */
 export async function readSecretLine(io: CliIO, prompt: string, what: string): Promise<string> {
-  const text = io.stdin.isTTY && io.stdin.setRawMode ? await promptHidden(io, prompt) : stripOneNewline(await readStdin(io, 64 * 1024));
+  const text =
+    io.stdin.isTTY && io.stdin.setRawMode
+      ? await promptHidden(io, prompt)
+      : stripOneNewline(await readStdin(io, 64 * 1024));
   if (text === "") throw new CliError(`no ${what} on stdin`);
   if (/[\r\n]/.test(text)) throw new CliError(`the ${what} on stdin must be a single line`);
   return text;
@@ -77,6 +80,7 @@ export async function readJsonObject(io: CliIO, what: string): Promise<Record<st
   } catch {
     throw new CliError(`the ${what} on stdin is not valid JSON`);
   }
-  if (typeof value !== "object" || value === null || Array.isArray(value)) throw new CliError(`the ${what} on stdin must be a JSON object`);
+  if (typeof value !== "object" || value === null || Array.isArray(value))
+    throw new CliError(`the ${what} on stdin must be a JSON object`);
   return value as Record<string, unknown>;
 }

@@ -70,7 +70,9 @@ describe("okoro runner", () => {
     const { code, stderr } = await run(["frobnicate"]);
     expect(code).toBe(2);
     expect(stderr).toBe('okoro: unknown command "frobnicate" (see okoro --help)\n');
-    expect((await run(["connection", "frob"])).stderr).toBe('okoro: unknown command "connection frob" (see okoro --help)\n');
+    expect((await run(["connection", "frob"])).stderr).toBe(
+      'okoro: unknown command "connection frob" (see okoro --help)\n',
+    );
   });
 
   it("names a missing required option", async () => {
@@ -115,12 +117,18 @@ describe("describeError", () => {
 
   it("reports a driver error without the query or its parameters", () => {
     const driver = Object.assign(new Error('relation "users" does not exist'), { code: "42P01" });
-    const wrapped = new Error(`Failed query: insert into "users" values ($1)\nparams: $argon2id$secret-hash`, { cause: driver });
+    const wrapped = new Error(`Failed query: insert into "users" values ($1)\nparams: $argon2id$secret-hash`, {
+      cause: driver,
+    });
     const { message, exitCode } = describeError(wrapped);
     expect(exitCode).toBe(1);
     expect(message).toContain("okoro migrate");
     expect(message).not.toContain("argon2id");
-    const other = describeError(new Error("Failed query: select $1\nparams: sk-secret", { cause: Object.assign(new Error("deadlock detected"), { code: "40P01" }) }));
+    const other = describeError(
+      new Error("Failed query: select $1\nparams: sk-secret", {
+        cause: Object.assign(new Error("deadlock detected"), { code: "40P01" }),
+      }),
+    );
     expect(other.message).toBe("database error: deadlock detected");
   });
 
@@ -130,7 +138,10 @@ describe("describeError", () => {
   });
 
   it("keeps configuration problems on one line", () => {
-    const config = Object.assign(new Error("okoro cannot start —\n  - a\n  - b"), { name: "ConfigError", problems: ["a", "b"] });
+    const config = Object.assign(new Error("okoro cannot start —\n  - a\n  - b"), {
+      name: "ConfigError",
+      problems: ["a", "b"],
+    });
     expect(describeError(config).message).toBe("configuration: a; b");
   });
 });

@@ -5,7 +5,14 @@
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { DbHandle } from "@/db/client";
-import { CliError, UsageError, type CliIO, type CommandContext, type CommandSpec, type OptionSpecs } from "@/lib/cli/command";
+import {
+  CliError,
+  UsageError,
+  type CliIO,
+  type CommandContext,
+  type CommandSpec,
+  type OptionSpecs,
+} from "@/lib/cli/command";
 import { COMMANDS, type CommandEntry } from "@/lib/cli/registry";
 import type { ConfigError, Env } from "@/lib/env";
 import { OkoroError } from "@/lib/errors";
@@ -92,7 +99,10 @@ function findCommand(words: string[]): CommandEntry | undefined {
 function parseCommandLine(entry: CommandEntry, command: CommandSpec, argv: string[]) {
   const specs: OptionSpecs = { ...command.options, ...COMMON_OPTIONS };
   const config = Object.fromEntries(
-    Object.entries(specs).map(([name, s]) => [name, { type: s.type, ...(s.short ? { short: s.short } : {}), ...(s.multiple ? { multiple: true } : {}) }]),
+    Object.entries(specs).map(([name, s]) => [
+      name,
+      { type: s.type, ...(s.short ? { short: s.short } : {}), ...(s.multiple ? { multiple: true } : {}) },
+    ]),
   );
   let parsed: ReturnType<typeof parseArgs>;
   try {
@@ -127,7 +137,9 @@ function parseArgsProblem(e: unknown): string {
     case "ERR_PARSE_ARGS_UNKNOWN_OPTION":
       return option ? `unknown option ${option}` : "unknown option";
     case "ERR_PARSE_ARGS_INVALID_OPTION_VALUE":
-      return option ? `option ${option} ${/argument missing/.test(err.message ?? "") ? "needs a value" : "does not take a value"}` : "invalid option value";
+      return option
+        ? `option ${option} ${/argument missing/.test(err.message ?? "") ? "needs a value" : "does not take a value"}`
+        : "invalid option value";
     default:
       return "invalid command line";
   }
@@ -143,7 +155,11 @@ async function runCommand(
 ): Promise<number> {
   const json = values.json === true;
   // loaded here, not at the top, so `--help` does not pay for drizzle and zod
-  const [{ openDatabase }, { setDbHandle }, { getEnv }] = await Promise.all([import("@/db/client"), import("@/lib/serve/database"), import("@/lib/env")]);
+  const [{ openDatabase }, { setDbHandle }, { getEnv }] = await Promise.all([
+    import("@/db/client"),
+    import("@/lib/serve/database"),
+    import("@/lib/env"),
+  ]);
   let opened: Promise<DbHandle> | undefined;
   let closed = false;
   const close = async () => {
@@ -226,15 +242,25 @@ export function describeError(e: unknown): { message: string; exitCode: number }
   if (e instanceof OkoroError) return { message: e.message, exitCode: 1 };
   if (isZodError(e)) {
     const issue = e.issues[0];
-    return { message: `${issue?.path.length ? `${issue.path.join(".")}: ` : ""}${issue?.message ?? "invalid input"}`, exitCode: 1 };
+    return {
+      message: `${issue?.path.length ? `${issue.path.join(".")}: ` : ""}${issue?.message ?? "invalid input"}`,
+      exitCode: 1,
+    };
   }
   // drizzle wraps driver errors in one whose message holds the SQL and its parameters:
   // look through it for the driver's own error
   const chain: unknown[] = [];
   for (let cur: unknown = e; cur && chain.length < 5; cur = (cur as { cause?: unknown }).cause) chain.push(cur);
-  const driver = chain.find((c): c is { code: string; message: string } => typeof (c as { code?: unknown }).code === "string");
-  if (driver && SQLSTATE.test(driver.code)) return { message: databaseProblem(driver.code, driver.message), exitCode: 1 };
-  if (driver && /^E[A-Z]+$/.test(driver.code) && ["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "ECONNRESET", "EHOSTUNREACH"].includes(driver.code)) {
+  const driver = chain.find(
+    (c): c is { code: string; message: string } => typeof (c as { code?: unknown }).code === "string",
+  );
+  if (driver && SQLSTATE.test(driver.code))
+    return { message: databaseProblem(driver.code, driver.message), exitCode: 1 };
+  if (
+    driver &&
+    /^E[A-Z]+$/.test(driver.code) &&
+    ["ECONNREFUSED", "ENOTFOUND", "ETIMEDOUT", "ECONNRESET", "EHOSTUNREACH"].includes(driver.code)
+  ) {
     return { message: `cannot reach the database (${firstLine(driver.message)})`, exitCode: 1 };
   }
   const last = chain[chain.length - 1] as { message?: unknown } | undefined;
@@ -266,7 +292,12 @@ function isConfigError(e: unknown): e is ConfigError {
 }
 
 function isZodError(e: unknown): e is { issues: { path: PropertyKey[]; message: string }[] } {
-  return typeof e === "object" && e !== null && (e as { name?: string }).name === "ZodError" && Array.isArray((e as { issues?: unknown }).issues);
+  return (
+    typeof e === "object" &&
+    e !== null &&
+    (e as { name?: string }).name === "ZodError" &&
+    Array.isArray((e as { issues?: unknown }).issues)
+  );
 }
 
 // ---------------------------------------------------------------------------------------

@@ -7,6 +7,7 @@ import { UsageError } from "@/lib/cli/command";
 export function requireProvider(id: string): ProviderSpec {
   const normalized = id.trim().toLowerCase();
   const spec = getProvider(normalized);
-  if (!spec) throw new UsageError(`unknown provider "${normalized}" — known providers: ${[...PROVIDER_IDS].join(", ")}`);
+  if (!spec)
+    throw new UsageError(`unknown provider "${normalized}" — known providers: ${[...PROVIDER_IDS].join(", ")}`);
   return spec;
 }

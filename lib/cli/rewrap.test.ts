@@ -19,16 +19,33 @@ describeDatabases("rewrapAll", (handle) => {
   beforeAll(async () => {
     await db().insert(users).values({ id: "usr_r", email: "r@example.com" });
     for (const provider of providers) {
-      await setConnection({ db: db(), userId: "usr_r", provider, method: "paste", credential: { api_key: `key-for-${provider}-0000` }, masterKeys: old });
+      await setConnection({
+        db: db(),
+        userId: "usr_r",
+        provider,
+        method: "paste",
+        credential: { api_key: `key-for-${provider}-0000` },
+        masterKeys: old,
+      });
     }
     await db()
       .insert(signingKeys)
-      .values({ kid: "key_a", publicJwk: { kty: "OKP" }, privateKey: sealJson({ d: "private" }, rowAad("signing_keys", "key_a"), old) });
+      .values({
+        kid: "key_a",
+        publicJwk: { kty: "OKP" },
+        privateKey: sealJson({ d: "private" }, rowAad("signing_keys", "key_a"), old),
+      });
     const expiresAt = new Date(Date.now() + 600_000);
     await db()
       .insert(oauthStates)
       .values([
-        { stateHash: "h1", userId: "usr_r", provider: "github", secret: sealJson("verifier", rowAad("oauth_states", "h1"), old), expiresAt },
+        {
+          stateHash: "h1",
+          userId: "usr_r",
+          provider: "github",
+          secret: sealJson("verifier", rowAad("oauth_states", "h1"), old),
+          expiresAt,
+        },
         { stateHash: "h2", userId: "usr_r", provider: "github", secret: null, expiresAt },
       ]);
   });
@@ -42,7 +59,9 @@ describeDatabases("rewrapAll", (handle) => {
       { table: "oauth_states", rewrapped: 1, current: 0, failed: 0 },
     ]);
     for (const provider of providers) {
-      expect(await getConnectionCredential({ db: db(), userId: "usr_r", provider, masterKeys: newOnly })).toEqual({ api_key: `key-for-${provider}-0000` });
+      expect(await getConnectionCredential({ db: db(), userId: "usr_r", provider, masterKeys: newOnly })).toEqual({
+        api_key: `key-for-${provider}-0000`,
+      });
     }
     const [key] = await db().select().from(signingKeys).where(eq(signingKeys.kid, "key_a"));
     expect(openJson(key.privateKey, rowAad("signing_keys", "key_a"), newOnly)).toEqual({ d: "private" });
@@ -57,7 +76,12 @@ describeDatabases("rewrapAll", (handle) => {
       .set({ credential: { ...row.credential, kid: "gone" } })
       .where(eq(connections.id, row.id));
     const failures: string[] = [];
-    const report = await rewrapAll({ db: db(), masterKeys: rotated, batchSize: 3, onFailure: (f) => failures.push(f.id) });
+    const report = await rewrapAll({
+      db: db(),
+      masterKeys: rotated,
+      batchSize: 3,
+      onFailure: (f) => failures.push(f.id),
+    });
     expect(report.rewrapped).toBe(0);
     expect(report.current).toBe(6);
     expect(report.failures).toEqual([{ table: "connections", id: row.id, error: 'unknown master key id "gone"' }]);

@@ -9,7 +9,12 @@ import { rewrap, type Envelope, type MasterKeys } from "@/lib/crypto/envelope";
 
 export type RewrapFailure = { table: string; id: string; error: string };
 export type RewrapTableReport = { table: string; rewrapped: number; current: number; failed: number };
-export type RewrapReport = { tables: RewrapTableReport[]; rewrapped: number; current: number; failures: RewrapFailure[] };
+export type RewrapReport = {
+  tables: RewrapTableReport[];
+  rewrapped: number;
+  current: number;
+  failures: RewrapFailure[];
+};
 
 /**
  * Walks each table in key order, `batchSize` rows at a time, re-wrapping envelopes whose

@@ -18,7 +18,10 @@ export function masterKey(kid: string): string {
  * Runs `okoro …args` with only the variables given (plus PATH/HOME), so nothing from the
  * developer's environment — or vitest's NODE_ENV=test — leaks into what is tested.
  */
-export function runOkoro(args: string[], options: { env: Record<string, string>; input?: string; cwd?: string; timeoutMs?: number }): Promise<OkoroRun> {
+export function runOkoro(
+  args: string[],
+  options: { env: Record<string, string>; input?: string; cwd?: string; timeoutMs?: number },
+): Promise<OkoroRun> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
       cwd: options.cwd ?? ROOT,

@@ -10,7 +10,8 @@ import { CliError, UsageError } from "@/lib/cli/command";
 /** The normalized address, or a usage error naming what is wrong. */
 export function parseEmail(email: string): string {
   const normalized = normalizeEmail(email);
-  if (normalized.length > 254 || !z.email().safeParse(normalized).success) throw new UsageError(`"${normalized}" is not an e-mail address`);
+  if (normalized.length > 254 || !z.email().safeParse(normalized).success)
+    throw new UsageError(`"${normalized}" is not an e-mail address`);
   return normalized;
 }
 

@@ -80,14 +80,28 @@ export class OkoroClient {
    */
   async fetch(request: TokenRequest, path: string, init: RequestInit = {}): Promise<Response> {
     const body = init.body;
-    const replayable = body === undefined || body === null || typeof body === "string" || body instanceof ArrayBuffer || ArrayBuffer.isView(body) || body instanceof URLSearchParams;
+    const replayable =
+      body === undefined ||
+      body === null ||
+      typeof body === "string" ||
+      body instanceof ArrayBuffer ||
+      ArrayBuffer.isView(body) ||
+      body instanceof URLSearchParams;
     for (let attempt = 0; ; attempt++) {
       const token = await this.token(request);
       const headers = new Headers(init.headers);
       headers.set("authorization", `Bearer ${token.access_token}`);
-      const response = await this.fetchImpl(`${token.proxy_url}${path.startsWith("/") ? path : `/${path}`}`, { ...init, headers });
+      const response = await this.fetchImpl(`${token.proxy_url}${path.startsWith("/") ? path : `/${path}`}`, {
+        ...init,
+        headers,
+      });
       // Only okoro's own 401 (tagged okoro-error) means "exchange again"; a provider's 401 is the provider's answer.
-      if (response.status === 401 && response.headers.get("okoro-error") === "invalid_token" && attempt === 0 && replayable) {
+      if (
+        response.status === 401 &&
+        response.headers.get("okoro-error") === "invalid_token" &&
+        attempt === 0 &&
+        replayable
+      ) {
         this.cache.delete(cacheKey(request));
         await response.body?.cancel();
         continue;
@@ -110,7 +124,8 @@ export class OkoroClient {
         request_approval: request.requestApproval ?? false,
       }),
     });
-    if (response.status === 202) return this.waitForApproval((await response.json()) as { poll_url: string; interval: number });
+    if (response.status === 202)
+      return this.waitForApproval((await response.json()) as { poll_url: string; interval: number });
     return this.readToken(response);
   }
 
@@ -118,7 +133,9 @@ export class OkoroClient {
     const deadline = Date.now() + (this.options.approvalTimeoutMs ?? 15 * 60_000);
     while (Date.now() < deadline) {
       await new Promise((r) => setTimeout(r, Math.max(1, pending.interval) * 1000));
-      const response = await this.fetchImpl(pending.poll_url, { headers: { authorization: `Bearer ${this.options.serviceToken}` } });
+      const response = await this.fetchImpl(pending.poll_url, {
+        headers: { authorization: `Bearer ${this.options.serviceToken}` },
+      });
       if (response.status === 202) {
         await response.body?.cancel();
         continue;
@@ -131,7 +148,11 @@ export class OkoroClient {
   private async readToken(response: Response): Promise<OperationToken> {
     const payload = (await response.json().catch(() => ({}))) as Record<string, unknown>;
     if (response.status !== 200) {
-      throw new OkoroRequestError(response.status, String(payload.error ?? "unknown_error"), String(payload.error_description ?? response.statusText));
+      throw new OkoroRequestError(
+        response.status,
+        String(payload.error ?? "unknown_error"),
+        String(payload.error_description ?? response.statusText),
+      );
     }
     return payload as unknown as OperationToken;
   }

@@ -9,7 +9,19 @@ import { providerRequest } from "@/lib/connect/provider-http";
 // Where the catalog's providers put a readable name, most telling first:
 // GitHub /user → login; Trello members/me → username; Gmail profile → emailAddress;
 // Drive about → user.emailAddress; Slack auth.test → team; Notion → workspace_name.
-const USERINFO_FIELDS = ["login", "username", "emailAddress", "email", "user.emailAddress", "user.displayName", "team", "workspace_name", "bot.workspace_name", "fullName", "name"];
+const USERINFO_FIELDS = [
+  "login",
+  "username",
+  "emailAddress",
+  "email",
+  "user.emailAddress",
+  "user.displayName",
+  "team",
+  "workspace_name",
+  "bot.workspace_name",
+  "fullName",
+  "name",
+];
 const TOKEN_RESPONSE_FIELDS = ["team.name", "workspace_name"];
 
 function pick(json: unknown, path: string): unknown {
@@ -38,9 +50,17 @@ export function accountNameFromUserinfo(json: unknown): string | null {
 }
 
 /** GETs the userinfo URL with the given (credential) headers; null on any failure. */
-export async function fetchAccountName(url: string, headers: Record<string, string>, timeoutMs: number): Promise<string | null> {
+export async function fetchAccountName(
+  url: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<string | null> {
   try {
-    const response = await providerRequest(url, { method: "GET", headers: { Accept: "application/json", ...headers } }, timeoutMs);
+    const response = await providerRequest(
+      url,
+      { method: "GET", headers: { Accept: "application/json", ...headers } },
+      timeoutMs,
+    );
     if (response.status !== 200) return null;
     return accountNameFromUserinfo(JSON.parse(response.text));
   } catch {

@@ -115,7 +115,11 @@ export async function getConnectionCredential(options: {
   const { db, userId, provider } = options;
   const row = await readSealedCredential(db, userId, provider);
   if (!row) return null;
-  return openJson<Credential>(row.credential, connectionAad(row.id, userId, provider), options.masterKeys ?? getEnv().masterKeys);
+  return openJson<Credential>(
+    row.credential,
+    connectionAad(row.id, userId, provider),
+    options.masterKeys ?? getEnv().masterKeys,
+  );
 }
 
 /** Removes the connection; false when there was none. Audited as `connection.deleted`. */
@@ -127,4 +131,3 @@ export async function deleteConnection(options: { db: Database; userId: string; 
     return true;
   });
 }
-

@@ -32,10 +32,20 @@ const logged: string[] = [];
 beforeAll(async () => {
   for (const level of ["log", "info", "warn", "error"] as const) {
     vi.spyOn(console, level).mockImplementation((...args: unknown[]) => {
-      logged.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : typeof a === "string" ? a : JSON.stringify(a))).join(" "));
+      logged.push(
+        args
+          .map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : typeof a === "string" ? a : JSON.stringify(a)))
+          .join(" "),
+      );
     });
   }
-  github = await startOAuth2Server({ ...app("github"), clientAuth: "body", redirectUri: callback("github"), requirePkce: true, userinfo: { login: "octo-user", name: "Octo User" } });
+  github = await startOAuth2Server({
+    ...app("github"),
+    clientAuth: "body",
+    redirectUri: callback("github"),
+    requirePkce: true,
+    userinfo: { login: "octo-user", name: "Octo User" },
+  });
   slack = await startOAuth2Server({
     ...app("slack"),
     clientAuth: "body",
@@ -51,8 +61,18 @@ beforeAll(async () => {
     accessTokenTtl: 0,
     tokenResponseExtra: { workspace_name: "Notes HQ", bot_id: "bot-1" },
   });
-  gmail = await startOAuth2Server({ ...app("gmail"), clientAuth: "body", redirectUri: callback("gmail"), requirePkce: true, userinfo: { emailAddress: "me@gmail.test" } });
-  trello = await startOAuth1Server({ consumerKey: TRELLO_CONSUMER.key, consumerSecret: TRELLO_CONSUMER.secret, callbackUrl: callback("trello") });
+  gmail = await startOAuth2Server({
+    ...app("gmail"),
+    clientAuth: "body",
+    redirectUri: callback("gmail"),
+    requirePkce: true,
+    userinfo: { emailAddress: "me@gmail.test" },
+  });
+  trello = await startOAuth1Server({
+    consumerKey: TRELLO_CONSUMER.key,
+    consumerSecret: TRELLO_CONSUMER.secret,
+    callbackUrl: callback("trello"),
+  });
 
   extraEnv = {
     OKORO_PROVIDER_TRELLO_REQUEST_TOKEN_URL: trello.requestTokenUrl,
@@ -87,7 +107,9 @@ async function authorizeAt(location: string, provider: string): Promise<URLSearc
 describe("connect messages", () => {
   it("turns codes into sentences and refuses to echo unknown text", () => {
     expect(connectErrorMessage("cancelled", "GitHub")).toBe("You cancelled connecting GitHub.");
-    expect(connectErrorMessage("Call +1 555 0100 to restore your account", "GitHub")).toBe(connectErrorMessage("failed", "GitHub"));
+    expect(connectErrorMessage("Call +1 555 0100 to restore your account", "GitHub")).toBe(
+      connectErrorMessage("failed", "GitHub"),
+    );
   });
 });
 
@@ -110,8 +132,10 @@ describeDatabases("connect flows", (getDb) => {
   });
 
   const start = (provider: string, user = userA) => startOAuth({ db: getDb().db, env, userId: user.id, provider });
-  const finish = (provider: string, query: URLSearchParams, user = userA) => finishOAuth({ db: getDb().db, env, userId: user.id, provider, query });
-  const connect = async (provider: string, user = userA) => finish(provider, await authorizeAt(await start(provider, user), provider), user);
+  const finish = (provider: string, query: URLSearchParams, user = userA) =>
+    finishOAuth({ db: getDb().db, env, userId: user.id, provider, query });
+  const connect = async (provider: string, user = userA) =>
+    finish(provider, await authorizeAt(await start(provider, user), provider), user);
   const errorUrl = (error: string, provider: string) => `${CONNECTIONS}?error=${error}&provider=${provider}`;
 
   it("GitHub: state and PKCE at start, code exchanged, credential stored encrypted with account name and audit", async () => {
@@ -131,7 +155,10 @@ describeDatabases("connect flows", (getDb) => {
     expect(state).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     // only the state's hash is stored, bound to user and provider, with a sealed verifier, 10 minutes
-    const [row] = await db.select().from(oauthStates).where(eq(oauthStates.stateHash, hashStateValue(state)));
+    const [row] = await db
+      .select()
+      .from(oauthStates)
+      .where(eq(oauthStates.stateHash, hashStateValue(state)));
     expect(row).toMatchObject({ userId: userA.id, provider: "github" });
     expect(JSON.stringify(row)).not.toContain(state);
     expect(row.secret).toMatchObject({ v: 1 });
@@ -144,20 +171,47 @@ describeDatabases("connect flows", (getDb) => {
     expect(await finish("github", back)).toBe(`${CONNECTIONS}?connected=github`);
 
     const connection = await getConnection({ db, userId: userA.id, provider: "github" });
-    expect(connection).toMatchObject({ method: "oauth2", status: "active", accountName: "octo-user", grantedScopes: "repo read:org read:user user:email gist" });
-    const credential = (await getConnectionCredential({ db, userId: userA.id, provider: "github", masterKeys: env.masterKeys })) as OAuth2Credential;
+    expect(connection).toMatchObject({
+      method: "oauth2",
+      status: "active",
+      accountName: "octo-user",
+      grantedScopes: "repo read:org read:user user:email gist",
+    });
+    const credential = (await getConnectionCredential({
+      db,
+      userId: userA.id,
+      provider: "github",
+      masterKeys: env.masterKeys,
+    })) as OAuth2Credential;
     expect(github.isValidAccessToken(credential.access_token)).toBe(true);
     expect(github.isValidRefreshToken(credential.refresh_token!)).toBe(true);
     expect(credential.expires_at).toBeGreaterThan(Date.now() / 1000 + 3500);
     expect(connection!.accessExpiresAt!.getTime()).toBe(credential.expires_at! * 1000);
-    const [raw] = await db.select({ credential: connections.credential }).from(connections).where(eq(connections.id, connection!.id));
+    const [raw] = await db
+      .select({ credential: connections.credential })
+      .from(connections)
+      .where(eq(connections.id, connection!.id));
     expect(JSON.stringify(raw.credential)).not.toContain(credential.access_token);
     expect(JSON.stringify(raw.credential)).not.toContain(credential.refresh_token);
 
-    const events = await db.select().from(auditEvents).where(and(eq(auditEvents.userId, userA.id), eq(auditEvents.event, "connection.created"), eq(auditEvents.provider, "github")));
+    const events = await db
+      .select()
+      .from(auditEvents)
+      .where(
+        and(
+          eq(auditEvents.userId, userA.id),
+          eq(auditEvents.event, "connection.created"),
+          eq(auditEvents.provider, "github"),
+        ),
+      );
     expect(events.length).toBeGreaterThanOrEqual(1);
     // the state is gone
-    expect(await db.select().from(oauthStates).where(eq(oauthStates.stateHash, hashStateValue(state)))).toHaveLength(0);
+    expect(
+      await db
+        .select()
+        .from(oauthStates)
+        .where(eq(oauthStates.stateHash, hashStateValue(state))),
+    ).toHaveLength(0);
   });
 
   it("Slack: no PKCE, comma-separated bot scopes, the team's name from the token response", async () => {
@@ -169,7 +223,12 @@ describeDatabases("connect flows", (getDb) => {
     const connection = await getConnection({ db: getDb().db, userId: userA.id, provider: "slack" });
     expect(connection).toMatchObject({ method: "oauth2", accountName: "Acme Workspace", accessExpiresAt: null });
     expect(connection!.grantedScopes).toContain("channels:read,channels:history");
-    const credential = (await getConnectionCredential({ db: getDb().db, userId: userA.id, provider: "slack", masterKeys: env.masterKeys })) as OAuth2Credential;
+    const credential = (await getConnectionCredential({
+      db: getDb().db,
+      userId: userA.id,
+      provider: "slack",
+      masterKeys: env.masterKeys,
+    })) as OAuth2Credential;
     expect(credential.token_type).toBe("bot");
     expect(slack.isValidAccessToken(credential.access_token)).toBe(true);
   });
@@ -191,7 +250,10 @@ describeDatabases("connect flows", (getDb) => {
     expect(q.has("include_granted_scopes")).toBe(false);
     expect(await connect("gmail")).toBe(`${CONNECTIONS}?connected=gmail`);
     const connection = await getConnection({ db: getDb().db, userId: userA.id, provider: "gmail" });
-    expect(connection).toMatchObject({ accountName: "me@gmail.test", grantedScopes: "https://www.googleapis.com/auth/gmail.modify" });
+    expect(connection).toMatchObject({
+      accountName: "me@gmail.test",
+      grantedScopes: "https://www.googleapis.com/auth/gmail.modify",
+    });
   });
 
   it("cancelled consent: back to the connections page saying so, state consumed, nothing exchanged", async () => {
@@ -204,7 +266,12 @@ describeDatabases("connect flows", (getDb) => {
     expect(github.stats.codeExchanges).toBe(exchanges);
     expect(await getConnection({ db: getDb().db, userId: userA.id, provider: "github" })).toBeNull();
     const state = new URL(location).searchParams.get("state")!;
-    expect(await getDb().db.select().from(oauthStates).where(eq(oauthStates.stateHash, hashStateValue(state)))).toHaveLength(0);
+    expect(
+      await getDb()
+        .db.select()
+        .from(oauthStates)
+        .where(eq(oauthStates.stateHash, hashStateValue(state))),
+    ).toHaveLength(0);
   });
 
   it("a replayed callback is refused: the state works once", async () => {
@@ -233,7 +300,9 @@ describeDatabases("connect flows", (getDb) => {
   it("a missing or made-up state is refused before anything is exchanged", async () => {
     const exchanges = github.stats.codeExchanges;
     expect(await finish("github", new URLSearchParams({ code: "code_x" }))).toBe(errorUrl("invalid_state", "github"));
-    expect(await finish("github", new URLSearchParams({ code: "code_x", state: "A".repeat(43) }))).toBe(errorUrl("invalid_state", "github"));
+    expect(await finish("github", new URLSearchParams({ code: "code_x", state: "A".repeat(43) }))).toBe(
+      errorUrl("invalid_state", "github"),
+    );
     expect(github.stats.codeExchanges).toBe(exchanges);
   });
 
@@ -269,30 +338,53 @@ describeDatabases("connect flows", (getDb) => {
     url.searchParams.set("code_challenge", "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
     url.searchParams.set("code_challenge_method", "S256");
     const rejected = slack.stats.rejected.length;
-    expect(await finish("slack", await authorizeAt(url.toString(), "slack"))).toBe(errorUrl("provider_refused", "slack"));
+    expect(await finish("slack", await authorizeAt(url.toString(), "slack"))).toBe(
+      errorUrl("provider_refused", "slack"),
+    );
     expect(slack.stats.rejected.slice(rejected)).toEqual(["code_verifier missing"]);
   });
 
   it("an unreachable token endpoint is reported as such", async () => {
-    const down = testEnv("http://127.0.0.1:9", { ...extraEnv, OKORO_PROVIDER_GITHUB_TOKEN_URL: "http://127.0.0.1:9/token" });
-    const back = await authorizeAt(await startOAuth({ db: getDb().db, env: down, userId: userA.id, provider: "github" }), "github");
-    expect(await finishOAuth({ db: getDb().db, env: down, userId: userA.id, provider: "github", query: back })).toBe(errorUrl("provider_unreachable", "github"));
+    const down = testEnv("http://127.0.0.1:9", {
+      ...extraEnv,
+      OKORO_PROVIDER_GITHUB_TOKEN_URL: "http://127.0.0.1:9/token",
+    });
+    const back = await authorizeAt(
+      await startOAuth({ db: getDb().db, env: down, userId: userA.id, provider: "github" }),
+      "github",
+    );
+    expect(await finishOAuth({ db: getDb().db, env: down, userId: userA.id, provider: "github", query: back })).toBe(
+      errorUrl("provider_unreachable", "github"),
+    );
   });
 
   it("wrong app secrets are caught by the servers' client authentication and signature checks", async () => {
-    const wrong = testEnv("http://127.0.0.1:9", { ...extraEnv, OKORO_GITHUB_CLIENT_SECRET: "not-the-secret", OKORO_TRELLO_SECRET: "not-the-secret" });
-    const back = await authorizeAt(await startOAuth({ db: getDb().db, env: wrong, userId: userA.id, provider: "github" }), "github");
+    const wrong = testEnv("http://127.0.0.1:9", {
+      ...extraEnv,
+      OKORO_GITHUB_CLIENT_SECRET: "not-the-secret",
+      OKORO_TRELLO_SECRET: "not-the-secret",
+    });
+    const back = await authorizeAt(
+      await startOAuth({ db: getDb().db, env: wrong, userId: userA.id, provider: "github" }),
+      "github",
+    );
     const githubRejected = github.stats.rejected.length;
-    expect(await finishOAuth({ db: getDb().db, env: wrong, userId: userA.id, provider: "github", query: back })).toBe(errorUrl("provider_refused", "github"));
+    expect(await finishOAuth({ db: getDb().db, env: wrong, userId: userA.id, provider: "github", query: back })).toBe(
+      errorUrl("provider_refused", "github"),
+    );
     expect(github.stats.rejected.slice(githubRejected)).toEqual(["bad client credentials"]);
     const trelloRejected = trello.stats.rejected.length;
-    expect(await startOAuth({ db: getDb().db, env: wrong, userId: userA.id, provider: "trello" })).toBe(errorUrl("provider_refused", "trello"));
+    expect(await startOAuth({ db: getDb().db, env: wrong, userId: userA.id, provider: "trello" })).toBe(
+      errorUrl("provider_refused", "trello"),
+    );
     expect(trello.stats.rejected.slice(trelloRejected)).toEqual(["request token: bad signature"]);
   });
 
   it("providers without an app, paste-only providers and unknown ids", async () => {
     const bare = testEnv("http://127.0.0.1:9");
-    expect(await startOAuth({ db: getDb().db, env: bare, userId: userA.id, provider: "github" })).toBe(errorUrl("not_configured", "github"));
+    expect(await startOAuth({ db: getDb().db, env: bare, userId: userA.id, provider: "github" })).toBe(
+      errorUrl("not_configured", "github"),
+    );
     expect(canConnectWithOAuth("github", bare)).toBe(false);
     expect(canConnectWithOAuth("github", env)).toBe(true);
     expect(canConnectWithOAuth("trello", env)).toBe(true);
@@ -313,7 +405,10 @@ describeDatabases("connect flows", (getDb) => {
     expect(url.searchParams.get("expiration")).toBe("never");
     const requestToken = url.searchParams.get("oauth_token")!;
     // keyed by the request token's hash, bound to the user, its secret sealed
-    const [row] = await db.select().from(oauthStates).where(eq(oauthStates.stateHash, hashStateValue(requestToken)));
+    const [row] = await db
+      .select()
+      .from(oauthStates)
+      .where(eq(oauthStates.stateHash, hashStateValue(requestToken)));
     expect(row).toMatchObject({ userId: userA.id, provider: "trello" });
     expect(row.secret).toMatchObject({ v: 1 });
 
@@ -326,7 +421,12 @@ describeDatabases("connect flows", (getDb) => {
     expect(trello.stats.verifiedSignatures - before.verifiedSignatures).toBe(3);
     const connection = await getConnection({ db, userId: userA.id, provider: "trello" });
     expect(connection).toMatchObject({ method: "oauth1", status: "active", accountName: "trello-user" });
-    const credential = (await getConnectionCredential({ db, userId: userA.id, provider: "trello", masterKeys: env.masterKeys })) as OAuth1Credential;
+    const credential = (await getConnectionCredential({
+      db,
+      userId: userA.id,
+      provider: "trello",
+      masterKeys: env.masterKeys,
+    })) as OAuth1Credential;
     expect(credential.token).toMatch(/^ac_/);
     expect(credential.token_secret).toBe(trello.accessTokenSecret(credential.token));
   });
@@ -345,9 +445,14 @@ describeDatabases("connect flows", (getDb) => {
 
   it("one user keeps at most a few pending flows; expired ones are swept", async () => {
     const db = getDb().db;
-    await db.update(oauthStates).set({ expiresAt: sql`now() - interval '1 second'` }).where(eq(oauthStates.userId, userB.id));
+    await db
+      .update(oauthStates)
+      .set({ expiresAt: sql`now() - interval '1 second'` })
+      .where(eq(oauthStates.userId, userB.id));
     for (let i = 0; i < MAX_PENDING_PER_USER + 3; i++) await start("github", userB);
-    expect(await db.select().from(oauthStates).where(eq(oauthStates.userId, userB.id))).toHaveLength(MAX_PENDING_PER_USER);
+    expect(await db.select().from(oauthStates).where(eq(oauthStates.userId, userB.id))).toHaveLength(
+      MAX_PENDING_PER_USER,
+    );
     const expired = await db.select().from(oauthStates).where(sql`${oauthStates.expiresAt} < now()`);
     expect(expired).toHaveLength(0);
   });

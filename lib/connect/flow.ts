@@ -56,7 +56,10 @@ function resolve(options: FlowOptions, env: Env): Resolved {
   if (!spec.connect.oauth2 && !spec.connect.oauth1) return { kind: "failure", error: "not_oauth" };
   const app = env.oauthApp(spec.id);
   if (!app) return { kind: "failure", error: "not_configured" };
-  return { kind: "flow", ctx: { db: options.db, env, userId: options.userId, spec, app, redirectUri: connectCallbackUrl(env, spec.id) } };
+  return {
+    kind: "flow",
+    ctx: { db: options.db, env, userId: options.userId, spec, app, redirectUri: connectCallbackUrl(env, spec.id) },
+  };
 }
 
 function failed(env: Env, provider: string, stage: string, e: unknown): string {
@@ -65,7 +68,10 @@ function failed(env: Env, provider: string, stage: string, e: unknown): string {
     if (e.code !== "cancelled") console.warn(`[okoro] connecting ${provider} failed at ${stage}: ${e.message}`);
     return failureUrl(env, provider, e.code);
   }
-  console.error(`[okoro] connecting ${provider} failed unexpectedly at ${stage}:`, e instanceof Error ? `${e.name}: ${e.message}` : "unknown error");
+  console.error(
+    `[okoro] connecting ${provider} failed unexpectedly at ${stage}:`,
+    e instanceof Error ? `${e.name}: ${e.message}` : "unknown error",
+  );
   return failureUrl(env, provider, "failed");
 }
 
@@ -79,7 +85,9 @@ export async function startOAuth(options: FlowOptions): Promise<string> {
   if (resolved.kind === "failure") return failureUrl(env, options.provider, resolved.error);
   const { ctx } = resolved;
   try {
-    return ctx.spec.connect.oauth2 ? await startOAuth2(ctx, ctx.spec.connect.oauth2) : await startOAuth1(ctx, ctx.spec.connect.oauth1!);
+    return ctx.spec.connect.oauth2
+      ? await startOAuth2(ctx, ctx.spec.connect.oauth2)
+      : await startOAuth1(ctx, ctx.spec.connect.oauth1!);
   } catch (e) {
     return failed(env, ctx.spec.id, "start", e);
   }

@@ -48,6 +48,9 @@ export const CONNECTIONS_PATH = "/dashboard/connections";
 
 /** The local path the flow ends on. `provider` is a catalog id (validated before this is built). */
 export function connectionsPath(result: { connected: string } | { error: ConnectErrorCode; provider: string }): string {
-  const query = "connected" in result ? new URLSearchParams({ connected: result.connected }) : new URLSearchParams({ error: result.error, provider: result.provider });
+  const query =
+    "connected" in result
+      ? new URLSearchParams({ connected: result.connected })
+      : new URLSearchParams({ error: result.error, provider: result.provider });
   return `${CONNECTIONS_PATH}?${query}`;
 }

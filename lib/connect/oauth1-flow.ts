@@ -20,7 +20,12 @@ import {
 } from "@/lib/providers/oauth1";
 import type { OAuth1Connect, OAuth1Credential } from "@/lib/providers/types";
 
-async function tokenStep(step: string, url: string, authorization: string, timeoutMs: number): Promise<OAuth1TokenResponse> {
+async function tokenStep(
+  step: string,
+  url: string,
+  authorization: string,
+  timeoutMs: number,
+): Promise<OAuth1TokenResponse> {
   let response: ProviderResponse;
   try {
     response = await providerRequest(url, { method: "POST", headers: { Authorization: authorization } }, timeoutMs);
@@ -28,7 +33,8 @@ async function tokenStep(step: string, url: string, authorization: string, timeo
     if (e instanceof ProviderUnreachable) throw new ConnectFailure("provider_unreachable", `${step}: ${e.message}`);
     throw e;
   }
-  if (response.status >= 500 || response.status === 429) throw new ConnectFailure("provider_unreachable", `${step}: HTTP ${response.status}`);
+  if (response.status >= 500 || response.status === 429)
+    throw new ConnectFailure("provider_unreachable", `${step}: HTTP ${response.status}`);
   if (response.status !== 200) throw new ConnectFailure("provider_refused", `${step}: HTTP ${response.status}`);
   try {
     return parseOAuth1TokenResponse(response.text);
@@ -46,8 +52,16 @@ export async function startOAuth1(ctx: FlowContext, connect: OAuth1Connect): Pro
   });
   const request = await tokenStep("request token", connect.requestTokenUrl, authorization, ctx.env.upstreamTimeoutMs);
   // 1.0a: a server that did not take our callback could send the person somewhere else
-  if (!request.callbackConfirmed) throw new ConnectFailure("provider_refused", "request token: oauth_callback not confirmed");
-  await saveOAuthState({ db: ctx.db, value: request.token, userId: ctx.userId, provider: ctx.spec.id, secret: request.tokenSecret, masterKeys: ctx.env.masterKeys });
+  if (!request.callbackConfirmed)
+    throw new ConnectFailure("provider_refused", "request token: oauth_callback not confirmed");
+  await saveOAuthState({
+    db: ctx.db,
+    value: request.token,
+    userId: ctx.userId,
+    provider: ctx.spec.id,
+    secret: request.tokenSecret,
+    masterKeys: ctx.env.masterKeys,
+  });
   return oauth1AuthorizeUrl(connect.authorizeUrl, request.token, connect.authorizeParams);
 }
 
@@ -55,7 +69,15 @@ export async function finishOAuth1(ctx: FlowContext, connect: OAuth1Connect, que
   const { db, env, spec, app } = ctx;
   const requestToken = query.get("oauth_token");
   const verifier = query.get("oauth_verifier");
-  const consumed = requestToken ? await consumeOAuthState({ db, value: requestToken, userId: ctx.userId, provider: spec.id, masterKeys: env.masterKeys }) : null;
+  const consumed = requestToken
+    ? await consumeOAuthState({
+        db,
+        value: requestToken,
+        userId: ctx.userId,
+        provider: spec.id,
+        masterKeys: env.masterKeys,
+      })
+    : null;
 
   // Refusing consent comes back without a verifier (some servers add denied=…)
   if (requestToken && (!verifier || query.has("denied"))) throw new ConnectFailure("cancelled");
@@ -97,5 +119,13 @@ export async function finishOAuth1(ctx: FlowContext, connect: OAuth1Connect, que
       )
     : null;
 
-  await setConnection({ db, userId: ctx.userId, provider: spec.id, method: "oauth1", credential, accountName, masterKeys: env.masterKeys });
+  await setConnection({
+    db,
+    userId: ctx.userId,
+    provider: spec.id,
+    method: "oauth1",
+    credential,
+    accountName,
+    masterKeys: env.masterKeys,
+  });
 }

@@ -18,7 +18,9 @@ const APP = { clientId: "client id", clientSecret: "s3cr+t/=&:" };
 
 describe("PKCE and the authorization URL", () => {
   it("S256 of the RFC 7636 appendix B example", () => {
-    expect(pkceChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")).toBe("E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+    expect(pkceChallenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk")).toBe(
+      "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM",
+    );
     const { verifier, challenge } = pkcePair();
     expect(verifier).toMatch(/^[A-Za-z0-9_-]{43}$/);
     expect(challenge).toBe(pkceChallenge(verifier));
@@ -31,9 +33,21 @@ describe("PKCE and the authorization URL", () => {
       scopes: ["a", "b"],
       pkce: true,
       clientAuth: "body",
-      authorizeParams: { prompt: "consent", redirect_uri: "https://evil.example/", state: "fixed", response_type: "token" },
+      authorizeParams: {
+        prompt: "consent",
+        redirect_uri: "https://evil.example/",
+        state: "fixed",
+        response_type: "token",
+      },
     };
-    const url = new URL(oauth2AuthorizeUrl(connect, { clientId: "c", redirectUri: "https://okoro.example/api/connect/x/callback", state: "s", codeChallenge: "ch" }));
+    const url = new URL(
+      oauth2AuthorizeUrl(connect, {
+        clientId: "c",
+        redirectUri: "https://okoro.example/api/connect/x/callback",
+        state: "s",
+        codeChallenge: "ch",
+      }),
+    );
     expect(url.origin + url.pathname).toBe("https://idp.example/authorize");
     expect(Object.fromEntries(url.searchParams)).toEqual({
       tenant: "1",
@@ -57,7 +71,9 @@ describe("PKCE and the authorization URL", () => {
 describe("credentialFromTokenResponse", () => {
   const now = 1_800_000_000_000;
   it("computes expires_at, also from a string expires_in", () => {
-    expect(credentialFromTokenResponse({ access_token: "a", expires_in: "3599", token_type: "Bearer" }, { now })).toEqual({
+    expect(
+      credentialFromTokenResponse({ access_token: "a", expires_in: "3599", token_type: "Bearer" }, { now }),
+    ).toEqual({
       access_token: "a",
       expires_at: 1_800_003_599,
       token_type: "Bearer",
@@ -65,8 +81,14 @@ describe("credentialFromTokenResponse", () => {
   });
   it("keeps the refresh token and scope a refresh response leaves out, never an old expiry", () => {
     const previous = { access_token: "old", refresh_token: "r1", scope: "x y", expires_at: 1 };
-    expect(credentialFromTokenResponse({ access_token: "new" }, { now, previous })).toEqual({ access_token: "new", refresh_token: "r1", scope: "x y" });
-    expect(credentialFromTokenResponse({ access_token: "new", refresh_token: "r2", scope: "x" }, { now, previous })).toMatchObject({ refresh_token: "r2", scope: "x" });
+    expect(credentialFromTokenResponse({ access_token: "new" }, { now, previous })).toEqual({
+      access_token: "new",
+      refresh_token: "r1",
+      scope: "x y",
+    });
+    expect(
+      credentialFromTokenResponse({ access_token: "new", refresh_token: "r2", scope: "x" }, { now, previous }),
+    ).toMatchObject({ refresh_token: "r2", scope: "x" });
   });
 });
 
@@ -88,12 +110,18 @@ describe("tokenRequest", () => {
     clientAuth: "body",
     ...over,
   });
-  const answer = (status: number, body: string, contentType = "application/json", headers: Record<string, string> = {}) =>
+  const answer = (
+    status: number,
+    body: string,
+    contentType = "application/json",
+    headers: Record<string, string> = {},
+  ) =>
     server.respond((_req, res) => {
       res.writeHead(status, { "content-type": contentType, ...headers });
       res.end(body);
     });
-  const request = (over: Partial<OAuth2Connect> = {}, timeoutMs = 5000) => tokenRequest(connect(over), APP, { grant_type: "authorization_code", code: "c1" }, { timeoutMs });
+  const request = (over: Partial<OAuth2Connect> = {}, timeoutMs = 5000) =>
+    tokenRequest(connect(over), APP, { grant_type: "authorization_code", code: "c1" }, { timeoutMs });
   const failure = async (promise: Promise<unknown>) => {
     const e = await promise.then(
       () => undefined,
@@ -109,12 +137,21 @@ describe("tokenRequest", () => {
     const sent = server.received[0];
     expect(sent.headers["content-type"]).toBe("application/x-www-form-urlencoded");
     expect(sent.headers.authorization).toBeUndefined();
-    expect(Object.fromEntries(new URLSearchParams(sent.body.toString()))).toEqual({ grant_type: "authorization_code", code: "c1", client_id: APP.clientId, client_secret: APP.clientSecret });
+    expect(Object.fromEntries(new URLSearchParams(sent.body.toString()))).toEqual({
+      grant_type: "authorization_code",
+      code: "c1",
+      client_id: APP.clientId,
+      client_secret: APP.clientSecret,
+    });
   });
 
   it("JSON body with basic auth (Notion), plus the entry's token headers", async () => {
     answer(200, JSON.stringify({ access_token: "at", workspace_name: "W" }));
-    await request({ clientAuth: "basic", tokenRequestFormat: "json", tokenHeaders: { "Notion-Version": "2022-06-28" } });
+    await request({
+      clientAuth: "basic",
+      tokenRequestFormat: "json",
+      tokenHeaders: { "Notion-Version": "2022-06-28" },
+    });
     const sent = server.received[0];
     expect(sent.headers["content-type"]).toBe("application/json");
     expect(sent.headers.authorization).toBe(basicClientAuth(APP));
@@ -129,8 +166,16 @@ describe("tokenRequest", () => {
 
   it("refusals: 400 invalid_grant, GitHub's 200 + error, Slack's 200 + ok:false", async () => {
     answer(400, JSON.stringify({ error: "invalid_grant", error_description: "Bad\ncode" }));
-    expect(await failure(request())).toMatchObject({ kind: "refused", code: "invalid_grant", description: "Bad code", status: 400 });
-    answer(200, JSON.stringify({ error: "bad_verification_code", error_description: "The code passed is incorrect or expired." }));
+    expect(await failure(request())).toMatchObject({
+      kind: "refused",
+      code: "invalid_grant",
+      description: "Bad code",
+      status: 400,
+    });
+    answer(
+      200,
+      JSON.stringify({ error: "bad_verification_code", error_description: "The code passed is incorrect or expired." }),
+    );
     expect(await failure(request())).toMatchObject({ kind: "refused", code: "bad_verification_code" });
     answer(200, JSON.stringify({ ok: false, error: "invalid_code" }));
     expect(await failure(request())).toMatchObject({ kind: "refused", code: "invalid_code" });

@@ -117,12 +117,15 @@ export async function tokenRequest(
   const parsed = parseBody(response.contentType, response.text);
   const code = typeof parsed?.error === "string" ? parsed.error : undefined;
   const description = displayText(parsed?.error_description);
-  if (response.status >= 500 || response.status === 429) throw new OAuth2Error("unavailable", code, description, response.status);
-  if (response.status >= 400) throw new OAuth2Error(parsed ? "refused" : "invalid_response", code, description, response.status);
+  if (response.status >= 500 || response.status === 429)
+    throw new OAuth2Error("unavailable", code, description, response.status);
+  if (response.status >= 400)
+    throw new OAuth2Error(parsed ? "refused" : "invalid_response", code, description, response.status);
   if (response.status >= 300 || !parsed) throw new OAuth2Error("invalid_response", code, description, response.status);
   // GitHub (200 + error) and Slack (200 + ok:false + error) say no with a success status
   if (code || parsed.ok === false) throw new OAuth2Error("refused", code ?? "error", description, response.status);
-  if (typeof parsed.access_token !== "string" || parsed.access_token === "") throw new OAuth2Error("invalid_response", undefined, undefined, response.status);
+  if (typeof parsed.access_token !== "string" || parsed.access_token === "")
+    throw new OAuth2Error("invalid_response", undefined, undefined, response.status);
   return parsed;
 }
 
@@ -138,7 +141,10 @@ export function credentialFromTokenResponse(
   const now = options.now ?? Date.now();
   const previous = options.previous;
   const credential: OAuth2Credential = { access_token: String(response.access_token) };
-  const refreshToken = typeof response.refresh_token === "string" && response.refresh_token ? response.refresh_token : previous?.refresh_token;
+  const refreshToken =
+    typeof response.refresh_token === "string" && response.refresh_token
+      ? response.refresh_token
+      : previous?.refresh_token;
   if (refreshToken) credential.refresh_token = refreshToken;
   const expiresIn = typeof response.expires_in === "string" ? Number(response.expires_in) : response.expires_in;
   if (typeof expiresIn === "number" && Number.isFinite(expiresIn) && expiresIn > 0) {

@@ -23,7 +23,13 @@ let upstream: Upstream;
 let extraEnv: Record<string, string>;
 
 beforeAll(async () => {
-  google = await startOAuth2Server({ ...CLIENT, clientAuth: "body", redirectUri: `${OKORO_URL}/api/connect/gmail/callback`, requirePkce: true, userinfo: { emailAddress: "me@gmail.test" } });
+  google = await startOAuth2Server({
+    ...CLIENT,
+    clientAuth: "body",
+    redirectUri: `${OKORO_URL}/api/connect/gmail/callback`,
+    requirePkce: true,
+    userinfo: { emailAddress: "me@gmail.test" },
+  });
   upstream = await startUpstream();
   extraEnv = {
     OKORO_GMAIL_CLIENT_ID: CLIENT.clientId,
@@ -57,13 +63,22 @@ describeDatabases("OAuth 2 refresh through the proxy", (getDb) => {
   let svc: string;
 
   beforeAll(async () => {
-    h = await createHarness(getDb().db, upstream.url, extraEnv, { resolveCredential: (deps) => createCredentialRefresher(deps) });
+    h = await createHarness(getDb().db, upstream.url, extraEnv, {
+      resolveCredential: (deps) => createCredentialRefresher(deps),
+    });
     svc = (await h.createToken({ grants: { gmail: ["read"] } })).token;
   });
 
   beforeEach(() => {
     upstream.reset();
-    Object.assign(google.settings, { consent: "approve", accessTokenTtl: 3600, failRefresh: false, refreshOutage: false, rotateRefreshTokens: false, refreshDelayMs: 0 });
+    Object.assign(google.settings, {
+      consent: "approve",
+      accessTokenTtl: 3600,
+      failRefresh: false,
+      refreshOutage: false,
+      rotateRefreshTokens: false,
+      refreshDelayMs: 0,
+    });
   });
 
   /** Connects Gmail through the real flow; the provider's first access token lives `ttl` seconds. */
@@ -73,13 +88,25 @@ describeDatabases("OAuth 2 refresh through the proxy", (getDb) => {
     const start = await startOAuth({ db, env: h.env, userId: h.user.id, provider: "gmail" });
     const res = await fetch(start, { redirect: "manual" });
     const query = new URL(res.headers.get("location")!).searchParams;
-    expect(await finishOAuth({ db, env: h.env, userId: h.user.id, provider: "gmail", query })).toBe(`${OKORO_URL}/dashboard/connections?connected=gmail`);
+    expect(await finishOAuth({ db, env: h.env, userId: h.user.id, provider: "gmail", query })).toBe(
+      `${OKORO_URL}/dashboard/connections?connected=gmail`,
+    );
     google.settings.accessTokenTtl = 3600;
-    return (await getConnectionCredential({ db, userId: h.user.id, provider: "gmail", masterKeys: h.env.masterKeys })) as OAuth2Credential;
+    return (await getConnectionCredential({
+      db,
+      userId: h.user.id,
+      provider: "gmail",
+      masterKeys: h.env.masterKeys,
+    })) as OAuth2Credential;
   }
 
   const storedCredential = async () =>
-    (await getConnectionCredential({ db: getDb().db, userId: h.user.id, provider: "gmail", masterKeys: h.env.masterKeys })) as OAuth2Credential;
+    (await getConnectionCredential({
+      db: getDb().db,
+      userId: h.user.id,
+      provider: "gmail",
+      masterKeys: h.env.masterKeys,
+    })) as OAuth2Credential;
   const readToken = () => h.operationToken(svc, { provider: "gmail", scope: "read", intent: "list the inbox" });
   const auditOf = (event: "connection.refreshed" | "proxy.denied") =>
     getDb()
@@ -115,7 +142,9 @@ describeDatabases("OAuth 2 refresh through the proxy", (getDb) => {
     expect(fresh.refresh_token).toBe(old.refresh_token);
     expect(fresh.expires_at).toBeGreaterThan(Date.now() / 1000 + 3500);
     expect(upstream.received).toHaveLength(20);
-    expect(new Set(upstream.received.map((r) => r.headers.authorization))).toEqual(new Set([`Bearer ${fresh.access_token}`]));
+    expect(new Set(upstream.received.map((r) => r.headers.authorization))).toEqual(
+      new Set([`Bearer ${fresh.access_token}`]),
+    );
 
     const connection = await getConnection({ db: getDb().db, userId: h.user.id, provider: "gmail" });
     expect(connection!.refreshedAt).not.toBeNull();
@@ -130,12 +159,26 @@ describeDatabases("OAuth 2 refresh through the proxy", (getDb) => {
     const refreshes = google.stats.refreshCalls;
     google.settings.refreshDelayMs = 200;
     const token = await readToken();
-    const instances = Array.from({ length: 20 }, () => createProxy({ db: getDb().db, env: h.env, resolveCredential: createCredentialRefresher({ db: getDb().db, env: h.env }) }));
-    const responses = await Promise.all(instances.map((proxy) => proxy(new Request(`${OKORO_URL}/p/${MESSAGES}`, { headers: { authorization: `Bearer ${token}` } }), { ip: "127.0.0.1" })));
+    const instances = Array.from({ length: 20 }, () =>
+      createProxy({
+        db: getDb().db,
+        env: h.env,
+        resolveCredential: createCredentialRefresher({ db: getDb().db, env: h.env }),
+      }),
+    );
+    const responses = await Promise.all(
+      instances.map((proxy) =>
+        proxy(new Request(`${OKORO_URL}/p/${MESSAGES}`, { headers: { authorization: `Bearer ${token}` } }), {
+          ip: "127.0.0.1",
+        }),
+      ),
+    );
     expect(responses.map((r) => r.status)).toEqual(Array(20).fill(200));
     expect(google.stats.refreshCalls - refreshes).toBe(1);
     const fresh = await storedCredential();
-    expect(new Set(upstream.received.map((r) => r.headers.authorization))).toEqual(new Set([`Bearer ${fresh.access_token}`]));
+    expect(new Set(upstream.received.map((r) => r.headers.authorization))).toEqual(
+      new Set([`Bearer ${fresh.access_token}`]),
+    );
   });
 
   it("stores a rotated refresh token", async () => {
@@ -165,7 +208,9 @@ describeDatabases("OAuth 2 refresh through the proxy", (getDb) => {
 
     const connection = await getConnection({ db: getDb().db, userId: h.user.id, provider: "gmail" });
     expect(connection!.status).toBe("expired");
-    expect(connection!.statusDetail).toMatch(/^Gmail refused to renew okoro's access \(invalid_grant: Token has been expired or revoked\.\) on .+ UTC\. Reconnect Gmail to continue\.$/);
+    expect(connection!.statusDetail).toMatch(
+      /^Gmail refused to renew okoro's access \(invalid_grant: Token has been expired or revoked\.\) on .+ UTC\. Reconnect Gmail to continue\.$/,
+    );
     const refreshed = await auditOf("connection.refreshed");
     expect(refreshed.at(-1)).toMatchObject({ outcome: "error", error: "invalid_grant" });
     const denied = await auditOf("proxy.denied");
@@ -195,14 +240,29 @@ describeDatabases("OAuth 2 refresh through the proxy", (getDb) => {
   });
 
   it("an unreachable token endpoint: 502 upstream_unreachable, connection untouched", async () => {
-    const other = await createHarness(getDb().db, upstream.url, { ...extraEnv, OKORO_PROVIDER_GMAIL_TOKEN_URL: "http://127.0.0.1:9/token" }, { resolveCredential: (deps) => createCredentialRefresher(deps) });
-    await other.connect("gmail", { access_token: "stale-access-token-0001", refresh_token: "some-refresh-token-0001", expires_at: Math.floor(Date.now() / 1000) + 10 });
+    const other = await createHarness(
+      getDb().db,
+      upstream.url,
+      { ...extraEnv, OKORO_PROVIDER_GMAIL_TOKEN_URL: "http://127.0.0.1:9/token" },
+      { resolveCredential: (deps) => createCredentialRefresher(deps) },
+    );
+    await other.connect("gmail", {
+      access_token: "stale-access-token-0001",
+      refresh_token: "some-refresh-token-0001",
+      expires_at: Math.floor(Date.now() / 1000) + 10,
+    });
     const otherSvc = (await other.createToken({ grants: { gmail: ["read"] } })).token;
-    const res = await other.call(await other.operationToken(otherSvc, { provider: "gmail", scope: "read", intent: "list the inbox" }), "GET", MESSAGES);
+    const res = await other.call(
+      await other.operationToken(otherSvc, { provider: "gmail", scope: "read", intent: "list the inbox" }),
+      "GET",
+      MESSAGES,
+    );
     expect(res.status).toBe(502);
     expect(res.headers.get("okoro-error")).toBe("upstream_unreachable");
     expect(upstream.received).toHaveLength(0);
-    expect(await getConnection({ db: getDb().db, userId: other.user.id, provider: "gmail" })).toMatchObject({ status: "active" });
+    expect(await getConnection({ db: getDb().db, userId: other.user.id, provider: "gmail" })).toMatchObject({
+      status: "active",
+    });
   });
 
   it("an expiring token without a refresh token is passed on for the provider to judge", async () => {

@@ -30,7 +30,12 @@ export const REFRESH_MARGIN_SECONDS = 60;
 /** Whether the credential is an OAuth 2 token that expires within the margin and can be refreshed. */
 export function needsRefresh(credential: Credential, now = Date.now()): boolean {
   const c = credential as Partial<OAuth2Credential>;
-  return typeof c.refresh_token === "string" && c.refresh_token !== "" && typeof c.expires_at === "number" && c.expires_at * 1000 - now <= REFRESH_MARGIN_SECONDS * 1000;
+  return (
+    typeof c.refresh_token === "string" &&
+    c.refresh_token !== "" &&
+    typeof c.expires_at === "number" &&
+    c.expires_at * 1000 - now <= REFRESH_MARGIN_SECONDS * 1000
+  );
 }
 
 type Outcome =
@@ -63,7 +68,11 @@ export function createCredentialRefresher(options: { db: Database; env: Env }): 
     const outcome = await db.transaction(async (tx): Promise<Outcome> => {
       const row = await lockConnectionRow(tx, connection.id);
       if (!row) return { kind: "not_connected", description: `${spec.name} is not connected for this user.` };
-      if (row.status !== "active") return { kind: "not_connected", description: `The ${spec.name} connection is ${row.status}; reconnect it in the dashboard.` };
+      if (row.status !== "active")
+        return {
+          kind: "not_connected",
+          description: `The ${spec.name} connection is ${row.status}; reconnect it in the dashboard.`,
+        };
       const aad = connectionAad(row.id, row.userId, row.provider);
       const current = openJson<Credential>(row.credential, aad, env.masterKeys);
       // another request or instance refreshed while we waited for the lock
@@ -72,7 +81,12 @@ export function createCredentialRefresher(options: { db: Database; env: Env }): 
       const previous = current as OAuth2Credential;
       let response: Record<string, unknown>;
       try {
-        response = await tokenRequest(connect, app, { grant_type: "refresh_token", refresh_token: previous.refresh_token! }, { timeoutMs: env.upstreamTimeoutMs });
+        response = await tokenRequest(
+          connect,
+          app,
+          { grant_type: "refresh_token", refresh_token: previous.refresh_token! },
+          { timeoutMs: env.upstreamTimeoutMs },
+        );
       } catch (e) {
         if (e instanceof ProviderUnreachable) return { kind: "unreachable", timeout: e.timeout };
         if (!(e instanceof OAuth2Error)) throw e;
@@ -88,7 +102,10 @@ export function createCredentialRefresher(options: { db: Database; env: Env }): 
           error: displayText(e.code, 64) ?? "refresh_refused",
           reason: detail,
         });
-        return { kind: "not_connected", description: `${spec.name} refused to renew the access token; reconnect it in the dashboard.` };
+        return {
+          kind: "not_connected",
+          description: `${spec.name} refused to renew the access token; reconnect it in the dashboard.`,
+        };
       }
 
       const parsed = spec.credential.safeParse(credentialFromTokenResponse(response, { previous }));
@@ -103,7 +120,12 @@ export function createCredentialRefresher(options: { db: Database; env: Env }): 
         refreshedAt: now,
         updatedAt: now,
       });
-      await appendAuditInTx(tx, { event: "connection.refreshed", userId: row.userId, provider: row.provider, outcome: "allowed" });
+      await appendAuditInTx(tx, {
+        event: "connection.refreshed",
+        userId: row.userId,
+        provider: row.provider,
+        outcome: "allowed",
+      });
       return { kind: "credential", credential: fresh };
     });
 
@@ -111,8 +133,14 @@ export function createCredentialRefresher(options: { db: Database; env: Env }): 
     if (outcome.kind === "credential") return outcome.credential;
     if (outcome.kind === "not_connected") throw new OkoroError("not_connected", outcome.description);
     throw outcome.timeout
-      ? new OkoroError("upstream_timeout", `${spec.name} did not answer in time while okoro renewed the access token; try again.`)
-      : new OkoroError("upstream_unreachable", `okoro could not renew the ${spec.name} access token: ${spec.name} is unreachable or answered unexpectedly; try again.`);
+      ? new OkoroError(
+          "upstream_timeout",
+          `${spec.name} did not answer in time while okoro renewed the access token; try again.`,
+        )
+      : new OkoroError(
+          "upstream_unreachable",
+          `okoro could not renew the ${spec.name} access token: ${spec.name} is unreachable or answered unexpectedly; try again.`,
+        );
   }
 
   return async (connection, credential) => {

@@ -46,7 +46,10 @@ export async function saveOAuthState(options: {
     stateHash,
     userId,
     provider,
-    secret: options.secret === undefined ? null : seal(options.secret, stateAad(stateHash, userId, provider), options.masterKeys),
+    secret:
+      options.secret === undefined
+        ? null
+        : seal(options.secret, stateAad(stateHash, userId, provider), options.masterKeys),
     createdAt: now,
     expiresAt: new Date(now.getTime() + STATE_TTL_MS),
   });
@@ -72,6 +75,8 @@ export async function consumeOAuthState(options: {
   const row = await takeConnectState(db, { stateHash, userId, provider });
   if (!row) return null;
   if (row.expiresAt.getTime() <= (options.now ?? new Date()).getTime()) return { expired: true };
-  const secret = row.secret ? open(row.secret, stateAad(stateHash, userId, provider), options.masterKeys).toString("utf8") : null;
+  const secret = row.secret
+    ? open(row.secret, stateAad(stateHash, userId, provider), options.masterKeys).toString("utf8")
+    : null;
   return { expired: false, secret };
 }

@@ -39,7 +39,8 @@ export function parseMasterKeys(value: string): MasterKeys {
   for (const pair of pairs) {
     const colon = pair.indexOf(":");
     const kid = colon > 0 ? pair.slice(0, colon) : "";
-    if (!KID_PATTERN.test(kid)) throw new Error("OKORO_MASTER_KEYS: each entry must be kid:base64key with a key id of letters, digits, . _ -");
+    if (!KID_PATTERN.test(kid))
+      throw new Error("OKORO_MASTER_KEYS: each entry must be kid:base64key with a key id of letters, digits, . _ -");
     const key = Buffer.from(pair.slice(colon + 1), "base64");
     if (key.length !== 32) throw new Error(`OKORO_MASTER_KEYS: key "${kid}" must be 32 bytes of base64`);
     if (keys.has(kid)) throw new Error(`OKORO_MASTER_KEYS: key id "${kid}" appears twice`);

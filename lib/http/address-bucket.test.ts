@@ -10,7 +10,14 @@ describe("addressBucket", () => {
 
   it("collapses IPv6 to its /64, however it is written", () => {
     const bucket = "2001:db8:1:2::/64";
-    for (const a of ["2001:db8:1:2::1", "2001:0db8:0001:0002:ffff:ffff:ffff:ffff", "2001:DB8:1:2:a:b:c:d", "[2001:db8:1:2::9]", "2001:db8:1:2::1%eth0", "2001:db8:1:2:0:0:1.2.3.4"]) {
+    for (const a of [
+      "2001:db8:1:2::1",
+      "2001:0db8:0001:0002:ffff:ffff:ffff:ffff",
+      "2001:DB8:1:2:a:b:c:d",
+      "[2001:db8:1:2::9]",
+      "2001:db8:1:2::1%eth0",
+      "2001:db8:1:2:0:0:1.2.3.4",
+    ]) {
       expect(addressBucket(a), a).toBe(bucket);
     }
     expect(addressBucket("2001:db8:1:3::1")).toBe("2001:db8:1:3::/64");

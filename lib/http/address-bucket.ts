@@ -20,7 +20,14 @@ export function addressBucket(address: string | null | undefined): string {
   if (isIP(v) !== 6) return UNKNOWN_ADDRESS_BUCKET;
   const groups = expandIpv6(v.toLowerCase());
   // IPv4-mapped (::ffff:a.b.c.d) is an IPv4 client reached over a dual-stack socket
-  if (groups[0] === 0 && groups[1] === 0 && groups[2] === 0 && groups[3] === 0 && groups[4] === 0 && groups[5] === 0xffff) {
+  if (
+    groups[0] === 0 &&
+    groups[1] === 0 &&
+    groups[2] === 0 &&
+    groups[3] === 0 &&
+    groups[4] === 0 &&
+    groups[5] === 0xffff
+  ) {
     return `${groups[6] >> 8}.${groups[6] & 255}.${groups[7] >> 8}.${groups[7] & 255}`;
   }
   return `${groups[0].toString(16)}:${groups[1].toString(16)}:${groups[2].toString(16)}:${groups[3].toString(16)}::/64`;

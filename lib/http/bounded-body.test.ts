@@ -47,9 +47,17 @@ const post = (path: string, body: ReadableStream<Uint8Array>, headers: Record<st
   new Request(`http://okoro.test${path}`, { method: "POST", headers, body, duplex: "half" } as RequestInit);
 
 const CASES: { name: string; path: string; headers: Record<string, string> }[] = [
-  { name: "/api/token (JSON, bogus bearer)", path: "/api/token", headers: { "content-type": "application/json", authorization: `Bearer ${BOGUS}` } },
+  {
+    name: "/api/token (JSON, bogus bearer)",
+    path: "/api/token",
+    headers: { "content-type": "application/json", authorization: `Bearer ${BOGUS}` },
+  },
   { name: "/api/token (JSON, no bearer)", path: "/api/token", headers: { "content-type": "application/json" } },
-  { name: "/api/token (RFC 8693 form)", path: "/api/token", headers: { "content-type": "application/x-www-form-urlencoded" } },
+  {
+    name: "/api/token (RFC 8693 form)",
+    path: "/api/token",
+    headers: { "content-type": "application/x-www-form-urlencoded" },
+  },
   { name: "/api/leaks", path: "/api/leaks", headers: { "content-type": "application/json" } },
 ];
 
@@ -91,7 +99,13 @@ describeDatabases("64 KiB bodies on the open endpoints", (getDb) => {
     }
 
     it("a small body still goes through (leak report: 202; exchange with a bogus token: 401)", async () => {
-      const leak = await leaksRoute(new Request("http://okoro.test/api/leaks", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ token: BOGUS }) }));
+      const leak = await leaksRoute(
+        new Request("http://okoro.test/api/leaks", {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ token: BOGUS }),
+        }),
+      );
       expect(leak.status).toBe(202);
       const exchange = await tokenRoute(
         new Request("http://okoro.test/api/token", {
@@ -124,39 +138,41 @@ describeDatabases("64 KiB bodies on the open endpoints", (getDb) => {
 
     /** Streams a generated 200 MiB body; resolves with the answer and what the server's socket had read by then. */
     function sendHuge(path: string, headers: Record<string, string>) {
-      return new Promise<{ status: number; body: string; readAtAnswer: number; readLater: number }>((resolve, reject) => {
-        sockets.length = 0;
-        let sent = 0;
-        const source = new Readable({
-          read() {
-            if (sent >= HUGE) return this.push(null);
-            sent += 64 * 1024;
-            this.push(Buffer.alloc(64 * 1024, 0x61));
-          },
-        });
-        let answered = false;
-        const req = http.request(`${base}${path}`, { method: "POST", headers, agent: false }, (res) => {
-          answered = true;
-          const readAtAnswer = sockets.reduce((n, s) => n + s.bytesRead, 0);
-          let body = "";
-          res.on("data", (c) => (body += c));
-          res.on("end", () => {
-            // the rest of the body stays unread: nothing drains it after the answer
-            setTimeout(() => {
-              const readLater = sockets.reduce((n, s) => n + s.bytesRead, 0);
-              source.destroy();
-              req.destroy();
-              resolve({ status: res.statusCode ?? 0, body, readAtAnswer, readLater });
-            }, 300);
+      return new Promise<{ status: number; body: string; readAtAnswer: number; readLater: number }>(
+        (resolve, reject) => {
+          sockets.length = 0;
+          let sent = 0;
+          const source = new Readable({
+            read() {
+              if (sent >= HUGE) return this.push(null);
+              sent += 64 * 1024;
+              this.push(Buffer.alloc(64 * 1024, 0x61));
+            },
           });
-        });
-        // once answered, the server stops reading and closes: the client's writes may then fail
-        req.on("error", (e) => {
-          if (!answered) reject(e);
-        });
-        source.on("error", reject);
-        source.pipe(req);
-      });
+          let answered = false;
+          const req = http.request(`${base}${path}`, { method: "POST", headers, agent: false }, (res) => {
+            answered = true;
+            const readAtAnswer = sockets.reduce((n, s) => n + s.bytesRead, 0);
+            let body = "";
+            res.on("data", (c) => (body += c));
+            res.on("end", () => {
+              // the rest of the body stays unread: nothing drains it after the answer
+              setTimeout(() => {
+                const readLater = sockets.reduce((n, s) => n + s.bytesRead, 0);
+                source.destroy();
+                req.destroy();
+                resolve({ status: res.statusCode ?? 0, body, readAtAnswer, readLater });
+              }, 300);
+            });
+          });
+          // once answered, the server stops reading and closes: the client's writes may then fail
+          req.on("error", (e) => {
+            if (!answered) reject(e);
+          });
+          source.on("error", reject);
+          source.pipe(req);
+        },
+      );
     }
 
     for (const c of CASES) {
@@ -170,7 +186,10 @@ describeDatabases("64 KiB bodies on the open endpoints", (getDb) => {
     }
 
     it("/api/token with a declared Content-Length of 200 MiB: 413 at once", async () => {
-      const answer = await sendHuge("/api/token", { "content-type": "application/json", "content-length": String(HUGE) });
+      const answer = await sendHuge("/api/token", {
+        "content-type": "application/json",
+        "content-length": String(HUGE),
+      });
       expect(answer.status).toBe(413);
       expect(answer.readLater).toBeLessThan(MiB);
     });

@@ -4,7 +4,12 @@ import { createFailureLimiter, OVERFLOW_BUCKET, type FailureSummary } from "@/li
 function limiter(options: { limit?: number; maxTracked?: number } = {}) {
   let t = Date.UTC(2026, 0, 1, 12, 0, 10);
   const reports: FailureSummary[] = [];
-  const l = createFailureLimiter({ limit: options.limit ?? 3, maxTracked: options.maxTracked, now: () => t, report: (s) => reports.push(s) });
+  const l = createFailureLimiter({
+    limit: options.limit ?? 3,
+    maxTracked: options.maxTracked,
+    now: () => t,
+    report: (s) => reports.push(s),
+  });
   return { l, reports, advance: (ms: number) => (t += ms) };
 }
 
@@ -25,7 +30,9 @@ describe("failure limiter", () => {
     advance(50_000);
     expect(l.refuse("203.0.113.7")).toBeNull();
     l.flush();
-    expect(reports).toEqual([{ bucket: "203.0.113.7", count: 2, limit: 3, windowStart: new Date(Date.UTC(2026, 0, 1, 12, 0, 0)) }]);
+    expect(reports).toEqual([
+      { bucket: "203.0.113.7", count: 2, limit: 3, windowStart: new Date(Date.UTC(2026, 0, 1, 12, 0, 0)) },
+    ]);
     expect(l.tracked).toBe(0);
     l.close();
   });

@@ -133,9 +133,13 @@ export function createFailureLimiter(options: FailureLimiterOptions): FailureLim
       if (entry.window !== window || entry.failures < limit) return null;
       entry.suppressed++;
       const retryAfter = Math.max(1, Math.ceil((window + windowMs - t) / 1000));
-      return new OkoroError("rate_limited", `Too many requests with invalid tokens from this address. Retry in ${retryAfter} s.`, {
-        headers: { "Retry-After": String(retryAfter) },
-      });
+      return new OkoroError(
+        "rate_limited",
+        `Too many requests with invalid tokens from this address. Retry in ${retryAfter} s.`,
+        {
+          headers: { "Retry-After": String(retryAfter) },
+        },
+      );
     },
     fail(address) {
       const bucket = addressBucket(address);

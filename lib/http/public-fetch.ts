@@ -18,7 +18,14 @@ export type PublicFetchOptions = {
   resolve?: (host: string) => Promise<{ address: string; family: number }[]>;
 };
 
-export type PublicFetchFailure = "bad_url" | "private_address" | "unresolvable" | "status" | "too_large" | "timeout" | "unreachable";
+export type PublicFetchFailure =
+  | "bad_url"
+  | "private_address"
+  | "unresolvable"
+  | "status"
+  | "too_large"
+  | "timeout"
+  | "unreachable";
 export class PublicFetchError extends Error {
   constructor(
     readonly reason: PublicFetchFailure,
@@ -89,7 +96,8 @@ export async function fetchPublicText(url: string, options: PublicFetchOptions):
     throw new PublicFetchError("bad_url", "not a URL");
   }
   const allowPrivate = options.allowPrivateAddresses === true;
-  if (parsed.protocol !== "https:" && !(allowPrivate && parsed.protocol === "http:")) throw new PublicFetchError("bad_url", "must be https");
+  if (parsed.protocol !== "https:" && !(allowPrivate && parsed.protocol === "http:"))
+    throw new PublicFetchError("bad_url", "must be https");
   if (parsed.username || parsed.password) throw new PublicFetchError("bad_url", "must not carry credentials");
 
   const host = parsed.hostname.replace(/^\[|\]$/g, "");
@@ -100,7 +108,9 @@ export async function fetchPublicText(url: string, options: PublicFetchOptions):
     try {
       addresses = await Promise.race([
         (options.resolve ?? defaultResolve)(host),
-        new Promise<never>((_, reject) => deadline.addEventListener("abort", () => reject(new Error("timeout")), { once: true })),
+        new Promise<never>((_, reject) =>
+          deadline.addEventListener("abort", () => reject(new Error("timeout")), { once: true }),
+        ),
       ]);
     } catch {
       throw new PublicFetchError(deadline.aborted ? "timeout" : "unresolvable", "the host does not resolve");
@@ -116,7 +126,11 @@ export async function fetchPublicText(url: string, options: PublicFetchOptions):
   const agent = new Agent({
     connect: {
       // connect to the address checked above and nothing else, whatever DNS says now
-      lookup: ((_hostname: string, opts: { all?: boolean }, callback: (err: null, address: unknown, family?: number) => void) => {
+      lookup: ((
+        _hostname: string,
+        opts: { all?: boolean },
+        callback: (err: null, address: unknown, family?: number) => void,
+      ) => {
         if (opts?.all) callback(null, [{ address: pinned.address, family: pinned.family }]);
         else callback(null, pinned.address, pinned.family);
       }) as unknown as import("node:net").LookupFunction,
@@ -132,7 +146,10 @@ export async function fetchPublicText(url: string, options: PublicFetchOptions):
       headersTimeout: options.timeoutMs,
       bodyTimeout: options.timeoutMs,
     }).catch((e: unknown) => {
-      throw new PublicFetchError(deadline.aborted ? "timeout" : "unreachable", deadline.aborted ? "took too long" : `unreachable (${(e as Error)?.name ?? "error"})`);
+      throw new PublicFetchError(
+        deadline.aborted ? "timeout" : "unreachable",
+        deadline.aborted ? "took too long" : `unreachable (${(e as Error)?.name ?? "error"})`,
+      );
     });
     if (response.statusCode !== 200) {
       await response.body.dump().catch(() => {});
@@ -156,7 +173,10 @@ export async function fetchPublicText(url: string, options: PublicFetchOptions):
       }
     } catch (e) {
       if (e instanceof PublicFetchError) throw e;
-      throw new PublicFetchError(deadline.aborted ? "timeout" : "unreachable", deadline.aborted ? "took too long" : "the connection failed");
+      throw new PublicFetchError(
+        deadline.aborted ? "timeout" : "unreachable",
+        deadline.aborted ? "took too long" : "the connection failed",
+      );
     }
     return Buffer.concat(chunks).toString("utf8");
   } finally {

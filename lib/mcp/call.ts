@@ -8,10 +8,22 @@ import "server-only";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { appendAudit } from "@/lib/audit/append";
 import { OkoroError, asOkoroError } from "@/lib/errors";
-import { decideExchange, issueInProcess, type AuthenticatedToken, type ExchangeBody, type ExchangeContext } from "@/lib/exchange";
+import {
+  decideExchange,
+  issueInProcess,
+  type AuthenticatedToken,
+  type ExchangeBody,
+  type ExchangeContext,
+} from "@/lib/exchange";
 import { mcpAuditTag } from "@/lib/mcp/audit-tag";
 import type { McpRuntime } from "@/lib/mcp/runtime";
-import { buildCuratedRequest, buildGenericRequest, checkCuratedArgs, intentOf, type BuiltRequest } from "@/lib/mcp/tool-request";
+import {
+  buildCuratedRequest,
+  buildGenericRequest,
+  checkCuratedArgs,
+  intentOf,
+  type BuiltRequest,
+} from "@/lib/mcp/tool-request";
 import { resolveTool, type ResolvedTool } from "@/lib/mcp/tools";
 import { classifyRequest } from "@/lib/providers/classify";
 import { getProvider, resolvedProvider } from "@/lib/providers/catalog";
@@ -53,7 +65,10 @@ export class TokenRefused extends Error {
   }
 }
 
-const text = (value: string, isError = false): CallToolResult => ({ content: [{ type: "text", text: value }], ...(isError ? { isError: true } : {}) });
+const text = (value: string, isError = false): CallToolResult => ({
+  content: [{ type: "text", text: value }],
+  ...(isError ? { isError: true } : {}),
+});
 
 /** A refusal as a tool result: okoro's error code first, then what to do about it. */
 export function refusalResult(error: OkoroError, url: string): CallToolResult {
@@ -62,7 +77,11 @@ export function refusalResult(error: OkoroError, url: string): CallToolResult {
   return text(`${error.code}: ${description}`, true);
 }
 
-export async function callTool(caller: ToolCaller, name: string, args: Record<string, unknown>): Promise<CallToolResult> {
+export async function callTool(
+  caller: ToolCaller,
+  name: string,
+  args: Record<string, unknown>,
+): Promise<CallToolResult> {
   const { runtime } = caller;
   let { token } = caller;
   const { recheck } = caller;
@@ -81,7 +100,10 @@ export async function callTool(caller: ToolCaller, name: string, args: Record<st
   const tool = resolveTool(name);
   const tag = mcpAuditTag(name);
   /** a call refused before any exchange: audited as the exchange would audit it */
-  const refuse = async (error: OkoroError, fields: { provider?: string; requiredScope?: RequestScope; intent?: string; request?: BuiltRequest } = {}) => {
+  const refuse = async (
+    error: OkoroError,
+    fields: { provider?: string; requiredScope?: RequestScope; intent?: string; request?: BuiltRequest } = {},
+  ) => {
     await confirm();
     await appendAudit(runtime.db, {
       event: "token.denied",
@@ -104,7 +126,10 @@ export async function callTool(caller: ToolCaller, name: string, args: Record<st
     return refusalResult(error, url);
   };
 
-  if (!tool) return refuse(new OkoroError("invalid_request", `There is no tool called "${name.slice(0, 64)}". List the tools to see yours.`));
+  if (!tool)
+    return refuse(
+      new OkoroError("invalid_request", `There is no tool called "${name.slice(0, 64)}". List the tools to see yours.`),
+    );
   if (tool.kind === "explain") return explain(caller, args);
   const provider = tool.provider;
 
@@ -112,14 +137,24 @@ export async function callTool(caller: ToolCaller, name: string, args: Record<st
   let intent: string;
   try {
     request = buildRequest(tool, args);
-    intent = sanitizeIntent(intentOf(args, tool.kind === "curated" ? tool.tool.title : name)) || (tool.kind === "curated" ? tool.tool.title : name);
+    intent =
+      sanitizeIntent(intentOf(args, tool.kind === "curated" ? tool.tool.title : name)) ||
+      (tool.kind === "curated" ? tool.tool.title : name);
     assertSafePath(request.path);
   } catch (e) {
-    return refuse(asOkoroError(e, "mcp tool arguments"), { provider: provider.id, intent: typeof args.intent === "string" ? args.intent : undefined });
+    return refuse(asOkoroError(e, "mcp tool arguments"), {
+      provider: provider.id,
+      intent: typeof args.intent === "string" ? args.intent : undefined,
+    });
   }
 
   const required = classify(provider, request);
-  if (required === "method_not_allowed") return refuse(new OkoroError("method_not_allowed", `${request.method} is not allowed through okoro.`), { provider: provider.id, intent, request });
+  if (required === "method_not_allowed")
+    return refuse(new OkoroError("method_not_allowed", `${request.method} is not allowed through okoro.`), {
+      provider: provider.id,
+      intent,
+      request,
+    });
   let scope = narrowestScope(token, provider.id, required);
   // a grant only ever widens in place: a reused lookup may be too narrow, never too wide
   if (!scope && !fresh) {
@@ -130,12 +165,21 @@ export async function callTool(caller: ToolCaller, name: string, args: Record<st
   if (scope && token.approvalScopes.includes(scope)) await confirm();
   if (!scope) {
     return refuse(
-      new OkoroError("insufficient_scope", `This request needs the ${required} scope on ${provider.name}; this service token is not granted it. Ask its owner to grant ${required}.`),
+      new OkoroError(
+        "insufficient_scope",
+        `This request needs the ${required} scope on ${provider.name}; this service token is not granted it. Ask its owner to grant ${required}.`,
+      ),
       { provider: provider.id, requiredScope: required, intent, request },
     );
   }
 
-  const exchangeCtx: ExchangeContext = { db: runtime.db, url, ip: caller.ip, userAgent: caller.userAgent, auditTag: tag };
+  const exchangeCtx: ExchangeContext = {
+    db: runtime.db,
+    url,
+    ip: caller.ip,
+    userAgent: caller.userAgent,
+    auditTag: tag,
+  };
   const body: ExchangeBody = {
     provider: provider.id,
     scope,
@@ -162,11 +206,15 @@ export async function callTool(caller: ToolCaller, name: string, args: Record<st
   const { claims } = issued;
   runtime.inFlight.set(claims.jti, { claims, tool: name });
   try {
-    const answer = await runtime.proxy.answer(proxyRequest(provider.id, request, claims.jti, caller), { ip: caller.ip });
+    const answer = await runtime.proxy.answer(proxyRequest(provider.id, request, claims.jti, caller), {
+      ip: caller.ip,
+    });
     return await toolResult(answer, provider, url);
   } finally {
     runtime.inFlight.delete(claims.jti);
-    await issued.audited.catch((e) => console.error("[okoro] could not audit an MCP token issue:", (e as Error).message));
+    await issued.audited.catch((e) =>
+      console.error("[okoro] could not audit an MCP token issue:", (e as Error).message),
+    );
   }
 }
 
@@ -237,7 +285,8 @@ async function toolResult(answer: ProxyAnswer, provider: ProviderSpec, url: stri
   if (refusal) {
     let description = "";
     try {
-      description = (JSON.parse(new TextDecoder().decode(bytes)) as { error_description?: string }).error_description ?? "";
+      description =
+        (JSON.parse(new TextDecoder().decode(bytes)) as { error_description?: string }).error_description ?? "";
     } catch {
       // okoro's own refusals are JSON; keep the code alone if not
     }
@@ -259,7 +308,8 @@ async function toolResult(answer: ProxyAnswer, provider: ProviderSpec, url: stri
         // not JSON after all: shown as sent
       }
     }
-    if (total > RESULT_BODY_LIMIT) shown += `\n\n[okoro: the body was cut at ${RESULT_BODY_LIMIT / 1024} KB; it had ${total} bytes. Ask for less, e.g. with paging or fields.]`;
+    if (total > RESULT_BODY_LIMIT)
+      shown += `\n\n[okoro: the body was cut at ${RESULT_BODY_LIMIT / 1024} KB; it had ${total} bytes. Ask for less, e.g. with paging or fields.]`;
   }
   const status = `HTTP ${answer.status}${contentType ? ` (${contentType})` : ""}`;
   if (answer.status >= 400) return text(`upstream_error: ${provider.name} answered ${status}\n\n${shown}`, true);
@@ -293,7 +343,11 @@ async function readCapped(body: ProxyAnswer["body"]): Promise<{ bytes: Uint8Arra
 function explain(caller: ToolCaller, args: Record<string, unknown>): CallToolResult {
   const id = typeof args.provider === "string" ? args.provider : "";
   const spec = getProvider(id);
-  if (!spec) return refusalResult(new OkoroError("unknown_provider", `okoro does not know a provider called "${id.slice(0, 64)}".`), caller.runtime.env.url);
+  if (!spec)
+    return refusalResult(
+      new OkoroError("unknown_provider", `okoro does not know a provider called "${id.slice(0, 64)}".`),
+      caller.runtime.env.url,
+    );
   let request: BuiltRequest;
   try {
     const { provider: _provider, ...rest } = args;

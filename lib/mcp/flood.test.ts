@@ -14,7 +14,11 @@ const runtime = { env: { url: "http://localhost:3000" } } as unknown as McpRunti
 function junk(i: number): Request {
   return new Request("http://localhost:3000/mcp", {
     method: "POST",
-    headers: { authorization: `Bearer junk-${i}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
+    headers: {
+      authorization: `Bearer junk-${i}`,
+      "content-type": "application/json",
+      accept: "application/json, text/event-stream",
+    },
     body: JSON.stringify({ jsonrpc: "2.0", id: i, method: "tools/list" }),
   });
 }
@@ -63,12 +67,19 @@ describe("/mcp reads at most 64 KiB of a body before the token is known", () => 
     });
     const request = new Request("http://localhost:3000/mcp", {
       method: "POST",
-      headers: { authorization: `Bearer ${generateServiceToken()}`, "content-type": "application/json", accept: "application/json, text/event-stream" },
+      headers: {
+        authorization: `Bearer ${generateServiceToken()}`,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
       body,
       duplex: "half",
     } as RequestInit);
     const failures = createFailureLimiter({ report: () => {} });
-    const live = { db: db.db, env: { url: "http://localhost:3000", maxBodyBytes: 10 * 1024 * 1024 } } as unknown as McpRuntime;
+    const live = {
+      db: db.db,
+      env: { url: "http://localhost:3000", maxBodyBytes: 10 * 1024 * 1024 },
+    } as unknown as McpRuntime;
     const response = await handleMcpRequest(request, live, { ip: "203.0.113.9" }, { failures });
     expect(response.status).toBe(401);
     expect(response.headers.get("www-authenticate")).toMatch(/resource_metadata=/);

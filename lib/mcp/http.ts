@@ -8,7 +8,12 @@
 import "server-only";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { WebStandardStreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js";
-import { CallToolRequestSchema, ListToolsRequestSchema, SUPPORTED_PROTOCOL_VERSIONS, type CallToolResult } from "@modelcontextprotocol/sdk/types.js";
+import {
+  CallToolRequestSchema,
+  ListToolsRequestSchema,
+  SUPPORTED_PROTOCOL_VERSIONS,
+  type CallToolResult,
+} from "@modelcontextprotocol/sdk/types.js";
 import type { jsonSchemaValidator } from "@modelcontextprotocol/sdk/validation/types.js";
 import { listConnections } from "@/db/queries/connections";
 import { OkoroError, asOkoroError } from "@/lib/errors";
@@ -35,19 +40,26 @@ const UNAUTHENTICATED_BODY_BYTES = 64 * 1024;
 
 // the SDK validates elicitation answers with it; okoro elicits nothing, so the default Ajv
 // instance (costly to build per request) is not needed
-const NO_VALIDATION: jsonSchemaValidator = { getValidator: () => (input) => ({ valid: true, data: input as never, errorMessage: undefined }) };
+const NO_VALIDATION: jsonSchemaValidator = {
+  getValidator: () => (input) => ({ valid: true, data: input as never, errorMessage: undefined }),
+};
 
 const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", "cache-control": "no-store", ...headers } });
+  new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json", "cache-control": "no-store", ...headers },
+  });
 
-const rpcError = (status: number, code: number, message: string) => json(status, { jsonrpc: "2.0", id: null, error: { code, message } });
+const rpcError = (status: number, code: number, message: string) =>
+  json(status, { jsonrpc: "2.0", id: null, error: { code, message } });
 
 /**
  * Every refusal of an unauthenticated /mcp request goes through here: the one place to
  * count failures per client address.
  */
 function unauthenticated(url: string, error: OkoroError, presented: boolean): Response {
-  if (error.code !== "invalid_token") return json(error.status, error.toJSON(), { ...error.headers, "okoro-error": error.code });
+  if (error.code !== "invalid_token")
+    return json(error.status, error.toJSON(), { ...error.headers, "okoro-error": error.code });
   const challenge = `Bearer resource_metadata="${protectedResourceMetadataUrl(url)}"${presented ? ', error="invalid_token"' : ""}`;
   return json(401, error.toJSON(), { "www-authenticate": challenge, "okoro-error": "invalid_token" });
 }
@@ -94,7 +106,8 @@ async function readBounded(
   return Buffer.concat(chunks).toString("utf8");
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
  * A lone tools/call that the SDK's transport and Server would take as it is, answered
@@ -105,14 +118,23 @@ const isRecord = (value: unknown): value is Record<string, unknown> => typeof va
  * a tool name and an arguments object. Anything else (initialize, tools/list, _meta,
  * tasks, batches, a malformed request) goes to the SDK, which answers it as it always has.
  */
-function plainToolCall(request: Request, message: unknown): { id: string | number; name: string; args: Record<string, unknown> } | null {
+function plainToolCall(
+  request: Request,
+  message: unknown,
+): { id: string | number; name: string; args: Record<string, unknown> } | null {
   const accept = request.headers.get("accept") ?? "";
   if (!accept.includes("application/json") || !accept.includes("text/event-stream")) return null;
   const contentType = request.headers.get("content-type");
   if (contentType?.split(";")[0].trim().toLowerCase() !== "application/json") return null;
   const version = request.headers.get("mcp-protocol-version");
   if (version !== null && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) return null;
-  if (!isRecord(message) || message.jsonrpc !== "2.0" || message.method !== "tools/call" || Object.keys(message).length !== 4) return null;
+  if (
+    !isRecord(message) ||
+    message.jsonrpc !== "2.0" ||
+    message.method !== "tools/call" ||
+    Object.keys(message).length !== 4
+  )
+    return null;
   const { id, params } = message;
   if (typeof id !== "string" && !(typeof id === "number" && Number.isSafeInteger(id))) return null;
   if (!isRecord(params) || typeof params.name !== "string") return null;
@@ -138,7 +160,11 @@ export async function handleMcpRequest(
   const url = runtime.env.url;
   if (request.method !== "POST") {
     // stateless: no stream to GET and no session to DELETE
-    return json(405, { error: "method_not_allowed", error_description: "This MCP server is stateless: POST JSON-RPC messages to it." }, { allow: "POST" });
+    return json(
+      405,
+      { error: "method_not_allowed", error_description: "This MCP server is stateless: POST JSON-RPC messages to it." },
+      { allow: "POST" },
+    );
   }
   // an address past its limit of invalid tokens (shared with /p/ and the exchange) is
   // refused before anything is read
@@ -173,7 +199,8 @@ export async function handleMcpRequest(
   } catch (e) {
     return unauthenticated(url, asOkoroError(e, "mcp authentication"), true);
   }
-  if (text === null) return rpcError(413, -32600, "payload_too_large: The request body is larger than this okoro accepts.");
+  if (text === null)
+    return rpcError(413, -32600, "payload_too_large: The request body is larger than this okoro accepts.");
   let message: unknown;
   try {
     message = JSON.parse(text);
@@ -182,7 +209,10 @@ export async function handleMcpRequest(
   }
 
   const provider = calledProvider(message);
-  const lookup = () => (oauth ? authenticateAccessToken(authCtx, presented, provider) : authenticateServiceToken(authCtx, presented, provider));
+  const lookup = () =>
+    oauth
+      ? authenticateAccessToken(authCtx, presented, provider)
+      : authenticateServiceToken(authCtx, presented, provider);
   // a lone tools/call may reuse a lookup from the last second: the proxy's own trip
   // re-checks the service token for it (lib/mcp/token-cache.ts says why that is enough).
   // Only a service token: the proxy's trip knows nothing of any other kind of bearer token.
@@ -237,14 +267,23 @@ export async function handleMcpRequest(
     return json(200, { result, jsonrpc: "2.0", id: plain.id });
   }
 
-  const server = new Server(SERVER_INFO, { capabilities: { tools: { listChanged: false } }, instructions: INSTRUCTIONS, jsonSchemaValidator: NO_VALIDATION });
+  const server = new Server(SERVER_INFO, {
+    capabilities: { tools: { listChanged: false } },
+    instructions: INSTRUCTIONS,
+    jsonSchemaValidator: NO_VALIDATION,
+  });
   server.setRequestHandler(ListToolsRequestSchema, async () => {
     const connections = await listConnections({ db: runtime.db, userId: caller.userId });
     const connected = new Set(connections.filter((c) => c.status === "active").map((c) => c.provider));
     return { tools: listTools(caller.grants, connected, (spec) => resolvedProvider(spec.id)?.baseUrl ?? spec.baseUrl) };
   });
-  server.setRequestHandler(CallToolRequestSchema, (call, extra) => runCall(call.params.name, call.params.arguments ?? {}, extra.signal));
-  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  server.setRequestHandler(CallToolRequestSchema, (call, extra) =>
+    runCall(call.params.name, call.params.arguments ?? {}, extra.signal),
+  );
+  const transport = new WebStandardStreamableHTTPServerTransport({
+    sessionIdGenerator: undefined,
+    enableJsonResponse: true,
+  });
   await server.connect(transport);
   const response = await transport.handleRequest(request, { parsedBody: message });
   if (cached && !outcome.called && !outcome.refused) {

@@ -51,7 +51,11 @@ describeDatabases("MCP server", (getDb) => {
 
   const connect = async (svc: string) => {
     const client = new Client({ name: "vitest", version: "1.0.0" });
-    await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { requestInit: { headers: { authorization: `Bearer ${svc}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(mcpUrl), {
+        requestInit: { headers: { authorization: `Bearer ${svc}` } },
+      }),
+    );
     clients.push(client);
     return client;
   };
@@ -60,7 +64,11 @@ describeDatabases("MCP server", (getDb) => {
     return { svc: token, id: row.id, client: await connect(token) };
   };
   const rows = (tokenId: string) =>
-    h.db.select().from(auditEvents).where(and(eq(auditEvents.chain, h.user.id), eq(auditEvents.serviceTokenId, tokenId))).orderBy(asc(auditEvents.seq));
+    h.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.chain, h.user.id), eq(auditEvents.serviceTokenId, tokenId)))
+      .orderBy(asc(auditEvents.seq));
   const settle = () => new Promise((r) => setTimeout(r, 150));
 
   describe("tools from the grant", () => {
@@ -107,10 +115,21 @@ describeDatabases("MCP server", (getDb) => {
     it("calls github_list_repos through the proxy: the credential is injected upstream and never in the result", async () => {
       upstream.respond((req, res) => {
         res.writeHead(200, { "content-type": "application/json" });
-        res.end(JSON.stringify([{ full_name: "octo/hello", echoed: req.headers.authorization === `Bearer ${(CANARY.github as { access_token: string }).access_token}` }]));
+        res.end(
+          JSON.stringify([
+            {
+              full_name: "octo/hello",
+              echoed:
+                req.headers.authorization === `Bearer ${(CANARY.github as { access_token: string }).access_token}`,
+            },
+          ]),
+        );
       });
       const { client, id } = await readOnlyGithub();
-      const result = await client.callTool({ name: "github_list_repos", arguments: { per_page: 5, intent: "list my repositories" } });
+      const result = await client.callTool({
+        name: "github_list_repos",
+        arguments: { per_page: 5, intent: "list my repositories" },
+      });
       expect(result.isError).toBeFalsy();
       expect(upstream.received).toHaveLength(1);
       expect(upstream.received[0].method).toBe("GET");
@@ -129,7 +148,13 @@ describeDatabases("MCP server", (getDb) => {
       for (const e of events.filter((e) => e.event !== "service_token.created")) {
         expect(e).toMatchObject({ intent: "list my repositories", via: "mcp", tool: "github_list_repos" });
       }
-      expect(events.find((e) => e.event === "proxy.request")).toMatchObject({ method: "GET", path: "/user/repos", scope: "read", requiredScope: "read", outcome: "allowed" });
+      expect(events.find((e) => e.event === "proxy.request")).toMatchObject({
+        method: "GET",
+        path: "/user/repos",
+        scope: "read",
+        requiredScope: "read",
+        outcome: "allowed",
+      });
       expect((await verifyChain(h.db, h.user.id)).ok).toBe(true);
     });
 
@@ -139,11 +164,19 @@ describeDatabases("MCP server", (getDb) => {
       const direct = await h.operationToken(svc, { provider: "github", scope: "read", intent: "read a repo" });
       await (await h.call(direct, "GET", "github/repos/o/r")).arrayBuffer();
       await settle();
-      const page = async (query: string) => (await pageAuditEvents(h.db, viewFilter(h.user.id, parseAuditView(new URLSearchParams(query))), { limit: 500 })).rows.filter((e) => e.serviceTokenId === id);
+      const page = async (query: string) =>
+        (
+          await pageAuditEvents(h.db, viewFilter(h.user.id, parseAuditView(new URLSearchParams(query))), { limit: 500 })
+        ).rows.filter((e) => e.serviceTokenId === id);
       const viaMcp = await page("via=mcp&tool=github_get_repo");
       expect(viaMcp.map((e) => e.event).sort()).toEqual(["proxy.request", "proxy.response", "token.issued"]);
       const viaDirect = await page("via=direct");
-      expect(viaDirect.map((e) => e.event).sort()).toEqual(["proxy.request", "proxy.response", "service_token.created", "token.issued"]);
+      expect(viaDirect.map((e) => e.event).sort()).toEqual([
+        "proxy.request",
+        "proxy.response",
+        "service_token.created",
+        "token.issued",
+      ]);
       expect(viaDirect.every((e) => e.via === null && e.tool === null)).toBe(true);
     });
 
@@ -157,20 +190,37 @@ describeDatabases("MCP server", (getDb) => {
 
     it("refuses a write tool that is not granted with insufficient_scope, audited, nothing upstream", async () => {
       const { client, id } = await readOnlyGithub();
-      const result = await client.callTool({ name: "github_create_issue", arguments: { owner: "o", repo: "r", title: "hi", intent: "file a bug" } });
+      const result = await client.callTool({
+        name: "github_create_issue",
+        arguments: { owner: "o", repo: "r", title: "hi", intent: "file a bug" },
+      });
       expect(result.isError).toBe(true);
       expect(textOf(result)).toMatch(/^insufficient_scope: This request needs the write scope/);
       expect(upstream.received).toHaveLength(0);
       const denied = (await rows(id)).filter((e) => e.event === "token.denied");
       expect(denied).toHaveLength(1);
-      expect(denied[0]).toMatchObject({ error: "insufficient_scope", requiredScope: "write", method: "POST", path: "/repos/o/r/issues", via: "mcp", tool: "github_create_issue", intent: "file a bug" });
+      expect(denied[0]).toMatchObject({
+        error: "insufficient_scope",
+        requiredScope: "write",
+        method: "POST",
+        path: "/repos/o/r/issues",
+        via: "mcp",
+        tool: "github_create_issue",
+        intent: "file a bug",
+      });
     });
 
     it("uses the narrowest granted scope: a read call on a read+write grant gets a read token", async () => {
       const { token, row } = await h.createToken({ grants: { github: ["read", "write", "all"] } });
       const client = await connect(token);
-      await client.callTool({ name: "github_list_issues", arguments: { owner: "o", repo: "r", intent: "list open issues" } });
-      await client.callTool({ name: "github_update_issue", arguments: { owner: "o", repo: "r", issue_number: 1, state: "closed", intent: "close the issue" } });
+      await client.callTool({
+        name: "github_list_issues",
+        arguments: { owner: "o", repo: "r", intent: "list open issues" },
+      });
+      await client.callTool({
+        name: "github_update_issue",
+        arguments: { owner: "o", repo: "r", issue_number: 1, state: "closed", intent: "close the issue" },
+      });
       await settle();
       const requests = (await rows(row.id)).filter((e) => e.event === "proxy.request");
       expect(requests.map((e) => [e.scope, e.requiredScope])).toEqual([
@@ -183,7 +233,11 @@ describeDatabases("MCP server", (getDb) => {
 
     it("holds the rate limit exactly across concurrent tool calls", async () => {
       const { client } = await readOnlyGithub({ rateLimit: 5 });
-      const results = await Promise.all(Array.from({ length: 12 }, (_, i) => client.callTool({ name: "github_get_issue", arguments: { owner: "o", repo: "r", issue_number: i + 1 } })));
+      const results = await Promise.all(
+        Array.from({ length: 12 }, (_, i) =>
+          client.callTool({ name: "github_get_issue", arguments: { owner: "o", repo: "r", issue_number: i + 1 } }),
+        ),
+      );
       const ok = results.filter((r) => !r.isError);
       const limited = results.filter((r) => r.isError);
       expect(ok).toHaveLength(5);
@@ -194,7 +248,10 @@ describeDatabases("MCP server", (getDb) => {
 
     it("answers not_connected with the connections page for a granted provider that is not connected", async () => {
       const { token, row } = await h.createToken({ grants: { slack: ["write"] } });
-      const result = await (await connect(token)).callTool({ name: "slack_post_message", arguments: { channel: "C1", text: "hello", intent: "post a greeting" } });
+      const result = await (await connect(token)).callTool({
+        name: "slack_post_message",
+        arguments: { channel: "C1", text: "hello", intent: "post a greeting" },
+      });
       expect(result.isError).toBe(true);
       expect(textOf(result)).toMatch(/^not_connected: .*Connect it at http:\/\/okoro\.test\/dashboard\/connections\./);
       expect(upstream.received).toHaveLength(0);
@@ -203,7 +260,10 @@ describeDatabases("MCP server", (getDb) => {
 
     it("sends Stripe bodies form-encoded and classifies them as the catalog does", async () => {
       const { token } = await h.createToken({ grants: { stripe: ["write"] } });
-      const result = await (await connect(token)).callTool({ name: "stripe_create_customer", arguments: { email: "a@example.com", metadata: { plan: "pro" }, intent: "create a customer" } });
+      const result = await (await connect(token)).callTool({
+        name: "stripe_create_customer",
+        arguments: { email: "a@example.com", metadata: { plan: "pro" }, intent: "create a customer" },
+      });
       expect(result.isError).toBeFalsy();
       expect(upstream.received[0].headers["content-type"]).toBe("application/x-www-form-urlencoded");
       expect(decodeURIComponent(upstream.received[0].body.toString())).toBe("email=a@example.com&metadata[plan]=pro");
@@ -223,10 +283,16 @@ describeDatabases("MCP server", (getDb) => {
     const rpc = (svc: string, body: object) =>
       fetch(mcpUrl, {
         method: "POST",
-        headers: { authorization: `Bearer ${svc}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18" },
+        headers: {
+          authorization: `Bearer ${svc}`,
+          "content-type": "application/json",
+          accept: "application/json, text/event-stream",
+          "mcp-protocol-version": "2025-06-18",
+        },
         body: JSON.stringify({ jsonrpc: "2.0", id: 1, ...body }),
       });
-    const call = (svc: string, name: string, args: object = {}) => rpc(svc, { method: "tools/call", params: { name, arguments: args } });
+    const call = (svc: string, name: string, args: object = {}) =>
+      rpc(svc, { method: "tools/call", params: { name, arguments: args } });
     let saved: McpRuntime["tokens"];
     // a window no test outlasts: what is checked is what happens inside it
     beforeAll(() => {
@@ -248,15 +314,25 @@ describeDatabases("MCP server", (getDb) => {
       await revokeServiceToken(h.db, { id: row.id });
       const refused = await call(svc, "github_list_repos");
       expect(refused.status).toBe(401);
-      expect(refused.headers.get("www-authenticate")).toBe(`Bearer resource_metadata="${OKORO_URL}/.well-known/oauth-protected-resource/mcp", error="invalid_token"`);
+      expect(refused.headers.get("www-authenticate")).toBe(
+        `Bearer resource_metadata="${OKORO_URL}/.well-known/oauth-protected-resource/mcp", error="invalid_token"`,
+      );
       expect(refused.headers.get("okoro-error")).toBe("invalid_token");
       expect(await refused.json()).toMatchObject({ error: "invalid_token" });
       expect(upstream.received).toHaveLength(2);
       expect(runtime.tokens.get(hashServiceToken(svc), "github")).toBeUndefined();
       await settle();
       const events = await rows(row.id);
-      expect(events.filter((e) => e.event === "token.issued").map((e) => e.agent)).toEqual([row.name, row.name, row.name]);
-      expect(events.find((e) => e.event === "proxy.denied")).toMatchObject({ error: "invalid_token", reason: "service token revoked", tool: "github_list_repos" });
+      expect(events.filter((e) => e.event === "token.issued").map((e) => e.agent)).toEqual([
+        row.name,
+        row.name,
+        row.name,
+      ]);
+      expect(events.find((e) => e.event === "proxy.denied")).toMatchObject({
+        error: "invalid_token",
+        reason: "service token revoked",
+        tool: "github_list_repos",
+      });
       // and the next one is refused by the lookup itself
       expect((await call(svc, "github_list_repos")).status).toBe(401);
     });
@@ -269,7 +345,9 @@ describeDatabases("MCP server", (getDb) => {
       expect(badArgs.status).toBe(401);
       expect(badArgs.headers.get("www-authenticate")).toContain('error="invalid_token"');
       await settle();
-      expect((await rows(row.id)).filter((e) => e.event === "token.denied").map((e) => e.error)).toEqual(["invalid_token"]);
+      expect((await rows(row.id)).filter((e) => e.event === "token.denied").map((e) => e.error)).toEqual([
+        "invalid_token",
+      ]);
       expect(upstream.received).toHaveLength(1);
     });
 
@@ -277,7 +355,10 @@ describeDatabases("MCP server", (getDb) => {
       const { token: svc, row } = await h.createToken({ grants: { github: ["read"] } });
       expect((await call(svc, "github_list_repos")).status).toBe(200);
       await revokeServiceToken(h.db, { id: row.id });
-      const malformed = await rpc(svc, { method: "tools/call", params: { name: "github_list_repos", arguments: "not an object" } });
+      const malformed = await rpc(svc, {
+        method: "tools/call",
+        params: { name: "github_list_repos", arguments: "not an object" },
+      });
       expect(malformed.status).toBe(401);
       expect(malformed.headers.get("www-authenticate")).toContain('error="invalid_token"');
     });
@@ -286,7 +367,12 @@ describeDatabases("MCP server", (getDb) => {
       const { token: svc, row } = await h.createToken({ grants: { github: ["read"] } });
       expect((await call(svc, "github_list_repos")).status).toBe(200);
       await addGrant(h.db, { id: row.id, provider: "github", scope: "write" });
-      const created = await call(svc, "github_create_issue", { owner: "o", repo: "r", title: "hi", intent: "file a bug" });
+      const created = await call(svc, "github_create_issue", {
+        owner: "o",
+        repo: "r",
+        title: "hi",
+        intent: "file a bug",
+      });
       const body = (await created.json()) as { result: CallToolResult };
       expect(body.result.isError).toBeFalsy();
       expect(upstream.received.map((r) => r.method)).toEqual(["GET", "POST"]);
@@ -302,13 +388,21 @@ describeDatabases("MCP server", (getDb) => {
 
   describe("bad input", () => {
     const post = (body: string, headers: Record<string, string> = {}) =>
-      fetch(mcpUrl, { method: "POST", headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers }, body });
+      fetch(mcpUrl, {
+        method: "POST",
+        headers: { "content-type": "application/json", accept: "application/json, text/event-stream", ...headers },
+        body,
+      });
 
     it("answers 401 with the resource metadata URL without a valid service token", async () => {
       const none = await post('{"jsonrpc":"2.0","id":1,"method":"tools/list"}');
       expect(none.status).toBe(401);
-      expect(none.headers.get("www-authenticate")).toBe(`Bearer resource_metadata="${OKORO_URL}/.well-known/oauth-protected-resource/mcp"`);
-      const forged = await post('{"jsonrpc":"2.0","id":1,"method":"tools/list"}', { authorization: `Bearer svc_${"0".repeat(32)}000000` });
+      expect(none.headers.get("www-authenticate")).toBe(
+        `Bearer resource_metadata="${OKORO_URL}/.well-known/oauth-protected-resource/mcp"`,
+      );
+      const forged = await post('{"jsonrpc":"2.0","id":1,"method":"tools/list"}', {
+        authorization: `Bearer svc_${"0".repeat(32)}000000`,
+      });
       expect(forged.status).toBe(401);
       expect(forged.headers.get("www-authenticate")).toContain('error="invalid_token"');
       expect(JSON.stringify(await forged.json())).not.toContain("svc_");
@@ -332,18 +426,29 @@ describeDatabases("MCP server", (getDb) => {
       expect(textOf(unknown)).toMatch(/^invalid_request: There is no tool called "github_launch_rockets"/);
       const missing = await client.callTool({ name: "github_get_issue", arguments: { owner: "o", repo: "r" } });
       expect(textOf(missing)).toBe("invalid_request: issue_number: is required");
-      const wrongType = await client.callTool({ name: "github_get_issue", arguments: { owner: "o", repo: "r", issue_number: "seven" } });
+      const wrongType = await client.callTool({
+        name: "github_get_issue",
+        arguments: { owner: "o", repo: "r", issue_number: "seven" },
+      });
       expect(textOf(wrongType)).toBe("invalid_request: issue_number: must be an integer");
       const extra = await client.callTool({ name: "github_list_repos", arguments: { evil: 1 } });
       expect(textOf(extra)).toMatch(/^invalid_request: evil: /);
       expect(upstream.received).toHaveLength(0);
-      expect((await rows(id)).filter((e) => e.event === "token.denied" && e.error === "invalid_request")).toHaveLength(4);
+      expect((await rows(id)).filter((e) => e.event === "token.denied" && e.error === "invalid_request")).toHaveLength(
+        4,
+      );
     });
 
     it("answers a tools/call the same with or without the SDK's machinery, and leaves header checks to the SDK", async () => {
       const { svc } = await readOnlyGithub();
       const auth = { authorization: `Bearer ${svc}`, "mcp-protocol-version": "2025-06-18" };
-      const call = (extra: object) => JSON.stringify({ jsonrpc: "2.0", id: 7, method: "tools/call", params: { name: "github_get_repo", arguments: { owner: "o", repo: "r", intent: "read a repo" }, ...extra } });
+      const call = (extra: object) =>
+        JSON.stringify({
+          jsonrpc: "2.0",
+          id: 7,
+          method: "tools/call",
+          params: { name: "github_get_repo", arguments: { owner: "o", repo: "r", intent: "read a repo" }, ...extra },
+        });
       const plain = await post(call({}), auth);
       // _meta is one of the shapes only the SDK takes
       const viaSdk = await post(call({ _meta: { progressToken: 1 } }), auth);
@@ -364,7 +469,10 @@ describeDatabases("MCP server", (getDb) => {
     it("refuses a path that tries to leave the provider, as /p/ does", async () => {
       const { client, id } = await readOnlyGithub();
       for (const path of ["/../../etc/passwd", "/repos/%2e%2e/%2E%2E/x", "/a\\..\\b"]) {
-        const result = await client.callTool({ name: "github_request", arguments: { method: "GET", path, intent: "read a file" } });
+        const result = await client.callTool({
+          name: "github_request",
+          arguments: { method: "GET", path, intent: "read a file" },
+        });
         expect(result.isError).toBe(true);
         expect(textOf(result)).toMatch(/^invalid_request: /);
       }
@@ -377,21 +485,41 @@ describeDatabases("MCP server", (getDb) => {
     it("refuses a body over OKORO_MAX_BODY_BYTES with payload_too_large, audited, nothing upstream", async () => {
       const { token, row } = await h.createToken({ grants: { github: ["write"] } });
       const client = await connect(token);
-      const result = await client.callTool({ name: "github_create_issue", arguments: { owner: "o", repo: "r", title: "big", body: "x".repeat(MAX_BODY + 1), intent: "file a long bug" } });
+      const result = await client.callTool({
+        name: "github_create_issue",
+        arguments: { owner: "o", repo: "r", title: "big", body: "x".repeat(MAX_BODY + 1), intent: "file a long bug" },
+      });
       expect(result.isError).toBe(true);
       expect(textOf(result)).toMatch(/^payload_too_large: /);
       expect(upstream.received).toHaveLength(0);
       await settle();
-      expect((await rows(row.id)).find((e) => e.event === "proxy.denied" && e.error === "payload_too_large")).toMatchObject({ via: "mcp", tool: "github_create_issue" });
+      expect(
+        (await rows(row.id)).find((e) => e.event === "proxy.denied" && e.error === "payload_too_large"),
+      ).toMatchObject({ via: "mcp", tool: "github_create_issue" });
     });
 
     it("answers a generic call within the grant and explains one beyond it", async () => {
       const { client } = await readOnlyGithub();
-      const ok = await client.callTool({ name: "github_request", arguments: { method: "GET", path: "/rate_limit", query: { a: 1 }, intent: "check the rate limit" } });
+      const ok = await client.callTool({
+        name: "github_request",
+        arguments: { method: "GET", path: "/rate_limit", query: { a: 1 }, intent: "check the rate limit" },
+      });
       expect(ok.isError).toBeFalsy();
       expect(upstream.received[0].url).toBe("/github/rate_limit?a=1");
-      const explained = JSON.parse(textOf(await client.callTool({ name: "okoro_explain", arguments: { provider: "github", method: "POST", path: "/graphql", body: { query: "mutation { x }" } } })));
-      expect(explained).toMatchObject({ required_scope: "update", allowed: false, error: "insufficient_scope", granted_scopes: ["read"] });
+      const explained = JSON.parse(
+        textOf(
+          await client.callTool({
+            name: "okoro_explain",
+            arguments: { provider: "github", method: "POST", path: "/graphql", body: { query: "mutation { x }" } },
+          }),
+        ),
+      );
+      expect(explained).toMatchObject({
+        required_scope: "update",
+        allowed: false,
+        error: "insufficient_scope",
+        granted_scopes: ["read"],
+      });
       expect(upstream.received).toHaveLength(1);
     });
   });

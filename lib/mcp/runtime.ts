@@ -31,7 +31,12 @@ export type McpRuntime = {
   tokens: TokenCache;
 };
 
-export function createMcpRuntime(options: { db: Database; env: Env; resolveCredential?: CredentialResolver; approvals?: ApprovalGate }): McpRuntime {
+export function createMcpRuntime(options: {
+  db: Database;
+  env: Env;
+  resolveCredential?: CredentialResolver;
+  approvals?: ApprovalGate;
+}): McpRuntime {
   const inFlight = new Map<string, InFlightCall>();
   const base = createProxyDeps(options);
   const tagOf = (jti: string | null | undefined) => {
@@ -49,13 +54,25 @@ export function createMcpRuntime(options: { db: Database; env: Env; resolveCrede
     authorize: (request) => base.authorize({ ...request, audit: { ...request.audit, ...tagOf(request.claims.jti) } }),
     record: (event, recordOptions) => base.record({ ...event, ...tagOf(event.jti) }, recordOptions),
   });
-  return { db: options.db, env: options.env, proxy, approvals: options.approvals ?? createApprovalGate(), inFlight, tokens: createTokenCache() };
+  return {
+    db: options.db,
+    env: options.env,
+    proxy,
+    approvals: options.approvals ?? createApprovalGate(),
+    inFlight,
+    tokens: createTokenCache(),
+  };
 }
 
 /** The app's MCP runtime: built once per process on first use, like the proxy's. */
 export function getMcpRuntime(): Promise<McpRuntime> {
-  return getSlot("mcp") ?? promiseSlot("mcp", () => getDb().then((db) => {
-    const env = getEnv();
-    return createMcpRuntime({ db, env, resolveCredential: createCredentialRefresher({ db, env }) });
-  }));
+  return (
+    getSlot("mcp") ??
+    promiseSlot("mcp", () =>
+      getDb().then((db) => {
+        const env = getEnv();
+        return createMcpRuntime({ db, env, resolveCredential: createCredentialRefresher({ db, env }) });
+      }),
+    )
+  );
 }

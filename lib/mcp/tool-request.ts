@@ -49,9 +49,19 @@ export const GENERIC_INPUT_SCHEMA: JsonSchema = {
   type: "object",
   properties: {
     method: { type: "string", enum: PROXY_METHODS, description: "HTTP method." },
-    path: { type: "string", description: "Path under the provider's base URL, starting with /, without the query string." },
-    query: { type: "object", additionalProperties: { type: ["string", "number", "boolean"] }, description: "Query parameters." },
-    body: { type: ["object", "array", "string"], description: "Request body: JSON (form-encoded for Stripe), or a string sent as is." },
+    path: {
+      type: "string",
+      description: "Path under the provider's base URL, starting with /, without the query string.",
+    },
+    query: {
+      type: "object",
+      additionalProperties: { type: ["string", "number", "boolean"] },
+      description: "Query parameters.",
+    },
+    body: {
+      type: ["object", "array", "string"],
+      description: "Request body: JSON (form-encoded for Stripe), or a string sent as is.",
+    },
     intent: INTENT_PARAM,
   },
   required: ["method", "path", "intent"],
@@ -73,7 +83,14 @@ function typeOk(param: Pick<ToolParam, "type" | "items">, value: unknown): boole
     case "object":
       return typeof value === "object" && value !== null && !Array.isArray(value);
     case "array":
-      return Array.isArray(value) && value.every((item) => (param.items === "object" ? typeof item === "object" && item !== null && !Array.isArray(item) : typeof item === "string"));
+      return (
+        Array.isArray(value) &&
+        value.every((item) =>
+          param.items === "object"
+            ? typeof item === "object" && item !== null && !Array.isArray(item)
+            : typeof item === "string",
+        )
+      );
   }
 }
 
@@ -91,7 +108,8 @@ export function intentOf(args: Record<string, unknown>, fallback: string): strin
 /** Checks a curated tool's arguments; throws invalid_request naming the first bad field. */
 export function checkCuratedArgs(tool: CuratedTool, args: Record<string, unknown>): void {
   for (const name of Object.keys(args)) {
-    if (name !== "intent" && !Object.hasOwn(tool.params, name)) throw invalid(name, `${tool.name} takes no such argument`);
+    if (name !== "intent" && !Object.hasOwn(tool.params, name))
+      throw invalid(name, `${tool.name} takes no such argument`);
   }
   for (const [name, param] of Object.entries(tool.params)) {
     const value = args[name];
@@ -99,8 +117,13 @@ export function checkCuratedArgs(tool: CuratedTool, args: Record<string, unknown
       if (param.required) throw invalid(name, "is required");
       continue;
     }
-    if (!typeOk(param, value)) throw invalid(name, `must be ${param.type === "array" ? `an array of ${param.items ?? "string"}s` : `a${param.type === "integer" || param.type === "object" ? "n" : ""} ${param.type}`}`);
-    if (param.enum && !param.enum.includes(value as string)) throw invalid(name, `must be one of ${param.enum.join(", ")}`);
+    if (!typeOk(param, value))
+      throw invalid(
+        name,
+        `must be ${param.type === "array" ? `an array of ${param.items ?? "string"}s` : `a${param.type === "integer" || param.type === "object" ? "n" : ""} ${param.type}`}`,
+      );
+    if (param.enum && !param.enum.includes(value as string))
+      throw invalid(name, `must be one of ${param.enum.join(", ")}`);
     if (param.in === "path" && String(value) === "") throw invalid(name, "must not be empty");
   }
   intentOf(args, tool.title);
@@ -168,27 +191,40 @@ export function buildCuratedRequest(tool: CuratedTool, args: Record<string, unkn
   Object.assign(fields, tool.fixed?.body);
   const search = query.size > 0 ? `?${query}` : "";
   if (tool.shape === "gmail_raw") return { method: tool.method, path, search, ...jsonBody({ raw: gmailRaw(args) }) };
-  if (tool.shape === "gmail_draft") return { method: tool.method, path, search, ...jsonBody({ message: { raw: gmailRaw(args) } }) };
+  if (tool.shape === "gmail_draft")
+    return { method: tool.method, path, search, ...jsonBody({ message: { raw: gmailRaw(args) } }) };
   if (Object.keys(fields).length === 0) return { method: tool.method, path, search };
-  if (tool.encoding === "form") return { method: tool.method, path, search, body: encoder.encode(formBody(fields)), contentType: "application/x-www-form-urlencoded" };
+  if (tool.encoding === "form")
+    return {
+      method: tool.method,
+      path,
+      search,
+      body: encoder.encode(formBody(fields)),
+      contentType: "application/x-www-form-urlencoded",
+    };
   return { method: tool.method, path, search, ...jsonBody(fields) };
 }
 
 /** The generic tool's request: method, path, query and body as the agent gave them. */
 export function buildGenericRequest(provider: string, args: Record<string, unknown>): BuiltRequest {
   for (const name of Object.keys(args)) {
-    if (!["method", "path", "query", "body", "intent", "reason"].includes(name)) throw invalid(name, "no such argument (method, path, query, body, intent)");
+    if (!["method", "path", "query", "body", "intent", "reason"].includes(name))
+      throw invalid(name, "no such argument (method, path, query, body, intent)");
   }
   const method = typeof args.method === "string" ? args.method.toUpperCase() : undefined;
-  if (!method || !(PROXY_METHODS as readonly string[]).includes(method)) throw invalid("method", `must be one of ${PROXY_METHODS.join(", ")}`);
-  if (typeof args.path !== "string" || !args.path.startsWith("/")) throw invalid("path", "must be a string starting with /");
+  if (!method || !(PROXY_METHODS as readonly string[]).includes(method))
+    throw invalid("method", `must be one of ${PROXY_METHODS.join(", ")}`);
+  if (typeof args.path !== "string" || !args.path.startsWith("/"))
+    throw invalid("path", "must be a string starting with /");
   if (/[?#]/.test(args.path)) throw invalid("path", "must not carry a query string or fragment: use query");
-  if (typeof args.intent !== "string" || args.intent.trim() === "") throw invalid("intent", "is required: say why you make this call");
+  if (typeof args.intent !== "string" || args.intent.trim() === "")
+    throw invalid("intent", "is required: say why you make this call");
   const query = new URLSearchParams();
   if (args.query !== undefined && args.query !== null) {
     if (!isObject(args.query)) throw invalid("query", "must be an object of names to values");
     for (const [name, value] of Object.entries(args.query)) {
-      if (!["string", "number", "boolean"].includes(typeof value)) throw invalid(`query.${name}`, "must be a string, number or boolean");
+      if (!["string", "number", "boolean"].includes(typeof value))
+        throw invalid(`query.${name}`, "must be a string, number or boolean");
       query.append(name, String(value));
     }
   }
@@ -198,7 +234,21 @@ export function buildGenericRequest(provider: string, args: Record<string, unkno
   const body = args.body;
   if (body === undefined || body === null) return { method, path, search };
   if (method === "GET" || method === "DELETE") throw invalid("body", `a ${method} request takes no body`);
-  if (typeof body === "string") return { method, path, search, body: encoder.encode(body), contentType: provider === "stripe" ? "application/x-www-form-urlencoded" : "text/plain; charset=utf-8" };
-  if (provider === "stripe" && isObject(body)) return { method, path, search, body: encoder.encode(formBody(body)), contentType: "application/x-www-form-urlencoded" };
+  if (typeof body === "string")
+    return {
+      method,
+      path,
+      search,
+      body: encoder.encode(body),
+      contentType: provider === "stripe" ? "application/x-www-form-urlencoded" : "text/plain; charset=utf-8",
+    };
+  if (provider === "stripe" && isObject(body))
+    return {
+      method,
+      path,
+      search,
+      body: encoder.encode(formBody(body)),
+      contentType: "application/x-www-form-urlencoded",
+    };
   return { method, path, search, ...jsonBody(body) };
 }

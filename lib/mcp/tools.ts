@@ -38,15 +38,22 @@ export function toolProvider(name: string): string | undefined {
 
 /** What needs what beyond the default method rule, as the classifier has it. */
 const RULES: Record<ProviderId, string> = {
-  trello: "PUT /1/cards/{id} (and boards and lists) with closed=true, and POST /1/lists/{id}/archiveAllCards, need delete.",
+  trello:
+    "PUT /1/cards/{id} (and boards and lists) with closed=true, and POST /1/lists/{id}/archiveAllCards, need delete.",
   github: "POST /graphql needs read when the document has only queries, update when it has a mutation.",
-  gmail: "POST …/messages/send, …/drafts, …/messages/import, …/messages/insert need write; POST …/modify, …/batchModify, …/untrash need update; POST …/trash, …/batchDelete need delete.",
-  "google-drive": "POST /drive/v3/files/{id}/copy and /upload/drive/v3/files need write; PATCH with trashed: true needs delete.",
-  notion: "POST /v1/search, /v1/databases/{id}/query and /v1/data_sources/{id}/query need read; PATCH with archived or in_trash true needs delete.",
-  slack: "The path is the Web API method (/chat.postMessage): *.list, *.info, *.history, *.replies, search.*, *.get* need read; *.update, *.rename, *.set*, *.edit need update; *.delete, *.remove, *.archive, *.kick need delete; any other needs write.",
-  openai: "POST /v1/chat/completions, /v1/responses, /v1/embeddings, /v1/completions and /v1/moderations need read (inference changes no data).",
+  gmail:
+    "POST …/messages/send, …/drafts, …/messages/import, …/messages/insert need write; POST …/modify, …/batchModify, …/untrash need update; POST …/trash, …/batchDelete need delete.",
+  "google-drive":
+    "POST /drive/v3/files/{id}/copy and /upload/drive/v3/files need write; PATCH with trashed: true needs delete.",
+  notion:
+    "POST /v1/search, /v1/databases/{id}/query and /v1/data_sources/{id}/query need read; PATCH with archived or in_trash true needs delete.",
+  slack:
+    "The path is the Web API method (/chat.postMessage): *.list, *.info, *.history, *.replies, search.*, *.get* need read; *.update, *.rename, *.set*, *.edit need update; *.delete, *.remove, *.archive, *.kick need delete; any other needs write.",
+  openai:
+    "POST /v1/chat/completions, /v1/responses, /v1/embeddings, /v1/completions and /v1/moderations need read (inference changes no data).",
   anthropic: "POST /v1/messages and /v1/messages/count_tokens need read (inference changes no data).",
-  stripe: "POST /v1/{collection} needs write, POST /v1/{collection}/{id} update, POST …/cancel, …/void and DELETE delete. Bodies are form-encoded (give an object).",
+  stripe:
+    "POST /v1/{collection} needs write, POST /v1/{collection}/{id} update, POST …/cancel, …/void and DELETE delete. Bodies are form-encoded (give an object).",
 };
 
 const DEFAULT_RULE = "GET needs read, POST write, PUT and PATCH update, DELETE delete.";
@@ -57,7 +64,12 @@ function curatedTool(tool: CuratedTool, provider: ProviderSpec): Tool {
     title: tool.title,
     description: `${tool.description} (${tool.method} ${tool.path} on ${provider.name}; needs the ${tool.scope} scope.)`,
     inputSchema: curatedInputSchema(tool) as Tool["inputSchema"],
-    annotations: { title: tool.title, readOnlyHint: tool.scope === "read", destructiveHint: tool.scope === "delete", openWorldHint: true },
+    annotations: {
+      title: tool.title,
+      readOnlyHint: tool.scope === "read",
+      destructiveHint: tool.scope === "delete",
+      openWorldHint: true,
+    },
   };
 }
 
@@ -96,7 +108,12 @@ const EXPLAIN: Tool = {
     required: ["provider", "method", "path"],
     additionalProperties: false,
   },
-  annotations: { title: "Explain what a request needs", readOnlyHint: true, destructiveHint: false, openWorldHint: false },
+  annotations: {
+    title: "Explain what a request needs",
+    readOnlyHint: true,
+    destructiveHint: false,
+    openWorldHint: false,
+  },
 };
 
 const listCache = new Map<string, Tool[]>();
@@ -106,8 +123,14 @@ const LIST_CACHE_MAX = 256;
  * The tools for a grant and the providers connected (active), in catalog order. `baseUrl`
  * gives the provider's base URL as this okoro reaches it.
  */
-export function listTools(grants: Grants, connected: ReadonlySet<string>, baseUrl: (spec: ProviderSpec) => string): Tool[] {
-  const key = JSON.stringify(PROVIDER_IDS.map((id) => (connected.has(id) && grants[id] ? [grants[id], baseUrl(getProvider(id)!)] : null)));
+export function listTools(
+  grants: Grants,
+  connected: ReadonlySet<string>,
+  baseUrl: (spec: ProviderSpec) => string,
+): Tool[] {
+  const key = JSON.stringify(
+    PROVIDER_IDS.map((id) => (connected.has(id) && grants[id] ? [grants[id], baseUrl(getProvider(id)!)] : null)),
+  );
   const cached = listCache.get(key);
   if (cached) return cached;
   const tools: Tool[] = [];
@@ -116,7 +139,8 @@ export function listTools(grants: Grants, connected: ReadonlySet<string>, baseUr
     if (!scopes?.length || !connected.has(id)) continue;
     const spec = getProvider(id)!;
     tools.push(genericTool(spec, baseUrl(spec), scopes));
-    for (const tool of CURATED_TOOLS) if (tool.provider === id && grantCovers(scopes, tool.scope)) tools.push(curatedTool(tool, spec));
+    for (const tool of CURATED_TOOLS)
+      if (tool.provider === id && grantCovers(scopes, tool.scope)) tools.push(curatedTool(tool, spec));
   }
   tools.push(EXPLAIN);
   if (listCache.size >= LIST_CACHE_MAX) listCache.clear();

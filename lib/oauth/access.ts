@@ -8,7 +8,11 @@ import { tokenState } from "@/lib/tokens/service-tokens";
 import { refuseAuthentication, type AuthenticatedToken, type ExchangeContext } from "@/lib/exchange";
 import { hashSecret, isAccessTokenShaped } from "@/lib/oauth/secrets";
 
-export async function authenticateAccessToken(ctx: ExchangeContext, presented: string, provider?: string): Promise<AuthenticatedToken> {
+export async function authenticateAccessToken(
+  ctx: ExchangeContext,
+  presented: string,
+  provider?: string,
+): Promise<AuthenticatedToken> {
   if (!isAccessTokenShaped(presented)) return refuseAuthentication(ctx, "malformed access token", null);
   const found = await findAccessTokenGrant(ctx.db, { tokenHash: hashSecret(presented), provider });
   if (found?.kind !== "access") return refuseAuthentication(ctx, "unknown access token", null);

@@ -9,7 +9,12 @@ import "server-only";
 import { stripControlCharacters } from "@/lib/audit/redact";
 import { appendAuditInTx } from "@/lib/audit/append";
 import { insertGrantToken, insertOAuthCode, markOAuthClientAuthorized } from "@/db/queries/oauth";
-import { describeGrants, validateNewServiceToken, MAX_TTL_CAP, type NewServiceToken } from "@/lib/tokens/service-tokens";
+import {
+  describeGrants,
+  validateNewServiceToken,
+  MAX_TTL_CAP,
+  type NewServiceToken,
+} from "@/lib/tokens/service-tokens";
 import { isOkoroError, OkoroError } from "@/lib/errors";
 import { newId } from "@/lib/ids";
 import { resolveClient, type OAuthClientInfo } from "@/lib/oauth/clients";
@@ -23,10 +28,27 @@ import { generateServiceToken, hashServiceToken } from "@/lib/tokens/service-tok
 export const CODE_TTL_SECONDS = 60;
 
 /** The query parameters of an authorization request, as strings (or absent). */
-export type AuthorizeParams = Partial<Record<"response_type" | "client_id" | "redirect_uri" | "state" | "code_challenge" | "code_challenge_method" | "resource" | "scope", string>>;
+export type AuthorizeParams = Partial<
+  Record<
+    | "response_type"
+    | "client_id"
+    | "redirect_uri"
+    | "state"
+    | "code_challenge"
+    | "code_challenge_method"
+    | "resource"
+    | "scope",
+    string
+  >
+>;
 
 export type AuthorizeCheck =
-  | { kind: "consent"; client: OAuthClientInfo; params: AuthorizeParams & { client_id: string; redirect_uri: string; code_challenge: string }; redirectHost: string }
+  | {
+      kind: "consent";
+      client: OAuthClientInfo;
+      params: AuthorizeParams & { client_id: string; redirect_uri: string; code_challenge: string };
+      redirectHost: string;
+    }
   /** an error for the client, sent back to its verified redirect URI */
   | { kind: "redirect"; location: string }
   /** an error okoro shows itself: there is no verified place to send it */
@@ -42,7 +64,16 @@ export function clientRedirect(redirectUri: string, params: Record<string, strin
 /** Picks one string per parameter; a repeated parameter is a malformed request. */
 export function authorizeParams(search: Record<string, string | string[] | undefined>): AuthorizeParams | null {
   const out: AuthorizeParams = {};
-  for (const key of ["response_type", "client_id", "redirect_uri", "state", "code_challenge", "code_challenge_method", "resource", "scope"] as const) {
+  for (const key of [
+    "response_type",
+    "client_id",
+    "redirect_uri",
+    "state",
+    "code_challenge",
+    "code_challenge_method",
+    "resource",
+    "scope",
+  ] as const) {
     const value = search[key];
     if (Array.isArray(value)) return null;
     if (typeof value === "string") out[key] = value;
@@ -50,11 +81,23 @@ export function authorizeParams(search: Record<string, string | string[] | undef
   return out;
 }
 
-export async function checkAuthorizeRequest(ctx: OAuthContext, params: AuthorizeParams | null, options: { userId?: string | null } = {}): Promise<AuthorizeCheck> {
+export async function checkAuthorizeRequest(
+  ctx: OAuthContext,
+  params: AuthorizeParams | null,
+  options: { userId?: string | null } = {},
+): Promise<AuthorizeCheck> {
   const page = (title: string, description: string): AuthorizeCheck => ({ kind: "error", title, description });
-  if (!params) return page("This sign-in link is malformed", "A parameter appears more than once. Start again from the app you were connecting.");
+  if (!params)
+    return page(
+      "This sign-in link is malformed",
+      "A parameter appears more than once. Start again from the app you were connecting.",
+    );
   const { client_id: clientId, redirect_uri: redirectUri } = params;
-  if (!clientId) return page("This sign-in link is incomplete", "It does not say which app is asking (client_id). Start again from the app you were connecting.");
+  if (!clientId)
+    return page(
+      "This sign-in link is incomplete",
+      "It does not say which app is asking (client_id). Start again from the app you were connecting.",
+    );
 
   let client: OAuthClientInfo;
   try {
@@ -67,16 +110,27 @@ export async function checkAuthorizeRequest(ctx: OAuthContext, params: Authorize
   // never registered ride on one it did
   if (!redirectUri || !client.redirectUris.includes(redirectUri)) {
     try {
-      await refuse(ctx, "invalid_request", "redirect_uri does not match", { cause: `authorize: redirect_uri not registered for ${clientId}`, userId: options.userId });
+      await refuse(ctx, "invalid_request", "redirect_uri does not match", {
+        cause: `authorize: redirect_uri not registered for ${clientId}`,
+        userId: options.userId,
+      });
     } catch {
       // refused: shown below
     }
-    return page("This app's return address is not one it registered", "okoro will not send you to an address the app did not register. Start again from the app you were connecting.");
+    return page(
+      "This app's return address is not one it registered",
+      "okoro will not send you to an address the app did not register. Start again from the app you were connecting.",
+    );
   }
 
   const back = (error: string, description: string): AuthorizeCheck => ({
     kind: "redirect",
-    location: clientRedirect(redirectUri, { error, error_description: description, state: params.state, iss: ctx.env.url }),
+    location: clientRedirect(redirectUri, {
+      error,
+      error_description: description,
+      state: params.state,
+      iss: ctx.env.url,
+    }),
   });
   const refusedBack = async (error: "invalid_request", code: string, description: string) => {
     try {
@@ -86,14 +140,23 @@ export async function checkAuthorizeRequest(ctx: OAuthContext, params: Authorize
     }
     return back(code, description);
   };
-  if (params.response_type !== "code") return refusedBack("invalid_request", "unsupported_response_type", "response_type must be code.");
-  if (!params.code_challenge || !CHALLENGE_PATTERN.test(params.code_challenge)) return refusedBack("invalid_request", "invalid_request", "PKCE is required: send an S256 code_challenge.");
-  if (params.code_challenge_method !== "S256") return refusedBack("invalid_request", "invalid_request", "code_challenge_method must be S256.");
+  if (params.response_type !== "code")
+    return refusedBack("invalid_request", "unsupported_response_type", "response_type must be code.");
+  if (!params.code_challenge || !CHALLENGE_PATTERN.test(params.code_challenge))
+    return refusedBack("invalid_request", "invalid_request", "PKCE is required: send an S256 code_challenge.");
+  if (params.code_challenge_method !== "S256")
+    return refusedBack("invalid_request", "invalid_request", "code_challenge_method must be S256.");
   if (params.resource !== undefined && params.resource !== mcpResource(ctx.env.url)) {
     return refusedBack("invalid_request", "invalid_target", `resource must be ${mcpResource(ctx.env.url)}.`);
   }
-  if (params.state !== undefined && params.state.length > 2000) return refusedBack("invalid_request", "invalid_request", "state is too long.");
-  return { kind: "consent", client, params: { ...params, client_id: clientId, redirect_uri: redirectUri, code_challenge: params.code_challenge }, redirectHost: redirectHost(redirectUri) };
+  if (params.state !== undefined && params.state.length > 2000)
+    return refusedBack("invalid_request", "invalid_request", "state is too long.");
+  return {
+    kind: "consent",
+    client,
+    params: { ...params, client_id: clientId, redirect_uri: redirectUri, code_challenge: params.code_challenge },
+    redirectHost: redirectHost(redirectUri),
+  };
 }
 
 /** What the person chose on the consent page: the same fields as a new service token's. */
@@ -101,7 +164,11 @@ export type ConsentChoice = Omit<NewServiceToken, "userId" | "name" | "ip" | "us
 
 /** An agent name from whatever a client calls itself (the service-token name rules). */
 export function agentNameFor(clientName: string): string {
-  const cleaned = stripControlCharacters(clientName).replace(/[^A-Za-z0-9 ._-]/g, "-").replace(/^[^A-Za-z0-9]+/, "").slice(0, 64).trim();
+  const cleaned = stripControlCharacters(clientName)
+    .replace(/[^A-Za-z0-9 ._-]/g, "-")
+    .replace(/^[^A-Za-z0-9]+/, "")
+    .slice(0, 64)
+    .trim();
   return AGENT_NAME_PATTERN.test(cleaned) ? cleaned : "mcp-client";
 }
 
@@ -110,11 +177,23 @@ export function agentNameFor(clientName: string): string {
  * grant and its code in one transaction with `oauth.authorized`, and returns where to
  * send the browser.
  */
-export async function approveAuthorization(ctx: OAuthContext, options: { userId: string; params: AuthorizeParams | null; choice: ConsentChoice }): Promise<string> {
+export async function approveAuthorization(
+  ctx: OAuthContext,
+  options: { userId: string; params: AuthorizeParams | null; choice: ConsentChoice },
+): Promise<string> {
   const check = await checkAuthorizeRequest(ctx, options.params, { userId: options.userId });
-  if (check.kind !== "consent") throw new OkoroError("invalid_request", check.kind === "error" ? check.description : "This authorization request is not valid any more.");
+  if (check.kind !== "consent")
+    throw new OkoroError(
+      "invalid_request",
+      check.kind === "error" ? check.description : "This authorization request is not valid any more.",
+    );
   const name = agentNameFor(check.client.name);
-  const input: NewServiceToken = { ...options.choice, userId: options.userId, name, maxTtl: options.choice.maxTtl ?? MAX_TTL_CAP };
+  const input: NewServiceToken = {
+    ...options.choice,
+    userId: options.userId,
+    name,
+    maxTtl: options.choice.maxTtl ?? MAX_TTL_CAP,
+  };
   validateNewServiceToken(input, isProviderId);
 
   const code = newAuthorizationCode();
@@ -161,7 +240,10 @@ export async function approveAuthorization(ctx: OAuthContext, options: { userId:
 }
 
 /** The person said no: audited, and the client is told access_denied. */
-export async function denyAuthorization(ctx: OAuthContext, options: { userId: string; params: AuthorizeParams | null }): Promise<string> {
+export async function denyAuthorization(
+  ctx: OAuthContext,
+  options: { userId: string; params: AuthorizeParams | null },
+): Promise<string> {
   const check = await checkAuthorizeRequest(ctx, options.params, { userId: options.userId });
   if (check.kind === "redirect") return check.location;
   if (check.kind === "error") throw new OkoroError("invalid_request", check.description);
@@ -174,5 +256,10 @@ export async function denyAuthorization(ctx: OAuthContext, options: { userId: st
     status: 403,
     reason: `the person declined ${check.client.clientId} → ${check.redirectHost}`,
   });
-  return clientRedirect(check.params.redirect_uri, { error: "access_denied", error_description: "The person declined.", state: check.params.state, iss: ctx.env.url });
+  return clientRedirect(check.params.redirect_uri, {
+    error: "access_denied",
+    error_description: "The person declined.",
+    state: check.params.state,
+    iss: ctx.env.url,
+  });
 }

@@ -50,30 +50,52 @@ async function checkMetadata(ctx: OAuthContext, meta: z.infer<typeof registratio
   for (const uri of meta.redirect_uris) {
     const problem = redirectUriProblem(uri);
     if (problem) {
-      await refuse(ctx, "invalid_redirect_uri", `redirect_uris: ${problem}.`, { cause: `${cause}: redirect URI ${problem}` });
+      await refuse(ctx, "invalid_redirect_uri", `redirect_uris: ${problem}.`, {
+        cause: `${cause}: redirect URI ${problem}`,
+      });
     }
   }
   if (meta.token_endpoint_auth_method !== undefined && meta.token_endpoint_auth_method !== "none") {
-    await refuse(ctx, "invalid_client_metadata", 'token_endpoint_auth_method must be "none": okoro\'s MCP clients are public clients using PKCE.', { cause: `${cause}: auth method` });
+    await refuse(
+      ctx,
+      "invalid_client_metadata",
+      'token_endpoint_auth_method must be "none": okoro\'s MCP clients are public clients using PKCE.',
+      { cause: `${cause}: auth method` },
+    );
   }
   if (meta.grant_types?.some((g) => g !== "authorization_code" && g !== "refresh_token")) {
-    await refuse(ctx, "invalid_client_metadata", "grant_types may only be authorization_code and refresh_token.", { cause: `${cause}: grant types` });
+    await refuse(ctx, "invalid_client_metadata", "grant_types may only be authorization_code and refresh_token.", {
+      cause: `${cause}: grant types`,
+    });
   }
   if (meta.response_types?.some((r) => r !== "code")) {
-    await refuse(ctx, "invalid_client_metadata", 'response_types may only be "code".', { cause: `${cause}: response types` });
+    await refuse(ctx, "invalid_client_metadata", 'response_types may only be "code".', {
+      cause: `${cause}: response types`,
+    });
   }
   return meta.redirect_uris as string[];
 }
 
 /** POST /api/oauth/register: stores a public client and answers RFC 7591's response. */
 export async function registerClient(ctx: OAuthContext, body: unknown): Promise<Record<string, unknown>> {
-  const hit = await hitWindow(ctx.db, `ip:oauth-register:${addressBucket(ctx.ip)}`, REGISTRATIONS_PER_HOUR, { kind: "seconds", seconds: 3600 });
+  const hit = await hitWindow(ctx.db, `ip:oauth-register:${addressBucket(ctx.ip)}`, REGISTRATIONS_PER_HOUR, {
+    kind: "seconds",
+    seconds: 3600,
+  });
   if (!hit.allowed) {
     const retry = Math.max(1, Math.ceil((hit.resetAt.getTime() - Date.now()) / 1000));
-    throw new OkoroError("rate_limited", `Too many client registrations from this address. Retry in ${retry} s.`, { headers: { "Retry-After": String(retry) } });
+    throw new OkoroError("rate_limited", `Too many client registrations from this address. Retry in ${retry} s.`, {
+      headers: { "Retry-After": String(retry) },
+    });
   }
   const parsed = registration.safeParse(body);
-  if (!parsed.success) return refuse(ctx, "invalid_client_metadata", "The registration needs redirect_uris (1 to 10 URLs) and may name the client.", { cause: "registration: malformed" });
+  if (!parsed.success)
+    return refuse(
+      ctx,
+      "invalid_client_metadata",
+      "The registration needs redirect_uris (1 to 10 URLs) and may name the client.",
+      { cause: "registration: malformed" },
+    );
   const redirectUris = await checkMetadata(ctx, parsed.data, "registration");
   const row = await insertOAuthClient(ctx.db, {
     id: `mcp_${randomBase62(24)}`,
@@ -107,11 +129,23 @@ export function isMetadataDocumentClientId(clientId: string): boolean {
  * The client behind a client_id, or a refusal (`invalid_client`, audited) when there is
  * none okoro can trust.
  */
-export async function resolveClient(ctx: OAuthContext, clientId: string, options: { userId?: string | null } = {}): Promise<OAuthClientInfo> {
-  if (clientId.length === 0 || clientId.length > 2000) return refuse(ctx, "invalid_client", "Unknown client_id.", { cause: "client_id: malformed", userId: options.userId });
+export async function resolveClient(
+  ctx: OAuthContext,
+  clientId: string,
+  options: { userId?: string | null } = {},
+): Promise<OAuthClientInfo> {
+  if (clientId.length === 0 || clientId.length > 2000)
+    return refuse(ctx, "invalid_client", "Unknown client_id.", {
+      cause: "client_id: malformed",
+      userId: options.userId,
+    });
   if (!isMetadataDocumentClientId(clientId)) {
     const row = await findOAuthClient(ctx.db, clientId);
-    if (!row) return refuse(ctx, "invalid_client", "Unknown client_id.", { cause: "client_id: not registered", userId: options.userId });
+    if (!row)
+      return refuse(ctx, "invalid_client", "Unknown client_id.", {
+        cause: "client_id: not registered",
+        userId: options.userId,
+      });
     return { clientId: row.id, name: row.name, redirectUris: row.redirectUris, kind: "registered" };
   }
   const hit = cache().get(clientId);
@@ -127,23 +161,39 @@ export async function resolveClient(ctx: OAuthContext, clientId: string, options
     });
   } catch (e) {
     const why = e instanceof PublicFetchError ? `${e.reason}: ${e.message}` : "fetch failed";
-    return refuse(ctx, "invalid_client", "okoro could not use this client's metadata document.", { cause: `client metadata document ${why}`, userId: options.userId });
+    return refuse(ctx, "invalid_client", "okoro could not use this client's metadata document.", {
+      cause: `client metadata document ${why}`,
+      userId: options.userId,
+    });
   }
   let document: unknown;
   try {
     document = JSON.parse(text);
   } catch {
-    return refuse(ctx, "invalid_client", "The client's metadata document is not JSON.", { cause: "client metadata document: not JSON", userId: options.userId });
+    return refuse(ctx, "invalid_client", "The client's metadata document is not JSON.", {
+      cause: "client metadata document: not JSON",
+      userId: options.userId,
+    });
   }
   const parsed = registration.extend({ client_id: z.string() }).safeParse(document);
   if (!parsed.success || parsed.data.client_id !== clientId) {
-    return refuse(ctx, "invalid_client", "The client's metadata document must name its own URL as client_id and list redirect_uris.", { cause: "client metadata document: invalid", userId: options.userId });
+    return refuse(
+      ctx,
+      "invalid_client",
+      "The client's metadata document must name its own URL as client_id and list redirect_uris.",
+      { cause: "client metadata document: invalid", userId: options.userId },
+    );
   }
   const redirectUris = await checkMetadata(ctx, parsed.data, "client metadata document").catch((e: OkoroError) => {
     // at authorization time a bad document means the client is not valid, whatever the field
     throw new OkoroError("invalid_client", e.message);
   });
-  const info: OAuthClientInfo = { clientId, name: displayName(parsed.data.client_name, new URL(clientId).host), redirectUris, kind: "metadata_document" };
+  const info: OAuthClientInfo = {
+    clientId,
+    name: displayName(parsed.data.client_name, new URL(clientId).host),
+    redirectUris,
+    kind: "metadata_document",
+  };
   const entries = cache();
   if (entries.size >= METADATA_CACHE_ENTRIES) entries.delete(entries.keys().next().value!);
   entries.set(clientId, { info, until: Date.now() + METADATA_CACHE_MS });

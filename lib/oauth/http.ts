@@ -17,7 +17,13 @@ export const CORS_HEADERS = {
 };
 
 export async function oauthContext(headers: Headers): Promise<OAuthContext> {
-  return { db: await getDb(), env: getEnv(), ip: clientIp(headers), userAgent: headers.get("user-agent"), failures: getFailureLimiter() };
+  return {
+    db: await getDb(),
+    env: getEnv(),
+    ip: clientIp(headers),
+    userAgent: headers.get("user-agent"),
+    failures: getFailureLimiter(),
+  };
 }
 
 export function oauthJson(body: unknown, status = 200, cache = "no-store"): Response {

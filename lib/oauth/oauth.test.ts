@@ -9,7 +9,11 @@ import type { AddressInfo } from "node:net";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import { UnauthorizedError, type OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
+import type {
+  OAuthClientInformationMixed,
+  OAuthClientMetadata,
+  OAuthTokens,
+} from "@modelcontextprotocol/sdk/shared/auth.js";
 import { and, desc, eq } from "drizzle-orm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { revokeServiceToken } from "@/lib/tokens/service-tokens";
@@ -19,7 +23,13 @@ import { authenticateServiceToken } from "@/lib/exchange";
 import { protectedResourceMetadata } from "@/lib/mcp/metadata";
 import { createNodeMcpListener, isMcpUrl } from "@/lib/serve/mcp-node";
 import { createMcpRuntime, type McpRuntime } from "@/lib/mcp/runtime";
-import { approveAuthorization, authorizeParams, checkAuthorizeRequest, denyAuthorization, type AuthorizeParams } from "@/lib/oauth/authorize";
+import {
+  approveAuthorization,
+  authorizeParams,
+  checkAuthorizeRequest,
+  denyAuthorization,
+  type AuthorizeParams,
+} from "@/lib/oauth/authorize";
 import { clearMetadataCacheForTesting, registerClient } from "@/lib/oauth/clients";
 import type { OAuthContext } from "@/lib/oauth/context";
 import { authorizationServerMetadata } from "@/lib/oauth/metadata";
@@ -43,7 +53,13 @@ class MemoryProvider implements OAuthClientProvider {
     return this.redirect;
   }
   get clientMetadata(): OAuthClientMetadata {
-    return { client_name: "Claude", redirect_uris: [this.redirect], grant_types: ["authorization_code", "refresh_token"], response_types: ["code"], token_endpoint_auth_method: "none" };
+    return {
+      client_name: "Claude",
+      redirect_uris: [this.redirect],
+      grant_types: ["authorization_code", "refresh_token"],
+      response_types: ["code"],
+      token_endpoint_auth_method: "none",
+    };
   }
   state() {
     return "state-123";
@@ -84,19 +100,31 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
   /** what the signed-in person ticks on the consent page */
   let consentGrants: Record<string, ("read" | "write" | "update" | "delete" | "all")[]> = { github: ["read"] };
   const clients: Client[] = [];
-  const ctx = (over: Partial<OAuthContext> = {}): OAuthContext => ({ db: h.db, env: h.env, ip: "127.0.0.1", userAgent: "vitest", ...over });
+  const ctx = (over: Partial<OAuthContext> = {}): OAuthContext => ({
+    db: h.db,
+    env: h.env,
+    ip: "127.0.0.1",
+    userAgent: "vitest",
+    ...over,
+  });
 
   async function route(request: Request): Promise<Response> {
     const url = new URL(request.url);
     try {
-      if (url.pathname === "/.well-known/oauth-protected-resource/mcp") return Response.json(protectedResourceMetadata(h.env.url));
-      if (url.pathname === "/.well-known/oauth-authorization-server") return Response.json(authorizationServerMetadata(h.env.url));
+      if (url.pathname === "/.well-known/oauth-protected-resource/mcp")
+        return Response.json(protectedResourceMetadata(h.env.url));
+      if (url.pathname === "/.well-known/oauth-authorization-server")
+        return Response.json(authorizationServerMetadata(h.env.url));
       // registrations are limited per address: each test registers from an address of its own
       // (x-test-ip) unless it is testing that limit
       if (url.pathname === "/api/oauth/register") {
-        return Response.json(await registerClient(ctx({ ip: request.headers.get("x-test-ip") ?? "127.0.0.1" }), await request.json()), { status: 201 });
+        return Response.json(
+          await registerClient(ctx({ ip: request.headers.get("x-test-ip") ?? "127.0.0.1" }), await request.json()),
+          { status: 201 },
+        );
       }
-      if (url.pathname === "/api/oauth/token") return Response.json(await tokenRequest(ctx(), tokenForm(await request.text())));
+      if (url.pathname === "/api/oauth/token")
+        return Response.json(await tokenRequest(ctx(), tokenForm(await request.text())));
       if (url.pathname === "/oauth/authorize") {
         // the browser of a signed-in person who approves what consentGrants says
         const search: Record<string, string | string[]> = {};
@@ -104,8 +132,13 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
         const params = authorizeParams(search);
         const check = await checkAuthorizeRequest(ctx(), params, { userId: h.user.id });
         if (check.kind === "error") return new Response(`error page: ${check.title}`, { status: 400 });
-        if (check.kind === "redirect") return new Response(null, { status: 302, headers: { location: check.location } });
-        const location = await approveAuthorization(ctx(), { userId: h.user.id, params, choice: { grants: consentGrants } });
+        if (check.kind === "redirect")
+          return new Response(null, { status: 302, headers: { location: check.location } });
+        const location = await approveAuthorization(ctx(), {
+          userId: h.user.id,
+          params,
+          choice: { grants: consentGrants },
+        });
         return new Response(null, { status: 302, headers: { location } });
       }
       return new Response("not found", { status: 404 });
@@ -140,12 +173,22 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
   });
 
   const lastDenied = async () => {
-    const [row] = await h.db.select().from(auditEvents).where(eq(auditEvents.event, "oauth.denied")).orderBy(desc(auditEvents.at), desc(auditEvents.seq)).limit(1);
+    const [row] = await h.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.event, "oauth.denied"))
+      .orderBy(desc(auditEvents.at), desc(auditEvents.seq))
+      .limit(1);
     return row;
   };
-  const deniedCount = async () => (await h.db.select().from(auditEvents).where(eq(auditEvents.event, "oauth.denied"))).length;
+  const deniedCount = async () =>
+    (await h.db.select().from(auditEvents).where(eq(auditEvents.event, "oauth.denied"))).length;
   const post = (path: string, form: Record<string, string>) =>
-    fetch(`${base}${path}`, { method: "POST", headers: { "content-type": "application/x-www-form-urlencoded" }, body: new URLSearchParams(form) });
+    fetch(`${base}${path}`, {
+      method: "POST",
+      headers: { "content-type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams(form),
+    });
   const register = async (redirectUris: unknown[] = [REDIRECT], name = "Test client") => {
     const res = await fetch(`${base}/api/oauth/register`, {
       method: "POST",
@@ -158,7 +201,15 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
   const authorize = async (options: { clientId?: string; redirect?: string } = {}) => {
     const clientId = options.clientId ?? (await register()).body.client_id!;
     const { verifier, challenge } = pkce();
-    const q = new URLSearchParams({ response_type: "code", client_id: clientId, redirect_uri: options.redirect ?? REDIRECT, code_challenge: challenge, code_challenge_method: "S256", state: "xyz", resource: `${base}/mcp` });
+    const q = new URLSearchParams({
+      response_type: "code",
+      client_id: clientId,
+      redirect_uri: options.redirect ?? REDIRECT,
+      code_challenge: challenge,
+      code_challenge_method: "S256",
+      state: "xyz",
+      resource: `${base}/mcp`,
+    });
     const res = await fetch(`${base}/oauth/authorize?${q}`, { redirect: "manual" });
     expect(res.status).toBe(302);
     const location = new URL(res.headers.get("location")!);
@@ -166,24 +217,44 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
     return { clientId, verifier, code: location.searchParams.get("code")!, location };
   };
   const redeem = (a: { clientId: string; verifier?: string; code: string }, over: Record<string, string> = {}) =>
-    post("/api/oauth/token", { grant_type: "authorization_code", code: a.code, redirect_uri: REDIRECT, client_id: a.clientId, ...(a.verifier ? { code_verifier: a.verifier } : {}), ...over });
+    post("/api/oauth/token", {
+      grant_type: "authorization_code",
+      code: a.code,
+      redirect_uri: REDIRECT,
+      client_id: a.clientId,
+      ...(a.verifier ? { code_verifier: a.verifier } : {}),
+      ...over,
+    });
   const mcpCall = (accessToken: string) =>
     fetch(`${base}/mcp`, {
       method: "POST",
-      headers: { authorization: `Bearer ${accessToken}`, "content-type": "application/json", accept: "application/json, text/event-stream", "mcp-protocol-version": "2025-06-18" },
+      headers: {
+        authorization: `Bearer ${accessToken}`,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+        "mcp-protocol-version": "2025-06-18",
+      },
       body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: {} }),
     });
 
   it("the official SDK client completes the flow unmodified: 401 → discovery → registration → consent → tokens → read tools only → a call → revoke → 401", async () => {
     // 1. unauthenticated /mcp points at the metadata
-    const bare = await fetch(`${base}/mcp`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    const bare = await fetch(`${base}/mcp`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(bare.status).toBe(401);
-    expect(bare.headers.get("www-authenticate")).toBe(`Bearer resource_metadata="${base}/.well-known/oauth-protected-resource/mcp"`);
+    expect(bare.headers.get("www-authenticate")).toBe(
+      `Bearer resource_metadata="${base}/.well-known/oauth-protected-resource/mcp"`,
+    );
 
     // 2. the SDK discovers and registers, then sends the person to okoro
     const provider = new MemoryProvider();
     const first = new StreamableHTTPClientTransport(new URL(`${base}/mcp`), { authProvider: provider });
-    await expect(new Client({ name: "claude-ai", version: "1" }).connect(first)).rejects.toBeInstanceOf(UnauthorizedError);
+    await expect(new Client({ name: "claude-ai", version: "1" }).connect(first)).rejects.toBeInstanceOf(
+      UnauthorizedError,
+    );
     expect(provider.info?.client_id).toMatch(/^mcp_/);
     const authUrl = provider.authorizationUrl!;
     expect(authUrl.pathname).toBe("/oauth/authorize");
@@ -211,13 +282,25 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
     expect(names.filter((n) => !n.startsWith("github_") && n !== "okoro_explain")).toEqual([]);
 
     // 5. a call works, audited under the client's name
-    const result = await client.callTool({ name: "github_request", arguments: { method: "GET", path: "/user", intent: "check who I am" } });
+    const result = await client.callTool({
+      name: "github_request",
+      arguments: { method: "GET", path: "/user", intent: "check who I am" },
+    });
     expect(result.isError).toBeFalsy();
-    const [grant] = await h.db.select().from(serviceTokens).where(eq(serviceTokens.oauthClientId, provider.info!.client_id));
+    const [grant] = await h.db
+      .select()
+      .from(serviceTokens)
+      .where(eq(serviceTokens.oauthClientId, provider.info!.client_id));
     expect(grant).toMatchObject({ name: "Claude", oauthRedirectHost: "claude.example", grants: { github: ["read"] } });
-    const authorized = await h.db.select().from(auditEvents).where(and(eq(auditEvents.serviceTokenId, grant!.id), eq(auditEvents.event, "oauth.authorized")));
+    const authorized = await h.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.serviceTokenId, grant!.id), eq(auditEvents.event, "oauth.authorized")));
     expect(authorized).toHaveLength(1);
-    const requests = await h.db.select().from(auditEvents).where(and(eq(auditEvents.serviceTokenId, grant!.id), eq(auditEvents.event, "proxy.request")));
+    const requests = await h.db
+      .select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.serviceTokenId, grant!.id), eq(auditEvents.event, "proxy.request")));
     expect(requests[0]).toMatchObject({ agent: "Claude", via: "mcp", tool: "github_request" });
     // the database holds no plaintext access or refresh token
     const stored = JSON.stringify(await h.db.execute("SELECT * FROM oauth_tokens"));
@@ -228,7 +311,11 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
     await revokeServiceToken(h.db, { id: grant!.id, userId: h.user.id });
     const after = await mcpCall(provider.saved!.access_token);
     expect(after.status).toBe(401);
-    const refreshed = await post("/api/oauth/token", { grant_type: "refresh_token", refresh_token: provider.saved!.refresh_token!, client_id: provider.info!.client_id });
+    const refreshed = await post("/api/oauth/token", {
+      grant_type: "refresh_token",
+      refresh_token: provider.saved!.refresh_token!,
+      client_id: provider.info!.client_id,
+    });
     expect(refreshed.status).toBe(400);
     expect(await refreshed.json()).toMatchObject({ error: "invalid_grant" });
   });
@@ -237,7 +324,9 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
     const a = await authorize();
     const { access_token } = (await (await redeem(a)).json()) as { access_token: string };
     expect((await mcpCall(access_token)).status).toBe(200);
-    await expect(authenticateServiceToken({ db: h.db, url: base, ip: null, userAgent: null }, access_token)).rejects.toMatchObject({ code: "invalid_token" });
+    await expect(
+      authenticateServiceToken({ db: h.db, url: base, ip: null, userAgent: null }, access_token),
+    ).rejects.toMatchObject({ code: "invalid_token" });
     const res = await h.exchange(access_token, { provider: "github", scope: "read", intent: "read" });
     expect(res.status).toBe(401);
   });
@@ -245,21 +334,42 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
   it("refresh tokens rotate; a refresh token replayed after rotation revokes the whole grant", async () => {
     const a = await authorize();
     const first = (await (await redeem(a)).json()) as { refresh_token: string };
-    const rotated = await post("/api/oauth/token", { grant_type: "refresh_token", refresh_token: first.refresh_token, client_id: a.clientId });
+    const rotated = await post("/api/oauth/token", {
+      grant_type: "refresh_token",
+      refresh_token: first.refresh_token,
+      client_id: a.clientId,
+    });
     expect(rotated.status).toBe(200);
     const second = (await rotated.json()) as { access_token: string; refresh_token: string };
     expect(second.refresh_token).not.toBe(first.refresh_token);
     expect((await mcpCall(second.access_token)).status).toBe(200);
-    const [refreshedEvent] = await h.db.select().from(auditEvents).where(eq(auditEvents.event, "oauth.refreshed")).orderBy(desc(auditEvents.at)).limit(1);
+    const [refreshedEvent] = await h.db
+      .select()
+      .from(auditEvents)
+      .where(eq(auditEvents.event, "oauth.refreshed"))
+      .orderBy(desc(auditEvents.at))
+      .limit(1);
     expect(refreshedEvent).toBeTruthy();
 
-    const replay = await post("/api/oauth/token", { grant_type: "refresh_token", refresh_token: first.refresh_token, client_id: a.clientId });
+    const replay = await post("/api/oauth/token", {
+      grant_type: "refresh_token",
+      refresh_token: first.refresh_token,
+      client_id: a.clientId,
+    });
     expect(replay.status).toBe(400);
     expect(await replay.json()).toMatchObject({ error: "invalid_grant" });
-    expect(await lastDenied()).toMatchObject({ error: "invalid_grant", userId: h.user.id, reason: expect.stringContaining("replayed after rotation; the grant is revoked") });
+    expect(await lastDenied()).toMatchObject({
+      error: "invalid_grant",
+      userId: h.user.id,
+      reason: expect.stringContaining("replayed after rotation; the grant is revoked"),
+    });
     // the grant is gone: the newest access and refresh tokens die with it
     expect((await mcpCall(second.access_token)).status).toBe(401);
-    const again = await post("/api/oauth/token", { grant_type: "refresh_token", refresh_token: second.refresh_token, client_id: a.clientId });
+    const again = await post("/api/oauth/token", {
+      grant_type: "refresh_token",
+      refresh_token: second.refresh_token,
+      client_id: a.clientId,
+    });
     expect(again.status).toBe(400);
   });
 
@@ -269,7 +379,11 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
       const wrong = await redeem({ ...a, verifier: pkce().verifier });
       expect(wrong.status).toBe(400);
       expect(await wrong.json()).toMatchObject({ error: "invalid_grant" });
-      expect(await lastDenied()).toMatchObject({ error: "invalid_grant", reason: "token: wrong code_verifier", userId: h.user.id });
+      expect(await lastDenied()).toMatchObject({
+        error: "invalid_grant",
+        reason: "token: wrong code_verifier",
+        userId: h.user.id,
+      });
       const missing = await redeem({ clientId: a.clientId, code: a.code });
       expect(missing.status).toBe(400);
       expect(await missing.json()).toMatchObject({ error: "invalid_grant" });
@@ -311,7 +425,13 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
 
   describe("registration and redirect URIs", () => {
     it("refuses an http redirect URI that is not loopback, and other schemes, with invalid_redirect_uri, audited", async () => {
-      for (const bad of ["http://evil.example/cb", "javascript:alert(1)", "https://claude.example/cb#frag", "https://user:pw@claude.example/cb", "data:text/html,hi"]) {
+      for (const bad of [
+        "http://evil.example/cb",
+        "javascript:alert(1)",
+        "https://claude.example/cb#frag",
+        "https://user:pw@claude.example/cb",
+        "data:text/html,hi",
+      ]) {
         const before = await deniedCount();
         const res = await register([bad]);
         expect(res.status, bad).toBe(400);
@@ -325,15 +445,36 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
     it("open-redirect attempts get okoro's error page, never a redirect, and are audited", async () => {
       const clientId = (await register()).body.client_id!;
       const { challenge } = pkce();
-      for (const redirect of ["https://evil.example/steal", `${REDIRECT}/../../evil`, `${REDIRECT}?next=https://evil.example`, "https://claude.example.evil.example/api/mcp/auth_callback", `${REDIRECT}#x`]) {
-        const q = new URLSearchParams({ response_type: "code", client_id: clientId, redirect_uri: redirect, code_challenge: challenge, code_challenge_method: "S256" });
+      for (const redirect of [
+        "https://evil.example/steal",
+        `${REDIRECT}/../../evil`,
+        `${REDIRECT}?next=https://evil.example`,
+        "https://claude.example.evil.example/api/mcp/auth_callback",
+        `${REDIRECT}#x`,
+      ]) {
+        const q = new URLSearchParams({
+          response_type: "code",
+          client_id: clientId,
+          redirect_uri: redirect,
+          code_challenge: challenge,
+          code_challenge_method: "S256",
+        });
         const res = await fetch(`${base}/oauth/authorize?${q}`, { redirect: "manual" });
         expect(res.status, redirect).toBe(400);
         expect(res.headers.get("location")).toBeNull();
-        expect(await lastDenied()).toMatchObject({ error: "invalid_request", reason: expect.stringContaining("redirect_uri not registered") });
+        expect(await lastDenied()).toMatchObject({
+          error: "invalid_request",
+          reason: expect.stringContaining("redirect_uri not registered"),
+        });
       }
       // an unknown client cannot be redirected to either
-      const q = new URLSearchParams({ response_type: "code", client_id: "mcp_nobody", redirect_uri: REDIRECT, code_challenge: challenge, code_challenge_method: "S256" });
+      const q = new URLSearchParams({
+        response_type: "code",
+        client_id: "mcp_nobody",
+        redirect_uri: REDIRECT,
+        code_challenge: challenge,
+        code_challenge_method: "S256",
+      });
       const unknown = await fetch(`${base}/oauth/authorize?${q}`, { redirect: "manual" });
       expect(unknown.status).toBe(400);
       expect(await lastDenied()).toMatchObject({ error: "invalid_client" });
@@ -345,11 +486,23 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
       const cases: [Record<string, string>, string][] = [
         [{}, "invalid_request"],
         [{ code_challenge: challenge, code_challenge_method: "plain" }, "invalid_request"],
-        [{ code_challenge: challenge, code_challenge_method: "S256", resource: "https://evil.example/mcp" }, "invalid_target"],
-        [{ code_challenge: challenge, code_challenge_method: "S256", response_type: "token" }, "unsupported_response_type"],
+        [
+          { code_challenge: challenge, code_challenge_method: "S256", resource: "https://evil.example/mcp" },
+          "invalid_target",
+        ],
+        [
+          { code_challenge: challenge, code_challenge_method: "S256", response_type: "token" },
+          "unsupported_response_type",
+        ],
       ];
       for (const [extra, error] of cases) {
-        const q = new URLSearchParams({ response_type: "code", client_id: clientId, redirect_uri: REDIRECT, state: "s1", ...extra });
+        const q = new URLSearchParams({
+          response_type: "code",
+          client_id: clientId,
+          redirect_uri: REDIRECT,
+          state: "s1",
+          ...extra,
+        });
         const res = await fetch(`${base}/oauth/authorize?${q}`, { redirect: "manual" });
         expect(res.status).toBe(302);
         const location = new URL(res.headers.get("location")!);
@@ -367,14 +520,19 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
     beforeAll(async () => {
       docs = http.createServer((req, res) => {
         const self = `${docsBase}${req.url}`;
-        if (req.url === "/client.json") return void res.end(JSON.stringify({ client_id: self, client_name: "ChatGPT", redirect_uris: [REDIRECT] }));
+        if (req.url === "/client.json")
+          return void res.end(JSON.stringify({ client_id: self, client_name: "ChatGPT", redirect_uris: [REDIRECT] }));
         if (req.url === "/huge.json") {
           // no content-length: the cap must hold as the stream passes it
           res.write(`{"client_id":"${self}","client_name":"`);
           res.write("x".repeat(64 * 1024));
           return void res.end(`","redirect_uris":["${REDIRECT}"]}`);
         }
-        if (req.url === "/slow.json") return void setTimeout(() => res.end(JSON.stringify({ client_id: self, redirect_uris: [REDIRECT] })), 5000).unref();
+        if (req.url === "/slow.json")
+          return void setTimeout(
+            () => res.end(JSON.stringify({ client_id: self, redirect_uris: [REDIRECT] })),
+            5000,
+          ).unref();
         res.statusCode = 404;
         res.end();
       });
@@ -386,7 +544,13 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
       await new Promise<void>((resolve) => docs.close(() => resolve()));
     });
     const check = (clientId: string, over: Partial<OAuthContext> = {}) =>
-      checkAuthorizeRequest(ctx(over), { response_type: "code", client_id: clientId, redirect_uri: REDIRECT, code_challenge: pkce().challenge, code_challenge_method: "S256" } satisfies AuthorizeParams);
+      checkAuthorizeRequest(ctx(over), {
+        response_type: "code",
+        client_id: clientId,
+        redirect_uri: REDIRECT,
+        code_challenge: pkce().challenge,
+        code_challenge_method: "S256",
+      } satisfies AuthorizeParams);
 
     it("a document okoro can fetch names the client (development: a local document is allowed)", async () => {
       const result = await check(`${docsBase}/client.json`);
@@ -395,13 +559,29 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
 
     it("outside development, a client_id URL pointing at 127.0.0.1 or 169.254.169.254 is refused before any connection", async () => {
       const prod = () => ({ env: { ...h.env, production: true } });
-      for (const clientId of ["https://127.0.0.1/client.json", `https://127.0.0.1:${new URL(docsBase).port}/client.json`, "https://169.254.169.254/latest/meta-data/", "https://[::ffff:169.254.169.254]/x", "https://[::1]/x", "https://10.0.0.7/x"]) {
+      for (const clientId of [
+        "https://127.0.0.1/client.json",
+        `https://127.0.0.1:${new URL(docsBase).port}/client.json`,
+        "https://169.254.169.254/latest/meta-data/",
+        "https://[::ffff:169.254.169.254]/x",
+        "https://[::1]/x",
+        "https://10.0.0.7/x",
+      ]) {
         const result = await check(clientId, prod());
         expect(result.kind, clientId).toBe("error");
-        expect(await lastDenied()).toMatchObject({ error: "invalid_client", reason: expect.stringContaining("private_address") });
+        expect(await lastDenied()).toMatchObject({
+          error: "invalid_client",
+          reason: expect.stringContaining("private_address"),
+        });
       }
       // a name that resolves to an internal address, even among public ones, is refused too
-      const rebinding = await check("https://metadata.evil.example/client.json", { ...prod(), resolveHost: async () => [{ address: "93.184.216.34", family: 4 }, { address: "169.254.169.254", family: 4 }] });
+      const rebinding = await check("https://metadata.evil.example/client.json", {
+        ...prod(),
+        resolveHost: async () => [
+          { address: "93.184.216.34", family: 4 },
+          { address: "169.254.169.254", family: 4 },
+        ],
+      });
       expect(rebinding.kind).toBe("error");
       expect(await lastDenied()).toMatchObject({ reason: expect.stringContaining("private_address") });
       // and plain http is refused outside development
@@ -411,7 +591,10 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
 
     it("an oversized or slow metadata document is refused, audited", async () => {
       expect((await check(`${docsBase}/huge.json`)).kind).toBe("error");
-      expect(await lastDenied()).toMatchObject({ error: "invalid_client", reason: expect.stringContaining("too_large") });
+      expect(await lastDenied()).toMatchObject({
+        error: "invalid_client",
+        reason: expect.stringContaining("too_large"),
+      });
       const started = Date.now();
       expect((await check(`${docsBase}/slow.json`)).kind).toBe("error");
       expect(Date.now() - started).toBeLessThan(4500);
@@ -434,7 +617,11 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
       const params = await request();
       const location = new URL(await denyAuthorization(ctx(), { userId: h.user.id, params }));
       expect(`${location.origin}${location.pathname}`).toBe(REDIRECT);
-      expect(Object.fromEntries(location.searchParams)).toMatchObject({ error: "access_denied", state: "st", iss: base });
+      expect(Object.fromEntries(location.searchParams)).toMatchObject({
+        error: "access_denied",
+        state: "st",
+        iss: base,
+      });
       expect(location.searchParams.get("code")).toBeNull();
       expect(await lastDenied()).toMatchObject({ userId: h.user.id, error: "access_denied", agent: "Test client" });
     });
@@ -442,18 +629,42 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
     it("Approve checks the request again: a redirect URI changed in the form makes no grant and no code", async () => {
       const params = await request();
       const before = (await h.db.select().from(serviceTokens)).length;
-      await expect(approveAuthorization(ctx(), { userId: h.user.id, params: { ...params, redirect_uri: "https://evil.example/cb" }, choice: { grants: { github: ["read"] } } })).rejects.toMatchObject({ code: "invalid_request" });
-      await expect(approveAuthorization(ctx(), { userId: h.user.id, params: { ...params, code_challenge: undefined }, choice: { grants: { github: ["read"] } } })).rejects.toMatchObject({ code: "invalid_request" });
+      await expect(
+        approveAuthorization(ctx(), {
+          userId: h.user.id,
+          params: { ...params, redirect_uri: "https://evil.example/cb" },
+          choice: { grants: { github: ["read"] } },
+        }),
+      ).rejects.toMatchObject({ code: "invalid_request" });
+      await expect(
+        approveAuthorization(ctx(), {
+          userId: h.user.id,
+          params: { ...params, code_challenge: undefined },
+          choice: { grants: { github: ["read"] } },
+        }),
+      ).rejects.toMatchObject({ code: "invalid_request" });
       expect((await h.db.select().from(serviceTokens)).length).toBe(before);
     });
 
     it("the grant takes the person's limits and approval scopes from the consent form", async () => {
       const params = await request();
-      const location = new URL(await approveAuthorization(ctx(), { userId: h.user.id, params, choice: { grants: { github: ["read", "write"] }, rateLimit: 30, approvalScopes: ["write"], maxTtl: 120 } }));
+      const location = new URL(
+        await approveAuthorization(ctx(), {
+          userId: h.user.id,
+          params,
+          choice: { grants: { github: ["read", "write"] }, rateLimit: 30, approvalScopes: ["write"], maxTtl: 120 },
+        }),
+      );
       const code = location.searchParams.get("code")!;
       expect(code).toMatch(/^oac_/);
       const [grant] = await h.db.select().from(serviceTokens).where(eq(serviceTokens.oauthClientId, params.client_id!));
-      expect(grant).toMatchObject({ grants: { github: ["read", "write"] }, rateLimit: 30, approvalScopes: ["write"], maxTtl: 120, oauthRedirectHost: "claude.example" });
+      expect(grant).toMatchObject({
+        grants: { github: ["read", "write"] },
+        rateLimit: 30,
+        approvalScopes: ["write"],
+        maxTtl: 120,
+        oauthRedirectHost: "claude.example",
+      });
       // the code is stored only as its hash
       expect(JSON.stringify(await h.db.execute("SELECT * FROM oauth_codes"))).not.toContain(code);
     });
@@ -462,7 +673,11 @@ describeDatabases("OAuth for MCP clients", (getDb) => {
   it("registration is limited per address: past the limit, 429 with Retry-After (and nothing stored)", async () => {
     let refused: Response | undefined;
     for (let i = 0; i < 25 && !refused; i++) {
-      const res = await fetch(`${base}/api/oauth/register`, { method: "POST", headers: { "content-type": "application/json", "x-test-ip": "192.0.2.9" }, body: JSON.stringify({ redirect_uris: [REDIRECT] }) });
+      const res = await fetch(`${base}/api/oauth/register`, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-test-ip": "192.0.2.9" },
+        body: JSON.stringify({ redirect_uris: [REDIRECT] }),
+      });
       if (res.status === 429) refused = res;
       else expect(res.status).toBe(201);
     }

@@ -5,7 +5,8 @@ const LOOPBACK_HOSTS = new Set(["127.0.0.1", "[::1]", "localhost"]);
 const MAX_LENGTH = 2000;
 
 export function redirectUriProblem(value: unknown): string | null {
-  if (typeof value !== "string" || value.length === 0 || value.length > MAX_LENGTH) return "must be a URL of at most 2000 characters";
+  if (typeof value !== "string" || value.length === 0 || value.length > MAX_LENGTH)
+    return "must be a URL of at most 2000 characters";
   let url: URL;
   try {
     url = new URL(value);

@@ -21,7 +21,15 @@ import type { ServiceToken } from "@/db/schema";
 import { appendAuditInTx } from "@/lib/audit/append";
 import { OkoroError } from "@/lib/errors";
 import { refuse, type OAuthContext } from "@/lib/oauth/context";
-import { hashSecret, isCodeShaped, isRefreshTokenShaped, newAccessToken, newRefreshToken, s256, verifierMatches } from "@/lib/oauth/secrets";
+import {
+  hashSecret,
+  isCodeShaped,
+  isRefreshTokenShaped,
+  newAccessToken,
+  newRefreshToken,
+  s256,
+  verifierMatches,
+} from "@/lib/oauth/secrets";
 
 export const ACCESS_TOKEN_TTL_SECONDS = 3600;
 export const REFRESH_TOKEN_TTL_SECONDS = 30 * 86_400;
@@ -51,10 +59,28 @@ async function issueTokens(tx: Queryable, grant: ServiceToken, clientId: string)
   const access = newAccessToken();
   const refresh = newRefreshToken();
   await insertOAuthTokens(tx, [
-    { tokenHash: hashSecret(access), kind: "access", serviceTokenId: grant.id, clientId, ttlSeconds: ACCESS_TOKEN_TTL_SECONDS },
-    { tokenHash: hashSecret(refresh), kind: "refresh", serviceTokenId: grant.id, clientId, ttlSeconds: REFRESH_TOKEN_TTL_SECONDS },
+    {
+      tokenHash: hashSecret(access),
+      kind: "access",
+      serviceTokenId: grant.id,
+      clientId,
+      ttlSeconds: ACCESS_TOKEN_TTL_SECONDS,
+    },
+    {
+      tokenHash: hashSecret(refresh),
+      kind: "refresh",
+      serviceTokenId: grant.id,
+      clientId,
+      ttlSeconds: REFRESH_TOKEN_TTL_SECONDS,
+    },
   ]);
-  return { access_token: access, token_type: "Bearer", expires_in: ACCESS_TOKEN_TTL_SECONDS, refresh_token: refresh, scope: describeGrants(grant.grants) };
+  return {
+    access_token: access,
+    token_type: "Bearer",
+    expires_in: ACCESS_TOKEN_TTL_SECONDS,
+    refresh_token: refresh,
+    scope: describeGrants(grant.grants),
+  };
 }
 
 /** Ends a grant whose code or refresh token turned up twice, on its owner's chain. */
@@ -72,14 +98,20 @@ async function endGrant(ctx: OAuthContext, serviceTokenId: string, cause: string
 export async function tokenRequest(ctx: OAuthContext, form: Record<string, string>): Promise<TokenResponse> {
   if (form.grant_type === "authorization_code") return redeemCode(ctx, form);
   if (form.grant_type === "refresh_token") return refreshTokens(ctx, form);
-  return refuse(ctx, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token.", { cause: "token: unsupported grant type" });
+  return refuse(ctx, "unsupported_grant_type", "grant_type must be authorization_code or refresh_token.", {
+    cause: "token: unsupported grant type",
+  });
 }
 
 async function redeemCode(ctx: OAuthContext, form: Record<string, string>): Promise<TokenResponse> {
   const parsed = codeGrant.safeParse(form);
-  if (!parsed.success) return refuse(ctx, "invalid_request", "code, redirect_uri, client_id and code_verifier are required.", { cause: "token: malformed code request" });
+  if (!parsed.success)
+    return refuse(ctx, "invalid_request", "code, redirect_uri, client_id and code_verifier are required.", {
+      cause: "token: malformed code request",
+    });
   const { code, redirect_uri: redirectUri, client_id: clientId, code_verifier: verifier } = parsed.data;
-  if (!isCodeShaped(code)) return refuse(ctx, "invalid_grant", "The code is not valid.", { cause: "token: malformed code" });
+  if (!isCodeShaped(code))
+    return refuse(ctx, "invalid_grant", "The code is not valid.", { cause: "token: malformed code" });
   const codeHash = hashSecret(code);
   const verifierOk = verifier !== undefined && /^[A-Za-z0-9._~-]{43,128}$/.test(verifier);
 
@@ -100,20 +132,39 @@ async function redeemCode(ctx: OAuthContext, form: Record<string, string>): Prom
   const who = { userId: owner?.userId ?? null, serviceTokenId: owner?.id ?? null, agent: owner?.name ?? null };
   if (!stored) return refuse(ctx, "invalid_grant", "The code is not valid.", { cause: "token: unknown code" });
   if (stored.usedAt) return endGrant(ctx, stored.serviceTokenId, "token: code replayed");
-  if (stored.expired) return refuse(ctx, "invalid_grant", "The code has expired.", { cause: "token: code expired", ...who });
-  if (stored.clientId !== clientId) return refuse(ctx, "invalid_grant", "The code was issued to another client.", { cause: `token: code presented by another client (${clientId})`, ...who });
-  if (stored.redirectUri !== redirectUri) return refuse(ctx, "invalid_grant", "redirect_uri does not match the authorization request.", { cause: "token: redirect_uri mismatch", ...who });
+  if (stored.expired)
+    return refuse(ctx, "invalid_grant", "The code has expired.", { cause: "token: code expired", ...who });
+  if (stored.clientId !== clientId)
+    return refuse(ctx, "invalid_grant", "The code was issued to another client.", {
+      cause: `token: code presented by another client (${clientId})`,
+      ...who,
+    });
+  if (stored.redirectUri !== redirectUri)
+    return refuse(ctx, "invalid_grant", "redirect_uri does not match the authorization request.", {
+      cause: "token: redirect_uri mismatch",
+      ...who,
+    });
   if (!verifierOk || !verifierMatches(verifier, stored.codeChallenge)) {
-    return refuse(ctx, "invalid_grant", "code_verifier does not match the code challenge.", { cause: verifier ? "token: wrong code_verifier" : "token: missing code_verifier", ...who });
+    return refuse(ctx, "invalid_grant", "code_verifier does not match the code challenge.", {
+      cause: verifier ? "token: wrong code_verifier" : "token: missing code_verifier",
+      ...who,
+    });
   }
-  return refuse(ctx, "invalid_grant", "This grant is no longer valid.", { cause: "token: grant revoked or expired", ...who });
+  return refuse(ctx, "invalid_grant", "This grant is no longer valid.", {
+    cause: "token: grant revoked or expired",
+    ...who,
+  });
 }
 
 async function refreshTokens(ctx: OAuthContext, form: Record<string, string>): Promise<TokenResponse> {
   const parsed = refreshGrant.safeParse(form);
-  if (!parsed.success) return refuse(ctx, "invalid_request", "refresh_token and client_id are required.", { cause: "token: malformed refresh request" });
+  if (!parsed.success)
+    return refuse(ctx, "invalid_request", "refresh_token and client_id are required.", {
+      cause: "token: malformed refresh request",
+    });
   const { refresh_token: refreshToken, client_id: clientId } = parsed.data;
-  if (!isRefreshTokenShaped(refreshToken)) return refuse(ctx, "invalid_grant", "The refresh token is not valid.", { cause: "token: malformed refresh token" });
+  if (!isRefreshTokenShaped(refreshToken))
+    return refuse(ctx, "invalid_grant", "The refresh token is not valid.", { cause: "token: malformed refresh token" });
   const tokenHash = hashSecret(refreshToken);
 
   const rotated = await ctx.db.transaction(async (tx) => {
@@ -136,18 +187,30 @@ async function refreshTokens(ctx: OAuthContext, form: Record<string, string>): P
   if (rotated?.tokens) return rotated.tokens;
   if (rotated?.grant) {
     const g = rotated.grant;
-    return refuse(ctx, "invalid_grant", "This grant is no longer valid.", { cause: `token: refresh for a ${tokenState(g)} grant`, userId: g.userId, serviceTokenId: g.id, agent: g.name });
+    return refuse(ctx, "invalid_grant", "This grant is no longer valid.", {
+      cause: `token: refresh for a ${tokenState(g)} grant`,
+      userId: g.userId,
+      serviceTokenId: g.id,
+      agent: g.name,
+    });
   }
 
   const stored = await findOAuthToken(ctx.db, tokenHash);
-  if (stored?.kind !== "refresh") return refuse(ctx, "invalid_grant", "The refresh token is not valid.", { cause: "token: unknown refresh token" });
+  if (stored?.kind !== "refresh")
+    return refuse(ctx, "invalid_grant", "The refresh token is not valid.", { cause: "token: unknown refresh token" });
   if (stored.usedAt) return endGrant(ctx, stored.serviceTokenId, "token: refresh token replayed after rotation");
   const owner = await findServiceTokenById(ctx.db, stored.serviceTokenId);
   const who = { userId: owner?.userId ?? null, serviceTokenId: stored.serviceTokenId, agent: owner?.name ?? null };
-  if (stored.clientId !== clientId) return refuse(ctx, "invalid_grant", "The refresh token was issued to another client.", { cause: `token: refresh token presented by another client (${clientId})`, ...who });
-  return refuse(ctx, "invalid_grant", "The refresh token has expired.", { cause: "token: refresh token expired", ...who });
+  if (stored.clientId !== clientId)
+    return refuse(ctx, "invalid_grant", "The refresh token was issued to another client.", {
+      cause: `token: refresh token presented by another client (${clientId})`,
+      ...who,
+    });
+  return refuse(ctx, "invalid_grant", "The refresh token has expired.", {
+    cause: "token: refresh token expired",
+    ...who,
+  });
 }
-
 
 /** The url-encoded body as fields; RFC 6749 forbids repeating one, so that is refused. */
 export function tokenForm(text: string): Record<string, string> {

@@ -39,23 +39,44 @@ const JUNK: unknown[] = [
   { access_token: "tok", expires_at: "1767225600" },
   { access_token: "tok", expires_at: -1 },
   { access_token: "tok", refresh_token: "" },
-  { token: "" , token_secret: "s" },
+  { token: "", token_secret: "s" },
   { token_secret: "s" },
 ];
 
 describe("the catalog", () => {
   it("holds exactly the nine providers of docs/scopes-and-providers.md#providers, in order", () => {
-    expect([...PROVIDER_IDS]).toEqual(["trello", "github", "gmail", "google-drive", "notion", "slack", "openai", "anthropic", "stripe"]);
+    expect([...PROVIDER_IDS]).toEqual([
+      "trello",
+      "github",
+      "gmail",
+      "google-drive",
+      "notion",
+      "slack",
+      "openai",
+      "anthropic",
+      "stripe",
+    ]);
     expect(listProviders().map((p) => p.id)).toEqual([...PROVIDER_IDS]);
   });
 
-  it.each(["__proto__", "constructor", "toString", "hasOwnProperty", "valueOf", "prototype", "GitHub", "GITHUB", " github", "github ", "", "google_drive", "google-drive/"])(
-    "unknown id %j → undefined",
-    (id) => {
-      expect(getProvider(id)).toBeUndefined();
-      expect(isProviderId(id)).toBe(false);
-    },
-  );
+  it.each([
+    "__proto__",
+    "constructor",
+    "toString",
+    "hasOwnProperty",
+    "valueOf",
+    "prototype",
+    "GitHub",
+    "GITHUB",
+    " github",
+    "github ",
+    "",
+    "google_drive",
+    "google-drive/",
+  ])("unknown id %j → undefined", (id) => {
+    expect(getProvider(id)).toBeUndefined();
+    expect(isProviderId(id)).toBe(false);
+  });
 
   it("entries are immutable", () => {
     const github = getProvider("github")!;
@@ -107,7 +128,15 @@ describe.each(listProviders().map((p) => [p.id, p] as const))("%s is well-formed
     expect(oauth2 && oauth1).toBeFalsy();
     // OAuth 1 is for the OAuth 1 upstream auth only, and the other way round
     expect(Boolean(oauth1)).toBe(spec.auth.kind === "oauth1");
-    for (const url of [oauth2?.authorizeUrl, oauth2?.tokenUrl, oauth2?.userinfoUrl, oauth1?.requestTokenUrl, oauth1?.authorizeUrl, oauth1?.accessTokenUrl, oauth1?.userinfoUrl]) {
+    for (const url of [
+      oauth2?.authorizeUrl,
+      oauth2?.tokenUrl,
+      oauth2?.userinfoUrl,
+      oauth1?.requestTokenUrl,
+      oauth1?.authorizeUrl,
+      oauth1?.accessTokenUrl,
+      oauth1?.userinfoUrl,
+    ]) {
       if (url !== undefined) expect(new URL(url).protocol).toBe("https:");
     }
     if (oauth2) {
@@ -128,7 +157,9 @@ describe.each(listProviders().map((p) => [p.id, p] as const))("%s is well-formed
   it("its paste form produces a credential its schema accepts", () => {
     const paste = spec.connect.paste;
     if (!paste) return;
-    const required = Object.fromEntries(paste.fields.filter((f) => !f.optional).map((f) => [f.name, "pasted-Value_123"]));
+    const required = Object.fromEntries(
+      paste.fields.filter((f) => !f.optional).map((f) => [f.name, "pasted-Value_123"]),
+    );
     const blanks = Object.fromEntries(paste.fields.filter((f) => f.optional).map((f) => [f.name, ""]));
     const full = Object.fromEntries(paste.fields.map((f) => [f.name, "pasted-Value_123"]));
     expect(spec.credential.safeParse(full).success).toBe(true);
@@ -158,7 +189,8 @@ describe("credential shapes (docs/cli.md#command-line)", () => {
     expect(result.success, JSON.stringify(value)).toBe(true);
     return result.data;
   };
-  const bad = (id: string, value: unknown) => expect(getProvider(id)!.credential.safeParse(value).success, JSON.stringify(value)).toBe(false);
+  const bad = (id: string, value: unknown) =>
+    expect(getProvider(id)!.credential.safeParse(value).success, JSON.stringify(value)).toBe(false);
 
   it("API-key providers store {api_key}", () => {
     for (const id of ["openai", "anthropic", "stripe"]) {
@@ -176,7 +208,9 @@ describe("credential shapes (docs/cli.md#command-line)", () => {
         refresh_token: "1//0g",
         expires_at: 1767225600,
       });
-      expect(ok(id, { access_token: "t", token_type: "bearer", scope: "repo read:org" })).toMatchObject({ access_token: "t" });
+      expect(ok(id, { access_token: "t", token_type: "bearer", scope: "repo read:org" })).toMatchObject({
+        access_token: "t",
+      });
       bad(id, { access_token: "t", expires_at: 1.5 });
       bad(id, { access_token: "t", id_token: "x" });
     }
@@ -196,7 +230,11 @@ describe("credential shapes (docs/cli.md#command-line)", () => {
   it("Trello stores {token, token_secret} (+ api_key for a pasted key/token pair)", () => {
     expect(ok("trello", { token: "t", token_secret: "s" })).toEqual({ token: "t", token_secret: "s" });
     expect(ok("trello", { token: "t", api_key: "k" })).toEqual({ token: "t", token_secret: "", api_key: "k" });
-    expect(ok("trello", { token: "t", token_secret: "", api_key: "k" })).toEqual({ token: "t", token_secret: "", api_key: "k" });
+    expect(ok("trello", { token: "t", token_secret: "", api_key: "k" })).toEqual({
+      token: "t",
+      token_secret: "",
+      api_key: "k",
+    });
     expect(ok("trello", { token: "t", token_secret: "s", api_key: "" })).toEqual({ token: "t", token_secret: "s" });
     bad("trello", { token: "t" });
     bad("trello", { token: "t", token_secret: "" });
@@ -246,12 +284,23 @@ describe("docs/scopes-and-providers.md#providers specifics", () => {
 
   it("Slack v2, Notion with basic auth, GitHub web flow, Trello OAuth 1.0a", () => {
     const slack = getProvider("slack")!.connect.oauth2!;
-    expect([slack.authorizeUrl, slack.tokenUrl, slack.scopeSeparator]).toEqual(["https://slack.com/oauth/v2/authorize", "https://slack.com/api/oauth.v2.access", ","]);
+    expect([slack.authorizeUrl, slack.tokenUrl, slack.scopeSeparator]).toEqual([
+      "https://slack.com/oauth/v2/authorize",
+      "https://slack.com/api/oauth.v2.access",
+      ",",
+    ]);
     const notion = getProvider("notion")!.connect.oauth2!;
-    expect([notion.authorizeUrl, notion.tokenUrl, notion.clientAuth]).toEqual(["https://api.notion.com/v1/oauth/authorize", "https://api.notion.com/v1/oauth/token", "basic"]);
+    expect([notion.authorizeUrl, notion.tokenUrl, notion.clientAuth]).toEqual([
+      "https://api.notion.com/v1/oauth/authorize",
+      "https://api.notion.com/v1/oauth/token",
+      "basic",
+    ]);
     expect(notion.authorizeParams).toEqual({ owner: "user" });
     const github = getProvider("github")!.connect.oauth2!;
-    expect([github.authorizeUrl, github.tokenUrl]).toEqual(["https://github.com/login/oauth/authorize", "https://github.com/login/oauth/access_token"]);
+    expect([github.authorizeUrl, github.tokenUrl]).toEqual([
+      "https://github.com/login/oauth/authorize",
+      "https://github.com/login/oauth/access_token",
+    ]);
     expect(github.tokenHeaders).toEqual({ Accept: "application/json" });
     const trello = getProvider("trello")!.connect.oauth1!;
     expect([trello.requestTokenUrl, trello.authorizeUrl, trello.accessTokenUrl]).toEqual([
@@ -262,9 +311,13 @@ describe("docs/scopes-and-providers.md#providers specifics", () => {
   });
 
   it("paste forms exactly where docs/scopes-and-providers.md#providers allows them", () => {
-    const pasteable = listProviders().filter((p) => p.connect.paste).map((p) => p.id);
+    const pasteable = listProviders()
+      .filter((p) => p.connect.paste)
+      .map((p) => p.id);
     expect(pasteable).toEqual(["trello", "github", "notion", "slack", "openai", "anthropic", "stripe"]);
-    const oauth = listProviders().filter((p) => p.connect.oauth2 || p.connect.oauth1).map((p) => p.id);
+    const oauth = listProviders()
+      .filter((p) => p.connect.oauth2 || p.connect.oauth1)
+      .map((p) => p.id);
     expect(oauth).toEqual(["trello", "github", "gmail", "google-drive", "notion", "slack"]);
   });
 });
@@ -333,7 +386,9 @@ describe("operator overrides (OKORO_PROVIDER_<ID>_*)", () => {
     ["https://api.example.com/#x", false],
     ["https://api.example.com/?x=1", false],
   ])("refuses the base URL override %j (production: %s)", (value, production) => {
-    expect(() => applyProviderOverrides(getProvider("openai")!, fakeEnv(production, { "openai:BASE_URL": value }))).toThrow(ConfigError);
+    expect(() =>
+      applyProviderOverrides(getProvider("openai")!, fakeEnv(production, { "openai:BASE_URL": value })),
+    ).toThrow(ConfigError);
     try {
       applyProviderOverrides(getProvider("openai")!, fakeEnv(production, { "openai:BASE_URL": value }));
     } catch (e) {
@@ -342,10 +397,19 @@ describe("operator overrides (OKORO_PROVIDER_<ID>_*)", () => {
   });
 
   it("allows http for loopback hosts even in production, and anywhere in development", () => {
-    expect(applyProviderOverrides(getProvider("openai")!, fakeEnv(true, { "openai:BASE_URL": "http://127.0.0.1:9/v" })).baseUrl).toBe("http://127.0.0.1:9/v");
-    expect(applyProviderOverrides(getProvider("openai")!, fakeEnv(false, { "openai:BASE_URL": "http://upstream:8080//" })).baseUrl).toBe("http://upstream:8080");
-    expect(applyProviderOverrides(getProvider("google-drive")!, fakeEnv(true, { "google-drive:USERINFO_URL": "https://x.example/about?fields=user" })).connect.oauth2!.userinfoUrl).toBe(
-      "https://x.example/about?fields=user",
-    );
+    expect(
+      applyProviderOverrides(getProvider("openai")!, fakeEnv(true, { "openai:BASE_URL": "http://127.0.0.1:9/v" }))
+        .baseUrl,
+    ).toBe("http://127.0.0.1:9/v");
+    expect(
+      applyProviderOverrides(getProvider("openai")!, fakeEnv(false, { "openai:BASE_URL": "http://upstream:8080//" }))
+        .baseUrl,
+    ).toBe("http://upstream:8080");
+    expect(
+      applyProviderOverrides(
+        getProvider("google-drive")!,
+        fakeEnv(true, { "google-drive:USERINFO_URL": "https://x.example/about?fields=user" }),
+      ).connect.oauth2!.userinfoUrl,
+    ).toBe("https://x.example/about?fields=user");
   });
 });

@@ -22,7 +22,17 @@ import {
 } from "@/lib/providers/rules";
 import type { OAuth2Connect, PasteConnect, ProviderSpec } from "@/lib/providers/types";
 
-export const PROVIDER_IDS = ["trello", "github", "gmail", "google-drive", "notion", "slack", "openai", "anthropic", "stripe"] as const;
+export const PROVIDER_IDS = [
+  "trello",
+  "github",
+  "gmail",
+  "google-drive",
+  "notion",
+  "slack",
+  "openai",
+  "anthropic",
+  "stripe",
+] as const;
 export type ProviderId = (typeof PROVIDER_IDS)[number];
 
 // Gmail and Drive share Google's endpoints and may share one OAuth client, so the
@@ -61,7 +71,13 @@ const PROVIDERS: ProviderSpec[] = [
       paste: {
         label: "Trello token",
         fields: [
-          { name: "api_key", label: "API key the token was issued to", secret: false, placeholder: "32 hex characters", optional: true },
+          {
+            name: "api_key",
+            label: "API key the token was issued to",
+            secret: false,
+            placeholder: "32 hex characters",
+            optional: true,
+          },
           { name: "token", label: "Token", secret: true, placeholder: "ATTA…" },
           { name: "token_secret", label: "Token secret", secret: true, optional: true },
         ],
@@ -92,7 +108,14 @@ const PROVIDERS: ProviderSpec[] = [
       },
       paste: {
         label: "Fine-grained personal access token",
-        fields: [{ name: "access_token", label: "Fine-grained personal access token", secret: true, placeholder: "github_pat_…" }],
+        fields: [
+          {
+            name: "access_token",
+            label: "Fine-grained personal access token",
+            secret: true,
+            placeholder: "github_pat_…",
+          },
+        ],
         help: "Create one at github.com/settings/personal-access-tokens with access to the repositories the agent may use.",
       },
     },
@@ -286,7 +309,12 @@ function overrideName(id: string, name: ProviderOverride): string {
 }
 
 function isLoopback(hostname: string): boolean {
-  return hostname === "localhost" || hostname === "[::1]" || /^127(\.\d{1,3}){3}$/.test(hostname) || hostname.endsWith(".localhost");
+  return (
+    hostname === "localhost" ||
+    hostname === "[::1]" ||
+    /^127(\.\d{1,3}){3}$/.test(hostname) ||
+    hostname.endsWith(".localhost")
+  );
 }
 
 /**

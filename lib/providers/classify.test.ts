@@ -94,7 +94,13 @@ describe("Trello", () => {
     ["PUT", "/1/cards/5f1a", "delete", '{"\\u0063losed": true}', "application/json"],
     // multipart that does not split on its boundary cannot be read: worst case
     ["PUT", "/1/cards/5f1a", "delete", "name=x", "multipart/form-data; boundary=b"],
-    ["PUT", "/1/cards/5f1a", "delete", "--b\r\nContent-Disposition: form-data; name=\"closed\"\r\n\r\ntrue\r\n--b--\r\n", "multipart/form-data; boundary=b"],
+    [
+      "PUT",
+      "/1/cards/5f1a",
+      "delete",
+      '--b\r\nContent-Disposition: form-data; name="closed"\r\n\r\ntrue\r\n--b--\r\n',
+      "multipart/form-data; boundary=b",
+    ],
     ["PUT", "/1/cards/5f1a", "delete", '{"closed": tru', "application/json"],
     ["PUT", "/1/cards/5f1a", "delete", "closed=true", undefined],
     ["PUT", "/1/cards/5f1a", "delete", '{"closed":true}', "text/plain"],
@@ -140,7 +146,8 @@ describe("Trello", () => {
 
   it("needsBody: card/board/list PUTs and every form body (it is signed)", () => {
     const t = getProvider("trello")!;
-    const nb = (method: string, path: string, contentType?: string) => needsBody(t, { method, path, query: new URLSearchParams(), contentType });
+    const nb = (method: string, path: string, contentType?: string) =>
+      needsBody(t, { method, path, query: new URLSearchParams(), contentType });
     expect(nb("PUT", "/1/cards/abc")).toBe(true);
     expect(nb("PUT", "/1/Cards/abc/")).toBe(true);
     expect(nb("PUT", "/1/cards/abc/closed")).toBe(true);
@@ -154,7 +161,12 @@ describe("Trello", () => {
   });
 
   it("a body that was needed but not passed is treated as the worst case", () => {
-    const input = { method: "PUT", path: "/1/cards/abc", query: new URLSearchParams(), contentType: "application/json" };
+    const input = {
+      method: "PUT",
+      path: "/1/cards/abc",
+      query: new URLSearchParams(),
+      contentType: "application/json",
+    };
     expect(classifyRequest(getProvider("trello")!, input)).toBe("delete");
   });
 });
@@ -164,8 +176,18 @@ describe("GitHub GraphQL", () => {
   table("github", [
     ["POST", "/graphql", "read", q("query { viewer { login } }")],
     ["POST", "/graphql", "read", q("{ viewer { login } }")],
-    ["POST", "/graphql", "read", q("query A { viewer { login } } query B { rateLimit { remaining } } fragment F on User { id }")],
-    ["POST", "/graphql", "read", { query: "query($n: String!) { user(login: $n) { id } }", variables: { n: "mutation" }, operationName: "x" }],
+    [
+      "POST",
+      "/graphql",
+      "read",
+      q("query A { viewer { login } } query B { rateLimit { remaining } } fragment F on User { id }"),
+    ],
+    [
+      "POST",
+      "/graphql",
+      "read",
+      { query: "query($n: String!) { user(login: $n) { id } }", variables: { n: "mutation" }, operationName: "x" },
+    ],
     ["POST", "/graphql", "read", [q("{ a }"), q("query { b }")]],
     ["POST", "/graphql", "update", q('mutation { addStar(input: {starrableId: "x"}) { clientMutationId } }')],
     ["POST", "/graphql", "update", q("query A { a } mutation B { b }")],
@@ -223,14 +245,28 @@ describe("GitHub GraphQL", () => {
     // each document under the token cap, together over it
     expect(classify("github", "POST", "/graphql", [{ query: fields(6_000) }, { query: fields(6_000) }])).toBe("update");
     // the query string's documents spend from the same budget as the body's
-    expect(classify("github", "POST", `/graphql?query=${encodeURIComponent(fields(6_000))}`, { query: fields(6_000) })).toBe("update");
+    expect(
+      classify("github", "POST", `/graphql?query=${encodeURIComponent(fields(6_000))}`, { query: fields(6_000) }),
+    ).toBe("update");
     // more documents than a batch may hold, each tiny
-    expect(classify("github", "POST", "/graphql", Array.from({ length: 33 }, () => ({ query: "{ a }" })))).toBe("update");
+    expect(
+      classify(
+        "github",
+        "POST",
+        "/graphql",
+        Array.from({ length: 33 }, () => ({ query: "{ a }" })),
+      ),
+    ).toBe("update");
     // a body over the byte cap is not even read as JSON
     expect(classify("github", "POST", "/graphql", { query: "{ a }", pad: "x".repeat(70_000) })).toBe("update");
     // ten documents of 99 999 tokens each took seconds to parse before the caps
     const github = getProvider("github")!;
-    const hostile = inputFor("github", "POST", "/graphql", Array.from({ length: 10 }, () => ({ query: fields(99_998) })));
+    const hostile = inputFor(
+      "github",
+      "POST",
+      "/graphql",
+      Array.from({ length: 10 }, () => ({ query: fields(99_998) })),
+    );
     const { result, ms } = timed(() => classifyRequest(github, hostile));
     expect(result).toBe("update");
     expect(ms).toBeLessThan(100);
@@ -243,7 +279,8 @@ describe("GitHub GraphQL", () => {
 
   it("needsBody only for POST /graphql", () => {
     const g = getProvider("github")!;
-    const nb = (method: string, path: string) => needsBody(g, { method, path, query: new URLSearchParams(), contentType: "application/json" });
+    const nb = (method: string, path: string) =>
+      needsBody(g, { method, path, query: new URLSearchParams(), contentType: "application/json" });
     expect(nb("POST", "/graphql")).toBe(true);
     expect(nb("post", "/GraphQL/")).toBe(true);
     expect(nb("GET", "/graphql")).toBe(false);
@@ -307,15 +344,39 @@ describe("Google Drive", () => {
     ["PATCH", "/drive/v3/files/1a?trashed=true", "delete", { name: "x" }],
     ["PATCH", "/Drive/V3/Files/1a/", "delete", { trashed: true }],
     ["PATCH", "/drive/v3/%66iles/1a", "delete", { trashed: true }],
-    ["PATCH", "/upload/drive/v3/files/1a?uploadType=multipart", "delete", multipart('{"trashed": true}'), "multipart/related; boundary=xyz"],
-    ["PATCH", "/upload/drive/v3/files/1a?uploadType=multipart", "delete", multipart('{"trashed": tr'), "multipart/related; boundary=xyz"],
+    [
+      "PATCH",
+      "/upload/drive/v3/files/1a?uploadType=multipart",
+      "delete",
+      multipart('{"trashed": true}'),
+      "multipart/related; boundary=xyz",
+    ],
+    [
+      "PATCH",
+      "/upload/drive/v3/files/1a?uploadType=multipart",
+      "delete",
+      multipart('{"trashed": tr'),
+      "multipart/related; boundary=xyz",
+    ],
     ["PATCH", "/upload/drive/v3/files/1a?uploadType=multipart", "delete", "no boundary here", "multipart/related"],
     ["PATCH", "/upload/drive/v3/files/1a?uploadType=resumable", "delete", { trashed: true }],
-    ["PATCH", "/upload/drive/v3/files/1a?uploadType=multipart", "update", multipart('{"name": "x"}'), "multipart/related; boundary=xyz"],
+    [
+      "PATCH",
+      "/upload/drive/v3/files/1a?uploadType=multipart",
+      "update",
+      multipart('{"name": "x"}'),
+      "multipart/related; boundary=xyz",
+    ],
     ["PATCH", "/drive/v3/files/1a", "update", { trashed: false }],
     ["PATCH", "/drive/v3/files/1a", "update", { name: "trashed", description: "trashed: true" }],
     ["PATCH", "/drive/v3/files/1a", "update"],
-    ["PATCH", "/upload/drive/v3/files/1a?uploadType=media", "update", "file bytes that mention trashed: true", "text/plain"],
+    [
+      "PATCH",
+      "/upload/drive/v3/files/1a?uploadType=media",
+      "update",
+      "file bytes that mention trashed: true",
+      "text/plain",
+    ],
     ["POST", "/drive/v2/files/1a/trash", "delete"],
     ["POST", "/drive/v2/files/1a/untrash", "update"],
     ["PUT", "/drive/v2/files/1a", "delete", { labels: { trashed: true } }],
@@ -580,12 +641,19 @@ const hex = (c: string, lower: boolean) => {
 /** A spelling of `path` that any decoding, case-insensitive, slash-tolerant server reads the same. */
 const variantOf = (path: string) =>
   fc
-    .array(fc.record({ op: fc.integer({ min: 0, max: 7 }), depth: fc.integer({ min: 1, max: 3 }), lower: fc.boolean() }), {
-      minLength: path.length,
-      maxLength: path.length,
-    })
+    .array(
+      fc.record({ op: fc.integer({ min: 0, max: 7 }), depth: fc.integer({ min: 1, max: 3 }), lower: fc.boolean() }),
+      {
+        minLength: path.length,
+        maxLength: path.length,
+      },
+    )
     .chain((plan) =>
-      fc.record({ plan: fc.constant(plan), trailing: fc.constantFrom("", "/", "//", "/."), lead: fc.constantFrom("", "/", "/./") }),
+      fc.record({
+        plan: fc.constant(plan),
+        trailing: fc.constantFrom("", "/", "//", "/."),
+        lead: fc.constantFrom("", "/", "/./"),
+      }),
     )
     .map(({ plan, trailing, lead }) => {
       let out = "";
@@ -600,7 +668,8 @@ const variantOf = (path: string) =>
         else if (op === 2 && c === "/") out += "//";
         else if (op === 3 && c === "/") out += "/./";
         else if (op === 4 && c === "/") out += lower ? "%2f" : "%2F";
-        else if (op === 5 && /[a-z]/.test(c)) out += String.fromCharCode(c.charCodeAt(0) - 0x61 + 0xff41); // fullwidth
+        else if (op === 5 && /[a-z]/.test(c))
+          out += String.fromCharCode(c.charCodeAt(0) - 0x61 + 0xff41); // fullwidth
         else out += c;
       });
       return lead + out + trailing;
@@ -628,15 +697,55 @@ describe("property: encoding, casing or padding never buys a milder scope", () =
       fc.property(
         fc.constantFrom(...ids),
         fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"),
-        fc.array(fc.constantFrom("1", "cards", "graphql", "v1", "gmail", "users", "me", "trash", "drive", "v3", "files", "chat.delete", "search", "void", "x"), {
-          maxLength: 6,
-        }),
-        fc.option(fc.constantFrom('{"closed":true}', '{"trashed":true}', '{"archived":true}', '{"query":"mutation{a}"}', "garbage", "closed=true")),
+        fc.array(
+          fc.constantFrom(
+            "1",
+            "cards",
+            "graphql",
+            "v1",
+            "gmail",
+            "users",
+            "me",
+            "trash",
+            "drive",
+            "v3",
+            "files",
+            "chat.delete",
+            "search",
+            "void",
+            "x",
+          ),
+          {
+            maxLength: 6,
+          },
+        ),
+        fc.option(
+          fc.constantFrom(
+            '{"closed":true}',
+            '{"trashed":true}',
+            '{"archived":true}',
+            '{"query":"mutation{a}"}',
+            "garbage",
+            "closed=true",
+          ),
+        ),
         (id, method, segments, body) => {
           const plainPath = "/" + segments.join("/");
           const plain = classify(id, method, plainPath, body ?? undefined, "application/json");
-          const shouted = classify(id, method, "/" + segments.map((s) => s.toUpperCase()).join("//") + "/", body ?? undefined, "application/json");
-          const encoded = classify(id, method, "/" + segments.map((s) => [...s].map((c) => hex(c, false)).join("")).join("%2F"), body ?? undefined, "application/json");
+          const shouted = classify(
+            id,
+            method,
+            "/" + segments.map((s) => s.toUpperCase()).join("//") + "/",
+            body ?? undefined,
+            "application/json",
+          );
+          const encoded = classify(
+            id,
+            method,
+            "/" + segments.map((s) => [...s].map((c) => hex(c, false)).join("")).join("%2F"),
+            body ?? undefined,
+            "application/json",
+          );
           return rank(shouted) >= rank(plain) && rank(encoded) >= rank(plain);
         },
       ),

@@ -43,7 +43,12 @@ function overridesOf(input: Omit<ClassifyInput, "body"> & { body?: Uint8Array })
   return methods;
 }
 
-function classifyAs(provider: ProviderSpec, input: ClassifyInput, method: string, normalizedPath: string): RequestScope {
+function classifyAs(
+  provider: ProviderSpec,
+  input: ClassifyInput,
+  method: string,
+  normalizedPath: string,
+): RequestScope {
   return provider.classify?.({ ...input, method, normalizedPath }) ?? DEFAULT_RULE[method];
 }
 

@@ -19,7 +19,11 @@ const secret = z
 
 // expires_at is in seconds like every other timestamp in okoro (JWT claims); a value in
 // milliseconds would read as a date thousands of years away and is refused instead.
-const expiresAt = z.number().int().positive().max(99_999_999_999, "expires_at is in seconds since the epoch, not milliseconds");
+const expiresAt = z
+  .number()
+  .int()
+  .positive()
+  .max(99_999_999_999, "expires_at is in seconds since the epoch, not milliseconds");
 
 export const apiKeyCredentialSchema = z.strictObject({ api_key: secret });
 
@@ -37,7 +41,8 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 /** OAuth 2 shape; a lone `{"api_key": …}` (a pasted PAT / bot token / secret) becomes `{"access_token": …}`. */
 export const pastedTokenCredentialSchema = z.preprocess(
-  (value) => (isRecord(value) && Object.keys(value).length === 1 && "api_key" in value ? { access_token: value.api_key } : value),
+  (value) =>
+    isRecord(value) && Object.keys(value).length === 1 && "api_key" in value ? { access_token: value.api_key } : value,
   oauth2CredentialSchema,
 );
 
@@ -47,7 +52,10 @@ export const pastedTokenCredentialSchema = z.preprocess(
  * API key it was issued to. Blank optional fields from the paste form are dropped.
  */
 export const trelloCredentialSchema = z.preprocess(
-  (value) => (isRecord(value) ? Object.fromEntries(Object.entries(value).filter(([k, v]) => !(k !== "token" && v === ""))) : value),
+  (value) =>
+    isRecord(value)
+      ? Object.fromEntries(Object.entries(value).filter(([k, v]) => !(k !== "token" && v === "")))
+      : value,
   z
     .strictObject({
       token: secret,
@@ -57,5 +65,9 @@ export const trelloCredentialSchema = z.preprocess(
     .refine((c) => c.token_secret !== undefined || c.api_key !== undefined, {
       message: "a Trello token needs its token_secret, or the api_key it was issued to",
     })
-    .transform((c) => ({ token: c.token, token_secret: c.token_secret ?? "", ...(c.api_key ? { api_key: c.api_key } : {}) })),
+    .transform((c) => ({
+      token: c.token,
+      token_secret: c.token_secret ?? "",
+      ...(c.api_key ? { api_key: c.api_key } : {}),
+    })),
 );

@@ -28,11 +28,19 @@ describe("bearer and header credentials", () => {
     ["stripe", { api_key: "rk_live_1" }, "Bearer rk_live_1"],
   ])("%s → Authorization: %s", (id, credential, expected) => {
     const provider = p(id);
-    expect(upstreamAuthHeaders(provider, credential as Credential, { method: "GET", url: `${provider.baseUrl}/x` })).toEqual({ authorization: expected });
+    expect(
+      upstreamAuthHeaders(provider, credential as Credential, { method: "GET", url: `${provider.baseUrl}/x` }),
+    ).toEqual({ authorization: expected });
   });
 
   it("Anthropic gets x-api-key and no Authorization", () => {
-    expect(upstreamAuthHeaders(p("anthropic"), { api_key: "sk-ant-1" }, { method: "POST", url: "https://api.anthropic.com/v1/messages" })).toEqual({
+    expect(
+      upstreamAuthHeaders(
+        p("anthropic"),
+        { api_key: "sk-ant-1" },
+        { method: "POST", url: "https://api.anthropic.com/v1/messages" },
+      ),
+    ).toEqual({
       "x-api-key": "sk-ant-1",
     });
     expect(credentialHeaderNames(p("anthropic"))).toEqual(["x-api-key", "authorization"]);
@@ -40,19 +48,43 @@ describe("bearer and header credentials", () => {
   });
 
   it("says which values are secret: the token or key, never a default header", () => {
-    expect(upstreamAuth(p("github"), { access_token: "gho_abc" }, { method: "GET", url: "https://api.github.com/x" }).secrets).toEqual(["gho_abc"]);
-    expect(upstreamAuth(p("anthropic"), { api_key: "sk-ant-1" }, { method: "GET", url: "https://api.anthropic.com/x" }).secrets).toEqual(["sk-ant-1"]);
-    expect(upstreamAuth(p("openai"), { api_key: "sk-1" }, { method: "GET", url: "https://api.openai.com/x" }).secrets).toEqual(["sk-1"]);
+    expect(
+      upstreamAuth(p("github"), { access_token: "gho_abc" }, { method: "GET", url: "https://api.github.com/x" })
+        .secrets,
+    ).toEqual(["gho_abc"]);
+    expect(
+      upstreamAuth(p("anthropic"), { api_key: "sk-ant-1" }, { method: "GET", url: "https://api.anthropic.com/x" })
+        .secrets,
+    ).toEqual(["sk-ant-1"]);
+    expect(
+      upstreamAuth(p("openai"), { api_key: "sk-1" }, { method: "GET", url: "https://api.openai.com/x" }).secrets,
+    ).toEqual(["sk-1"]);
   });
 
   it("never sends a credential off the provider's origin", () => {
-    for (const url of ["https://evil.example/x", "https://api.github.com.evil.example/", "http://api.github.com/x", "https://api.github.com:8443/x"]) {
+    for (const url of [
+      "https://evil.example/x",
+      "https://api.github.com.evil.example/",
+      "http://api.github.com/x",
+      "https://api.github.com:8443/x",
+    ]) {
       expect(() => upstreamAuthHeaders(p("github"), { access_token: "t" }, { method: "GET", url })).toThrow(/refusing/);
     }
     // an overridden base URL moves the origin with it
-    const local = applyProviderOverrides(p("github"), { production: false, providerOverride: (_, n) => (n === "BASE_URL" ? "http://127.0.0.1:4010/gh" : undefined) });
-    expect(upstreamAuthHeaders(local, { access_token: "t" }, { method: "GET", url: new URL("http://127.0.0.1:4010/gh/user") })).toEqual({ authorization: "Bearer t" });
-    expect(() => upstreamAuthHeaders(p("github"), { access_token: "t" }, { method: "GET", url: "http://127.0.0.1:4010/gh/user" })).toThrow();
+    const local = applyProviderOverrides(p("github"), {
+      production: false,
+      providerOverride: (_, n) => (n === "BASE_URL" ? "http://127.0.0.1:4010/gh" : undefined),
+    });
+    expect(
+      upstreamAuthHeaders(
+        local,
+        { access_token: "t" },
+        { method: "GET", url: new URL("http://127.0.0.1:4010/gh/user") },
+      ),
+    ).toEqual({ authorization: "Bearer t" });
+    expect(() =>
+      upstreamAuthHeaders(p("github"), { access_token: "t" }, { method: "GET", url: "http://127.0.0.1:4010/gh/user" }),
+    ).toThrow();
   });
 
   it("refuses credentials that do not fit or could split a header", () => {
@@ -60,7 +92,13 @@ describe("bearer and header credentials", () => {
     expect(() => upstreamAuthHeaders(p("github"), {} as Credential, req)).toThrow();
     expect(() => upstreamAuthHeaders(p("github"), { access_token: "a\r\nx: y" }, req)).toThrow();
     expect(() => upstreamAuthHeaders(p("github"), { access_token: "" }, req)).toThrow();
-    expect(() => upstreamAuthHeaders(p("anthropic"), { token: "t", token_secret: "s" }, { method: "GET", url: "https://api.anthropic.com/" })).toThrow();
+    expect(() =>
+      upstreamAuthHeaders(
+        p("anthropic"),
+        { token: "t", token_secret: "s" },
+        { method: "GET", url: "https://api.anthropic.com/" },
+      ),
+    ).toThrow();
   });
 });
 
@@ -89,14 +127,25 @@ describe("Trello (OAuth 1)", () => {
 
   it("signs with the configured consumer and the connection's token secret, form body included", () => {
     const body = new TextEncoder().encode("closed=false&name=a+b");
-    const headers = upstreamAuthHeaders(p("trello"), { token: "tok", token_secret: "toksecret" }, {
-      method: "PUT",
-      url: new URL(url),
-      contentType: "application/x-www-form-urlencoded; charset=utf-8",
-      body,
-      consumer,
-    });
-    const { params, expected } = recompute(headers.authorization, [["closed", "false"], ["name", "a b"]], "toksecret");
+    const headers = upstreamAuthHeaders(
+      p("trello"),
+      { token: "tok", token_secret: "toksecret" },
+      {
+        method: "PUT",
+        url: new URL(url),
+        contentType: "application/x-www-form-urlencoded; charset=utf-8",
+        body,
+        consumer,
+      },
+    );
+    const { params, expected } = recompute(
+      headers.authorization,
+      [
+        ["closed", "false"],
+        ["name", "a b"],
+      ],
+      "toksecret",
+    );
     expect(params.get("oauth_consumer_key")).toBe("okoro-key");
     expect(params.get("oauth_token")).toBe("tok");
     expect(params.get("oauth_signature")).toBe(expected);
@@ -105,22 +154,36 @@ describe("Trello (OAuth 1)", () => {
   });
 
   it("does not sign JSON bodies, and takes explicit bodyParams", () => {
-    const json = upstreamAuthHeaders(p("trello"), { token: "tok", token_secret: "ts" }, {
-      method: "PUT",
-      url,
-      contentType: "application/json",
-      body: new TextEncoder().encode('{"closed":false}'),
-      consumer,
-    });
-    expect(recompute(json.authorization, undefined, "ts").params.get("oauth_signature")).toBe(recompute(json.authorization, undefined, "ts").expected);
-    const explicit = upstreamAuthHeaders(p("trello"), { token: "tok", token_secret: "ts" }, { method: "PUT", url, bodyParams: [["a", "1"]], consumer });
+    const json = upstreamAuthHeaders(
+      p("trello"),
+      { token: "tok", token_secret: "ts" },
+      {
+        method: "PUT",
+        url,
+        contentType: "application/json",
+        body: new TextEncoder().encode('{"closed":false}'),
+        consumer,
+      },
+    );
+    expect(recompute(json.authorization, undefined, "ts").params.get("oauth_signature")).toBe(
+      recompute(json.authorization, undefined, "ts").expected,
+    );
+    const explicit = upstreamAuthHeaders(
+      p("trello"),
+      { token: "tok", token_secret: "ts" },
+      { method: "PUT", url, bodyParams: [["a", "1"]], consumer },
+    );
     const r = recompute(explicit.authorization, [["a", "1"]], "ts");
     expect(r.params.get("oauth_signature")).toBe(r.expected);
   });
 
   it("refuses to sign a form body it was not given", () => {
     expect(() =>
-      upstreamAuthHeaders(p("trello"), { token: "tok", token_secret: "ts" }, { method: "POST", url, contentType: "application/x-www-form-urlencoded", consumer }),
+      upstreamAuthHeaders(
+        p("trello"),
+        { token: "tok", token_secret: "ts" },
+        { method: "POST", url, contentType: "application/x-www-form-urlencoded", consumer },
+      ),
     ).toThrow(/form body/);
   });
 
@@ -130,13 +193,19 @@ describe("Trello (OAuth 1)", () => {
       authorization: 'OAuth oauth_consumer_key="theirkey", oauth_token="ATTA%2Ftok"',
     });
     // okoro's own consumer cannot sign for someone else's key
-    expect(upstreamAuthHeaders(p("trello"), { ...credential, token_secret: "s" }, { method: "GET", url, consumer })).toEqual({
+    expect(
+      upstreamAuthHeaders(p("trello"), { ...credential, token_secret: "s" }, { method: "GET", url, consumer }),
+    ).toEqual({
       authorization: 'OAuth oauth_consumer_key="theirkey", oauth_token="ATTA%2Ftok"',
     });
   });
 
   it("a pasted token issued to okoro's own key, with its secret, is signed", () => {
-    const headers = upstreamAuthHeaders(p("trello"), { token: "tok", token_secret: "ts", api_key: "okoro-key" }, { method: "GET", url, consumer });
+    const headers = upstreamAuthHeaders(
+      p("trello"),
+      { token: "tok", token_secret: "ts", api_key: "okoro-key" },
+      { method: "GET", url, consumer },
+    );
     const r = recompute(headers.authorization, undefined, "ts", "GET");
     expect(r.params.get("oauth_signature")).toBe(r.expected);
   });
@@ -145,13 +214,21 @@ describe("Trello (OAuth 1)", () => {
     const signed = upstreamAuth(p("trello"), { token: "tok", token_secret: "ts" }, { method: "GET", url, consumer });
     const params = recompute(signed.headers.authorization, undefined, "ts", "GET").params;
     expect(signed.secrets).toEqual(["tok", params.get("oauth_signature")]);
-    const pasted = upstreamAuth(p("trello"), { token: "ATTA/tok", token_secret: "", api_key: "theirkey" }, { method: "GET", url });
+    const pasted = upstreamAuth(
+      p("trello"),
+      { token: "ATTA/tok", token_secret: "", api_key: "theirkey" },
+      { method: "GET", url },
+    );
     expect(pasted.secrets).toEqual(["ATTA/tok"]);
   });
 
   it("without a consumer or a pasted api_key there is nothing to authenticate with", () => {
-    expect(() => upstreamAuthHeaders(p("trello"), { token: "tok", token_secret: "ts" }, { method: "GET", url })).toThrow(/OKORO_TRELLO_KEY/);
-    expect(() => upstreamAuthHeaders(p("trello"), { access_token: "x" }, { method: "GET", url, consumer })).toThrow(/token/);
+    expect(() =>
+      upstreamAuthHeaders(p("trello"), { token: "tok", token_secret: "ts" }, { method: "GET", url }),
+    ).toThrow(/OKORO_TRELLO_KEY/);
+    expect(() => upstreamAuthHeaders(p("trello"), { access_token: "x" }, { method: "GET", url, consumer })).toThrow(
+      /token/,
+    );
   });
 
   it("oauthConsumer reads OKORO_TRELLO_KEY / _SECRET from the configuration", () => {

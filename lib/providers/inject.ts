@@ -28,7 +28,8 @@ function credentialValue(credential: Credential, key: string): string | undefine
   if (value === undefined || value === "") return undefined;
   // stored credentials are validated on the way in; this keeps a bad row from ever
   // splitting a header
-  if (typeof value !== "string" || !HEADER_SAFE.test(value)) throw new Error(`the stored credential's ${key} is not a usable header value`);
+  if (typeof value !== "string" || !HEADER_SAFE.test(value))
+    throw new Error(`the stored credential's ${key} is not a usable header value`);
   return value;
 }
 
@@ -40,7 +41,10 @@ function bearerSecret(provider: ProviderSpec, credential: Credential): string {
 }
 
 /** The form pairs an OAuth 1 signature covers (RFC 5849 §3.4.1.3.1): only form-encoded bodies. */
-export function formBodyParams(contentType: string | undefined, body: Uint8Array | undefined): [string, string][] | undefined {
+export function formBodyParams(
+  contentType: string | undefined,
+  body: Uint8Array | undefined,
+): [string, string][] | undefined {
   if (!isFormContentType(contentType)) return undefined;
   if (body === undefined) throw new Error("a form body must be read before it can be signed");
   return [...new URLSearchParams(bodyText(body))];
@@ -62,7 +66,8 @@ function oauth1Header(provider: ProviderSpec, credential: Credential, request: A
   const tokenSecret = credentialValue(credential, "token_secret");
   const apiKey = credentialValue(credential, "api_key");
   const consumer = request.consumer;
-  const canSign = consumer !== undefined && tokenSecret !== undefined && (apiKey === undefined || apiKey === consumer.key);
+  const canSign =
+    consumer !== undefined && tokenSecret !== undefined && (apiKey === undefined || apiKey === consumer.key);
   if (canSign) {
     const bodyParams = request.bodyParams ?? formBodyParams(request.contentType, request.body);
     const signed = oauth1Sign({
@@ -77,14 +82,24 @@ function oauth1Header(provider: ProviderSpec, credential: Credential, request: A
     return { headers: { authorization: signed.header }, secrets: [token, signed.signature] };
   }
   const key = apiKey ?? consumer?.key;
-  if (!key) throw new Error(`${provider.id} needs its OAuth consumer key and secret configured (OKORO_TRELLO_KEY / OKORO_TRELLO_SECRET), or a pasted api_key`);
-  return { headers: { authorization: `OAuth oauth_consumer_key="${percentEncode(key)}", oauth_token="${percentEncode(token)}"` }, secrets: [token] };
+  if (!key)
+    throw new Error(
+      `${provider.id} needs its OAuth consumer key and secret configured (OKORO_TRELLO_KEY / OKORO_TRELLO_SECRET), or a pasted api_key`,
+    );
+  return {
+    headers: {
+      authorization: `OAuth oauth_consumer_key="${percentEncode(key)}", oauth_token="${percentEncode(token)}"`,
+    },
+    secrets: [token],
+  };
 }
 
 function assertProviderOrigin(provider: ProviderSpec, url: string | URL): void {
   const target = typeof url === "string" ? new URL(url) : url;
   if (target.origin !== new URL(provider.baseUrl).origin) {
-    throw new Error(`refusing to send the ${provider.id} credential to ${target.origin}: it belongs to ${new URL(provider.baseUrl).origin}`);
+    throw new Error(
+      `refusing to send the ${provider.id} credential to ${target.origin}: it belongs to ${new URL(provider.baseUrl).origin}`,
+    );
   }
 }
 
@@ -112,7 +127,11 @@ export function upstreamAuth(provider: ProviderSpec, credential: Credential, req
 }
 
 /** upstreamAuth's headers alone. */
-export function upstreamAuthHeaders(provider: ProviderSpec, credential: Credential, request: AuthRequest): Record<string, string> {
+export function upstreamAuthHeaders(
+  provider: ProviderSpec,
+  credential: Credential,
+  request: AuthRequest,
+): Record<string, string> {
   return upstreamAuth(provider, credential, request).headers;
 }
 
@@ -129,7 +148,9 @@ export function oauthConsumer(providerId: string): OAuthConsumer | undefined {
 
 /** The provider's default headers with lower-case names (Notion-Version, anthropic-version…). */
 export function defaultHeaders(provider: ProviderSpec): Record<string, string> {
-  return Object.fromEntries(Object.entries(provider.defaultHeaders ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
+  return Object.fromEntries(
+    Object.entries(provider.defaultHeaders ?? {}).map(([name, value]) => [name.toLowerCase(), value]),
+  );
 }
 
 /** Adds each default header the agent did not send itself (the agent may pin another API version). */

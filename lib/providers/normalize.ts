@@ -120,7 +120,8 @@ const OVERRIDE_KEYS = new Set(["_method", "x-http-method-override", "x-http-meth
 /** Every method an override parameter in these pairs asks for (upper-cased, raw). */
 export function overrideMethods(pairs: Iterable<[string, string]>): string[] {
   const out: string[] = [];
-  for (const [name, value] of pairs) if (OVERRIDE_KEYS.has(canonicalToken(name))) out.push(canonicalToken(value).toUpperCase());
+  for (const [name, value] of pairs)
+    if (OVERRIDE_KEYS.has(canonicalToken(name))) out.push(canonicalToken(value).toUpperCase());
   return out;
 }
 
@@ -137,8 +138,7 @@ function jsonHasFlag(root: unknown, names: ReadonlySet<string>): boolean {
     const node = stack.pop();
     if (Array.isArray(node)) {
       for (const item of node) if (item !== null && typeof item === "object") stack.push(item);
-    }
-    else if (node !== null && typeof node === "object") {
+    } else if (node !== null && typeof node === "object") {
       for (const [key, value] of Object.entries(node)) {
         if (names.has(canonicalToken(key)) && flagIsSet(value)) return true;
         if (value !== null && typeof value === "object") stack.push(value);
@@ -171,7 +171,10 @@ function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
 }
 
 /** multipart/* parts as { headers, content }, or undefined when the body does not split cleanly. */
-function multipartParts(text: string, contentType: string): { type: string; disposition: string; content: string }[] | undefined {
+function multipartParts(
+  text: string,
+  contentType: string,
+): { type: string; disposition: string; content: string }[] | undefined {
   const boundary = /boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
   const marker = boundary?.[1] ?? boundary?.[2];
   if (!marker) return undefined;
@@ -199,7 +202,11 @@ function multipartParts(text: string, contentType: string): { type: string; disp
  * should parse but does not is "unreadable" — callers treat that as set.
  * An absent body (the caller did not buffer it) is unreadable too; an empty one is unset.
  */
-export function bodyHasFlag(body: Uint8Array | undefined, contentType: string | undefined, names: readonly string[]): FlagSearch {
+export function bodyHasFlag(
+  body: Uint8Array | undefined,
+  contentType: string | undefined,
+  names: readonly string[],
+): FlagSearch {
   if (body === undefined) return "unreadable";
   if (body.byteLength === 0) return "unset";
   const wanted = new Set(names);
@@ -213,7 +220,8 @@ export function bodyHasFlag(body: Uint8Array | undefined, contentType: string | 
   };
 
   if (isJsonMediaType(type)) return fromJson(text);
-  if (type === "application/x-www-form-urlencoded") return pairsHaveFlag(new URLSearchParams(text), wanted) ? "set" : "unset";
+  if (type === "application/x-www-form-urlencoded")
+    return pairsHaveFlag(new URLSearchParams(text), wanted) ? "set" : "unset";
   if (type.startsWith("multipart/")) {
     const parts = multipartParts(text, contentType ?? "");
     if (!parts) return "unreadable";

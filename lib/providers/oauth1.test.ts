@@ -24,14 +24,19 @@ import {
 function rfc3986(value: string): string {
   const unreserved = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
   return [...Buffer.from(value, "utf8")]
-    .map((b) => (unreserved.includes(String.fromCharCode(b)) ? String.fromCharCode(b) : "%" + b.toString(16).toUpperCase().padStart(2, "0")))
+    .map((b) =>
+      unreserved.includes(String.fromCharCode(b))
+        ? String.fromCharCode(b)
+        : "%" + b.toString(16).toUpperCase().padStart(2, "0"),
+    )
     .join("");
 }
 
 function parseAuthorization(header: string): Map<string, string> {
   expect(header.startsWith("OAuth ")).toBe(true);
   const out = new Map<string, string>();
-  for (const m of header.slice(6).matchAll(/([A-Za-z0-9_%.~-]+)="([^"]*)"/g)) out.set(decodeURIComponent(m[1]), decodeURIComponent(m[2]));
+  for (const m of header.slice(6).matchAll(/([A-Za-z0-9_%.~-]+)="([^"]*)"/g))
+    out.set(decodeURIComponent(m[1]), decodeURIComponent(m[2]));
   return out;
 }
 
@@ -43,7 +48,8 @@ function verify(
   const oauth = parseAuthorization(header);
   const claimed = oauth.get("oauth_signature");
   const url = new URL(request.url);
-  const defaultPort = (url.protocol === "http:" && url.port === "80") || (url.protocol === "https:" && url.port === "443");
+  const defaultPort =
+    (url.protocol === "http:" && url.port === "80") || (url.protocol === "https:" && url.port === "443");
   const host = url.hostname.toLowerCase() + (url.port && !defaultPort ? `:${url.port}` : "");
   const baseUri = `${url.protocol.toLowerCase()}//${host}${url.pathname}`;
   const pairs: string[][] = [];
@@ -222,22 +228,43 @@ describe("percent-encoding (RFC 3986 unreserved only)", () => {
 
 describe("parameter normalization", () => {
   it("keeps repeated keys and sorts them by encoded value", () => {
-    expect(normalizeParameters([["a", "2"], ["b", ""], ["a", "1"], ["a", "10"]])).toBe("a=1&a=10&a=2&b=");
+    expect(
+      normalizeParameters([
+        ["a", "2"],
+        ["b", ""],
+        ["a", "1"],
+        ["a", "10"],
+      ]),
+    ).toBe("a=1&a=10&a=2&b=");
   });
   it("sorts by the encoded name, not the raw one", () => {
     // raw "c2" < "c@" would flip; encoded "c%40" < "c2" (0x25 < 0x32)
-    expect(normalizeParameters([["c2", ""], ["c@", ""]])).toBe("c%40=&c2=");
-    expect(normalizeParameters([["a+b", "1"], ["a b", "1"]])).toBe("a%20b=1&a%2Bb=1");
+    expect(
+      normalizeParameters([
+        ["c2", ""],
+        ["c@", ""],
+      ]),
+    ).toBe("c%40=&c2=");
+    expect(
+      normalizeParameters([
+        ["a+b", "1"],
+        ["a b", "1"],
+      ]),
+    ).toBe("a%20b=1&a%2Bb=1");
   });
 });
 
 describe("known answers computed by an independent implementation (Python urllib + hmac)", () => {
   it("special characters, spaces, UTF-8, repeated keys, form body, default port", () => {
-    const url = "https://API.Trello.com:443/1/cards?name=a%20b%21%2A%27%28%29~&desc=%C3%A9%E2%82%AC%F0%9F%98%80&idLabels=2&idLabels=1&pos=top+x";
+    const url =
+      "https://API.Trello.com:443/1/cards?name=a%20b%21%2A%27%28%29~&desc=%C3%A9%E2%82%AC%F0%9F%98%80&idLabels=2&idLabels=1&pos=top+x";
     const s = oauth1Sign({
       method: "post",
       url,
-      bodyParams: [["desc2", "x y+z"], ["idLabels", "0"]],
+      bodyParams: [
+        ["desc2", "x y+z"],
+        ["idLabels", "0"],
+      ],
       consumerKey: "ck",
       consumerSecret: "cs!*",
       token: "tk",
@@ -299,17 +326,36 @@ describe("signatures check out with the independent verifier", () => {
   });
 
   it("fails the verifier when anything signed changes", () => {
-    const input = { method: "PUT", url: "https://api.trello.com/1/cards/abc?closed=false", consumerKey: "k", consumerSecret: "s", token: "t", tokenSecret: "ts" };
+    const input = {
+      method: "PUT",
+      url: "https://api.trello.com/1/cards/abc?closed=false",
+      consumerKey: "k",
+      consumerSecret: "s",
+      token: "t",
+      tokenSecret: "ts",
+    };
     const header = oauth1AuthorizationHeader(input);
     expect(verify(header, { method: "PUT", url: input.url }, { consumerSecret: "s", tokenSecret: "ts" })).toBe(true);
-    expect(verify(header, { method: "PUT", url: "https://api.trello.com/1/cards/abc?closed=true" }, { consumerSecret: "s", tokenSecret: "ts" })).toBe(false);
+    expect(
+      verify(
+        header,
+        { method: "PUT", url: "https://api.trello.com/1/cards/abc?closed=true" },
+        { consumerSecret: "s", tokenSecret: "ts" },
+      ),
+    ).toBe(false);
     expect(verify(header, { method: "POST", url: input.url }, { consumerSecret: "s", tokenSecret: "ts" })).toBe(false);
-    expect(verify(header, { method: "PUT", url: input.url }, { consumerSecret: "s", tokenSecret: "other" })).toBe(false);
+    expect(verify(header, { method: "PUT", url: input.url }, { consumerSecret: "s", tokenSecret: "other" })).toBe(
+      false,
+    );
   });
 
   it("uses a fresh nonce and the current time by default", () => {
-    const a = parseAuthorization(oauth1AuthorizationHeader({ method: "GET", url: "https://x.test/", consumerKey: "k", consumerSecret: "s" }));
-    const b = parseAuthorization(oauth1AuthorizationHeader({ method: "GET", url: "https://x.test/", consumerKey: "k", consumerSecret: "s" }));
+    const a = parseAuthorization(
+      oauth1AuthorizationHeader({ method: "GET", url: "https://x.test/", consumerKey: "k", consumerSecret: "s" }),
+    );
+    const b = parseAuthorization(
+      oauth1AuthorizationHeader({ method: "GET", url: "https://x.test/", consumerKey: "k", consumerSecret: "s" }),
+    );
     expect(a.get("oauth_nonce")).not.toBe(b.get("oauth_nonce"));
     expect(Math.abs(Number(a.get("oauth_timestamp")) - Date.now() / 1000)).toBeLessThan(5);
     expect(a.get("oauth_version")).toBe("1.0");
@@ -318,8 +364,12 @@ describe("signatures check out with the independent verifier", () => {
 
   it("refuses oauth_* parameters smuggled into the query or body", () => {
     const base = { method: "GET", consumerKey: "k", consumerSecret: "s", token: "t", tokenSecret: "ts" };
-    expect(() => oauth1AuthorizationHeader({ ...base, url: "https://api.trello.com/1/x?oauth_token=other" })).toThrow(/oauth_/);
-    expect(() => oauth1AuthorizationHeader({ ...base, url: "https://api.trello.com/1/x", bodyParams: [["oauth_signature", "x"]] })).toThrow(/oauth_/);
+    expect(() => oauth1AuthorizationHeader({ ...base, url: "https://api.trello.com/1/x?oauth_token=other" })).toThrow(
+      /oauth_/,
+    );
+    expect(() =>
+      oauth1AuthorizationHeader({ ...base, url: "https://api.trello.com/1/x", bodyParams: [["oauth_signature", "x"]] }),
+    ).toThrow(/oauth_/);
   });
 
   it("signs http(s) only", () => {
@@ -338,7 +388,9 @@ describe("three-legged flow helpers", () => {
     const params = parseAuthorization(header);
     expect(params.get("oauth_callback")).toBe("https://okoro.example/api/connect/trello/callback?x=1");
     expect(params.has("oauth_token")).toBe(false);
-    expect(verify(header, { method: "POST", url: "https://trello.com/1/OAuthGetRequestToken" }, { consumerSecret: "s" })).toBe(true);
+    expect(
+      verify(header, { method: "POST", url: "https://trello.com/1/OAuthGetRequestToken" }, { consumerSecret: "s" }),
+    ).toBe(true);
   });
 
   it("access token header carries the verifier and is signed with the temporary secret", () => {
@@ -353,23 +405,36 @@ describe("three-legged flow helpers", () => {
     const params = parseAuthorization(header);
     expect(params.get("oauth_verifier")).toBe("v3r");
     expect(params.get("oauth_token")).toBe("temp");
-    expect(verify(header, { method: "POST", url: "https://trello.com/1/OAuthGetAccessToken" }, { consumerSecret: "s", tokenSecret: "tempsecret" })).toBe(true);
+    expect(
+      verify(
+        header,
+        { method: "POST", url: "https://trello.com/1/OAuthGetAccessToken" },
+        { consumerSecret: "s", tokenSecret: "tempsecret" },
+      ),
+    ).toBe(true);
   });
 
   it("parses token responses and callbacks", () => {
-    expect(parseOAuth1TokenResponse("oauth_token=ab%20c&oauth_token_secret=x&oauth_callback_confirmed=true&username=al\n")).toEqual({
+    expect(
+      parseOAuth1TokenResponse("oauth_token=ab%20c&oauth_token_secret=x&oauth_callback_confirmed=true&username=al\n"),
+    ).toEqual({
       token: "ab c",
       tokenSecret: "x",
       callbackConfirmed: true,
       extra: { username: "al" },
     });
     expect(() => parseOAuth1TokenResponse("error=nope")).toThrow();
-    expect(parseOAuth1Callback(new URLSearchParams("oauth_token=t&oauth_verifier=v"))).toEqual({ token: "t", verifier: "v" });
+    expect(parseOAuth1Callback(new URLSearchParams("oauth_token=t&oauth_verifier=v"))).toEqual({
+      token: "t",
+      verifier: "v",
+    });
     expect(parseOAuth1Callback(new URLSearchParams("oauth_token=t"))).toBeUndefined();
   });
 
   it("builds the authorize URL with oauth_token and the provider's extras", () => {
-    const url = new URL(oauth1AuthorizeUrl("https://trello.com/1/OAuthAuthorizeToken", "t k", { name: "okoro", scope: "read,write" }));
+    const url = new URL(
+      oauth1AuthorizeUrl("https://trello.com/1/OAuthAuthorizeToken", "t k", { name: "okoro", scope: "read,write" }),
+    );
     expect(url.origin + url.pathname).toBe("https://trello.com/1/OAuthAuthorizeToken");
     expect(url.searchParams.get("oauth_token")).toBe("t k");
     expect(url.searchParams.get("scope")).toBe("read,write");

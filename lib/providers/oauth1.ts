@@ -35,7 +35,8 @@ export function percentEncode(value: string): string {
  */
 export function baseStringUri(url: string | URL): string {
   const u = typeof url === "string" ? new URL(url) : url;
-  if (u.protocol !== "http:" && u.protocol !== "https:") throw new Error(`OAuth 1 signs http(s) URLs only, not ${u.protocol}`);
+  if (u.protocol !== "http:" && u.protocol !== "https:")
+    throw new Error(`OAuth 1 signs http(s) URLs only, not ${u.protocol}`);
   return `${u.protocol}//${u.host}${u.pathname || "/"}`;
 }
 
@@ -59,7 +60,11 @@ export function queryParameters(url: string | URL): [string, string][] {
 }
 
 /** §3.4.1: METHOD & enc(base string URI) & enc(normalized parameters). */
-export function signatureBaseString(method: string, url: string | URL, params: ReadonlyArray<readonly [string, string]>): string {
+export function signatureBaseString(
+  method: string,
+  url: string | URL,
+  params: ReadonlyArray<readonly [string, string]>,
+): string {
   return `${method.toUpperCase()}&${percentEncode(baseStringUri(url))}&${percentEncode(normalizeParameters(params))}`;
 }
 
@@ -120,7 +125,10 @@ export function oauth1Sign(input: OAuth1SignInput): OAuth1Signed {
   // confuse the server; they are refused rather than silently merged.
   const carried = [...queryParameters(url), ...(input.bodyParams ?? [])];
   if (carried.some(([name]) => name.startsWith("oauth_"))) {
-    throw new OkoroError("invalid_request", "OAuth 1 protocol parameters (oauth_*) may not appear in the query or body; okoro adds them.");
+    throw new OkoroError(
+      "invalid_request",
+      "OAuth 1 protocol parameters (oauth_*) may not appear in the query or body; okoro adds them.",
+    );
   }
   const baseString = signatureBaseString(input.method, url, [...carried, ...oauthParams]);
   const signature = hmacSha1Signature(baseString, input.consumerSecret, input.tokenSecret ?? "");
@@ -166,14 +174,20 @@ export function oauth1AccessTokenHeader(input: {
   return oauth1AuthorizationHeader({ method: input.method ?? "POST", ...input });
 }
 
-export type OAuth1TokenResponse = { token: string; tokenSecret: string; callbackConfirmed: boolean; extra: Record<string, string> };
+export type OAuth1TokenResponse = {
+  token: string;
+  tokenSecret: string;
+  callbackConfirmed: boolean;
+  extra: Record<string, string>;
+};
 
 /** Parses the form-encoded body of §2.1 / §2.3 responses; throws when a credential is missing. */
 export function parseOAuth1TokenResponse(body: string): OAuth1TokenResponse {
   const params = new URLSearchParams(body.trim());
   const token = params.get("oauth_token");
   const tokenSecret = params.get("oauth_token_secret");
-  if (!token || tokenSecret === null) throw new Error("The OAuth 1 token response has no oauth_token / oauth_token_secret");
+  if (!token || tokenSecret === null)
+    throw new Error("The OAuth 1 token response has no oauth_token / oauth_token_secret");
   const extra: Record<string, string> = {};
   for (const [name, value] of params) if (!name.startsWith("oauth_")) extra[name] = value;
   return { token, tokenSecret, callbackConfirmed: params.get("oauth_callback_confirmed") === "true", extra };

@@ -96,7 +96,8 @@ export function graphqlIsReadOnly(source: unknown, budget: TokenBudget = { token
     return false;
   }
   // what this document spent: its tokens, start and end of file aside
-  for (let token = document.loc?.startToken.next; token && token.kind !== TokenKind.EOF; token = token.next) budget.tokens--;
+  for (let token = document.loc?.startToken.next; token && token.kind !== TokenKind.EOF; token = token.next)
+    budget.tokens--;
   let operations = 0;
   for (const definition of document.definitions) {
     if (definition.kind !== "OperationDefinition") continue;
@@ -139,8 +140,16 @@ export const githubRules: ProviderRules = {
     // GraphQL over GET is not GitHub's, but a document in the query string is judged all the same
     const documents = [...input.query].filter(([key]) => canonicalToken(key) === "query");
     const fromQuery: RequestScope | undefined =
-      documents.length === 0 ? undefined : documents.length <= GRAPHQL_MAX_BATCH && documents.every(([, document]) => graphqlIsReadOnly(document, budget)) ? "read" : "update";
-    if (input.method === "POST") return fromQuery ? maxScope(graphqlBodyScope(input.body, budget), fromQuery) : graphqlBodyScope(input.body, budget);
+      documents.length === 0
+        ? undefined
+        : documents.length <= GRAPHQL_MAX_BATCH &&
+            documents.every(([, document]) => graphqlIsReadOnly(document, budget))
+          ? "read"
+          : "update";
+    if (input.method === "POST")
+      return fromQuery
+        ? maxScope(graphqlBodyScope(input.body, budget), fromQuery)
+        : graphqlBodyScope(input.body, budget);
     return SAFE_METHODS.has(input.method) ? fromQuery : undefined;
   },
 };
@@ -221,7 +230,8 @@ export const googleDriveRules: ProviderRules = {
     }
     if (input.method === "PATCH" || input.method === "PUT") {
       if (queryHasFlag(input.query, ["trashed"])) return "delete";
-      if (driveBodyMayTrash(input) && bodyHasFlag(input.body, input.contentType, ["trashed"]) !== "unset") return "delete";
+      if (driveBodyMayTrash(input) && bodyHasFlag(input.body, input.contentType, ["trashed"]) !== "unset")
+        return "delete";
     }
     return undefined;
   },
@@ -247,8 +257,41 @@ export const notionRules: ProviderRules = {
 // invalidate/reset/clear/disconnect delete; unarchive/mark/close/convert/assign/complete/
 // restore/move/enable update; listX/lookupX and a few named readers read.
 
-const SLACK_DELETE_VERBS = ["delete", "remove", "archive", "kick", "bulkdelete", "bulkarchive", "bulkremove", "revoke", "uninstall", "leave", "disable", "invalidate", "reset", "clear", "disconnect", "purge", "destroy", "wipe"];
-const SLACK_UPDATE_VERBS = ["update", "rename", "set", "edit", "unarchive", "mark", "close", "convert", "assign", "complete", "restore", "move", "enable"];
+const SLACK_DELETE_VERBS = [
+  "delete",
+  "remove",
+  "archive",
+  "kick",
+  "bulkdelete",
+  "bulkarchive",
+  "bulkremove",
+  "revoke",
+  "uninstall",
+  "leave",
+  "disable",
+  "invalidate",
+  "reset",
+  "clear",
+  "disconnect",
+  "purge",
+  "destroy",
+  "wipe",
+];
+const SLACK_UPDATE_VERBS = [
+  "update",
+  "rename",
+  "set",
+  "edit",
+  "unarchive",
+  "mark",
+  "close",
+  "convert",
+  "assign",
+  "complete",
+  "restore",
+  "move",
+  "enable",
+];
 const SLACK_READ_EXACT = new Set(["list", "info", "history", "replies", "search"]);
 const SLACK_READ_PREFIXES = ["get", "list", "lookup"];
 const SLACK_READ_METHODS = new Set([
@@ -298,7 +341,13 @@ function readPosts(paths: string[]): ProviderRules {
   return { classify: (input) => (input.method === "POST" && set.has(input.normalizedPath) ? "read" : undefined) };
 }
 
-export const openaiRules = readPosts(["/v1/chat/completions", "/v1/responses", "/v1/embeddings", "/v1/completions", "/v1/moderations"]);
+export const openaiRules = readPosts([
+  "/v1/chat/completions",
+  "/v1/responses",
+  "/v1/embeddings",
+  "/v1/completions",
+  "/v1/moderations",
+]);
 export const anthropicRules = readPosts(["/v1/messages", "/v1/messages/count_tokens"]);
 
 // ---- Stripe ---------------------------------------------------------------------------
@@ -315,13 +364,55 @@ export const anthropicRules = readPosts(["/v1/messages", "/v1/messages/count_tok
 // An unknown action is update, not write: only plural nouns (and `people`) create.
 
 const STRIPE_V1_NAMESPACES = new Set([
-  "apps", "billing", "billing_portal", "checkout", "climate", "entitlements", "financial_connections", "forwarding",
-  "identity", "issuing", "radar", "reporting", "sigma", "tax", "terminal", "test_helpers", "treasury",
+  "apps",
+  "billing",
+  "billing_portal",
+  "checkout",
+  "climate",
+  "entitlements",
+  "financial_connections",
+  "forwarding",
+  "identity",
+  "issuing",
+  "radar",
+  "reporting",
+  "sigma",
+  "tax",
+  "terminal",
+  "test_helpers",
+  "treasury",
 ]);
-const STRIPE_V2_NAMESPACES = new Set(["core", "billing", "money_management", "payments", "vault", "test_helpers", "reporting", "tax"]);
+const STRIPE_V2_NAMESPACES = new Set([
+  "core",
+  "billing",
+  "money_management",
+  "payments",
+  "vault",
+  "test_helpers",
+  "reporting",
+  "tax",
+]);
 const STRIPE_DELETE_ACTIONS = new Set([
-  "cancel", "void", "expire", "detach", "reject", "close", "mark_uncollectible", "delete", "disconnect", "deactivate",
-  "archive", "decline", "remove_lines", "invalidate", "revoke", "redact", "disable", "destroy", "purge", "remove",
+  "cancel",
+  "void",
+  "expire",
+  "detach",
+  "reject",
+  "close",
+  "mark_uncollectible",
+  "delete",
+  "disconnect",
+  "deactivate",
+  "archive",
+  "decline",
+  "remove_lines",
+  "invalidate",
+  "revoke",
+  "redact",
+  "disable",
+  "destroy",
+  "purge",
+  "remove",
 ]);
 /** actions that end in "s" and so would pass for sub-collections */
 const STRIPE_UPDATE_ACTIONS = new Set(["verify_microdeposits", "add_lines", "update_lines", "process"]);

@@ -19,7 +19,13 @@ export type ApiKeyCredential = { api_key: string };
  * have none); `api_key` names the Power-Up key such a pasted token was issued to.
  */
 export type OAuth1Credential = { token: string; token_secret: string; api_key?: string };
-export type OAuth2Credential = { access_token: string; refresh_token?: string; expires_at?: number; token_type?: string; scope?: string };
+export type OAuth2Credential = {
+  access_token: string;
+  refresh_token?: string;
+  expires_at?: number;
+  token_type?: string;
+  scope?: string;
+};
 export type Credential = ApiKeyCredential | OAuth1Credential | OAuth2Credential;
 
 /**

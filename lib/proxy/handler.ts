@@ -18,7 +18,12 @@ import { OkoroError, asOkoroError, errorParts } from "@/lib/errors";
 import type { FailureLimiter } from "@/lib/http/failure-limiter";
 import { newId } from "@/lib/ids";
 import { ROUTABLE_METHODS } from "@/lib/proxy/methods";
-import { forwardRequestHeaders, forwardResponseHeaders, PROXIED_RESPONSE_HEADERS, type HeaderReader } from "@/lib/proxy/headers";
+import {
+  forwardRequestHeaders,
+  forwardResponseHeaders,
+  PROXIED_RESPONSE_HEADERS,
+  type HeaderReader,
+} from "@/lib/proxy/headers";
 import { createScrubber, scrubPatterns, scrubString, type Scrubber } from "@/lib/proxy/scrub";
 import { buildUpstreamUrl, parseBaseUrl, type UpstreamBase } from "@/lib/proxy/upstream-url";
 import { isProviderIdShaped } from "@/lib/providers/provider-id";
@@ -105,8 +110,15 @@ export type ProxyAnswer = {
 };
 
 /** A refusal or an error as a tagged docs/agent-api.md#conventions JSON answer. */
-export function errorAnswer(e: unknown, options: { headers?: Record<string, string>; context?: string } = {}): ProxyAnswer {
-  const { status, headers, body } = errorParts(e, { ...options, headers: { ...options.headers, ...PROXIED_RESPONSE_HEADERS }, tagged: true });
+export function errorAnswer(
+  e: unknown,
+  options: { headers?: Record<string, string>; context?: string } = {},
+): ProxyAnswer {
+  const { status, headers, body } = errorParts(e, {
+    ...options,
+    headers: { ...options.headers, ...PROXIED_RESPONSE_HEADERS },
+    tagged: true,
+  });
   return { status, headers: Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]), body };
 }
 
@@ -192,7 +204,8 @@ async function* streamBody(body: ReadableStream<Uint8Array>, max: number, counte
 }
 
 function upstreamError(e: unknown): OkoroError {
-  if (e instanceof BodyTooLarge) return new OkoroError("payload_too_large", "The request body is larger than this okoro accepts.");
+  if (e instanceof BodyTooLarge)
+    return new OkoroError("payload_too_large", "The request body is larger than this okoro accepts.");
   if (e instanceof undiciErrors.HeadersTimeoutError || e instanceof undiciErrors.ConnectTimeoutError) {
     return new OkoroError("upstream_timeout", "The provider did not answer in time.");
   }
@@ -225,13 +238,24 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
   const deny = async (
     ctx: Context,
     error: OkoroError,
-    audit: { claims?: OperationClaims | null; requiredScope?: string | null; cause?: string; event?: "proxy.denied" | "token_replayed" },
+    audit: {
+      claims?: OperationClaims | null;
+      requiredScope?: string | null;
+      cause?: string;
+      event?: "proxy.denied" | "token_replayed";
+    },
   ) => {
     const c = audit.claims;
     // docs/audit.md#audit-log flags a refused request too: "check …" with a DELETE is worth a look whether
     // or not okoro let it through (the refusals inside authorize() carry them already)
     const { flags, flagReason } = c
-      ? flagsFor({ scope: c.scope as Scope, requiredScope: (audit.requiredScope as RequestScope | null | undefined) ?? null, intent: c.intent, provider: c.provider, event: audit.event ?? "proxy.denied" })
+      ? flagsFor({
+          scope: c.scope as Scope,
+          requiredScope: (audit.requiredScope as RequestScope | null | undefined) ?? null,
+          intent: c.intent,
+          provider: c.provider,
+          event: audit.event ?? "proxy.denied",
+        })
       : { flags: [], flagReason: null };
     await deps
       .record({
@@ -283,7 +307,15 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
 
     // 1. the catalog; text that cannot be a catalog id is neither looked up nor echoed
     const provider = isProviderIdShaped(params.provider) ? deps.provider(params.provider) : undefined;
-    if (!provider) return tagged(new OkoroError("unknown_provider", isProviderIdShaped(params.provider) ? `okoro does not know a provider called "${params.provider}".` : "okoro does not know that provider."));
+    if (!provider)
+      return tagged(
+        new OkoroError(
+          "unknown_provider",
+          isProviderIdShaped(params.provider)
+            ? `okoro does not know a provider called "${params.provider}".`
+            : "okoro does not know that provider.",
+        ),
+      );
 
     // 2. the operation token: one identical 401 whatever the cause. An address that keeps
     // sending bad tokens is refused before anything is verified, and its failures past the
@@ -306,18 +338,28 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       return deny(ctx, new OkoroError("invalid_token"), { cause });
     }
     if (claims.provider !== params.provider) {
-      return deny(ctx, new OkoroError("wrong_provider", `This token is for ${claims.provider}, not ${params.provider}.`), { claims });
+      return deny(
+        ctx,
+        new OkoroError("wrong_provider", `This token is for ${claims.provider}, not ${params.provider}.`),
+        { claims },
+      );
     }
 
     // 3. classification
     if (!ROUTABLE_METHODS.has(ctx.method)) {
-      return deny(ctx, new OkoroError("method_not_allowed", `${ctx.method.slice(0, 16)} is not allowed through okoro.`), { claims });
+      return deny(
+        ctx,
+        new OkoroError("method_not_allowed", `${ctx.method.slice(0, 16)} is not allowed through okoro.`),
+        { claims },
+      );
     }
     const contentType = request.headers.get("content-type") ?? undefined;
     const query = new URLSearchParams(params.search);
     const declaredLength = Number(request.headers.get("content-length") ?? "0");
     if (declaredLength > deps.maxBodyBytes) {
-      return deny(ctx, new OkoroError("payload_too_large", "The request body is larger than this okoro accepts."), { claims });
+      return deny(ctx, new OkoroError("payload_too_large", "The request body is larger than this okoro accepts."), {
+        claims,
+      });
     }
     const input = { method: ctx.method, path: params.path || "/", query, contentType };
     let body: Uint8Array | undefined;
@@ -325,7 +367,10 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       try {
         body = await readBody(request, deps.maxBodyBytes);
       } catch (e) {
-        if (e instanceof BodyTooLarge) return deny(ctx, new OkoroError("payload_too_large", "The request body is larger than this okoro accepts."), { claims });
+        if (e instanceof BodyTooLarge)
+          return deny(ctx, new OkoroError("payload_too_large", "The request body is larger than this okoro accepts."), {
+            claims,
+          });
         throw e;
       }
     }
@@ -336,7 +381,10 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     if (!scopeAllows(claims.scope as Scope, required)) {
       return deny(
         ctx,
-        new OkoroError("insufficient_scope", `This request needs the ${required} scope; the token has ${claims.scope}. Exchange for a ${required} token.`),
+        new OkoroError(
+          "insufficient_scope",
+          `This request needs the ${required} scope; the token has ${claims.scope}. Exchange for a ${required} token.`,
+        ),
         { claims, requiredScope: required },
       );
     }
@@ -350,7 +398,13 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     }
 
     // 4 + 5. revocation, single-use, limits, connection and the durable audit event
-    const { flags, flagReason } = flagsFor({ scope: claims.scope as Scope, requiredScope: required, intent: claims.intent, provider: claims.provider, event: "proxy.request" });
+    const { flags, flagReason } = flagsFor({
+      scope: claims.scope as Scope,
+      requiredScope: required,
+      intent: claims.intent,
+      provider: claims.provider,
+      event: "proxy.request",
+    });
     let authz: Authorization;
     try {
       authz = await deps.authorize({
@@ -389,7 +443,12 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
     }
     let injected: InjectedCredential;
     try {
-      injected = deps.credentialHeaders(provider.spec, authz.credential, { method: ctx.method, url, contentType, body });
+      injected = deps.credentialHeaders(provider.spec, authz.credential, {
+        method: ctx.method,
+        url,
+        contentType,
+        body,
+      });
     } catch (e) {
       return tagged(asOkoroError(e, "credential injection"));
     }
@@ -412,14 +471,20 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       upstream = await undiciRequest(url, {
         method: ctx.method as Dispatcher.HttpMethod,
         headers,
-        body: !hasBody ? undefined : body !== undefined ? Buffer.from(body.buffer, body.byteOffset, body.byteLength) : Readable.from(streamBody(request.body!, deps.maxBodyBytes, counter), { objectMode: false }),
+        body: !hasBody
+          ? undefined
+          : body !== undefined
+            ? Buffer.from(body.buffer, body.byteOffset, body.byteLength)
+            : Readable.from(streamBody(request.body!, deps.maxBodyBytes, counter), { objectMode: false }),
         dispatcher: deps.dispatcher,
         signal: request.signal,
         headersTimeout: deps.upstreamTimeoutMs,
         bodyTimeout: deps.upstreamTimeoutMs,
       });
     } catch (e) {
-      const error = request.signal.aborted ? new OkoroError("upstream_unreachable", "The agent went away.") : upstreamError(e);
+      const error = request.signal.aborted
+        ? new OkoroError("upstream_unreachable", "The agent went away.")
+        : upstreamError(e);
       void recordResponse(error.status, 0, error.code);
       return tagged(error);
     }
@@ -431,7 +496,10 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       ...Object.entries(PROXIED_RESPONSE_HEADERS),
       ...Object.entries(authz.limitHeaders ?? {}).map(([n, v]): [string, string] => [n.toLowerCase(), v]),
     ];
-    let responseHeaders = [...forwardResponseHeaders(upstream.headers).filter(([name]) => !own.some(([n]) => n === name)), ...own];
+    let responseHeaders = [
+      ...forwardResponseHeaders(upstream.headers).filter(([name]) => !own.some(([n]) => n === name)),
+      ...own,
+    ];
     if (patterns) {
       for (const header of responseHeaders) {
         const scrubbed = scrubString(header[1], patterns);
@@ -481,7 +549,9 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
               if (!scrubber) continue;
               chunk = scrubber.flush();
             } else {
-              chunk = scrubber ? scrubber.push(value) : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+              chunk = scrubber
+                ? scrubber.push(value)
+                : new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
             }
           } catch (e) {
             finish(e instanceof undiciErrors.BodyTimeoutError ? "upstream_timeout" : "upstream_unreachable");
@@ -505,35 +575,39 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       const found = reflected + (scrubber?.found ?? 0);
       const flagged = found > 0 ? withReflectedCredential({ flags, flagReason }) : { flags, flagReason };
       await deps
-        .record({
-          event: "proxy.response",
-          userId: authz.userId,
-          agent: claims.agent,
-          serviceTokenId: claims.sub,
-          jti: claims.jti,
-          provider: claims.provider,
-          scope: claims.scope,
-          requiredScope: required,
-          intent: claims.intent,
-          method: ctx.method,
-          path: ctx.path,
-          query: ctx.query,
-          status: statusCode,
-          durationMs: performance.now() - ctx.started,
-          bytesIn: body ? body.byteLength : counter.bytes || null,
-          bytesOut: bytes,
-          outcome: error ? "error" : "allowed",
-          error,
-          flags: flagged.flags,
-          flagReason: flagged.flagReason,
-          ip: ctx.ip,
-          userAgent: ctx.userAgent,
-          requestId: ctx.requestId,
-        }, { deferred: true })
+        .record(
+          {
+            event: "proxy.response",
+            userId: authz.userId,
+            agent: claims.agent,
+            serviceTokenId: claims.sub,
+            jti: claims.jti,
+            provider: claims.provider,
+            scope: claims.scope,
+            requiredScope: required,
+            intent: claims.intent,
+            method: ctx.method,
+            path: ctx.path,
+            query: ctx.query,
+            status: statusCode,
+            durationMs: performance.now() - ctx.started,
+            bytesIn: body ? body.byteLength : counter.bytes || null,
+            bytesOut: bytes,
+            outcome: error ? "error" : "allowed",
+            error,
+            flags: flagged.flags,
+            flagReason: flagged.flagReason,
+            ip: ctx.ip,
+            userAgent: ctx.userAgent,
+            requestId: ctx.requestId,
+          },
+          { deferred: true },
+        )
         .catch((e) => console.error("[okoro] could not audit a proxy response:", (e as Error).message));
     }
   }
 
-  const handle = async (request: Request, client: { ip: string | null }) => toWebResponse(await answer(request, client));
+  const handle = async (request: Request, client: { ip: string | null }) =>
+    toWebResponse(await answer(request, client));
   return Object.assign(handle, { answer });
 }

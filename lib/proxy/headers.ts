@@ -26,7 +26,15 @@ const REQUEST_HEADERS = new Set([
 ]);
 
 /** Provider header families agents legitimately set (API versions, betas, uploads). */
-const REQUEST_HEADER_PREFIXES = ["anthropic-", "openai-", "stripe-", "notion-", "x-github-", "x-goog-upload-", "x-upload-"];
+const REQUEST_HEADER_PREFIXES = [
+  "anthropic-",
+  "openai-",
+  "stripe-",
+  "notion-",
+  "x-github-",
+  "x-goog-upload-",
+  "x-upload-",
+];
 
 const HOP_BY_HOP = new Set([
   "connection",
@@ -62,7 +70,16 @@ const RESPONSE_HEADERS = new Set([
   "x-request-id",
 ]);
 
-const RESPONSE_HEADER_PREFIXES = ["x-ratelimit-", "ratelimit-", "x-github-", "openai-", "anthropic-", "x-oauth-", "x-accepted-", "stripe-"];
+const RESPONSE_HEADER_PREFIXES = [
+  "x-ratelimit-",
+  "ratelimit-",
+  "x-github-",
+  "openai-",
+  "anthropic-",
+  "x-oauth-",
+  "x-accepted-",
+  "stripe-",
+];
 
 /**
  * Added to every answer on /p/, the provider's and okoro's own: a proxied body is the
@@ -76,7 +93,10 @@ export const PROXIED_RESPONSE_HEADERS: Readonly<Record<string, string>> = {
 };
 
 /** What the proxy reads request headers through: a web Headers, or the Node server's view of IncomingMessage.headers. */
-export type HeaderReader = { get(name: string): string | null; forEach(fn: (value: string, name: string) => void): void };
+export type HeaderReader = {
+  get(name: string): string | null;
+  forEach(fn: (value: string, name: string) => void): void;
+};
 
 function connectionListed(headers: HeaderReader): Set<string> {
   const listed = new Set<string>();

@@ -17,7 +17,8 @@ import { useUpstream } from "@/test/use-upstream";
 const upstream = useUpstream();
 
 // what no stored text may contain: C0/C1 controls, bidi controls, lone surrogates
-const UNSTORABLE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const UNSTORABLE =
+  /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 describeDatabases("hostile agent input", (getDb) => {
   it("poisoned exchanges of one user are refused with a 4xx and logged, and fail none of another user's 30 calls", async () => {
@@ -25,7 +26,11 @@ describeDatabases("hostile agent input", (getDb) => {
     const good = await createHarness(db, upstream.url);
     await good.connect("github");
     const { token: goodSvc } = await good.createToken({ grants: { github: ["read"] } });
-    const goodJwt = await good.operationToken(goodSvc, { provider: "github", scope: "read", intent: "list my repositories" });
+    const goodJwt = await good.operationToken(goodSvc, {
+      provider: "github",
+      scope: "read",
+      intent: "list my repositories",
+    });
 
     const bad = await createHarness(db, upstream.url);
     const { token: badSvc } = await bad.createToken({ grants: { github: ["read"] }, name: "poison-agent" });
@@ -97,7 +102,12 @@ describeDatabases("hostile agent input", (getDb) => {
 
 describe("unknown providers", () => {
   it("the proxy's provider lookup remembers catalog ids only", () => {
-    const env = loadEnv({ NODE_ENV: "test", OKORO_URL: "http://okoro.test", OKORO_MASTER_KEYS: generateMasterKey("t"), AUTH_SECRET: "test-auth-secret-test-auth-secret-0123" });
+    const env = loadEnv({
+      NODE_ENV: "test",
+      OKORO_URL: "http://okoro.test",
+      OKORO_MASTER_KEYS: generateMasterKey("t"),
+      AUTH_SECRET: "test-auth-secret-test-auth-secret-0123",
+    });
     const providers = catalogProviders(env);
     for (let i = 0; i < 1000; i++) expect(providers.get(`nope-${i}-${"x".repeat(100)}`)).toBeUndefined();
     expect(providers.get("github")?.spec.id).toBe("github");
@@ -108,7 +118,15 @@ describe("unknown providers", () => {
     // a child with --expose-gc: what is measured is what the proxy keeps, not garbage
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ["--expose-gc", "--conditions=react-server", "--import", "tsx", "test/unknown-provider-growth.ts", "4000", "12000"],
+      [
+        "--expose-gc",
+        "--conditions=react-server",
+        "--import",
+        "tsx",
+        "test/unknown-provider-growth.ts",
+        "4000",
+        "12000",
+      ],
       { cwd: process.cwd(), timeout: 60_000 },
     );
     const { growth } = JSON.parse(stdout) as { growth: number };

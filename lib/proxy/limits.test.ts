@@ -32,7 +32,12 @@ describeDatabases("limits on proxied requests", (getDb) => {
   });
 
   it("20 concurrent requests against a remaining quota of 5: exactly 5", async () => {
-    const { token, row } = await h.createToken({ name: "quota", grants: { github: ["read"] }, quota: 8, quotaPeriod: "day" });
+    const { token, row } = await h.createToken({
+      name: "quota",
+      grants: { github: ["read"] },
+      quota: 8,
+      quotaPeriod: "day",
+    });
     const op = await h.operationToken(token, { provider: "github", scope: "read", intent: "list issues" });
     for (let i = 0; i < 3; i++) expect((await h.call(op, "GET", "github/user")).status).toBe(200);
     upstream.reset();

@@ -1,10 +1,20 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { createScrubber, MIN_SECRET_LENGTH, REDACTED, scrubPatterns, scrubString, secretForms, type ScrubPatterns } from "@/lib/proxy/scrub";
+import {
+  createScrubber,
+  MIN_SECRET_LENGTH,
+  REDACTED,
+  scrubPatterns,
+  scrubString,
+  secretForms,
+  type ScrubPatterns,
+} from "@/lib/proxy/scrub";
 
 /** Written apart from the module: at each position, the longest form that starts there, else one char. */
 function oneShot(text: string, secrets: string[]): string {
-  const forms = [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH).flatMap(secretForms))].sort((a, b) => b.length - a.length);
+  const forms = [...new Set(secrets.filter((s) => s.length >= MIN_SECRET_LENGTH).flatMap(secretForms))].sort(
+    (a, b) => b.length - a.length,
+  );
   let out = "";
   for (let i = 0; i < text.length; ) {
     const form = forms.find((f) => text.startsWith(f, i));
@@ -33,14 +43,24 @@ function streamed(text: string, cuts: number[], patterns: ScrubPatterns) {
 
 // credential characters (printable ASCII, no space), without the brackets of the marker so
 // that a redaction can never spell a secret with the text around it
-const secretChar = fc.constantFrom(..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~+/=!*'()%\"\\:".split(""));
+const secretChar = fc.constantFrom(
+  ..."abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.~+/=!*'()%\"\\:".split(""),
+);
 const secret = fc.string({ unit: secretChar, minLength: MIN_SECRET_LENGTH, maxLength: 40 });
 
 describe("the scrubber", () => {
   it("replaces a secret in the forms an echo writes it", () => {
     const s = "ab/c+d=e!f'g\"h~i*j";
     const patterns = scrubPatterns([s])!;
-    const forms = [s, encodeURIComponent(s), encodeURIComponent(s).toLowerCase(), "ab%2Fc%2Bd%3De%21f%27g%22h~i%2Aj", new URLSearchParams({ s }).toString().slice(2), JSON.stringify(s), JSON.stringify(s).replace(/\//g, "\\/")];
+    const forms = [
+      s,
+      encodeURIComponent(s),
+      encodeURIComponent(s).toLowerCase(),
+      "ab%2Fc%2Bd%3De%21f%27g%22h~i%2Aj",
+      new URLSearchParams({ s }).toString().slice(2),
+      JSON.stringify(s),
+      JSON.stringify(s).replace(/\//g, "\\/"),
+    ];
     for (const form of forms) {
       const out = streamed(`before ${form} after`, [], patterns);
       expect(out.text).not.toContain(s);
@@ -53,7 +73,9 @@ describe("the scrubber", () => {
     const patterns = scrubPatterns(["ghp_SECRETSECRET"])!;
     const scrubber = createScrubber(patterns);
     expect(Buffer.from(scrubber.push(Buffer.from("token: ghp_SECR"))).toString()).toBe("token: ");
-    expect(Buffer.from(scrubber.push(Buffer.from("ETSECRET done\n\n"))).toString()).toBe("[redacted by okoro] done\n\n");
+    expect(Buffer.from(scrubber.push(Buffer.from("ETSECRET done\n\n"))).toString()).toBe(
+      "[redacted by okoro] done\n\n",
+    );
     // an SSE event ends in a blank line, which cannot begin a secret: it goes out whole
     expect(Buffer.from(scrubber.push(Buffer.from("data: g\n\n"))).toString()).toBe("data: g\n\n");
     expect(Buffer.from(scrubber.push(Buffer.from("data: gh"))).toString()).toBe("data: ");
@@ -68,7 +90,10 @@ describe("the scrubber", () => {
 
   it("scrubs header values", () => {
     const patterns = scrubPatterns(["CANARYsecret/1"])!;
-    expect(scrubString("Bearer CANARYsecret/1, CANARYsecret%2F1", patterns)).toEqual({ value: `Bearer ${REDACTED}, ${REDACTED}`, found: 2 });
+    expect(scrubString("Bearer CANARYsecret/1, CANARYsecret%2F1", patterns)).toEqual({
+      value: `Bearer ${REDACTED}, ${REDACTED}`,
+      found: 2,
+    });
     expect(scrubString("nothing here", patterns)).toEqual({ value: "nothing here", found: 0 });
   });
 
@@ -77,7 +102,10 @@ describe("the scrubber", () => {
       fc.property(
         fc.array(secret, { minLength: 1, maxLength: 3 }),
         // text woven from noise, pieces of secrets and whole secrets in their encoded forms
-        fc.array(fc.oneof(fc.string({ unit: secretChar, maxLength: 12 }), fc.nat(), fc.constantFrom("\n\n", " ", "data: ")), { maxLength: 30 }),
+        fc.array(
+          fc.oneof(fc.string({ unit: secretChar, maxLength: 12 }), fc.nat(), fc.constantFrom("\n\n", " ", "data: ")),
+          { maxLength: 30 },
+        ),
         fc.array(fc.nat(), { maxLength: 20 }),
         (secrets, parts, cuts) => {
           const forms = secrets.flatMap(secretForms);
@@ -86,7 +114,11 @@ describe("the scrubber", () => {
               if (typeof p === "string") return p;
               const form = forms[p % forms.length];
               // a whole form, or a prefix or suffix of one (near misses)
-              return p % 3 === 0 ? form : p % 3 === 1 ? form.slice(0, 1 + (p % form.length)) : form.slice(p % form.length);
+              return p % 3 === 0
+                ? form
+                : p % 3 === 1
+                  ? form.slice(0, 1 + (p % form.length))
+                  : form.slice(p % form.length);
             })
             .join("");
           const patterns = scrubPatterns(secrets)!;
@@ -106,7 +138,9 @@ describe("the scrubber", () => {
         const scrubber = createScrubber(scrubPatterns([s])!);
         const out = Buffer.from(scrubber.push(Buffer.from(text, "latin1"))).toString("latin1");
         let longest = 0;
-        for (const form of secretForms(s)) for (let k = Math.min(form.length - 1, text.length); k > longest; k--) if (text.endsWith(form.slice(0, k))) longest = k;
+        for (const form of secretForms(s))
+          for (let k = Math.min(form.length - 1, text.length); k > longest; k--)
+            if (text.endsWith(form.slice(0, k))) longest = k;
         expect(out).toBe(text.slice(0, text.length - longest));
         expect(Buffer.from(scrubber.flush()).toString("latin1")).toBe(text.slice(text.length - longest));
       }),

@@ -35,7 +35,8 @@ export function assertSafePath(rawPath: string): void {
     throw new OkoroError("invalid_request", "The path contains a backslash or a control character.");
   }
   for (const segment of decoded.split("/")) {
-    if (segment === "." || segment === "..") throw new OkoroError("invalid_request", "The path must not contain . or .. segments.");
+    if (segment === "." || segment === "..")
+      throw new OkoroError("invalid_request", "The path must not contain . or .. segments.");
   }
 }
 
@@ -55,7 +56,8 @@ export function buildUpstreamUrl(base: UpstreamBase, rawPath: string, search: st
   assertSafePath(path);
   if (search && !search.startsWith("?")) throw new OkoroError("invalid_request", "Malformed query string.");
   const target = new URL(`${base.origin}${base.basePath}${path}${search}`);
-  const underBase = base.basePath === "" || target.pathname === base.basePath || target.pathname.startsWith(`${base.basePath}/`);
+  const underBase =
+    base.basePath === "" || target.pathname === base.basePath || target.pathname.startsWith(`${base.basePath}/`);
   if (target.origin !== base.origin || !underBase || target.username || target.password) {
     throw new OkoroError("invalid_request", "The path leaves the provider's API.");
   }

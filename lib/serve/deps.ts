@@ -69,7 +69,8 @@ export function createProxyDeps(options: {
     failures: options.failures ?? createFailureLimiter({ report: recordFailureSummary(db) }),
     classify: classifyRequest,
     needsBody,
-    authorize: (request) => authorizeProxyRequest({ db, masterKeys: env.masterKeys, resolveCredential: options.resolveCredential }, request),
+    authorize: (request) =>
+      authorizeProxyRequest({ db, masterKeys: env.masterKeys, resolveCredential: options.resolveCredential }, request),
     credentialHeaders: (provider, credential, request) =>
       upstreamAuth(provider, credential, {
         method: request.method,

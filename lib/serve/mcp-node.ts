@@ -12,11 +12,16 @@ export function isMcpUrl(url: string): boolean {
   return url === "/mcp" || url.startsWith("/mcp?");
 }
 
-export function createNodeMcpListener(getRuntime: () => McpRuntime | Promise<McpRuntime>, options: { trustedProxyHops?: number } = {}) {
+export function createNodeMcpListener(
+  getRuntime: () => McpRuntime | Promise<McpRuntime>,
+  options: { trustedProxyHops?: number } = {},
+) {
   return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     let response: Response;
     try {
-      response = await handleMcpRequest(toWebRequest(req, res), await getRuntime(), { ip: peerAddress(req, options.trustedProxyHops ?? 0) });
+      response = await handleMcpRequest(toWebRequest(req, res), await getRuntime(), {
+        ip: peerAddress(req, options.trustedProxyHops ?? 0),
+      });
     } catch (e) {
       response = errorResponse(e, { context: "mcp" });
     }

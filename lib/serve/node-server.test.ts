@@ -16,11 +16,14 @@ const upstream = useUpstream();
 function rawGet(base: string, path: string, token: string, method = "GET"): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const u = new URL(base);
-    const req = http.request({ host: u.hostname, port: u.port, path, method, headers: { authorization: `Bearer ${token}` } }, (res) => {
-      let body = "";
-      res.on("data", (c) => (body += c));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-    });
+    const req = http.request(
+      { host: u.hostname, port: u.port, path, method, headers: { authorization: `Bearer ${token}` } },
+      (res) => {
+        let body = "";
+        res.on("data", (c) => (body += c));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      },
+    );
     req.on("error", reject);
     req.end();
   });
@@ -46,7 +49,10 @@ describeDatabases("serve-proxy (plain Node server)", (getDb) => {
     expect(ok.status).toBe(200);
     expect(ok.headers.get("okoro-request-id")).toMatch(/^req_/);
     expect(upstream.received[0].headers.authorization).toBe("Bearer CANARYgithub0001");
-    const denied = await fetch(`${server.url}/p/github/user`, { method: "DELETE", headers: { authorization: `Bearer ${op}` } });
+    const denied = await fetch(`${server.url}/p/github/user`, {
+      method: "DELETE",
+      headers: { authorization: `Bearer ${op}` },
+    });
     expect(denied.status).toBe(403);
     expect(denied.headers.get("okoro-error")).toBe("insufficient_scope");
     expect(upstream.received).toHaveLength(1);
@@ -98,12 +104,22 @@ describe.runIf(TEST_DATABASE_URL)("limits across two app processes", () => {
       await h.connect("github");
       const { token } = await h.createToken({ grants: { github: ["read"] }, rateLimit: 10 });
       const op = await h.operationToken(token, { provider: "github", scope: "read", intent: "list issues" });
-      const env = { ...testEnvSource(upstream.url), DATABASE_URL: db.url!, NODE_ENV: "development", PATH: process.env.PATH ?? "", HOME: process.env.HOME ?? "/tmp" } as NodeJS.ProcessEnv;
+      const env = {
+        ...testEnvSource(upstream.url),
+        DATABASE_URL: db.url!,
+        NODE_ENV: "development",
+        PATH: process.env.PATH ?? "",
+        HOME: process.env.HOME ?? "/tmp",
+      } as NodeJS.ProcessEnv;
       const urls = await Promise.all(
         [0, 1].map(
           () =>
             new Promise<string>((resolve, reject) => {
-              const child = spawn(process.execPath, [BIN, "serve-proxy", "--port", "0", "--json"], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
+              const child = spawn(process.execPath, [BIN, "serve-proxy", "--port", "0", "--json"], {
+                cwd: ROOT,
+                env,
+                stdio: ["ignore", "pipe", "pipe"],
+              });
               children.push(child);
               let out = "";
               child.stdout!.on("data", (c) => {
@@ -118,7 +134,9 @@ describe.runIf(TEST_DATABASE_URL)("limits across two app processes", () => {
         ),
       );
       const results = await Promise.all(
-        Array.from({ length: 30 }, (_, i) => fetch(`${urls[i % 2]}/p/github/user`, { headers: { authorization: `Bearer ${op}` } })),
+        Array.from({ length: 30 }, (_, i) =>
+          fetch(`${urls[i % 2]}/p/github/user`, { headers: { authorization: `Bearer ${op}` } }),
+        ),
       );
       expect(results.filter((r) => r.status === 200)).toHaveLength(10);
       expect(results.filter((r) => r.status === 429)).toHaveLength(20);

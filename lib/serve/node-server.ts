@@ -192,19 +192,30 @@ export type NodeProxyListener = (req: http.IncomingMessage, res: http.ServerResp
  * Next.js routes them; see lib/serve/start-hook.ts). `getHandler` may build the handler on
  * first use.
  */
-export function createNodeProxyListener(getHandler: () => ProxyHandler | Promise<ProxyHandler>, options: { trustedProxyHops?: number } = {}): NodeProxyListener {
+export function createNodeProxyListener(
+  getHandler: () => ProxyHandler | Promise<ProxyHandler>,
+  options: { trustedProxyHops?: number } = {},
+): NodeProxyListener {
   return async (req, res) => {
     const raw = req.url ?? "/";
     const pathOnly = raw.split("?")[0];
     if (!pathOnly.startsWith("/p/")) {
-      await writeAnswer(res, errorAnswer(new OkoroError("not_found", "This server only proxies /p/{provider}/{path}.")));
+      await writeAnswer(
+        res,
+        errorAnswer(new OkoroError("not_found", "This server only proxies /p/{provider}/{path}.")),
+      );
       return;
     }
     if (!ROUTABLE_METHODS.has(req.method ?? "")) {
       // the proxy core only knows the methods a web Request can carry: TRACE, CONNECT and
       // the like are refused here
       req.resume();
-      await writeAnswer(res, errorAnswer(new OkoroError("method_not_allowed", `${String(req.method).slice(0, 16)} is not allowed through okoro.`)));
+      await writeAnswer(
+        res,
+        errorAnswer(
+          new OkoroError("method_not_allowed", `${String(req.method).slice(0, 16)} is not allowed through okoro.`),
+        ),
+      );
       return;
     }
     let answer: ProxyAnswer;
@@ -229,10 +240,16 @@ export function createNodeProxyListener(getHandler: () => ProxyHandler | Promise
 export const MAX_HEADER_BYTES = 16 * 1024;
 
 export function createNodeProxyServer(handler: ProxyHandler, options: { trustedProxyHops?: number } = {}): http.Server {
-  return http.createServer({ maxHeaderSize: MAX_HEADER_BYTES }, createNodeProxyListener(() => handler, options));
+  return http.createServer(
+    { maxHeaderSize: MAX_HEADER_BYTES },
+    createNodeProxyListener(() => handler, options),
+  );
 }
 
-export async function listenNodeProxy(handler: ProxyHandler, options: { port?: number; host?: string; trustedProxyHops?: number } = {}): Promise<NodeProxyServer> {
+export async function listenNodeProxy(
+  handler: ProxyHandler,
+  options: { port?: number; host?: string; trustedProxyHops?: number } = {},
+): Promise<NodeProxyServer> {
   const server = createNodeProxyServer(handler, options);
   server.keepAliveTimeout = 65_000;
   await new Promise<void>((resolve, reject) => {

@@ -34,7 +34,11 @@ function rateHeaders(rate: LimitState): { headers: Record<string, string>; reset
   const resetIn = secondsUntil(windowEnd(new Date(rate.window_start), { kind: "seconds", seconds: 60 }));
   return {
     resetIn,
-    headers: { "RateLimit-Limit": String(rate.limit), "RateLimit-Remaining": String(Math.max(0, rate.limit - rate.count)), "RateLimit-Reset": String(resetIn) },
+    headers: {
+      "RateLimit-Limit": String(rate.limit),
+      "RateLimit-Remaining": String(Math.max(0, rate.limit - rate.count)),
+      "RateLimit-Reset": String(resetIn),
+    },
   };
 }
 
@@ -42,17 +46,27 @@ function quotaHeaders(quota: LimitState): { headers: Record<string, string>; res
   const resetAt = windowEnd(new Date(quota.window_start), { kind: quota.period ?? "day" });
   return {
     resetAt,
-    headers: { "RateLimit-Limit": String(quota.limit), "RateLimit-Remaining": String(Math.max(0, quota.limit - quota.count)), "RateLimit-Reset": String(secondsUntil(resetAt)) },
+    headers: {
+      "RateLimit-Limit": String(quota.limit),
+      "RateLimit-Remaining": String(Math.max(0, quota.limit - quota.count)),
+      "RateLimit-Reset": String(secondsUntil(resetAt)),
+    },
   };
 }
 
 /** The refusal a pipe outcome means, and what the audit log records about it. */
-function refusal(result: Exclude<PipeAuthResult, { outcome: "ok" }>, provider: string): { error: OkoroError; audit: Partial<AuditInput> } {
+function refusal(
+  result: Exclude<PipeAuthResult, { outcome: "ok" }>,
+  provider: string,
+): { error: OkoroError; audit: Partial<AuditInput> } {
   switch (result.outcome) {
     case "no_token":
       return { error: new OkoroError("invalid_token"), audit: { reason: "service token no longer exists" } };
     case "revoked":
-      return { error: new OkoroError("invalid_token"), audit: { reason: `service token ${result.detail ?? "revoked"}` } };
+      return {
+        error: new OkoroError("invalid_token"),
+        audit: { reason: `service token ${result.detail ?? "revoked"}` },
+      };
     case "expired":
       return { error: new OkoroError("invalid_token"), audit: { reason: "service token expired" } };
     case "user_disabled":
@@ -61,7 +75,9 @@ function refusal(result: Exclude<PipeAuthResult, { outcome: "ok" }>, provider: s
       return {
         error: new OkoroError(
           "not_connected",
-          result.detail ? `The ${provider} connection is ${result.detail}; reconnect it in the dashboard.` : `${provider} is not connected for this user.`,
+          result.detail
+            ? `The ${provider} connection is ${result.detail}; reconnect it in the dashboard.`
+            : `${provider} is not connected for this user.`,
         ),
         audit: {},
       };
@@ -73,9 +89,13 @@ function refusal(result: Exclude<PipeAuthResult, { outcome: "ok" }>, provider: s
     case "rate_limited": {
       const { headers, resetIn } = rateHeaders(result.rate!);
       return {
-        error: new OkoroError("rate_limited", `This service token may make ${result.rate!.limit} requests per minute. Retry in ${resetIn} s.`, {
-          headers: { "Retry-After": String(resetIn), ...headers },
-        }),
+        error: new OkoroError(
+          "rate_limited",
+          `This service token may make ${result.rate!.limit} requests per minute. Retry in ${resetIn} s.`,
+          {
+            headers: { "Retry-After": String(resetIn), ...headers },
+          },
+        ),
         audit: {},
       };
     }
@@ -135,7 +155,11 @@ export async function authorizeProxyRequest(options: Options, request: Authorize
     throw error;
   }
 
-  const limitHeaders = result.rate ? rateHeaders(result.rate).headers : result.quota ? quotaHeaders(result.quota).headers : undefined;
+  const limitHeaders = result.rate
+    ? rateHeaders(result.rate).headers
+    : result.quota
+      ? quotaHeaders(result.quota).headers
+      : undefined;
   const c = result.connection;
   const connection = {
     id: c.id,
@@ -149,10 +173,22 @@ export async function authorizeProxyRequest(options: Options, request: Authorize
 
   let credential: Credential;
   try {
-    credential = openJson<Credential>(connection.credential, rowAad("connections", connection.id, connection.userId, connection.provider), options.masterKeys);
+    credential = openJson<Credential>(
+      connection.credential,
+      rowAad("connections", connection.id, connection.userId, connection.provider),
+      options.masterKeys,
+    );
   } catch (e) {
     console.error("[okoro] credential for connection", connection.id, "could not be decrypted:", (e as Error).message);
-    await appendAudit(db, { ...audit, event: "proxy.denied", userId: result.user_id, outcome: "error", status: 500, error: "internal_error", reason: "credential could not be decrypted" }).catch(() => {});
+    await appendAudit(db, {
+      ...audit,
+      event: "proxy.denied",
+      userId: result.user_id,
+      outcome: "error",
+      status: 500,
+      error: "internal_error",
+      reason: "credential could not be decrypted",
+    }).catch(() => {});
     throw new OkoroError("internal_error");
   }
   if (options.resolveCredential) {
@@ -163,9 +199,15 @@ export async function authorizeProxyRequest(options: Options, request: Authorize
       credential = await options.resolveCredential(connection, credential);
     } catch (e) {
       if (!(e instanceof OkoroError)) throw e;
-      await appendAudit(db, { ...audit, event: "proxy.denied", userId: result.user_id, outcome: "denied", status: e.status, error: e.code, reason: "access token could not be renewed" }).catch(
-        (err) => console.error("[okoro] could not audit a proxy denial:", (err as Error).message),
-      );
+      await appendAudit(db, {
+        ...audit,
+        event: "proxy.denied",
+        userId: result.user_id,
+        outcome: "denied",
+        status: e.status,
+        error: e.code,
+        reason: "access token could not be renewed",
+      }).catch((err) => console.error("[okoro] could not audit a proxy denial:", (err as Error).message));
       throw e;
     }
   }

@@ -15,6 +15,11 @@ export function getProxyHandler(): Promise<ProxyHandler> {
 function buildProxyHandler(): Promise<ProxyHandler> {
   return getDb().then((db) => {
     const env = getEnv();
-    return createProxy({ db, env, resolveCredential: createCredentialRefresher({ db, env }), failures: getFailureLimiter() });
+    return createProxy({
+      db,
+      env,
+      resolveCredential: createCredentialRefresher({ db, env }),
+      failures: getFailureLimiter(),
+    });
   });
 }

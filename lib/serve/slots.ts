@@ -51,7 +51,10 @@ type SlotValues = {
 /** The slots scripts/start.mjs reads or writes by name. */
 export const START_SCRIPT_SLOTS: readonly SlotName[] = ["peerAddressHeader", "startServer", "agentListener", "db"];
 
-const KEYS = Object.fromEntries(Object.entries(SLOT_NAMES).map(([k, name]) => [k, Symbol.for(name)])) as Record<SlotName, symbol>;
+const KEYS = Object.fromEntries(Object.entries(SLOT_NAMES).map(([k, name]) => [k, Symbol.for(name)])) as Record<
+  SlotName,
+  symbol
+>;
 const slots = globalThis as unknown as Record<symbol, unknown>;
 
 export function getSlot<K extends SlotName>(name: K): SlotValues[K] | undefined {

@@ -37,7 +37,17 @@ export function createAgentListener(): AgentListener {
     let response: Response;
     try {
       const request = toWebRequest(req, res);
-      response = await handleExchange(request, { db: await getDb(), url: getEnv().url, ip: peerAddress(req, hops), userAgent: request.headers.get("user-agent"), failures: getFailureLimiter() }, approvals);
+      response = await handleExchange(
+        request,
+        {
+          db: await getDb(),
+          url: getEnv().url,
+          ip: peerAddress(req, hops),
+          userAgent: request.headers.get("user-agent"),
+          failures: getFailureLimiter(),
+        },
+        approvals,
+      );
     } catch (e) {
       response = errorResponse(e, { context: "token exchange" });
     }
@@ -49,7 +59,11 @@ export function createAgentListener(): AgentListener {
     let response: Response;
     try {
       const request = toWebRequest(req, res);
-      response = await handleLeakReport(request, { db: await getDb(), ip: peerAddress(req, hops), userAgent: request.headers.get("user-agent") });
+      response = await handleLeakReport(request, {
+        db: await getDb(),
+        ip: peerAddress(req, hops),
+        userAgent: request.headers.get("user-agent"),
+      });
     } catch (e) {
       response = errorResponse(e, { context: "leak report" });
     }

@@ -10,7 +10,9 @@ import { getDb } from "@/lib/serve/database";
 export type { ConnectionSummary, TokenUsage };
 
 /** The user's connections and service tokens (newest first), read together. */
-export async function connectionsAndTokens(userId: string): Promise<{ connections: ConnectionSummary[]; tokens: ServiceToken[] }> {
+export async function connectionsAndTokens(
+  userId: string,
+): Promise<{ connections: ConnectionSummary[]; tokens: ServiceToken[] }> {
   const db = await getDb();
   const [connections, tokens] = await Promise.all([listConnections({ db, userId }), listServiceTokens(db, userId)]);
   return { connections, tokens };

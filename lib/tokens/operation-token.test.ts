@@ -17,7 +17,9 @@ import {
 import { generateSigningKeyPair } from "@/lib/tokens/signing-keys";
 
 const ISS = "https://okoro.test";
-setEnvForTesting(loadEnv({ OKORO_URL: ISS, OKORO_MASTER_KEYS: generateMasterKey("t1"), AUTH_SECRET: "s".repeat(40) }, "/nonexistent"));
+setEnvForTesting(
+  loadEnv({ OKORO_URL: ISS, OKORO_MASTER_KEYS: generateMasterKey("t1"), AUTH_SECRET: "s".repeat(40) }, "/nonexistent"),
+);
 
 type Pair = ReturnType<typeof generateSigningKeyPair>;
 let pair: Pair;
@@ -47,10 +49,15 @@ const input = (over: Partial<MintInput> = {}): MintInput => ({
 
 const b64 = (v: unknown) => Buffer.from(typeof v === "string" ? v : JSON.stringify(v)).toString("base64url");
 const parts = (token: string) => token.split(".");
-const decode = (segment: string) => JSON.parse(Buffer.from(segment, "base64url").toString("utf8")) as Record<string, unknown>;
+const decode = (segment: string) =>
+  JSON.parse(Buffer.from(segment, "base64url").toString("utf8")) as Record<string, unknown>;
 
 /** Signs any header and payload with an Ed25519 private JWK, the way an attacker with a key would. */
-function forge(header: Record<string, unknown>, payload: Record<string, unknown>, privateJwk = pair.privateJwk): string {
+function forge(
+  header: Record<string, unknown>,
+  payload: Record<string, unknown>,
+  privateJwk = pair.privateJwk,
+): string {
   const input = `${b64(header)}.${b64(payload)}`;
   const key = createPrivateKey({ key: privateJwk, format: "jwk" });
   return `${input}.${edSign(null, Buffer.from(input), key).toString("base64url")}`;
@@ -138,14 +145,24 @@ describe("mintOperationToken", () => {
   it("keeps the largest legitimate token under the verifier's length limit", async () => {
     const minted = await mintOperationToken(
       material,
-      input({ scope: "all", ttl: 60, intent: "\"界".repeat(128), reason: "界\\".repeat(512), agent: "名".repeat(256), serviceTokenId: "t".repeat(128), provider: "a".repeat(64) }),
+      input({
+        scope: "all",
+        ttl: 60,
+        intent: '"界'.repeat(128),
+        reason: "界\\".repeat(512),
+        agent: "名".repeat(256),
+        serviceTokenId: "t".repeat(128),
+        provider: "a".repeat(64),
+      }),
     );
     expect(minted.token.length).toBeLessThan(8192);
     await expect(verifyOperationToken(minted.token, jwks)).resolves.toMatchObject({ reason: "界\\".repeat(512) });
   });
 
   it("gives every token its own jti", async () => {
-    const jtis = new Set(await Promise.all(Array.from({ length: 50 }, async () => (await mintOperationToken(material, input())).jti)));
+    const jtis = new Set(
+      await Promise.all(Array.from({ length: 50 }, async () => (await mintOperationToken(material, input())).jti)),
+    );
     expect(jtis.size).toBe(50);
   });
 
@@ -175,7 +192,10 @@ describe("verifyOperationToken", () => {
   });
 
   it("accepts an all token with its reason", async () => {
-    const minted = await mintOperationToken(material, input({ scope: "all", reason: "one-off cleanup of the board", ttl: 60 }));
+    const minted = await mintOperationToken(
+      material,
+      input({ scope: "all", reason: "one-off cleanup of the board", ttl: 60 }),
+    );
     expect((await verifyOperationToken(minted.token, jwks)).reason).toBe("one-off cleanup of the board");
   });
 
@@ -183,17 +203,26 @@ describe("verifyOperationToken", () => {
     it("alg none, with or without a signature", async () => {
       const claims = await validClaims({ scope: "delete" });
       await expectRejected(`${b64({ alg: "none", typ: "op+jwt", kid: pair.kid })}.${b64(claims)}.`, "malformed");
-      await expectRejected(`${b64({ alg: "none", typ: "op+jwt", kid: pair.kid })}.${b64(claims)}.${b64("x")}`, "alg_not_allowed");
+      await expectRejected(
+        `${b64({ alg: "none", typ: "op+jwt", kid: pair.kid })}.${b64(claims)}.${b64("x")}`,
+        "alg_not_allowed",
+      );
       await expectRejected(`${b64({ alg: "none", typ: "op+jwt" })}.${b64(claims)}.`);
     });
 
     it("HS256 signed with the public key as the HMAC secret", async () => {
       const claims = await validClaims({ scope: "delete" });
-      const secrets = [Buffer.from(pair.publicJwk.x, "base64url"), Buffer.from(pair.publicJwk.x), Buffer.from(JSON.stringify(pair.publicJwk))];
+      const secrets = [
+        Buffer.from(pair.publicJwk.x, "base64url"),
+        Buffer.from(pair.publicJwk.x),
+        Buffer.from(JSON.stringify(pair.publicJwk)),
+      ];
       for (const secret of secrets) {
         for (const alg of ["HS256", "HS512"]) {
           const signingInput = `${b64({ alg, typ: "op+jwt", kid: pair.kid })}.${b64(claims)}`;
-          const mac = createHmac(alg === "HS256" ? "sha256" : "sha512", secret).update(signingInput).digest("base64url");
+          const mac = createHmac(alg === "HS256" ? "sha256" : "sha512", secret)
+            .update(signingInput)
+            .digest("base64url");
           await expectRejected(`${signingInput}.${mac}`, "alg_not_allowed");
         }
       }
@@ -210,7 +239,12 @@ describe("verifyOperationToken", () => {
       const minted = await mintOperationToken(material, input());
       const [h, p, s] = parts(minted.token);
       const claims = decode(p);
-      for (const change of [{ scope: "delete" }, { provider: "github", aud: `${ISS}/p/github` }, { exp: (claims.exp as number) + 3600 }, { once: false, jti: "0".repeat(32) }]) {
+      for (const change of [
+        { scope: "delete" },
+        { provider: "github", aud: `${ISS}/p/github` },
+        { exp: (claims.exp as number) + 3600 },
+        { once: false, jti: "0".repeat(32) },
+      ]) {
         await expectRejected(`${h}.${b64({ ...claims, ...change })}.${s}`, "bad_signature");
       }
     });
@@ -239,7 +273,20 @@ describe("verifyOperationToken", () => {
       await expectRejected(forge({ ...header(), kid: "key_doesnotexist0000000000" }, { ...claims }), "unknown_kid");
       const { kid: _kid, ...noKid } = header();
       await expectRejected(forge(noKid, { ...claims }), "bad_kid");
-      for (const kid of ["../../x", "../../../etc/passwd", "' OR '1'='1", "key_x'; DROP TABLE signing_keys; --", "", " ", "k\u0000", "x".repeat(65), 42, null, ["a"], { $ne: "" }]) {
+      for (const kid of [
+        "../../x",
+        "../../../etc/passwd",
+        "' OR '1'='1",
+        "key_x'; DROP TABLE signing_keys; --",
+        "",
+        " ",
+        "k\u0000",
+        "x".repeat(65),
+        42,
+        null,
+        ["a"],
+        { $ne: "" },
+      ]) {
         await expectRejected(forge({ ...header(), kid }, { ...claims }), "bad_kid");
       }
     });
@@ -247,8 +294,14 @@ describe("verifyOperationToken", () => {
     it("jku, jwk, x5u, x5c and crit headers", async () => {
       const claims = await validClaims({ scope: "delete" });
       // signed correctly with our own key: the header alone must sink it
-      await expectRejected(forge({ ...header(), jku: "https://attacker.example/jwks.json" }, { ...claims }), "forbidden_header");
-      await expectRejected(forge({ ...header(), x5u: "https://attacker.example/cert.pem" }, { ...claims }), "forbidden_header");
+      await expectRejected(
+        forge({ ...header(), jku: "https://attacker.example/jwks.json" }, { ...claims }),
+        "forbidden_header",
+      );
+      await expectRejected(
+        forge({ ...header(), x5u: "https://attacker.example/cert.pem" }, { ...claims }),
+        "forbidden_header",
+      );
       await expectRejected(forge({ ...header(), x5c: ["MIIB"] }, { ...claims }), "forbidden_header");
       await expectRejected(forge({ ...header(), crit: ["exp"], exp: 1 }, { ...claims }), "forbidden_header");
       await expectRejected(forge({ ...header(), extra: 1 }, { ...claims }), "unexpected_header");
@@ -256,9 +309,18 @@ describe("verifyOperationToken", () => {
       // an attacker key embedded in the header and signing the token, with or without our kid
       const attacker = generateSigningKeyPair();
       const embedded = { kty: "OKP", crv: "Ed25519", x: attacker.publicJwk.x };
-      await expectRejected(forge({ alg: "EdDSA", typ: "op+jwt", jwk: embedded }, { ...claims }, attacker.privateJwk), "forbidden_header");
-      await expectRejected(forge({ ...header(), jwk: embedded }, { ...claims }, attacker.privateJwk), "forbidden_header");
-      await expectRejected(forge({ ...header(), kid: attacker.kid, jwk: embedded }, { ...claims }, attacker.privateJwk), "forbidden_header");
+      await expectRejected(
+        forge({ alg: "EdDSA", typ: "op+jwt", jwk: embedded }, { ...claims }, attacker.privateJwk),
+        "forbidden_header",
+      );
+      await expectRejected(
+        forge({ ...header(), jwk: embedded }, { ...claims }, attacker.privateJwk),
+        "forbidden_header",
+      );
+      await expectRejected(
+        forge({ ...header(), kid: attacker.kid, jwk: embedded }, { ...claims }, attacker.privateJwk),
+        "forbidden_header",
+      );
     });
 
     it("a wrong or missing typ", async () => {
@@ -275,7 +337,15 @@ describe("verifyOperationToken", () => {
       const minted = await mintOperationToken(material, input({ ttl: 10 }), { now: now - 11_000 });
       await expectRejected(minted.token, "expired");
       const claims = await validClaims();
-      await expectRejected(forge(header(), { ...claims, iat: Math.floor(now / 1000) - 30, nbf: Math.floor(now / 1000) - 30, exp: Math.floor(now / 1000) }), "expired");
+      await expectRejected(
+        forge(header(), {
+          ...claims,
+          iat: Math.floor(now / 1000) - 30,
+          nbf: Math.floor(now / 1000) - 30,
+          exp: Math.floor(now / 1000),
+        }),
+        "expired",
+      );
     });
 
     it("a token that is not valid yet (beyond 5 s of clock tolerance)", async () => {
@@ -291,7 +361,9 @@ describe("verifyOperationToken", () => {
       const claims = await validClaims();
       await expectRejected(forge(header(), { ...claims, iss: `${ISS}/` }), "wrong_iss");
       const strict = createVerifier(jwks, { issuer: "https://other-okoro.example" });
-      await expect(strict.verify((await mintOperationToken(material, input())).token)).rejects.toMatchObject({ cause: "wrong_iss" });
+      await expect(strict.verify((await mintOperationToken(material, input())).token)).rejects.toMatchObject({
+        cause: "wrong_iss",
+      });
     });
 
     it("an aud that does not match the provider claim", async () => {
@@ -304,7 +376,20 @@ describe("verifyOperationToken", () => {
 
     it("a missing required claim, each in turn", async () => {
       const claims = await validClaims({ once: true });
-      for (const name of ["iss", "aud", "sub", "jti", "iat", "nbf", "exp", "provider", "scope", "intent", "agent", "once"]) {
+      for (const name of [
+        "iss",
+        "aud",
+        "sub",
+        "jti",
+        "iat",
+        "nbf",
+        "exp",
+        "provider",
+        "scope",
+        "intent",
+        "agent",
+        "once",
+      ]) {
         const { [name as keyof OperationClaims]: _gone, ...rest } = claims;
         await expectRejected(forge(header(), rest), `bad_claim:${name}`);
       }
@@ -342,11 +427,23 @@ describe("verifyOperationToken", () => {
     });
 
     it("garbage", async () => {
-      for (const junk of ["", "x", "a.b", "a.b.c.d", "a.b.c", `${b64("[]")}.${b64({})}.${b64("s")}`, `${b64("not json")}.${b64({})}.${b64("s")}`, "é.é.é", "x".repeat(9000)]) {
+      for (const junk of [
+        "",
+        "x",
+        "a.b",
+        "a.b.c.d",
+        "a.b.c",
+        `${b64("[]")}.${b64({})}.${b64("s")}`,
+        `${b64("not json")}.${b64({})}.${b64("s")}`,
+        "é.é.é",
+        "x".repeat(9000),
+      ]) {
         await expectRejected(junk);
       }
       await expectRejected(`${b64(header())}.${b64("[1]")}.${b64("s")}`, "bad_signature");
-      await expect(verifyOperationToken(undefined as unknown as string, jwks)).rejects.toBeInstanceOf(InvalidOperationToken);
+      await expect(verifyOperationToken(undefined as unknown as string, jwks)).rejects.toBeInstanceOf(
+        InvalidOperationToken,
+      );
       // a correctly signed payload that is not a claims object
       await expectRejected(forge(header(), [] as unknown as Record<string, unknown>), "bad_payload");
     });
@@ -382,13 +479,16 @@ describe("the verifier's cache", () => {
     await verifier.verify(token);
     const [h, p, s] = parts(token);
     const tampered = `${h}.${b64({ ...decode(p), scope: "delete" })}.${s}`;
-    for (let i = 0; i < 3; i++) await expect(verifier.verify(tampered)).rejects.toMatchObject({ cause: "bad_signature" });
+    for (let i = 0; i < 3; i++)
+      await expect(verifier.verify(tampered)).rejects.toMatchObject({ cause: "bad_signature" });
     expect(verifier.cachedTokens()).toBe(1);
   });
 
   it("is bounded and evicts the least recently used", async () => {
     const verifier = createVerifier(jwks, { cacheSize: 3 });
-    const tokens = await Promise.all(Array.from({ length: 5 }, async () => (await mintOperationToken(material, input())).token));
+    const tokens = await Promise.all(
+      Array.from({ length: 5 }, async () => (await mintOperationToken(material, input())).token),
+    );
     for (const t of tokens) await verifier.verify(t);
     expect(verifier.cachedTokens()).toBe(3);
     const t2 = await verifier.verify(tokens[2]);
@@ -431,8 +531,14 @@ describe("key-source verifiers", () => {
     // junk kids: each waits for the next spaced reload; they do not each hit the source
     const junk = await validClaims();
     const started = performance.now();
-    const results = await Promise.allSettled(Array.from({ length: 20 }, (_, i) => verifier.verify(forge({ ...header(), kid: `key_unknown${i}` }, { ...junk }))));
-    expect(results.every((r) => r.status === "rejected" && (r.reason as InvalidOperationToken).cause === "unknown_kid")).toBe(true);
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, (_, i) =>
+        verifier.verify(forge({ ...header(), kid: `key_unknown${i}` }, { ...junk })),
+      ),
+    );
+    expect(
+      results.every((r) => r.status === "rejected" && (r.reason as InvalidOperationToken).cause === "unknown_kid"),
+    ).toBe(true);
     expect(loader.mock.calls.length).toBeLessThanOrEqual(3);
     expect(performance.now() - started).toBeLessThan(2_000);
 
@@ -454,16 +560,25 @@ describe("key-source verifiers", () => {
   });
 
   it("skip malformed or private-looking key entries instead of trusting them", async () => {
-    const bogus = { keys: [{ ...pair.publicJwk, crv: "X25519" }, { ...pair.publicJwk, x: "short" }] } as unknown as VerificationKeys;
+    const bogus = {
+      keys: [
+        { ...pair.publicJwk, crv: "X25519" },
+        { ...pair.publicJwk, x: "short" },
+      ],
+    } as unknown as VerificationKeys;
     const verifier = createVerifier(bogus);
-    await expect(verifier.verify((await mintOperationToken(material, input())).token)).rejects.toMatchObject({ cause: "unknown_kid" });
+    await expect(verifier.verify((await mintOperationToken(material, input())).token)).rejects.toMatchObject({
+      cause: "unknown_kid",
+    });
   });
 });
 
 describe("performance", () => {
   it("verifies a fresh token in well under a few milliseconds and a cached one in microseconds", async () => {
     const verifier = createVerifier(jwks);
-    const tokens = await Promise.all(Array.from({ length: 200 }, async () => (await mintOperationToken(material, input())).token));
+    const tokens = await Promise.all(
+      Array.from({ length: 200 }, async () => (await mintOperationToken(material, input())).token),
+    );
     await verifier.verify(tokens[0]);
     let t = performance.now();
     for (const token of tokens) await verifier.verify(token);

@@ -150,10 +150,20 @@ export function publicSigningJwk(kid: string, x: string): PublicSigningJwk {
 }
 
 /** Imports a private Ed25519 JWK (non-extractable) for minting. Throws on anything else. */
-export async function importSigningKey(kid: string, privateJwk: { kty?: unknown; crv?: unknown; x?: unknown; d?: unknown }): Promise<SigningKeyMaterial> {
+export async function importSigningKey(
+  kid: string,
+  privateJwk: { kty?: unknown; crv?: unknown; x?: unknown; d?: unknown },
+): Promise<SigningKeyMaterial> {
   if (!KID_PATTERN.test(kid)) throw new Error("signing key: malformed key id");
   const { kty, crv, x, d } = privateJwk;
-  if (kty !== "OKP" || crv !== "Ed25519" || typeof x !== "string" || !ED25519_X.test(x) || typeof d !== "string" || !ED25519_X.test(d)) {
+  if (
+    kty !== "OKP" ||
+    crv !== "Ed25519" ||
+    typeof x !== "string" ||
+    !ED25519_X.test(x) ||
+    typeof d !== "string" ||
+    !ED25519_X.test(d)
+  ) {
     throw new Error("signing key: not an Ed25519 private key");
   }
   const privateKey = (await importJWK({ kty, crv, x, d }, OPERATION_TOKEN_ALG, { extractable: false })) as CryptoKey;
@@ -193,7 +203,8 @@ export function operationClaims(input: MintInput, options: { now?: number; issue
   if (!nonEmpty(input.serviceTokenId, MAX_ID_LENGTH)) throw new Error("mintOperationToken: serviceTokenId is required");
   if (!nonEmpty(input.agent, MAX_AGENT_LENGTH)) throw new Error("mintOperationToken: agent is required");
   const cap = input.scope === "all" ? MAX_ALL_SCOPE_TTL : MAX_OPERATION_TTL;
-  if (!Number.isInteger(input.ttl) || input.ttl < 1 || input.ttl > cap) throw new Error(`mintOperationToken: ttl must be a whole number of seconds from 1 to ${cap}`);
+  if (!Number.isInteger(input.ttl) || input.ttl < 1 || input.ttl > cap)
+    throw new Error(`mintOperationToken: ttl must be a whole number of seconds from 1 to ${cap}`);
   const intent = sanitizeIntent(input.intent);
   if (intent === "") throw new Error("mintOperationToken: intent is empty");
   let reason: string | undefined;
@@ -266,7 +277,9 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
 function decodeJsonSegment(segment: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(Buffer.from(segment, "base64url").toString("utf8"));
-    return typeof value === "object" && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === "object" && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -336,7 +349,8 @@ class Verifier implements OperationTokenVerifier {
   constructor(source: KeySource, options: VerifierOptions) {
     this.issuer = options.issuer ?? getEnv().url;
     this.cacheLimit = Math.max(0, options.cacheSize ?? DEFAULT_VERIFIED_CACHE_SIZE);
-    this.toleranceMs = Math.min(CLOCK_TOLERANCE_SEC, Math.max(0, options.clockToleranceSec ?? CLOCK_TOLERANCE_SEC)) * 1000;
+    this.toleranceMs =
+      Math.min(CLOCK_TOLERANCE_SEC, Math.max(0, options.clockToleranceSec ?? CLOCK_TOLERANCE_SEC)) * 1000;
     this.now = options.now ?? Date.now;
     this.refreshIntervalMs = options.refreshIntervalMs ?? 60_000;
     this.minReloadIntervalMs = options.minReloadIntervalMs ?? 1_000;
@@ -444,7 +458,14 @@ class Verifier implements OperationTokenVerifier {
     const next = new Map<string, ImportedKey>();
     for (const jwk of source.keys) {
       // a malformed entry is skipped, never trusted: tokens naming it fail as unknown_kid
-      if (!jwk || jwk.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.kid !== "string" || !KID_PATTERN.test(jwk.kid)) continue;
+      if (
+        !jwk ||
+        jwk.kty !== "OKP" ||
+        jwk.crv !== "Ed25519" ||
+        typeof jwk.kid !== "string" ||
+        !KID_PATTERN.test(jwk.kid)
+      )
+        continue;
       if (typeof jwk.x !== "string" || !ED25519_X.test(jwk.x)) continue;
       const known = this.keys.get(jwk.kid);
       if (known && known.x === jwk.x) {
@@ -477,7 +498,10 @@ class Verifier implements OperationTokenVerifier {
     if (!this.loader || this.inflight || performance.now() - this.lastStart < this.refreshIntervalMs) return;
     this.startReload().catch((e: unknown) => {
       // the keys in hand stay in use; the next interval tries again
-      console.error("[okoro] reloading operation-token verification keys failed:", e instanceof Error ? e.message : "unknown error");
+      console.error(
+        "[okoro] reloading operation-token verification keys failed:",
+        e instanceof Error ? e.message : "unknown error",
+      );
     });
   }
 

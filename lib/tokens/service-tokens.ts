@@ -4,7 +4,13 @@
 // The rows themselves are db/queries/service-tokens.ts's.
 import "server-only";
 import type { Database, Queryable } from "@/db/client";
-import { addGrantScope, findServiceTokenByHash, getServiceToken, insertServiceToken, markServiceTokenRevoked } from "@/db/queries/service-tokens";
+import {
+  addGrantScope,
+  findServiceTokenByHash,
+  getServiceToken,
+  insertServiceToken,
+  markServiceTokenRevoked,
+} from "@/db/queries/service-tokens";
 import type { Grants, ServiceToken } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
 import { OkoroError } from "@/lib/errors";
@@ -30,27 +36,38 @@ export type NewServiceToken = {
   userAgent?: string | null;
 };
 
-
 export function validateNewServiceToken(input: NewServiceToken, knownProvider: (id: string) => boolean): void {
   if (!AGENT_NAME_PATTERN.test(input.name)) {
-    throw new OkoroError("invalid_request", "The agent name must be 1–64 letters, digits, spaces, dots, dashes or underscores.");
+    throw new OkoroError(
+      "invalid_request",
+      "The agent name must be 1–64 letters, digits, spaces, dots, dashes or underscores.",
+    );
   }
   const entries = Object.entries(input.grants);
   if (entries.length === 0) throw new OkoroError("invalid_request", "Grant at least one provider scope.");
   for (const [provider, scopes] of entries) {
     if (!knownProvider(provider)) throw new OkoroError("invalid_request", `Unknown provider "${provider}".`);
-    if (!Array.isArray(scopes) || scopes.length === 0 || !scopes.every((s) => (SCOPES as readonly string[]).includes(s))) {
+    if (
+      !Array.isArray(scopes) ||
+      scopes.length === 0 ||
+      !scopes.every((s) => (SCOPES as readonly string[]).includes(s))
+    ) {
       throw new OkoroError("invalid_request", `Grants for ${provider} must be among ${SCOPES.join(", ")}.`);
     }
   }
   const maxTtl = input.maxTtl ?? MAX_TTL_CAP;
-  if (!Number.isInteger(maxTtl) || maxTtl < 10 || maxTtl > MAX_TTL_CAP) throw new OkoroError("invalid_request", `max_ttl must be between 10 and ${MAX_TTL_CAP} seconds.`);
-  if (input.expiresAt && input.expiresAt.getTime() <= Date.now()) throw new OkoroError("invalid_request", "The expiry must be in the future.");
-  if (input.rateLimit != null && (!Number.isInteger(input.rateLimit) || input.rateLimit < 1)) throw new OkoroError("invalid_request", "The rate limit must be a positive whole number of requests per minute.");
+  if (!Number.isInteger(maxTtl) || maxTtl < 10 || maxTtl > MAX_TTL_CAP)
+    throw new OkoroError("invalid_request", `max_ttl must be between 10 and ${MAX_TTL_CAP} seconds.`);
+  if (input.expiresAt && input.expiresAt.getTime() <= Date.now())
+    throw new OkoroError("invalid_request", "The expiry must be in the future.");
+  if (input.rateLimit != null && (!Number.isInteger(input.rateLimit) || input.rateLimit < 1))
+    throw new OkoroError("invalid_request", "The rate limit must be a positive whole number of requests per minute.");
   if (input.quota != null && (!Number.isInteger(input.quota) || input.quota < 1 || !input.quotaPeriod)) {
     throw new OkoroError("invalid_request", "The quota must be a positive whole number per day or per month.");
   }
-  for (const s of input.approvalScopes ?? []) if (!(SCOPES as readonly string[]).includes(s)) throw new OkoroError("invalid_request", `Unknown approval scope "${s}".`);
+  for (const s of input.approvalScopes ?? [])
+    if (!(SCOPES as readonly string[]).includes(s))
+      throw new OkoroError("invalid_request", `Unknown approval scope "${s}".`);
 }
 
 /** Creates a token; the plaintext is in the result and nowhere else, ever. */
@@ -62,18 +79,18 @@ export async function createServiceToken(
   validateNewServiceToken(input, knownProvider);
   const token = generateServiceToken();
   const row = await insertServiceToken(db, {
-      id: newId("tok"),
-      userId: input.userId,
-      name: input.name,
-      tokenHash: hashServiceToken(token),
-      hint: serviceTokenHint(token),
-      grants: input.grants,
-      maxTtl: input.maxTtl ?? MAX_TTL_CAP,
-      expiresAt: input.expiresAt ?? null,
-      rateLimit: input.rateLimit ?? null,
-      quota: input.quota ?? null,
-      quotaPeriod: input.quota ? (input.quotaPeriod ?? null) : null,
-      approvalScopes: input.approvalScopes ?? [],
+    id: newId("tok"),
+    userId: input.userId,
+    name: input.name,
+    tokenHash: hashServiceToken(token),
+    hint: serviceTokenHint(token),
+    grants: input.grants,
+    maxTtl: input.maxTtl ?? MAX_TTL_CAP,
+    expiresAt: input.expiresAt ?? null,
+    rateLimit: input.rateLimit ?? null,
+    quota: input.quota ?? null,
+    quotaPeriod: input.quota ? (input.quotaPeriod ?? null) : null,
+    approvalScopes: input.approvalScopes ?? [],
   });
   await appendAudit(db, {
     event: "service_token.created",
@@ -96,7 +113,10 @@ export function describeGrants(grants: Grants): string {
 
 export type TokenState = "active" | "revoked" | "expired" | "leaked";
 
-export function tokenState(row: Pick<ServiceToken, "revokedAt" | "revokedReason" | "expiresAt">, now = new Date()): TokenState {
+export function tokenState(
+  row: Pick<ServiceToken, "revokedAt" | "revokedReason" | "expiresAt">,
+  now = new Date(),
+): TokenState {
   if (row.revokedAt) return row.revokedReason === "leaked" ? "leaked" : "revoked";
   if (row.expiresAt && row.expiresAt.getTime() <= now.getTime()) return "expired";
   return "active";
@@ -109,13 +129,20 @@ export function tokenState(row: Pick<ServiceToken, "revokedAt" | "revokedReason"
  */
 export async function revokeServiceToken(
   db: Database,
-  options: { id: string; userId?: string; reason?: "revoked" | "leaked"; ip?: string | null; userAgent?: string | null },
+  options: {
+    id: string;
+    userId?: string;
+    reason?: "revoked" | "leaked";
+    ip?: string | null;
+    userAgent?: string | null;
+  },
 ): Promise<ServiceToken> {
   const reason = options.reason ?? "revoked";
   const updated = await markServiceTokenRevoked(db, { id: options.id, userId: options.userId, reason });
   if (!updated) {
     const existing = await getServiceToken(db, options.id);
-    if (!existing || (options.userId && existing.userId !== options.userId)) throw new OkoroError("not_found", "No such service token.");
+    if (!existing || (options.userId && existing.userId !== options.userId))
+      throw new OkoroError("not_found", "No such service token.");
     return existing; // already revoked
   }
   await appendAudit(db, {

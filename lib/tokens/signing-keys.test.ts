@@ -4,7 +4,12 @@ import { openDatabase, type Database, type DbHandle } from "@/db/client";
 import { signingKeys } from "@/db/schema";
 import { generateMasterKey, rowAad, sealJson, type Envelope } from "@/lib/crypto/envelope";
 import { loadEnv, setEnvForTesting } from "@/lib/env";
-import { createVerifier, InvalidOperationToken, mintOperationToken, type MintInput } from "@/lib/tokens/operation-token";
+import {
+  createVerifier,
+  InvalidOperationToken,
+  mintOperationToken,
+  type MintInput,
+} from "@/lib/tokens/operation-token";
 import {
   ensureSigningKey,
   generateSigningKeyPair,
@@ -45,7 +50,9 @@ async function rotateElsewhere(db: Database): Promise<string> {
   const { kid, publicJwk, privateJwk } = generateSigningKeyPair();
   await db.transaction(async (tx) => {
     await tx.update(signingKeys).set({ retiredAt: sql`now()` }).where(isNull(signingKeys.retiredAt));
-    await tx.insert(signingKeys).values({ kid, publicJwk, privateKey: sealJson(privateJwk, rowAad("signing_keys", kid), env().masterKeys) });
+    await tx
+      .insert(signingKeys)
+      .values({ kid, publicJwk, privateKey: sealJson(privateJwk, rowAad("signing_keys", kid), env().masterKeys) });
   });
   return kid;
 }
@@ -94,7 +101,9 @@ describeDatabases("signing keys", (handle, driver) => {
       const results = await Promise.all(
         Array.from({ length: 12 }, (_, i) => {
           const target = dbs[i % dbs.length];
-          return i % 2 === 0 ? ensureSigningKey(target) : getCurrentSigningKey(target).then((k) => ({ kid: k.kid, created: false }));
+          return i % 2 === 0
+            ? ensureSigningKey(target)
+            : getCurrentSigningKey(target).then((k) => ({ kid: k.kid, created: false }));
         }),
       );
       const kids = new Set(results.map((r) => r.kid));

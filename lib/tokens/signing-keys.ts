@@ -64,7 +64,11 @@ export function generateSigningKeyPair(): { kid: string; publicJwk: PublicSignin
   if (jwk.kty !== "OKP" || jwk.crv !== "Ed25519" || typeof jwk.x !== "string" || typeof jwk.d !== "string") {
     throw new Error("Ed25519 key generation returned an unexpected JWK");
   }
-  return { kid, publicJwk: publicSigningJwk(kid, jwk.x), privateJwk: { kty: "OKP", crv: "Ed25519", x: jwk.x, d: jwk.d } };
+  return {
+    kid,
+    publicJwk: publicSigningJwk(kid, jwk.x),
+    privateJwk: { kty: "OKP", crv: "Ed25519", x: jwk.x, d: jwk.d },
+  };
 }
 
 function newKeyRow(): { row: NewSigningKeyRow; privateJwk: PrivateJwk } {
@@ -188,7 +192,12 @@ export async function publishedKeys(db: Database): Promise<Jwks> {
   const keys: PublicSigningJwk[] = [];
   for (const row of rows) {
     const x = row.publicJwk?.x;
-    if (typeof x === "string" && ED25519_X.test(x) && row.publicJwk?.kty === "OKP" && row.publicJwk?.crv === "Ed25519") {
+    if (
+      typeof x === "string" &&
+      ED25519_X.test(x) &&
+      row.publicJwk?.kty === "OKP" &&
+      row.publicJwk?.crv === "Ed25519"
+    ) {
       keys.push(publicSigningJwk(row.kid, x));
     }
   }

@@ -13,7 +13,8 @@ import { currentUser } from "@/lib/auth/session";
 export const metadata: Metadata = { title: "Sign in" };
 
 const ERRORS: Record<string, string> = {
-  OAuthAccountNotLinked: "An account with this email already exists and uses a password. Sign in with your email and password.",
+  OAuthAccountNotLinked:
+    "An account with this email already exists and uses a password. Sign in with your email and password.",
   UnverifiedEmail: "Your account with that provider has no verified email address, so we cannot sign you in with it.",
   AccountDisabled: "This account has been disabled.",
   AccessDenied: "Sign-in was cancelled or refused.",

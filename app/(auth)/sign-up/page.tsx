@@ -19,7 +19,9 @@ export default async function SignUpPage() {
     <div className="space-y-5">
       <div className="space-y-1.5 text-center">
         <h1 className="text-2xl font-semibold tracking-tight text-ink">Create your okoro account</h1>
-        <p className="text-sm text-ink-muted">Connect your accounts once; give each agent a token that can only do what you allow.</p>
+        <p className="text-sm text-ink-muted">
+          Connect your accounts once; give each agent a token that can only do what you allow.
+        </p>
       </div>
       <Card className="space-y-5 p-5 sm:p-6">
         <OAuthButtons github={oauth.github} google={oauth.google} />

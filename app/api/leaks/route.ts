@@ -7,5 +7,9 @@ import { handleLeakReport } from "@/lib/leaks";
 export const dynamic = "force-dynamic";
 
 export const POST = withErrorResponse("leak report", async (request: Request): Promise<Response> => {
-  return await handleLeakReport(request, { db: await getDb(), ip: clientIp(request.headers), userAgent: request.headers.get("user-agent") });
+  return await handleLeakReport(request, {
+    db: await getDb(),
+    ip: clientIp(request.headers),
+    userAgent: request.headers.get("user-agent"),
+  });
 });

@@ -23,7 +23,17 @@ export async function POST(request: Request): Promise<Response> {
     const db = await getDb();
     // the exchange's audit events can make a checkpoint due; it finishes after the response
     checkpointScheduler(db, getEnv().masterKeys);
-    const response = await handleExchange(request, { db, url: getEnv().url, ip: clientIp(request.headers), userAgent: request.headers.get("user-agent"), failures: getFailureLimiter() }, approvals);
+    const response = await handleExchange(
+      request,
+      {
+        db,
+        url: getEnv().url,
+        ip: clientIp(request.headers),
+        userAgent: request.headers.get("user-agent"),
+        failures: getFailureLimiter(),
+      },
+      approvals,
+    );
     const checkpoint = pendingCheckpoints();
     if (checkpoint) afterResponse(checkpoint);
     return response;

@@ -15,7 +15,8 @@ import { isOkoroError } from "@/lib/errors";
 export async function decideApprovalAction(prev: DecisionState, formData: FormData): Promise<DecisionState> {
   const attempt = prev.attempt + 1;
   const ctx = await dashboardAction();
-  if (!ctx) return { error: "This decision can only be made from okoro's own page. Reload the page and try again.", attempt };
+  if (!ctx)
+    return { error: "This decision can only be made from okoro's own page. Reload the page and try again.", attempt };
 
   const id = String(formData.get("id") ?? "");
   const decision = formData.get("decision");
@@ -36,5 +37,9 @@ export async function decideApprovalAction(prev: DecisionState, formData: FormDa
     throw e;
   }
   revalidatePath("/dashboard", "layout");
-  redirect(formData.get("return_to") === "detail" ? `/dashboard/approvals/${id}?decided=1` : `/dashboard/approvals?decided=${id}`);
+  redirect(
+    formData.get("return_to") === "detail"
+      ? `/dashboard/approvals/${id}?decided=1`
+      : `/dashboard/approvals?decided=${id}`,
+  );
 }

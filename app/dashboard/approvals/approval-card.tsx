@@ -8,14 +8,30 @@ import { DecisionForm } from "@/app/dashboard/approvals/decision-form";
 import { ago, exact } from "@/app/dashboard/approvals/time";
 import { Card } from "@/components/card";
 import type { ApprovalStatus, ApprovalView } from "@/lib/approvals/dashboard";
-import { effectiveStatus, formatDuration, providerName, scopeConsequence, sentenceParts } from "@/lib/approvals/describe";
+import {
+  effectiveStatus,
+  formatDuration,
+  providerName,
+  scopeConsequence,
+  sentenceParts,
+} from "@/lib/approvals/describe";
 
-export function ApprovalSentence({ approval, as: Tag = "p", className }: { approval: ApprovalView; as?: "p" | "h2" | "h3" | "span"; className?: string }) {
+export function ApprovalSentence({
+  approval,
+  as: Tag = "p",
+  className,
+}: {
+  approval: ApprovalView;
+  as?: "p" | "h2" | "h3" | "span";
+  className?: string;
+}) {
   const p = sentenceParts(approval);
   return (
     <Tag className={className}>
-      <strong className="font-semibold text-ink">{p.agent}</strong> wants to <strong className="font-semibold text-ink">{p.action}</strong> on{" "}
-      <strong className="font-semibold text-ink">{p.provider}</strong>: <q className="break-words text-ink">{p.intent}</q>
+      <strong className="font-semibold text-ink">{p.agent}</strong> wants to{" "}
+      <strong className="font-semibold text-ink">{p.action}</strong> on{" "}
+      <strong className="font-semibold text-ink">{p.provider}</strong>:{" "}
+      <q className="break-words text-ink">{p.intent}</q>
     </Tag>
   );
 }
@@ -63,20 +79,35 @@ export function ApprovalTraits({ approval }: { approval: ApprovalView }) {
 }
 
 /** A request still waiting: everything needed to decide, and the buttons. */
-export function PendingApprovalCard({ approval, now, returnTo }: { approval: ApprovalView; now: number; returnTo: "list" | "detail" }) {
+export function PendingApprovalCard({
+  approval,
+  now,
+  returnTo,
+}: {
+  approval: ApprovalView;
+  now: number;
+  returnTo: "list" | "detail";
+}) {
   const provider = providerName(approval.provider);
   const inactive = tokenInactive(approval, now);
   const asksEveryTime = approval.tokenApprovalScopes.includes(approval.scope);
   return (
     <Card className="p-4 sm:p-5">
       <div className="flex items-start gap-3">
-        <span className="mt-0.5 hidden size-9 shrink-0 place-items-center rounded-full bg-accent-100 text-sm font-semibold text-accent-800 sm:grid" aria-hidden="true">
+        <span
+          className="mt-0.5 hidden size-9 shrink-0 place-items-center rounded-full bg-accent-100 text-sm font-semibold text-accent-800 sm:grid"
+          aria-hidden="true"
+        >
           {approval.agent.charAt(0).toUpperCase()}
         </span>
         <div className="min-w-0 flex-1 space-y-3">
           <div className="space-y-2">
             {/* h3 under the list's "Waiting for you", h2 on the request's own page */}
-            <ApprovalSentence approval={approval} as={returnTo === "list" ? "h3" : "h2"} className="text-[15px] font-normal leading-6 text-ink-muted" />
+            <ApprovalSentence
+              approval={approval}
+              as={returnTo === "list" ? "h3" : "h2"}
+              className="text-[15px] font-normal leading-6 text-ink-muted"
+            />
             <ApprovalTraits approval={approval} />
           </div>
 
@@ -93,7 +124,9 @@ export function PendingApprovalCard({ approval, now, returnTo }: { approval: App
             {approval.singleUse ? ", for a single request" : ""}.{" "}
             {approval.beyondGrant
               ? `Its service token is not granted ${approval.scope} on ${provider}; “Approve and remember” adds it to the grant${
-                  asksEveryTime ? ` (${approval.scope} still asks you every time, by the token’s settings)` : ", so it will not ask again"
+                  asksEveryTime
+                    ? ` (${approval.scope} still asks you every time, by the token’s settings)`
+                    : ", so it will not ask again"
                 }.`
               : `Its service token asks for your approval every time it wants ${approval.scope}.`}
           </p>
@@ -116,7 +149,10 @@ export function PendingApprovalCard({ approval, now, returnTo }: { approval: App
             {returnTo === "list" ? (
               <>
                 <span aria-hidden="true">·</span>
-                <Link href={`/dashboard/approvals/${approval.id}`} className="rounded font-medium text-accent-700 hover:text-accent-800 hover:underline">
+                <Link
+                  href={`/dashboard/approvals/${approval.id}`}
+                  className="rounded font-medium text-accent-700 hover:text-accent-800 hover:underline"
+                >
                   Details<span className="sr-only"> of the request from {approval.agent}</span>
                 </Link>
               </>
@@ -143,7 +179,10 @@ export function RecentApprovalRow({ approval, now }: { approval: ApprovalView; n
   const when = approval.decidedAt ?? approval.createdAt;
   return (
     <li className="flex flex-col gap-2 px-4 py-3 sm:flex-row sm:items-center sm:justify-between sm:gap-4 sm:px-5">
-      <Link href={`/dashboard/approvals/${approval.id}`} className="min-w-0 rounded text-sm text-ink-muted hover:text-ink">
+      <Link
+        href={`/dashboard/approvals/${approval.id}`}
+        className="min-w-0 rounded text-sm text-ink-muted hover:text-ink"
+      >
         <ApprovalSentence approval={approval} as="span" />
       </Link>
       <div className="flex shrink-0 flex-wrap items-center gap-2 text-xs text-ink-subtle">

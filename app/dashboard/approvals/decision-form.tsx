@@ -13,11 +13,32 @@ import { Spinner } from "@/components/spinner";
 
 type Approve = "approve" | "approve_remember";
 
-function DecisionButton({ value, variant, children, pendingLabel, autoFocus }: { value: string; variant: ButtonVariant; children: ReactNode; pendingLabel: string; autoFocus?: boolean }) {
+function DecisionButton({
+  value,
+  variant,
+  children,
+  pendingLabel,
+  autoFocus,
+}: {
+  value: string;
+  variant: ButtonVariant;
+  children: ReactNode;
+  pendingLabel: string;
+  autoFocus?: boolean;
+}) {
   const { pending, data } = useFormStatus();
   const mine = pending && data?.get("decision") === value;
   return (
-    <Button type="submit" name="decision" value={value} variant={variant} disabled={pending} aria-disabled={pending} autoFocus={autoFocus} className="w-full sm:w-auto">
+    <Button
+      type="submit"
+      name="decision"
+      value={value}
+      variant={variant}
+      disabled={pending}
+      aria-disabled={pending}
+      autoFocus={autoFocus}
+      className="w-full sm:w-auto"
+    >
       {mine ? (
         <>
           <Spinner />
@@ -76,11 +97,21 @@ export function DecisionForm({
       ) : null}
 
       {confirming ? (
-        <div role="group" aria-label="Confirm scope all" className="space-y-3 rounded-lg border border-red-200 bg-red-50 p-3.5">
+        <div
+          role="group"
+          aria-label="Confirm scope all"
+          className="space-y-3 rounded-lg border border-red-200 bg-red-50 p-3.5"
+        >
           <input type="hidden" name="confirm_all" value="yes" />
           <p className="text-sm text-red-900">
-            <span className="font-semibold">Scope all lets {agent} do anything on {provider}</span> — read, create, change and delete — for up to 60 seconds.
-            {confirming === "approve_remember" ? ` Remembering it means ${agent} can ask for this again at any time without you.` : ""} Every use is flagged in the audit log.
+            <span className="font-semibold">
+              Scope all lets {agent} do anything on {provider}
+            </span>{" "}
+            — read, create, change and delete — for up to 60 seconds.
+            {confirming === "approve_remember"
+              ? ` Remembering it means ${agent} can ask for this again at any time without you.`
+              : ""}{" "}
+            Every use is flagged in the audit log.
           </p>
           <div className="flex flex-col gap-2 sm:flex-row">
             <DecisionButton value={confirming} variant="danger" pendingLabel="Approving…" autoFocus>
@@ -96,11 +127,20 @@ export function DecisionForm({
           {canApprove ? (
             isAll ? (
               <>
-                <Button ref={askRef} variant="primary" onClick={() => setConfirming("approve")} className="w-full sm:w-auto">
+                <Button
+                  ref={askRef}
+                  variant="primary"
+                  onClick={() => setConfirming("approve")}
+                  className="w-full sm:w-auto"
+                >
                   Approve once…
                 </Button>
                 {canRemember ? (
-                  <Button variant="secondary" onClick={() => setConfirming("approve_remember")} className="w-full sm:w-auto">
+                  <Button
+                    variant="secondary"
+                    onClick={() => setConfirming("approve_remember")}
+                    className="w-full sm:w-auto"
+                  >
                     Approve and remember…
                   </Button>
                 ) : null}

@@ -16,7 +16,11 @@ import { requireUser } from "@/lib/auth/session";
 export const metadata: Metadata = { title: "Approvals" };
 export const dynamic = "force-dynamic";
 
-export default async function ApprovalsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ApprovalsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireUser({ returnTo: "/dashboard/approvals" });
   const { decided } = await searchParams;
   const [{ pending, recent }, justDecided] = await Promise.all([
@@ -42,19 +46,29 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
       <section aria-labelledby="waiting-heading" className="space-y-3">
         <div className="flex items-baseline justify-between gap-3">
           <h2 id="waiting-heading" className="text-base font-semibold text-ink">
-            Waiting for you{pending.length > 0 ? <span className="ml-2 text-sm font-normal text-ink-subtle">{pending.length}</span> : null}
+            Waiting for you
+            {pending.length > 0 ? (
+              <span className="ml-2 text-sm font-normal text-ink-subtle">{pending.length}</span>
+            ) : null}
           </h2>
         </div>
         {pending.length === 0 ? (
           <Card className="px-5 py-8 text-center sm:px-8">
-            <svg viewBox="0 0 24 24" className="mx-auto size-9 text-accent-500" fill="none" stroke="currentColor" strokeWidth={1.5} aria-hidden="true">
+            <svg
+              viewBox="0 0 24 24"
+              className="mx-auto size-9 text-accent-500"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth={1.5}
+              aria-hidden="true"
+            >
               <circle cx="12" cy="12" r="9" />
               <path d="m8.5 12.2 2.3 2.3 4.7-5" strokeLinecap="round" strokeLinejoin="round" />
             </svg>
             <p className="mt-3 text-[15px] font-medium text-ink">Nothing waiting</p>
             <p className="mx-auto mt-1 max-w-md text-sm text-ink-muted">
-              Agents ask here when their token needs your approval for a scope, or when they set <code>request_approval</code> for something they are not granted. This
-              page updates by itself.
+              Agents ask here when their token needs your approval for a scope, or when they set{" "}
+              <code>request_approval</code> for something they are not granted. This page updates by itself.
             </p>
             <div className="mt-4">
               <ButtonLink href="/dashboard/tokens" variant="secondary" size="sm">
@@ -74,7 +88,10 @@ export default async function ApprovalsPage({ searchParams }: { searchParams: Pr
       </section>
 
       <Card aria-labelledby="recent-heading">
-        <CardHeader title={<span id="recent-heading">Recent decisions</span>} description="Approved, denied and expired requests, the newest first." />
+        <CardHeader
+          title={<span id="recent-heading">Recent decisions</span>}
+          description="Approved, denied and expired requests, the newest first."
+        />
         {recent.length === 0 ? (
           <p className="px-5 py-4 text-sm text-ink-muted">No decisions yet.</p>
         ) : (

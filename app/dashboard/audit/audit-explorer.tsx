@@ -5,7 +5,18 @@
 // round trip, so Back closes the drawer and a copied link opens it again.
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
-import { Suspense, use, useCallback, useEffect, useMemo, useOptimistic, useRef, useState, useTransition, type MouseEvent } from "react";
+import {
+  Suspense,
+  use,
+  useCallback,
+  useEffect,
+  useMemo,
+  useOptimistic,
+  useRef,
+  useState,
+  useTransition,
+  type MouseEvent,
+} from "react";
 import { AuditTable } from "@/app/dashboard/audit/audit-table";
 import { eventDescription, EventDetail } from "@/app/dashboard/audit/event-detail";
 import { ActiveFilters, FilterBar } from "@/app/dashboard/audit/filter-bar";
@@ -15,7 +26,14 @@ import { Card } from "@/components/card";
 import { cx } from "@/components/cx";
 import { Drawer } from "@/components/drawer";
 import type { AuditRow } from "@/lib/audit/dashboard";
-import { activeFilterCount, auditViewSearch, EMPTY_VIEW, filterOnly, type AuditSort, type AuditView } from "@/lib/audit/view-params";
+import {
+  activeFilterCount,
+  auditViewSearch,
+  EMPTY_VIEW,
+  filterOnly,
+  type AuditSort,
+  type AuditView,
+} from "@/lib/audit/view-params";
 
 export type AuditExplorerProps = {
   view: AuditView;
@@ -73,7 +91,8 @@ export function AuditExplorer(props: AuditExplorerProps) {
       router.push(`${PATH}${auditViewSearch(clean)}`, { scroll: false });
     });
   };
-  const pageHref = (cursor: { after?: string; before?: string }) => `${PATH}${auditViewSearch({ ...view, after: cursor.after, before: cursor.before, id: undefined })}`;
+  const pageHref = (cursor: { after?: string; before?: string }) =>
+    `${PATH}${auditViewSearch({ ...view, after: cursor.after, before: cursor.before, id: undefined })}`;
   const onPageLink = (e: MouseEvent<HTMLAnchorElement>) => {
     // keep the link a link (new tab, copy address); take over plain clicks for the pending state
     if (e.metaKey || e.ctrlKey || e.shiftKey || e.altKey || e.button !== 0) return;
@@ -129,23 +148,33 @@ export function AuditExplorer(props: AuditExplorerProps) {
     if (openEvent) lastOpen.current = openEvent.id;
   }, [openEvent]);
   const returnFocus = () =>
-    Array.from(document.querySelectorAll<HTMLElement>(`[data-open-event="${lastOpen.current}"]`)).find((el) => el.offsetParent !== null) ?? null;
+    Array.from(document.querySelectorAll<HTMLElement>(`[data-open-event="${lastOpen.current}"]`)).find(
+      (el) => el.offsetParent !== null,
+    ) ?? null;
 
   const filters = activeFilterCount(view);
   const exportSearch = auditViewSearch(filterOnly(view));
-  const exportHref = (format: "csv" | "jsonl") => `${PATH}/export${exportSearch ? `${exportSearch}&` : "?"}format=${format}`;
+  const exportHref = (format: "csv" | "jsonl") =>
+    `${PATH}/export${exportSearch ? `${exportSearch}&` : "?"}format=${format}`;
   const searchKey = auditViewSearch({ ...view, id: undefined });
 
   const empty = !logHasEvents ? (
     <div className="px-5 py-12 text-center">
-      <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={1.5} className="mx-auto size-9 text-accent-500" aria-hidden="true">
+      <svg
+        viewBox="0 0 24 24"
+        fill="none"
+        stroke="currentColor"
+        strokeWidth={1.5}
+        className="mx-auto size-9 text-accent-500"
+        aria-hidden="true"
+      >
         <path d="M7 3.5h7l4 4v13H7z" strokeLinejoin="round" />
         <path d="M14 3.5v4h4M10 12h5M10 15.5h5" strokeLinecap="round" />
       </svg>
       <p className="mt-3 text-[15px] font-medium text-ink">No events yet</p>
       <p className="mx-auto mt-1 max-w-md text-sm text-ink-muted">
-        Every token your agents ask for and every call they make through okoro lands here, signed into a hash chain. Create a service token and point an agent at okoro to
-        see the first ones.
+        Every token your agents ask for and every call they make through okoro lands here, signed into a hash chain.
+        Create a service token and point an agent at okoro to see the first ones.
       </p>
       <div className="mt-4 flex flex-wrap justify-center gap-2">
         <Link href="/dashboard/tokens" className={buttonClasses("primary", "sm")}>
@@ -158,9 +187,13 @@ export function AuditExplorer(props: AuditExplorerProps) {
     </div>
   ) : (
     <div className="px-5 py-12 text-center">
-      <p className="text-[15px] font-medium text-ink">No events match {filters > 1 ? "these filters" : "this filter"}</p>
+      <p className="text-[15px] font-medium text-ink">
+        No events match {filters > 1 ? "these filters" : "this filter"}
+      </p>
       <p className="mx-auto mt-1 max-w-md text-sm text-ink-muted">
-        {view.after || view.before ? "This page is past the end of the results." : "Try a wider time range or remove a filter."}
+        {view.after || view.before
+          ? "This page is past the end of the results."
+          : "Try a wider time range or remove a filter."}
       </p>
       <div className="mt-4 flex flex-wrap justify-center gap-2">
         {view.after || view.before ? (
@@ -168,7 +201,11 @@ export function AuditExplorer(props: AuditExplorerProps) {
             Back to the first page
           </Link>
         ) : (
-          <button type="button" onClick={() => applyView({ ...EMPTY_VIEW, sort: view.sort })} className={buttonClasses("secondary", "sm")}>
+          <button
+            type="button"
+            onClick={() => applyView({ ...EMPTY_VIEW, sort: view.sort })}
+            className={buttonClasses("secondary", "sm")}
+          >
             Clear all filters
           </button>
         )}
@@ -190,27 +227,33 @@ export function AuditExplorer(props: AuditExplorerProps) {
                 </span>
               </Suspense>
             ) : null}
-            {logHasEvents ? <span className="text-ink-subtle max-md:hidden"> · {SORT_LABELS[view.sort.key][view.sort.dir === "desc" ? 1 : 0]}</span> : null}
+            {logHasEvents ? (
+              <span className="text-ink-subtle max-md:hidden">
+                {" "}
+                · {SORT_LABELS[view.sort.key][view.sort.dir === "desc" ? 1 : 0]}
+              </span>
+            ) : null}
           </p>
           {logHasEvents ? (
             // phones have no column headers to click: the order is chosen here
             <select
-                aria-label="Sort by"
-                value={`${shown.sort.key}:${shown.sort.dir}`}
-                onChange={(e) => {
-                  const [key, dir] = e.target.value.split(":") as [AuditSort["key"], AuditSort["dir"]];
-                  applyView({ ...view, sort: { key, dir } });
-                }}
-                className="h-8 rounded-lg border border-line-strong bg-surface px-2 text-sm text-ink-muted shadow-sm focus:border-accent-500 focus:outline-none focus:ring-2 focus:ring-accent-100 md:hidden"
-              >
-                {(Object.keys(SORT_LABELS) as AuditSort["key"][]).flatMap((key) =>
-                  (["desc", "asc"] as const).map((dir) => (
-                    <option key={`${key}:${dir}`} value={`${key}:${dir}`}>
-                      {SORT_LABELS[key][dir === "desc" ? 1 : 0][0].toUpperCase() + SORT_LABELS[key][dir === "desc" ? 1 : 0].slice(1)}
-                    </option>
-                  )),
-                )}
-              </select>
+              aria-label="Sort by"
+              value={`${shown.sort.key}:${shown.sort.dir}`}
+              onChange={(e) => {
+                const [key, dir] = e.target.value.split(":") as [AuditSort["key"], AuditSort["dir"]];
+                applyView({ ...view, sort: { key, dir } });
+              }}
+              className="h-8 rounded-lg border border-line-strong bg-surface px-2 text-sm text-ink-muted shadow-sm focus:border-accent-500 focus:outline-none focus:ring-2 focus:ring-accent-100 md:hidden"
+            >
+              {(Object.keys(SORT_LABELS) as AuditSort["key"][]).flatMap((key) =>
+                (["desc", "asc"] as const).map((dir) => (
+                  <option key={`${key}:${dir}`} value={`${key}:${dir}`}>
+                    {SORT_LABELS[key][dir === "desc" ? 1 : 0][0].toUpperCase() +
+                      SORT_LABELS[key][dir === "desc" ? 1 : 0].slice(1)}
+                  </option>
+                )),
+              )}
+            </select>
           ) : null}
           <ActiveFilters view={shown} providers={providers} onChange={applyView} />
         </div>
@@ -221,7 +264,12 @@ export function AuditExplorer(props: AuditExplorerProps) {
               <DownloadIcon />
               CSV<span className="sr-only"> export of the events matching these filters</span>
             </a>
-            <a href={exportHref("jsonl")} download className={buttonClasses("secondary", "sm")} data-testid="export-jsonl">
+            <a
+              href={exportHref("jsonl")}
+              download
+              className={buttonClasses("secondary", "sm")}
+              data-testid="export-jsonl"
+            >
               <DownloadIcon />
               JSON Lines<span className="sr-only"> export of the events matching these filters</span>
             </a>
@@ -248,30 +296,56 @@ export function AuditExplorer(props: AuditExplorerProps) {
           />
         </div>
         {rows.length > 0 && (before || after || view.after || view.before) ? (
-          <nav aria-label="Pages" className="flex flex-wrap items-center justify-between gap-2 border-t border-line px-4 py-3 sm:px-5">
+          <nav
+            aria-label="Pages"
+            className="flex flex-wrap items-center justify-between gap-2 border-t border-line px-4 py-3 sm:px-5"
+          >
             <div className="flex gap-2">
               {view.after || view.before ? (
-                <Link href={pageHref({})} onClick={onPageLink} className={buttonClasses("ghost", "sm")} prefetch={false}>
+                <Link
+                  href={pageHref({})}
+                  onClick={onPageLink}
+                  className={buttonClasses("ghost", "sm")}
+                  prefetch={false}
+                >
                   {view.sort.key === "time" && view.sort.dir === "desc" ? "Newest" : "First page"}
                 </Link>
               ) : null}
             </div>
             <div className="flex gap-2">
               {before ? (
-                <Link href={pageHref({ before })} onClick={onPageLink} className={buttonClasses("secondary", "sm")} prefetch={false} rel="prev">
+                <Link
+                  href={pageHref({ before })}
+                  onClick={onPageLink}
+                  className={buttonClasses("secondary", "sm")}
+                  prefetch={false}
+                  rel="prev"
+                >
                   <span aria-hidden="true">←</span> Previous
                 </Link>
               ) : (
-                <span className={buttonClasses("secondary", "sm", "pointer-events-none opacity-50")} aria-disabled="true">
+                <span
+                  className={buttonClasses("secondary", "sm", "pointer-events-none opacity-50")}
+                  aria-disabled="true"
+                >
                   <span aria-hidden="true">←</span> Previous
                 </span>
               )}
               {after ? (
-                <Link href={pageHref({ after })} onClick={onPageLink} className={buttonClasses("secondary", "sm")} prefetch={false} rel="next">
+                <Link
+                  href={pageHref({ after })}
+                  onClick={onPageLink}
+                  className={buttonClasses("secondary", "sm")}
+                  prefetch={false}
+                  rel="next"
+                >
                   Next <span aria-hidden="true">→</span>
                 </Link>
               ) : (
-                <span className={buttonClasses("secondary", "sm", "pointer-events-none opacity-50")} aria-disabled="true">
+                <span
+                  className={buttonClasses("secondary", "sm", "pointer-events-none opacity-50")}
+                  aria-disabled="true"
+                >
                   Next <span aria-hidden="true">→</span>
                 </span>
               )}
@@ -293,10 +367,20 @@ export function AuditExplorer(props: AuditExplorerProps) {
                 {openIndex + 1} of {rows.length} on this page
               </span>
               <div className="flex gap-2">
-                <button type="button" disabled={openIndex === 0} onClick={() => open(rows[openIndex - 1].id)} className={buttonClasses("secondary", "sm")}>
+                <button
+                  type="button"
+                  disabled={openIndex === 0}
+                  onClick={() => open(rows[openIndex - 1].id)}
+                  className={buttonClasses("secondary", "sm")}
+                >
                   <span aria-hidden="true">↑</span> Previous
                 </button>
-                <button type="button" disabled={openIndex === rows.length - 1} onClick={() => open(rows[openIndex + 1].id)} className={buttonClasses("secondary", "sm")}>
+                <button
+                  type="button"
+                  disabled={openIndex === rows.length - 1}
+                  onClick={() => open(rows[openIndex + 1].id)}
+                  className={buttonClasses("secondary", "sm")}
+                >
                   Next <span aria-hidden="true">↓</span>
                 </button>
               </div>

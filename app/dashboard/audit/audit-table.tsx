@@ -56,7 +56,12 @@ function columns(providerNames: Record<string, string>, today: string): ColumnDe
     agent: (r) => r.agent,
     provider: (r) => r.provider,
   };
-  const sortable = (key: AuditSortKey) => ({ id: key, accessorFn: ACCESSORS[key], enableSorting: true, sortDescFirst: FIRST_DIRECTION[key] === "desc" });
+  const sortable = (key: AuditSortKey) => ({
+    id: key,
+    accessorFn: ACCESSORS[key],
+    enableSorting: true,
+    sortDescFirst: FIRST_DIRECTION[key] === "desc",
+  });
   return [
     {
       ...sortable("time"),
@@ -105,7 +110,8 @@ function columns(providerNames: Record<string, string>, today: string): ColumnDe
     {
       ...sortable("provider"),
       header: "Provider",
-      cell: ({ row }) => (row.original.provider ? <span className="whitespace-nowrap">{provider(row.original.provider)}</span> : dash),
+      cell: ({ row }) =>
+        row.original.provider ? <span className="whitespace-nowrap">{provider(row.original.provider)}</span> : dash,
       meta: { mobile: "hidden", className: CELL },
     },
     {
@@ -132,7 +138,12 @@ function columns(providerNames: Record<string, string>, today: string): ColumnDe
     {
       ...sortable("duration"),
       header: "Duration",
-      cell: ({ row }) => (row.original.durationMs === null ? dash : <span className="whitespace-nowrap tabular-nums">{formatDuration(row.original.durationMs)}</span>),
+      cell: ({ row }) =>
+        row.original.durationMs === null ? (
+          dash
+        ) : (
+          <span className="whitespace-nowrap tabular-nums">{formatDuration(row.original.durationMs)}</span>
+        ),
       meta: { mobile: "hidden", className: `text-right ${CELL}`, headerClassName: `text-right ${CELL}` },
     },
     {
@@ -146,7 +157,10 @@ function columns(providerNames: Record<string, string>, today: string): ColumnDe
       id: "flags",
       header: "Flags",
       enableSorting: false,
-      cell: ({ row }) => (row.original.flags.length > 0 ? <FlagBadges flags={row.original.flags} reason={row.original.flagReason} short className="flex-nowrap" /> : null),
+      cell: ({ row }) =>
+        row.original.flags.length > 0 ? (
+          <FlagBadges flags={row.original.flags} reason={row.original.flagReason} short className="flex-nowrap" />
+        ) : null,
       meta: { mobile: "hidden", className: LAST_CELL },
     },
     {
@@ -231,7 +245,11 @@ export function AuditTable({ rows, sort, onSort, onOpen, openId, providerNames, 
         manualSorting
         rowAttributes={(r) => ({ "data-event-id": r.id, "data-testid": "audit-row" })}
         rowClassName={(r) =>
-          cx("cursor-pointer text-[13px]", r.id === openId && "bg-accent-50/70 hover:bg-accent-50", r.flags.length > 0 && r.id !== openId && "bg-amber-50/30")
+          cx(
+            "cursor-pointer text-[13px]",
+            r.id === openId && "bg-accent-50/70 hover:bg-accent-50",
+            r.flags.length > 0 && r.id !== openId && "bg-amber-50/30",
+          )
         }
       />
     </div>

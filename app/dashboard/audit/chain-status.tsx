@@ -8,14 +8,31 @@ import { cx } from "@/components/cx";
 import { Spinner } from "@/components/spinner";
 
 type Checkpoint = { at: string; coversSeq: number; signatureOk: boolean };
-type Status = { ok: boolean; verifiedThrough: number; firstBadSeq?: number; problem?: string; checkedAt: string; tookMs: number; checkpoint: Checkpoint | null };
+type Status = {
+  ok: boolean;
+  verifiedThrough: number;
+  firstBadSeq?: number;
+  problem?: string;
+  checkedAt: string;
+  tookMs: number;
+  checkpoint: Checkpoint | null;
+};
 
 /** The signed checkpoint line: when it was signed, how far it covers this chain, whether its signature holds. */
 function CheckpointNote({ checkpoint }: { checkpoint: Checkpoint | null }) {
-  if (!checkpoint) return <span className="text-xs text-ink-subtle" data-testid="chain-checkpoint">· no signed checkpoint yet</span>;
+  if (!checkpoint)
+    return (
+      <span className="text-xs text-ink-subtle" data-testid="chain-checkpoint">
+        · no signed checkpoint yet
+      </span>
+    );
   const when = new Date(checkpoint.at);
   return (
-    <span className={cx("text-xs", checkpoint.signatureOk ? "text-ink-subtle" : "font-medium text-red-800")} data-testid="chain-checkpoint" title={checkpoint.at}>
+    <span
+      className={cx("text-xs", checkpoint.signatureOk ? "text-ink-subtle" : "font-medium text-red-800")}
+      data-testid="chain-checkpoint"
+      title={checkpoint.at}
+    >
       · signed checkpoint {when.toLocaleString()}, covers seq {formatCount(checkpoint.coversSeq)},{" "}
       {checkpoint.signatureOk ? "signature ok" : "signature does not verify"}
     </span>
@@ -38,7 +55,10 @@ export function ChainStatus({ bare, className }: { bare?: boolean; className?: s
     const controller = new AbortController();
     abort.current = controller;
     try {
-      const res = await fetch(`/api/audit/chain${fresh ? "?fresh=1" : ""}`, { signal: controller.signal, cache: "no-store" });
+      const res = await fetch(`/api/audit/chain${fresh ? "?fresh=1" : ""}`, {
+        signal: controller.signal,
+        cache: "no-store",
+      });
       if (!res.ok) throw new Error(String(res.status));
       setState({ phase: "done", status: (await res.json()) as Status });
     } catch (e) {
@@ -78,14 +98,22 @@ export function ChainStatus({ bare, className }: { bare?: boolean; className?: s
       ) : state.phase === "failed" ? (
         <span className="inline-flex items-center gap-2 text-amber-900">
           <svg viewBox="0 0 20 20" fill="currentColor" className="size-4 text-amber-600" aria-hidden="true">
-            <path fillRule="evenodd" d="M18 10a8 8 0 1 1-16 0 8 8 0 0 1 16 0Zm-8-5a.75.75 0 0 1 .75.75v4.5a.75.75 0 0 1-1.5 0v-4.5A.75.75 0 0 1 10 5Zm0 10a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z" clipRule="evenodd" />
+            <path
+              fillRule="evenodd"
+              d="M18 10a8 8 0 1 1-16 0 8 8 0 0 1 16 0Zm-8-5a.75.75 0 0 1 .75.75v4.5a.75.75 0 0 1-1.5 0v-4.5A.75.75 0 0 1 10 5Zm0 10a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z"
+              clipRule="evenodd"
+            />
           </svg>
           Could not verify the chain just now.
         </span>
       ) : state.status.ok ? (
         <span className="inline-flex items-center gap-2">
           <svg viewBox="0 0 20 20" fill="currentColor" className="size-4 shrink-0 text-emerald-600" aria-hidden="true">
-            <path fillRule="evenodd" d="M16.403 12.652a3 3 0 0 0 0-5.304 3 3 0 0 0-3.75-3.751 3 3 0 0 0-5.305 0 3 3 0 0 0-3.751 3.75 3 3 0 0 0 0 5.305 3 3 0 0 0 3.75 3.751 3 3 0 0 0 5.305 0 3 3 0 0 0 3.751-3.75Zm-2.546-4.46a.75.75 0 0 0-1.214-.883l-3.483 4.79-1.88-1.88a.75.75 0 1 0-1.06 1.061l2.5 2.5a.75.75 0 0 0 1.137-.089l4-5.5Z" clipRule="evenodd" />
+            <path
+              fillRule="evenodd"
+              d="M16.403 12.652a3 3 0 0 0 0-5.304 3 3 0 0 0-3.75-3.751 3 3 0 0 0-5.305 0 3 3 0 0 0-3.751 3.75 3 3 0 0 0 0 5.305 3 3 0 0 0 3.75 3.751 3 3 0 0 0 5.305 0 3 3 0 0 0 3.751-3.75Zm-2.546-4.46a.75.75 0 0 0-1.214-.883l-3.483 4.79-1.88-1.88a.75.75 0 1 0-1.06 1.061l2.5 2.5a.75.75 0 0 0 1.137-.089l4-5.5Z"
+              clipRule="evenodd"
+            />
           </svg>
           {state.status.verifiedThrough === 0 ? (
             <span className="text-ink">Nothing to verify yet</span>
@@ -101,13 +129,26 @@ export function ChainStatus({ bare, className }: { bare?: boolean; className?: s
         </span>
       ) : (
         <span className="inline-flex items-start gap-2">
-          <svg viewBox="0 0 20 20" fill="currentColor" className="mt-0.5 size-4 shrink-0 text-red-600" aria-hidden="true">
-            <path fillRule="evenodd" d="M8.485 2.495c.673-1.167 2.357-1.167 3.03 0l6.28 10.875c.673 1.167-.17 2.625-1.516 2.625H3.72c-1.347 0-2.189-1.458-1.515-2.625L8.485 2.495ZM10 5a.75.75 0 0 1 .75.75v3.5a.75.75 0 0 1-1.5 0v-3.5A.75.75 0 0 1 10 5Zm0 9a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z" clipRule="evenodd" />
+          <svg
+            viewBox="0 0 20 20"
+            fill="currentColor"
+            className="mt-0.5 size-4 shrink-0 text-red-600"
+            aria-hidden="true"
+          >
+            <path
+              fillRule="evenodd"
+              d="M8.485 2.495c.673-1.167 2.357-1.167 3.03 0l6.28 10.875c.673 1.167-.17 2.625-1.516 2.625H3.72c-1.347 0-2.189-1.458-1.515-2.625L8.485 2.495ZM10 5a.75.75 0 0 1 .75.75v3.5a.75.75 0 0 1-1.5 0v-3.5A.75.75 0 0 1 10 5Zm0 9a1 1 0 1 0 0-2 1 1 0 0 0 0 2Z"
+              clipRule="evenodd"
+            />
           </svg>
           <span>
-            <span className="font-semibold">Chain broken at seq {formatCount(state.status.firstBadSeq ?? state.status.verifiedThrough + 1)}</span>
+            <span className="font-semibold">
+              Chain broken at seq {formatCount(state.status.firstBadSeq ?? state.status.verifiedThrough + 1)}
+            </span>
             {state.status.problem ? `: ${state.status.problem}` : ""}.{" "}
-            {state.status.verifiedThrough > 0 ? `Events up to seq ${formatCount(state.status.verifiedThrough)} verify.` : ""}{" "}
+            {state.status.verifiedThrough > 0
+              ? `Events up to seq ${formatCount(state.status.verifiedThrough)} verify.`
+              : ""}{" "}
             <CheckpointNote checkpoint={state.status.checkpoint} />
           </span>
         </span>
@@ -117,7 +158,10 @@ export function ChainStatus({ bare, className }: { bare?: boolean; className?: s
           type="button"
           onClick={again}
           disabled={rechecking}
-          className={cx("ml-auto rounded text-xs font-medium hover:underline disabled:opacity-60", broken ? "text-red-800" : "text-accent-700")}
+          className={cx(
+            "ml-auto rounded text-xs font-medium hover:underline disabled:opacity-60",
+            broken ? "text-red-800" : "text-accent-700",
+          )}
         >
           {rechecking ? "Verifying…" : "Verify again"}
         </button>

@@ -34,7 +34,8 @@ export function OutcomeText({ outcome }: { outcome: string | null }) {
   );
 }
 
-const FLAG_ICON = "M3.5 2.75a.75.75 0 0 0-1.5 0v14.5a.75.75 0 0 0 1.5 0v-4.392l1.657-.348a6.449 6.449 0 0 1 4.271.572 7.948 7.948 0 0 0 5.965.524l2.078-.64A.75.75 0 0 0 18 12.25v-8.5a.75.75 0 0 0-.904-.734l-2.38.501a7.25 7.25 0 0 1-4.186-.363l-.502-.2a8.75 8.75 0 0 0-5.053-.439l-1.475.31V2.75Z";
+const FLAG_ICON =
+  "M3.5 2.75a.75.75 0 0 0-1.5 0v14.5a.75.75 0 0 0 1.5 0v-4.392l1.657-.348a6.449 6.449 0 0 1 4.271.572 7.948 7.948 0 0 0 5.965.524l2.078-.64A.75.75 0 0 0 18 12.25v-8.5a.75.75 0 0 0-.904-.734l-2.38.501a7.25 7.25 0 0 1-4.186-.363l-.502-.2a8.75 8.75 0 0 0-5.053-.439l-1.475.31V2.75Z";
 
 /** One badge per flag; each is focusable so keyboard users can read its reason too. */
 export function FlagBadges({
@@ -58,7 +59,10 @@ export function FlagBadges({
     return (
       <span className={cx("flex flex-wrap gap-1", className)}>
         {flags.map((flag) => (
-          <span key={flag} className="inline-flex items-center gap-1 whitespace-nowrap rounded-full border border-amber-300 bg-amber-50 px-2 py-0.5 text-xs font-medium leading-4 text-amber-900">
+          <span
+            key={flag}
+            className="inline-flex items-center gap-1 whitespace-nowrap rounded-full border border-amber-300 bg-amber-50 px-2 py-0.5 text-xs font-medium leading-4 text-amber-900"
+          >
             <svg viewBox="0 0 20 20" fill="currentColor" className="size-3 shrink-0 text-amber-600" aria-hidden="true">
               <path d={FLAG_ICON} />
             </svg>
@@ -79,7 +83,12 @@ export function FlagBadges({
               data-flag={flag}
               className="inline-flex cursor-help items-center gap-1 whitespace-nowrap rounded-full border border-amber-300 bg-amber-50 px-2 py-0.5 text-xs font-medium leading-4 text-amber-900"
             >
-              <svg viewBox="0 0 20 20" fill="currentColor" className="size-3 shrink-0 text-amber-600" aria-hidden="true">
+              <svg
+                viewBox="0 0 20 20"
+                fill="currentColor"
+                className="size-3 shrink-0 text-amber-600"
+                aria-hidden="true"
+              >
                 <path d={FLAG_ICON} />
               </svg>
               {short ? (
@@ -107,7 +116,15 @@ export function StatusCode({ status }: { status: number | null }) {
  * The token's scope, and the request's when it differs ("read → delete"). `stacked` puts
  * the required scope on a second line, for narrow table cells.
  */
-export function ScopePair({ scope, required, stacked }: { scope: string | null; required: string | null; stacked?: boolean }) {
+export function ScopePair({
+  scope,
+  required,
+  stacked,
+}: {
+  scope: string | null;
+  required: string | null;
+  stacked?: boolean;
+}) {
   if (!scope && !required) return <span className="text-ink-subtle">—</span>;
   const differs = required && scope && required !== scope && scope !== "all";
   return (

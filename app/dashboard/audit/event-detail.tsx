@@ -4,7 +4,14 @@
 // the chain fields (seq, prev_hash, hash) that make the row tamper-evident.
 import type { ReactNode } from "react";
 import { FlagBadges, OutcomeBadge, ScopePair, StatusCode } from "@/app/dashboard/audit/event-bits";
-import { EVENT_DESCRIPTIONS, flagLabel, formatBytes, formatDuration, formatFullTime, reasonsPerFlag } from "@/app/dashboard/audit/format";
+import {
+  EVENT_DESCRIPTIONS,
+  flagLabel,
+  formatBytes,
+  formatDuration,
+  formatFullTime,
+  reasonsPerFlag,
+} from "@/app/dashboard/audit/format";
 import { CopyButton } from "@/components/copy-button";
 import { cx } from "@/components/cx";
 import type { AuditRow } from "@/lib/audit/dashboard";
@@ -23,11 +30,27 @@ function Section({ title, fields }: { title: string; fields: (Field | null)[] })
       <h3 className="text-xs font-semibold uppercase tracking-wide text-ink-subtle">{title}</h3>
       <dl className="divide-y divide-line rounded-lg border border-line">
         {shown.map((f) => (
-          <div key={f.label} className={cx("gap-x-4 px-3 py-2 text-sm", f.wide ? "space-y-1" : "grid grid-cols-[6.5rem_1fr] sm:grid-cols-[8.5rem_1fr]")}>
+          <div
+            key={f.label}
+            className={cx(
+              "gap-x-4 px-3 py-2 text-sm",
+              f.wide ? "space-y-1" : "grid grid-cols-[6.5rem_1fr] sm:grid-cols-[8.5rem_1fr]",
+            )}
+          >
             <dt className="text-ink-subtle">{f.label}</dt>
             <dd className={cx("flex min-w-0 items-start gap-2", f.mono && "font-mono text-[12.5px]")}>
               <span className="min-w-0 flex-1 break-words [overflow-wrap:anywhere]">{f.value}</span>
-              {f.copy ? <CopyButton value={f.copy} label="" copiedLabel="" variant="ghost" size="sm" accessibleLabel={`Copy ${f.label}`} className="-my-1 h-7 px-1.5" /> : null}
+              {f.copy ? (
+                <CopyButton
+                  value={f.copy}
+                  label=""
+                  copiedLabel=""
+                  variant="ghost"
+                  size="sm"
+                  accessibleLabel={`Copy ${f.label}`}
+                  className="-my-1 h-7 px-1.5"
+                />
+              ) : null}
             </dd>
           </div>
         ))}
@@ -36,8 +59,11 @@ function Section({ title, fields }: { title: string; fields: (Field | null)[] })
   );
 }
 
-const field = (label: string, value: unknown, opts: Omit<Field, "label" | "value"> & { render?: ReactNode } = {}): Field | null =>
-  present(value) ? { label, value: opts.render ?? String(value), ...opts } : null;
+const field = (
+  label: string,
+  value: unknown,
+  opts: Omit<Field, "label" | "value"> & { render?: ReactNode } = {},
+): Field | null => (present(value) ? { label, value: opts.render ?? String(value), ...opts } : null);
 
 export function EventDetail({ event, providerNames }: { event: AuditRow; providerNames: Record<string, string> }) {
   const e = event;
@@ -46,7 +72,9 @@ export function EventDetail({ event, providerNames }: { event: AuditRow; provide
     <div className="space-y-5">
       <div className="flex flex-wrap items-center gap-2">
         <OutcomeBadge outcome={e.outcome} />
-        {e.error ? <span className="rounded-md bg-red-50 px-1.5 py-0.5 font-mono text-xs text-red-800">{e.error}</span> : null}
+        {e.error ? (
+          <span className="rounded-md bg-red-50 px-1.5 py-0.5 font-mono text-xs text-red-800">{e.error}</span>
+        ) : null}
         {e.status ? (
           <span className="text-sm text-ink-muted">
             HTTP <StatusCode status={e.status} />
@@ -75,7 +103,9 @@ export function EventDetail({ event, providerNames }: { event: AuditRow; provide
           field("Agent", e.agent),
           field("Via", e.via, { render: e.via === "mcp" ? "MCP tool call" : e.via }),
           field("Tool", e.tool, { mono: true }),
-          field("Provider", e.provider, { render: e.provider ? `${providerNames[e.provider] ?? e.provider} (${e.provider})` : null }),
+          field("Provider", e.provider, {
+            render: e.provider ? `${providerNames[e.provider] ?? e.provider} (${e.provider})` : null,
+          }),
           present(e.scope) || present(e.requiredScope)
             ? { label: "Scope → required", value: <ScopePair scope={e.scope} required={e.requiredScope} /> }
             : null,
@@ -120,7 +150,8 @@ export function EventDetail({ event, providerNames }: { event: AuditRow; provide
         ]}
       />
       <p className="text-xs text-ink-subtle">
-        Each hash covers this event and the hash before it, so changing or removing any earlier event breaks every hash after it.
+        Each hash covers this event and the hash before it, so changing or removing any earlier event breaks every hash
+        after it.
       </p>
     </div>
   );

@@ -10,7 +10,15 @@ import { useEffect, useId, useRef, useState, type ReactNode } from "react";
 import { EVENT_DESCRIPTIONS } from "@/app/dashboard/audit/format";
 import { buttonClasses } from "@/components/button";
 import { cx } from "@/components/cx";
-import { activeFilterCount, AUDIT_OUTCOMES, EMPTY_VIEW, TIME_RANGE_LABELS, TIME_RANGES, type AuditView, type TimeRange } from "@/lib/audit/view-params";
+import {
+  activeFilterCount,
+  AUDIT_OUTCOMES,
+  EMPTY_VIEW,
+  TIME_RANGE_LABELS,
+  TIME_RANGES,
+  type AuditView,
+  type TimeRange,
+} from "@/lib/audit/view-params";
 import { SCOPES } from "@/lib/scopes";
 
 type Props = {
@@ -33,7 +41,19 @@ const GROUPS: { label: string; test: (event: string) => boolean }[] = [
   { label: "Sign-in", test: (e) => e.startsWith("auth.") },
 ];
 
-function FilterSelect({ label, value, onChange, children, className }: { label: string; value: string; onChange: (v: string) => void; children: ReactNode; className?: string }) {
+function FilterSelect({
+  label,
+  value,
+  onChange,
+  children,
+  className,
+}: {
+  label: string;
+  value: string;
+  onChange: (v: string) => void;
+  children: ReactNode;
+  className?: string;
+}) {
   const id = useId();
   return (
     <div className={cx("relative min-w-0", className)}>
@@ -52,8 +72,17 @@ function FilterSelect({ label, value, onChange, children, className }: { label: 
       >
         {children}
       </select>
-      <svg viewBox="0 0 20 20" fill="currentColor" className="pointer-events-none absolute right-2.5 top-1/2 size-4 -translate-y-1/2 text-ink-subtle" aria-hidden="true">
-        <path fillRule="evenodd" d="M5.22 8.22a.75.75 0 0 1 1.06 0L10 11.94l3.72-3.72a.75.75 0 1 1 1.06 1.06l-4.25 4.25a.75.75 0 0 1-1.06 0L5.22 9.28a.75.75 0 0 1 0-1.06Z" clipRule="evenodd" />
+      <svg
+        viewBox="0 0 20 20"
+        fill="currentColor"
+        className="pointer-events-none absolute right-2.5 top-1/2 size-4 -translate-y-1/2 text-ink-subtle"
+        aria-hidden="true"
+      >
+        <path
+          fillRule="evenodd"
+          d="M5.22 8.22a.75.75 0 0 1 1.06 0L10 11.94l3.72-3.72a.75.75 0 1 1 1.06 1.06l-4.25 4.25a.75.75 0 0 1-1.06 0L5.22 9.28a.75.75 0 0 1 0-1.06Z"
+          clipRule="evenodd"
+        />
       </svg>
     </div>
   );
@@ -126,8 +155,17 @@ export function FilterBar({ view, agents, providers, events, onChange }: Props) 
     >
       <div className="flex flex-wrap items-center gap-2">
         <div className="relative min-w-0 basis-full sm:flex-[1_1_16rem] sm:basis-auto">
-          <svg viewBox="0 0 20 20" fill="currentColor" className="pointer-events-none absolute left-3 top-1/2 size-4 -translate-y-1/2 text-ink-subtle" aria-hidden="true">
-            <path fillRule="evenodd" d="M9 3.5a5.5 5.5 0 1 0 0 11 5.5 5.5 0 0 0 0-11ZM2 9a7 7 0 1 1 12.45 4.39l3.08 3.08a.75.75 0 1 1-1.06 1.06l-3.08-3.08A7 7 0 0 1 2 9Z" clipRule="evenodd" />
+          <svg
+            viewBox="0 0 20 20"
+            fill="currentColor"
+            className="pointer-events-none absolute left-3 top-1/2 size-4 -translate-y-1/2 text-ink-subtle"
+            aria-hidden="true"
+          >
+            <path
+              fillRule="evenodd"
+              d="M9 3.5a5.5 5.5 0 1 0 0 11 5.5 5.5 0 0 0 0-11ZM2 9a7 7 0 1 1 12.45 4.39l3.08 3.08a.75.75 0 1 1-1.06 1.06l-3.08-3.08A7 7 0 0 1 2 9Z"
+              clipRule="evenodd"
+            />
           </svg>
           <input
             ref={searchRef}
@@ -174,10 +212,19 @@ export function FilterBar({ view, agents, providers, events, onChange }: Props) 
         <label
           className={cx(
             "inline-flex h-9 cursor-pointer select-none items-center gap-2 rounded-lg border px-3 text-sm font-medium shadow-sm transition-colors has-[:focus-visible]:ring-2 has-[:focus-visible]:ring-accent-300",
-            view.flagged ? "border-amber-300 bg-amber-50 text-amber-900" : "border-line-strong bg-surface text-ink-muted hover:border-zinc-400 hover:text-ink",
+            view.flagged
+              ? "border-amber-300 bg-amber-50 text-amber-900"
+              : "border-line-strong bg-surface text-ink-muted hover:border-zinc-400 hover:text-ink",
           )}
         >
-          <input type="checkbox" name="flagged" value="1" checked={view.flagged} onChange={(e) => set({ flagged: e.target.checked })} className="size-3.5 accent-amber-600" />
+          <input
+            type="checkbox"
+            name="flagged"
+            value="1"
+            checked={view.flagged}
+            onChange={(e) => set({ flagged: e.target.checked })}
+            className="size-3.5 accent-amber-600"
+          />
           Flagged only
         </label>
         <button
@@ -191,7 +238,11 @@ export function FilterBar({ view, agents, providers, events, onChange }: Props) 
             <path d="M3 5.75A.75.75 0 0 1 3.75 5h12.5a.75.75 0 0 1 0 1.5H3.75A.75.75 0 0 1 3 5.75Zm3 4.25a.75.75 0 0 1 .75-.75h6.5a.75.75 0 0 1 0 1.5h-6.5A.75.75 0 0 1 6 10Zm2.75 3.5a.75.75 0 0 0 0 1.5h2.5a.75.75 0 0 0 0-1.5h-2.5Z" />
           </svg>
           Filters
-          {hidden > 0 ? <span className="rounded-full bg-accent-600 px-1.5 text-xs font-semibold leading-5 text-white">{hidden}</span> : null}
+          {hidden > 0 ? (
+            <span className="rounded-full bg-accent-600 px-1.5 text-xs font-semibold leading-5 text-white">
+              {hidden}
+            </span>
+          ) : null}
         </button>
       </div>
 
@@ -240,7 +291,10 @@ export function FilterBar({ view, agents, providers, events, onChange }: Props) 
         </div>
       ) : null}
 
-      <div id={panelId} className={cx("grid-cols-2 gap-2 sm:grid-cols-3 md:grid md:grid-cols-5", open ? "grid" : "hidden")}>
+      <div
+        id={panelId}
+        className={cx("grid-cols-2 gap-2 sm:grid-cols-3 md:grid md:grid-cols-5", open ? "grid" : "hidden")}
+      >
         <FilterSelect label="Agent" value={view.agent ?? ""} onChange={(v) => set({ agent: v || undefined })}>
           <option value="">All agents</option>
           {agentChoices.map((a) => (
@@ -280,7 +334,12 @@ export function FilterBar({ view, agents, providers, events, onChange }: Props) 
             ) : null;
           })}
         </FilterSelect>
-        <FilterSelect label="Outcome" value={view.outcome ?? ""} onChange={(v) => set({ outcome: (v || undefined) as AuditView["outcome"] })} className="max-sm:col-span-2">
+        <FilterSelect
+          label="Outcome"
+          value={view.outcome ?? ""}
+          onChange={(v) => set({ outcome: (v || undefined) as AuditView["outcome"] })}
+          className="max-sm:col-span-2"
+        >
           <option value="">Any outcome</option>
           {AUDIT_OUTCOMES.map((o) => (
             <option key={o} value={o}>
@@ -288,7 +347,13 @@ export function FilterBar({ view, agents, providers, events, onChange }: Props) 
             </option>
           ))}
         </FilterSelect>
-        <FilterSelect label="Via" value={view.via ?? ""} onChange={(v) => set({ via: (v || undefined) as AuditView["via"], tool: v === "direct" ? undefined : view.tool })}>
+        <FilterSelect
+          label="Via"
+          value={view.via ?? ""}
+          onChange={(v) =>
+            set({ via: (v || undefined) as AuditView["via"], tool: v === "direct" ? undefined : view.tool })
+          }
+        >
           <option value="">MCP or direct</option>
           <option value="mcp">MCP tool calls</option>
           <option value="direct">Direct API calls</option>
@@ -299,15 +364,29 @@ export function FilterBar({ view, agents, providers, events, onChange }: Props) 
 }
 
 /** The filters in force, each with a button that removes it. */
-export function ActiveFilters({ view, providers, onChange }: { view: AuditView; providers: { id: string; name: string }[]; onChange: (next: AuditView) => void }) {
+export function ActiveFilters({
+  view,
+  providers,
+  onChange,
+}: {
+  view: AuditView;
+  providers: { id: string; name: string }[];
+  onChange: (next: AuditView) => void;
+}) {
   const chips: { key: string; label: string; clear: Partial<AuditView> }[] = [];
   if (view.q) chips.push({ key: "q", label: `“${view.q}”`, clear: { q: undefined } });
   if (view.agent) chips.push({ key: "agent", label: `Agent: ${view.agent}`, clear: { agent: undefined } });
-  if (view.provider) chips.push({ key: "provider", label: `Provider: ${providers.find((p) => p.id === view.provider)?.name ?? view.provider}`, clear: { provider: undefined } });
+  if (view.provider)
+    chips.push({
+      key: "provider",
+      label: `Provider: ${providers.find((p) => p.id === view.provider)?.name ?? view.provider}`,
+      clear: { provider: undefined },
+    });
   if (view.scope) chips.push({ key: "scope", label: `Scope: ${view.scope}`, clear: { scope: undefined } });
   if (view.event) chips.push({ key: "event", label: `Event: ${view.event}`, clear: { event: undefined } });
   if (view.outcome) chips.push({ key: "outcome", label: `Outcome: ${view.outcome}`, clear: { outcome: undefined } });
-  if (view.via) chips.push({ key: "via", label: view.via === "mcp" ? "Via MCP" : "Direct calls", clear: { via: undefined } });
+  if (view.via)
+    chips.push({ key: "via", label: view.via === "mcp" ? "Via MCP" : "Direct calls", clear: { via: undefined } });
   if (view.tool) chips.push({ key: "tool", label: `Tool: ${view.tool}`, clear: { tool: undefined } });
   if (view.flagged) chips.push({ key: "flagged", label: "Flagged only", clear: { flagged: false } });
   if (view.range) {
@@ -328,7 +407,12 @@ export function ActiveFilters({ view, providers, onChange }: { view: AuditView; 
             className="inline-flex max-w-[18rem] items-center gap-1 rounded-full border border-accent-200 bg-accent-50 py-0.5 pl-2.5 pr-1.5 text-xs font-medium text-accent-900 transition-colors hover:border-accent-300 hover:bg-accent-100"
           >
             <span className="truncate">{chip.label}</span>
-            <svg viewBox="0 0 16 16" fill="currentColor" className="size-3.5 shrink-0 text-accent-600" aria-hidden="true">
+            <svg
+              viewBox="0 0 16 16"
+              fill="currentColor"
+              className="size-3.5 shrink-0 text-accent-600"
+              aria-hidden="true"
+            >
               <path d="M5.28 4.22a.75.75 0 0 0-1.06 1.06L6.94 8l-2.72 2.72a.75.75 0 1 0 1.06 1.06L8 9.06l2.72 2.72a.75.75 0 1 0 1.06-1.06L9.06 8l2.72-2.72a.75.75 0 0 0-1.06-1.06L8 6.94 5.28 4.22Z" />
             </svg>
             <span className="sr-only">Remove this filter</span>
@@ -337,7 +421,11 @@ export function ActiveFilters({ view, providers, onChange }: { view: AuditView; 
       ))}
       {chips.length > 1 ? (
         <li>
-          <button type="button" onClick={() => onChange({ ...EMPTY_VIEW, sort: view.sort })} className="rounded px-1.5 text-xs font-medium text-ink-muted hover:text-ink hover:underline">
+          <button
+            type="button"
+            onClick={() => onChange({ ...EMPTY_VIEW, sort: view.sort })}
+            className="rounded px-1.5 text-xs font-medium text-ink-muted hover:text-ink hover:underline"
+          >
             Clear all
           </button>
         </li>

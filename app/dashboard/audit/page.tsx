@@ -16,12 +16,18 @@ import { PROVIDER_IDS } from "@/lib/providers/catalog";
 export const metadata: Metadata = { title: "Audit" };
 export const dynamic = "force-dynamic";
 
-export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuditPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const view = parseAuditView(await searchParams);
   const user = await requireUser({ returnTo: `/dashboard/audit${auditViewSearch(view)}` });
   const [data, agents] = await Promise.all([auditPageData(user.id, view), auditAgents(user.id)]);
   // "nothing matches" and "nothing yet" need different words (and only the second needs a look)
-  const logHasEvents = data.rows.length > 0 || (activeFilterCount(view) > 0 || view.after || view.before ? await auditLogHasEvents(user.id) : false);
+  const logHasEvents =
+    data.rows.length > 0 ||
+    (activeFilterCount(view) > 0 || view.after || view.before ? await auditLogHasEvents(user.id) : false);
   const names = providerNames(PROVIDER_IDS);
 
   return (

@@ -29,17 +29,34 @@ export async function pasteCredentialAction(prev: PasteState, formData: FormData
   if (!spec || !paste) return { attempt, error: "This provider cannot be connected by pasting a key." };
 
   // what may come back to the form if something is wrong: the non-secret fields only
-  const values = Object.fromEntries(paste.fields.filter((f) => !f.secret).map((f) => [f.name, String(formData.get(f.name) ?? "")]));
-  const parsed = parsePastedCredential({ name: spec.name, fields: paste.fields, credential: spec.credential }, (name) => formData.get(name));
+  const values = Object.fromEntries(
+    paste.fields.filter((f) => !f.secret).map((f) => [f.name, String(formData.get(f.name) ?? "")]),
+  );
+  const parsed = parsePastedCredential({ name: spec.name, fields: paste.fields, credential: spec.credential }, (name) =>
+    formData.get(name),
+  );
   if (!parsed.ok) return { attempt, fieldErrors: parsed.fieldErrors, error: parsed.formError, values };
 
   try {
-    await setConnection({ db: await getDb(), userId: ctx.user.id, provider: spec.id, method: "paste", credential: parsed.credential });
+    await setConnection({
+      db: await getDb(),
+      userId: ctx.user.id,
+      provider: spec.id,
+      method: "paste",
+      credential: parsed.credential,
+    });
   } catch (e) {
     // the error's message may quote the failed statement; its parameters hold only the
     // encrypted envelope, but there is no reason to log even that
-    console.error(`[okoro] saving a pasted ${spec.id} credential failed:`, e instanceof Error ? e.name : "unknown error");
-    return { attempt, error: `okoro could not save the ${spec.name} credential. Please try again in a moment.`, values };
+    console.error(
+      `[okoro] saving a pasted ${spec.id} credential failed:`,
+      e instanceof Error ? e.name : "unknown error",
+    );
+    return {
+      attempt,
+      error: `okoro could not save the ${spec.name} credential. Please try again in a moment.`,
+      values,
+    };
   }
   revalidatePath("/dashboard", "layout");
   redirect(`${CONNECTIONS_PATH}?${new URLSearchParams({ connected: spec.id })}`);

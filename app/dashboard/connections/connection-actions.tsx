@@ -30,7 +30,14 @@ function listNames(names: string[]): string {
   return `${names.slice(0, 3).join(", ")} and ${names.length - 3} more`;
 }
 
-export function ConnectionActions({ providerId, providerName, oauthReady, paste, connection, tokensUsing }: ConnectionActionsProps) {
+export function ConnectionActions({
+  providerId,
+  providerName,
+  oauthReady,
+  paste,
+  connection,
+  tokensUsing,
+}: ConnectionActionsProps) {
   const [pasting, setPasting] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const pasteButton = useRef<HTMLButtonElement>(null);
@@ -60,7 +67,13 @@ export function ConnectionActions({ providerId, providerName, oauthReady, paste,
     }
     if (paste) {
       buttons.push(
-        <Button key="paste" ref={pasteButton} variant={oauthReady ? "ghost" : "secondary"} size="sm" onClick={() => setPasting(true)}>
+        <Button
+          key="paste"
+          ref={pasteButton}
+          variant={oauthReady ? "ghost" : "secondary"}
+          size="sm"
+          onClick={() => setPasting(true)}
+        >
           {oauthReady ? "Paste a token instead" : `Paste ${inSentence(paste.label, providerName)}`}
         </Button>,
       );
@@ -78,14 +91,26 @@ export function ConnectionActions({ providerId, providerName, oauthReady, paste,
       );
     } else if (paste) {
       buttons.push(
-        <Button key="replace" ref={pasteButton} variant={problem ? "primary" : "secondary"} size="sm" onClick={() => setPasting(true)}>
+        <Button
+          key="replace"
+          ref={pasteButton}
+          variant={problem ? "primary" : "secondary"}
+          size="sm"
+          onClick={() => setPasting(true)}
+        >
           {problem ? "Reconnect" : "Replace key"}
           <span className="sr-only"> for {providerName}</span>
         </Button>,
       );
     }
     buttons.push(
-      <Button key="disconnect" variant="ghost" size="sm" className="text-red-700 hover:bg-red-50 hover:text-red-800" onClick={() => setConfirming(true)}>
+      <Button
+        key="disconnect"
+        variant="ghost"
+        size="sm"
+        className="text-red-700 hover:bg-red-50 hover:text-red-800"
+        onClick={() => setConfirming(true)}
+      >
         Disconnect<span className="sr-only"> {providerName}</span>
       </Button>,
     );
@@ -108,14 +133,19 @@ export function ConnectionActions({ providerId, providerName, oauthReady, paste,
             {tokensUsing.length > 0 ? (
               <>
                 <strong className="font-medium text-ink">
-                  {tokensUsing.length === 1 ? "1 active service token grants" : `${tokensUsing.length} active service tokens grant`} {providerName}
+                  {tokensUsing.length === 1
+                    ? "1 active service token grants"
+                    : `${tokensUsing.length} active service tokens grant`}{" "}
+                  {providerName}
                 </strong>{" "}
-                ({listNames(tokensUsing)}). {tokensUsing.length === 1 ? "It keeps" : "They keep"} existing, but {tokensUsing.length === 1 ? "its" : "their"} calls get{" "}
+                ({listNames(tokensUsing)}). {tokensUsing.length === 1 ? "It keeps" : "They keep"} existing, but{" "}
+                {tokensUsing.length === 1 ? "its" : "their"} calls get{" "}
               </>
             ) : (
               <>Service tokens that grant {providerName} keep existing, but their calls get </>
             )}
-            <code className="rounded bg-zinc-100 px-1 py-0.5 text-[12px] text-ink">409 not_connected</code> until you connect it again.
+            <code className="rounded bg-zinc-100 px-1 py-0.5 text-[12px] text-ink">409 not_connected</code> until you
+            connect it again.
           </p>
           <p className="text-ink-subtle">
             {connection.method === "paste"

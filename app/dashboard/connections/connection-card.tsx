@@ -56,7 +56,15 @@ function OAuthNote({ name, variables, hasPaste }: { name: string; variables: [st
   );
 }
 
-export function ConnectionCard({ provider, connection, oauthReady, oauthVariables, paste, tokensUsing, now }: ConnectionCardProps) {
+export function ConnectionCard({
+  provider,
+  connection,
+  oauthReady,
+  oauthVariables,
+  paste,
+  tokensUsing,
+  now,
+}: ConnectionCardProps) {
   const status = STATUS[connection?.status ?? "none"];
   const problem = connection !== null && connection.status !== "active";
   const actions: ConnectionActionsProps = {
@@ -73,7 +81,10 @@ export function ConnectionCard({ provider, connection, oauthReady, oauthVariable
     <Card
       aria-labelledby={`provider-${provider.id}`}
       data-testid={`connection-${provider.id}`}
-      className={cx("flex flex-col", problem && (connection?.status === "error" ? "border-red-200" : "border-amber-200"))}
+      className={cx(
+        "flex flex-col",
+        problem && (connection?.status === "error" ? "border-red-200" : "border-amber-200"),
+      )}
     >
       <div className="flex items-start gap-3 px-4 pt-4">
         <ProviderMark id={provider.id} name={provider.name} />
@@ -92,15 +103,29 @@ export function ConnectionCard({ provider, connection, oauthReady, oauthVariable
 
       {connection ? (
         <dl className="mx-4 mt-3 grid grid-cols-2 gap-x-4 gap-y-2 rounded-lg bg-zinc-50 px-3 py-2.5">
-          {connection.accountName ? <Fact term="Account">{connection.accountName}</Fact> : <Fact term="Connected with">{METHOD[connection.method]}</Fact>}
+          {connection.accountName ? (
+            <Fact term="Account">{connection.accountName}</Fact>
+          ) : (
+            <Fact term="Connected with">{METHOD[connection.method]}</Fact>
+          )}
           <Fact term="Credential">
             {/* the last characters only, never the secret */}
-            {connection.credentialHint ? <code className="text-[13px]">{connection.credentialHint}</code> : <span className="text-ink-subtle">hidden</span>}
+            {connection.credentialHint ? (
+              <code className="text-[13px]">{connection.credentialHint}</code>
+            ) : (
+              <span className="text-ink-subtle">hidden</span>
+            )}
           </Fact>
           <Fact term="Connected since">
             <RelativeTime date={connection.createdAt} now={now} />
           </Fact>
-          <Fact term="Last used">{connection.lastUsedAt ? <RelativeTime date={connection.lastUsedAt} now={now} /> : <span className="text-ink-subtle">not yet</span>}</Fact>
+          <Fact term="Last used">
+            {connection.lastUsedAt ? (
+              <RelativeTime date={connection.lastUsedAt} now={now} />
+            ) : (
+              <span className="text-ink-subtle">not yet</span>
+            )}
+          </Fact>
         </dl>
       ) : null}
 
@@ -108,10 +133,16 @@ export function ConnectionCard({ provider, connection, oauthReady, oauthVariable
         <div
           className={cx(
             "mx-4 mt-3 rounded-lg border px-3 py-2 text-sm",
-            connection?.status === "error" ? "border-red-200 bg-red-50 text-red-900" : "border-amber-200 bg-amber-50 text-amber-950",
+            connection?.status === "error"
+              ? "border-red-200 bg-red-50 text-red-900"
+              : "border-amber-200 bg-amber-50 text-amber-950",
           )}
         >
-          <p className="font-medium">{connection?.status === "error" ? "okoro cannot use this connection." : "The access okoro holds has expired."}</p>
+          <p className="font-medium">
+            {connection?.status === "error"
+              ? "okoro cannot use this connection."
+              : "The access okoro holds has expired."}
+          </p>
           {connection?.statusDetail ? <p className="mt-0.5 break-words">{connection.statusDetail}</p> : null}
           <p className="mt-0.5">Until you reconnect, agents&apos; calls to {provider.name} get 409 not_connected.</p>
         </div>
@@ -119,8 +150,12 @@ export function ConnectionCard({ provider, connection, oauthReady, oauthVariable
 
       <div className="mt-auto space-y-2 px-4 pb-4 pt-3">
         <ConnectionActions {...actions} />
-        {!connection && oauthVariables ? <OAuthNote name={provider.name} variables={oauthVariables} hasPaste={paste !== null} /> : null}
-        {!connection && !canConnect && !oauthVariables ? <p className="text-xs text-ink-subtle">This provider cannot be connected here yet.</p> : null}
+        {!connection && oauthVariables ? (
+          <OAuthNote name={provider.name} variables={oauthVariables} hasPaste={paste !== null} />
+        ) : null}
+        {!connection && !canConnect && !oauthVariables ? (
+          <p className="text-xs text-ink-subtle">This provider cannot be connected here yet.</p>
+        ) : null}
       </div>
     </Card>
   );

@@ -38,7 +38,8 @@ export function connectionsNotice(
       return {
         tone: "success",
         title: `${connectedName} is connected`,
-        detail: "The credential is encrypted and will not be shown again. Agents whose service token grants this provider can use it now.",
+        detail:
+          "The credential is encrypted and will not be shown again. Agents whose service token grants this provider can use it now.",
       };
     }
     return {

@@ -21,7 +21,11 @@ import { getProvider, listProviders } from "@/lib/providers/catalog";
 export const metadata: Metadata = { title: "Connections" };
 export const dynamic = "force-dynamic";
 
-export default async function ConnectionsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function ConnectionsPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireUser({ returnTo: CONNECTIONS_PATH });
   const [{ connections, tokens }, query] = await Promise.all([connectionsAndTokens(user.id), searchParams]);
   const env = getEnv();
@@ -44,7 +48,9 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
   });
   // problems first, so an expired connection is the first thing seen
   const rank = { error: 0, expired: 1, active: 2 } as const;
-  const connected = cards.filter((c) => c.connection).sort((a, b) => rank[a.connection!.status] - rank[b.connection!.status]);
+  const connected = cards
+    .filter((c) => c.connection)
+    .sort((a, b) => rank[a.connection!.status] - rank[b.connection!.status]);
   // what can be connected right now first; providers waiting for operator setup last
   const connectable = (c: ConnectionCardProps) => (c.oauthReady || c.paste ? 0 : 1);
   const available = cards.filter((c) => !c.connection).sort((a, b) => connectable(a) - connectable(b));
@@ -68,7 +74,15 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
             <Alert tone={notice.tone} title={notice.title} className="flex-1">
               {notice.detail}
             </Alert>
-            <ButtonLink href={CONNECTIONS_PATH} variant="ghost" size="sm" className="mt-1.5 shrink-0" aria-label="Dismiss the message" replace scroll={false}>
+            <ButtonLink
+              href={CONNECTIONS_PATH}
+              variant="ghost"
+              size="sm"
+              className="mt-1.5 shrink-0"
+              aria-label="Dismiss the message"
+              replace
+              scroll={false}
+            >
               <svg viewBox="0 0 20 20" fill="currentColor" className="size-4" aria-hidden="true">
                 <path d="M6.28 5.22a.75.75 0 0 0-1.06 1.06L8.94 10l-3.72 3.72a.75.75 0 1 0 1.06 1.06L10 11.06l3.72 3.72a.75.75 0 1 0 1.06-1.06L11.06 10l3.72-3.72a.75.75 0 0 0-1.06-1.06L10 8.94 6.28 5.22Z" />
               </svg>
@@ -81,7 +95,11 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
         <section aria-labelledby="connected-heading" className="space-y-3">
           <h2 id="connected-heading" className="flex items-baseline gap-2 text-base font-semibold text-ink">
             Connected <span className="text-sm font-normal text-ink-subtle">{connected.length}</span>
-            {problems > 0 ? <span className="text-sm font-normal text-amber-800">· {problems === 1 ? "1 needs" : `${problems} need`} attention</span> : null}
+            {problems > 0 ? (
+              <span className="text-sm font-normal text-amber-800">
+                · {problems === 1 ? "1 needs" : `${problems} need`} attention
+              </span>
+            ) : null}
           </h2>
           <ul className="grid items-start gap-4 md:grid-cols-2 2xl:grid-cols-3">
             {connected.map((card) => (
@@ -93,16 +111,28 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
         </section>
       ) : (
         <Card className="flex flex-col gap-4 p-5 sm:flex-row sm:items-center sm:p-6">
-          <span className="grid size-10 shrink-0 place-items-center rounded-full bg-accent-50 text-accent-600" aria-hidden="true">
-            <svg viewBox="0 0 20 20" fill="none" stroke="currentColor" strokeWidth={1.6} strokeLinecap="round" strokeLinejoin="round" className="size-5">
+          <span
+            className="grid size-10 shrink-0 place-items-center rounded-full bg-accent-50 text-accent-600"
+            aria-hidden="true"
+          >
+            <svg
+              viewBox="0 0 20 20"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth={1.6}
+              strokeLinecap="round"
+              strokeLinejoin="round"
+              className="size-5"
+            >
               <path d="M8.5 11.5a3 3 0 0 0 4.2 0l2.6-2.6a3 3 0 0 0-4.2-4.2l-.9.9M11.5 8.5a3 3 0 0 0-4.2 0l-2.6 2.6a3 3 0 0 0 4.2 4.2l.9-.9" />
             </svg>
           </span>
           <div className="min-w-0 space-y-1">
             <h2 className="text-[15px] font-semibold text-ink">Nothing connected yet</h2>
             <p className="text-sm text-ink-muted">
-              Pick a provider below. Where a sign-in is offered you approve okoro on the provider&apos;s own page; otherwise you paste an API key or token. Agents can
-              only use what you connect here — and only through the service tokens you give them.
+              Pick a provider below. Where a sign-in is offered you approve okoro on the provider&apos;s own page;
+              otherwise you paste an API key or token. Agents can only use what you connect here — and only through the
+              service tokens you give them.
             </p>
           </div>
         </Card>
@@ -111,7 +141,8 @@ export default async function ConnectionsPage({ searchParams }: { searchParams: 
       <section aria-labelledby="available-heading" className="space-y-3">
         <div className="space-y-0.5">
           <h2 id="available-heading" className="flex items-baseline gap-2 text-base font-semibold text-ink">
-            {connected.length > 0 ? "Add a connection" : "Providers"} <span className="text-sm font-normal text-ink-subtle">{available.length}</span>
+            {connected.length > 0 ? "Add a connection" : "Providers"}{" "}
+            <span className="text-sm font-normal text-ink-subtle">{available.length}</span>
           </h2>
         </div>
         {available.length > 0 ? (

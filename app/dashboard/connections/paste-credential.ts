@@ -64,10 +64,16 @@ export function parsePastedCredential(spec: PasteSpec, lookup: (name: string) =>
       // a rule about several fields (Trello: a token needs its secret or its API key). The
       // schema's message names credential keys; the person saw labels, and what is missing
       // is among the optional fields left blank.
-      const blank = spec.fields.filter((f) => f.optional && !(f.name in raw)).map((f) => `the ${inSentence(f.label, spec.name)}`);
-      formError ??= blank.length > 0 ? `This ${spec.name} credential is incomplete: also fill in ${blank.join(" or ")}.` : sentence(issue.message);
+      const blank = spec.fields
+        .filter((f) => f.optional && !(f.name in raw))
+        .map((f) => `the ${inSentence(f.label, spec.name)}`);
+      formError ??=
+        blank.length > 0
+          ? `This ${spec.name} credential is incomplete: also fill in ${blank.join(" or ")}.`
+          : sentence(issue.message);
     }
   }
-  if (!formError && Object.keys(fieldErrors).length === 0) formError = `That does not look like a ${spec.name} credential.`;
+  if (!formError && Object.keys(fieldErrors).length === 0)
+    formError = `That does not look like a ${spec.name} credential.`;
   return { ok: false, fieldErrors, formError };
 }

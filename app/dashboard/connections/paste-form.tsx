@@ -13,7 +13,17 @@ import { FormField } from "@/components/form-field";
 import { SubmitButton } from "@/components/submit-button";
 import type { PasteConnect } from "@/lib/providers/types";
 
-export function PasteForm({ providerId, providerName, paste, onCancel }: { providerId: string; providerName: string; paste: PasteConnect; onCancel: () => void }) {
+export function PasteForm({
+  providerId,
+  providerName,
+  paste,
+  onCancel,
+}: {
+  providerId: string;
+  providerName: string;
+  paste: PasteConnect;
+  onCancel: () => void;
+}) {
   const [state, action] = useActionState(pasteCredentialAction, initialPasteState);
   const form = useRef<HTMLFormElement>(null);
 
@@ -25,7 +35,9 @@ export function PasteForm({ providerId, providerName, paste, onCancel }: { provi
       el.querySelector<HTMLInputElement>("input:not([type=hidden])")?.focus();
       return;
     }
-    (el.querySelector<HTMLElement>("[aria-invalid='true']") ?? el.querySelector<HTMLElement>("[data-form-error]"))?.focus();
+    (
+      el.querySelector<HTMLElement>("[aria-invalid='true']") ?? el.querySelector<HTMLElement>("[data-form-error]")
+    )?.focus();
   }, [state]);
 
   return (
@@ -59,7 +71,11 @@ export function PasteForm({ providerId, providerName, paste, onCancel }: { provi
       {paste.help ? <p className="text-sm text-ink-muted">{paste.help}</p> : null}
       <p className="flex items-start gap-1.5 text-xs text-ink-subtle">
         <svg viewBox="0 0 20 20" fill="currentColor" className="mt-0.5 size-3.5 shrink-0" aria-hidden="true">
-          <path fillRule="evenodd" d="M10 1a4.5 4.5 0 0 0-4.5 4.5V9H5a2 2 0 0 0-2 2v6a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2v-6a2 2 0 0 0-2-2h-.5V5.5A4.5 4.5 0 0 0 10 1Zm3 8V5.5a3 3 0 1 0-6 0V9h6Z" clipRule="evenodd" />
+          <path
+            fillRule="evenodd"
+            d="M10 1a4.5 4.5 0 0 0-4.5 4.5V9H5a2 2 0 0 0-2 2v6a2 2 0 0 0 2 2h10a2 2 0 0 0 2-2v-6a2 2 0 0 0-2-2h-.5V5.5A4.5 4.5 0 0 0 10 1Zm3 8V5.5a3 3 0 1 0-6 0V9h6Z"
+            clipRule="evenodd"
+          />
         </svg>
         Encrypted before it is stored. okoro never shows it again, and agents never see it.
       </p>

@@ -25,18 +25,31 @@ export async function createServiceTokenAction(payload: unknown): Promise<Create
   if (!ctx) return { ok: false, error: WRONG_ORIGIN };
 
   const parsed = parseCreateToken(payload, { now: new Date(), knownProvider: isProviderId });
-  if (!parsed.ok) return { ok: false, fieldErrors: parsed.fieldErrors, error: "Some fields need a look before the token can be created." };
+  if (!parsed.ok)
+    return {
+      ok: false,
+      fieldErrors: parsed.fieldErrors,
+      error: "Some fields need a look before the token can be created.",
+    };
 
   let created: Awaited<ReturnType<typeof createServiceToken>>;
   try {
-    created = await createServiceToken(await getDb(), { ...parsed.input, userId: ctx.user.id, ip: ctx.ip, userAgent: ctx.userAgent }, isProviderId);
+    created = await createServiceToken(
+      await getDb(),
+      { ...parsed.input, userId: ctx.user.id, ip: ctx.ip, userAgent: ctx.userAgent },
+      isProviderId,
+    );
   } catch (e) {
     if (isOkoroError(e) && e.code === "invalid_request") return { ok: false, error: e.message };
     throw e;
   }
 
   const { token, row } = created;
-  const grants = Object.entries(row.grants).map(([provider, scopes]) => ({ provider, name: getProvider(provider)?.name ?? provider, scopes: scopes as Scope[] }));
+  const grants = Object.entries(row.grants).map(([provider, scopes]) => ({
+    provider,
+    name: getProvider(provider)?.name ?? provider,
+    scopes: scopes as Scope[],
+  }));
   revalidatePath("/dashboard", "layout");
   return {
     ok: true,
@@ -61,7 +74,8 @@ export async function revokeServiceTokenAction(id: string): Promise<{ error?: st
   try {
     await revokeServiceToken(await getDb(), { id, userId: ctx.user.id, ip: ctx.ip, userAgent: ctx.userAgent });
   } catch (e) {
-    if (isOkoroError(e) && e.code === "not_found") return { error: "There is no such service token, or it is not yours." };
+    if (isOkoroError(e) && e.code === "not_found")
+      return { error: "There is no such service token, or it is not yours." };
     throw e;
   }
   revalidatePath("/dashboard", "layout");

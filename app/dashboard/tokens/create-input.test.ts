@@ -13,11 +13,19 @@ const base: CreateTokenPayload = {
   quotaPeriod: "day",
   approvalScopes: [],
 };
-const parse = (patch: Partial<CreateTokenPayload> | Record<string, unknown>) => parseCreateToken({ ...base, ...patch }, { now, knownProvider: known });
+const parse = (patch: Partial<CreateTokenPayload> | Record<string, unknown>) =>
+  parseCreateToken({ ...base, ...patch }, { now, knownProvider: known });
 
 describe("parseCreateToken", () => {
   it("turns the form into createServiceToken's input", () => {
-    const r = parse({ rateLimit: "60", quota: " 1000 ", quotaPeriod: "month", approvalScopes: ["delete", "write"], expiry: "30", maxTtl: "300" });
+    const r = parse({
+      rateLimit: "60",
+      quota: " 1000 ",
+      quotaPeriod: "month",
+      approvalScopes: ["delete", "write"],
+      expiry: "30",
+      maxTtl: "300",
+    });
     expect(r).toEqual({
       ok: true,
       input: {
@@ -35,7 +43,14 @@ describe("parseCreateToken", () => {
 
   it("defaults the max TTL to 900 s and leaves optional limits unset", () => {
     const r = parse({ maxTtl: "" });
-    expect(r.ok && r.input).toMatchObject({ maxTtl: 900, expiresAt: null, rateLimit: null, quota: null, quotaPeriod: null, approvalScopes: [] });
+    expect(r.ok && r.input).toMatchObject({
+      maxTtl: 900,
+      expiresAt: null,
+      rateLimit: null,
+      quota: null,
+      quotaPeriod: null,
+      approvalScopes: [],
+    });
   });
 
   it("drops providers with nothing ticked, and keeps all alone", () => {
@@ -61,17 +76,29 @@ describe("parseCreateToken", () => {
   });
 
   it("refuses unknown providers and scopes from a crafted request", () => {
-    expect(parse({ grants: { nope: ["read"] } })).toMatchObject({ ok: false, fieldErrors: { grants: expect.any(String) } });
-    expect(parse({ grants: { github: ["admin"] } })).toMatchObject({ ok: false, fieldErrors: { grants: expect.any(String) } });
+    expect(parse({ grants: { nope: ["read"] } })).toMatchObject({
+      ok: false,
+      fieldErrors: { grants: expect.any(String) },
+    });
+    expect(parse({ grants: { github: ["admin"] } })).toMatchObject({
+      ok: false,
+      fieldErrors: { grants: expect.any(String) },
+    });
     expect(parse({ grants: ["github"] })).toMatchObject({ ok: false, fieldErrors: { grants: expect.any(String) } });
-    expect(parse({ approvalScopes: ["sudo"] })).toMatchObject({ ok: false, fieldErrors: { approvalScopes: expect.any(String) } });
+    expect(parse({ approvalScopes: ["sudo"] })).toMatchObject({
+      ok: false,
+      fieldErrors: { approvalScopes: expect.any(String) },
+    });
     expect(parseCreateToken(null, { now, knownProvider: known }).ok).toBe(false);
   });
 
   it("takes an expiry date in the future, within ten years", () => {
     const at = "2026-03-01T22:59:59.000Z";
     expect(parse({ expiry: "date", expiresAt: at })).toMatchObject({ ok: true, input: { expiresAt: new Date(at) } });
-    expect(parse({ expiry: "date", expiresAt: "2025-12-31T00:00:00Z" })).toMatchObject({ ok: false, fieldErrors: { expiry: "Pick a date in the future." } });
+    expect(parse({ expiry: "date", expiresAt: "2025-12-31T00:00:00Z" })).toMatchObject({
+      ok: false,
+      fieldErrors: { expiry: "Pick a date in the future." },
+    });
     expect(parse({ expiry: "date" })).toMatchObject({ ok: false, fieldErrors: { expiry: expect.any(String) } });
     expect(parse({ expiry: "date", expiresAt: "2099-01-01T00:00:00Z" })).toMatchObject({ ok: false });
     expect(parse({ expiry: "14" as never })).toMatchObject({ ok: false, fieldErrors: { expiry: expect.any(String) } });

@@ -10,7 +10,14 @@
 // token to copy — the same grid, limits and approval choices either way.
 import { useEffect, useRef, useState, useTransition, type FormEvent, type ReactNode } from "react";
 import { createServiceTokenAction } from "@/app/dashboard/tokens/actions";
-import { EXPIRY_CHOICES, MAX_TTL_MAX, MAX_TTL_MIN, type CreateTokenField, type CreateTokenPayload, type ExpiryChoice } from "@/app/dashboard/tokens/create-input";
+import {
+  EXPIRY_CHOICES,
+  MAX_TTL_MAX,
+  MAX_TTL_MIN,
+  type CreateTokenField,
+  type CreateTokenPayload,
+  type ExpiryChoice,
+} from "@/app/dashboard/tokens/create-input";
 import type { CreatedToken } from "@/app/dashboard/tokens/create-result";
 import { ScopeGrid } from "@/app/dashboard/tokens/scope-grid";
 import type { ProviderOption } from "@/app/dashboard/tokens/token-rows";
@@ -51,7 +58,9 @@ export type ConsentMode = {
   pendingLabel: string;
   cancelLabel: string;
   footnote: string;
-  submit: (payload: CreateTokenPayload) => Promise<{ ok: true } | { ok: false; error?: string; fieldErrors?: Partial<Record<CreateTokenField, string>> }>;
+  submit: (
+    payload: CreateTokenPayload,
+  ) => Promise<{ ok: true } | { ok: false; error?: string; fieldErrors?: Partial<Record<CreateTokenField, string>> }>;
 };
 
 export function CreateTokenForm({
@@ -89,22 +98,31 @@ export function CreateTokenForm({
     // server's clock and time zone never meet the browser's
     const d = new Date();
     d.setDate(d.getDate() + 1);
-    setMinDate(`${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`);
+    setMinDate(
+      `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`,
+    );
   }, []);
 
   useEffect(() => {
     if (attempt === 0 || !form.current) return;
-    (form.current.querySelector<HTMLElement>("[aria-invalid='true'], [data-field-error] input, [data-field-error] select") ??
-      form.current.querySelector<HTMLElement>("[data-form-error]"))?.focus();
+    (
+      form.current.querySelector<HTMLElement>(
+        "[aria-invalid='true'], [data-field-error] input, [data-field-error] select",
+      ) ?? form.current.querySelector<HTMLElement>("[data-form-error]")
+    )?.focus();
   }, [attempt]);
 
   // an error stays until its field is edited, then it is the person's turn again
-  const clear = (field: CreateTokenField) => setFieldErrors((errors) => (errors[field] ? { ...errors, [field]: undefined } : errors));
+  const clear = (field: CreateTokenField) =>
+    setFieldErrors((errors) => (errors[field] ? { ...errors, [field]: undefined } : errors));
 
   const toggle = (provider: string, scope: Scope, on: boolean) => {
     setGrants((g) => {
       const current = g[provider] ?? [];
-      return { ...g, [provider]: on ? [...current.filter((s) => s !== scope), scope] : current.filter((s) => s !== scope) };
+      return {
+        ...g,
+        [provider]: on ? [...current.filter((s) => s !== scope), scope] : current.filter((s) => s !== scope),
+      };
     });
     clear("grants");
   };
@@ -149,7 +167,11 @@ export function CreateTokenForm({
     <Card aria-labelledby="create-token-heading">
       <CardHeader
         title={<span id="create-token-heading">{consent ? consent.title : "New service token"}</span>}
-        description={consent ? consent.description : "One token per agent. It can only ask for what you tick here, and you can revoke it at any time."}
+        description={
+          consent
+            ? consent.description
+            : "One token per agent. It can only ask for what you tick here, and you can revoke it at any time."
+        }
       />
       <form ref={form} onSubmit={submit} noValidate className="divide-y divide-line">
         {formError ? (
@@ -218,7 +240,11 @@ export function CreateTokenForm({
               hint={`Seconds, ${MAX_TTL_MIN}–${MAX_TTL_MAX}${ttlWords ? ` (${ttlWords})` : ""}. Tokens with scope all live 60 s at most whatever this says.`}
               error={fieldErrors.maxTtl}
             />
-            <Field label="Service token expires" hint="After this the agent's exchanges get 401." error={fieldErrors.expiry}>
+            <Field
+              label="Service token expires"
+              hint="After this the agent's exchanges get 401."
+              error={fieldErrors.expiry}
+            >
               {({ id, describedBy }) => (
                 <div className="flex flex-col gap-2 sm:flex-row">
                   <Select
@@ -273,7 +299,12 @@ export function CreateTokenForm({
               hint="Proxied requests per minute; beyond it the agent gets 429."
               error={fieldErrors.rateLimit}
             />
-            <Field label="Quota" labelNote="optional" hint="Proxied requests per calendar day or month (UTC), across all providers." error={fieldErrors.quota}>
+            <Field
+              label="Quota"
+              labelNote="optional"
+              hint="Proxied requests per calendar day or month (UTC), across all providers."
+              error={fieldErrors.quota}
+            >
               {({ id, describedBy }) => (
                 <div className="flex gap-2">
                   <Input
@@ -292,7 +323,12 @@ export function CreateTokenForm({
                     }}
                     className="min-w-0 flex-1"
                   />
-                  <Select aria-label="Quota period" value={quotaPeriod} onChange={(e) => setQuotaPeriod(e.target.value as "day" | "month")} className="w-36 shrink-0">
+                  <Select
+                    aria-label="Quota period"
+                    value={quotaPeriod}
+                    onChange={(e) => setQuotaPeriod(e.target.value as "day" | "month")}
+                    className="w-36 shrink-0"
+                  >
                     <option value="day">per day</option>
                     <option value="month">per month</option>
                   </Select>
@@ -307,7 +343,9 @@ export function CreateTokenForm({
             <legend className="text-sm font-medium text-ink">
               Ask me first <span className="ml-1 font-normal text-ink-subtle">optional</span>
             </legend>
-            <p className="text-sm text-ink-muted">Scopes for which okoro waits for your approval on the Approvals page every time the agent asks.</p>
+            <p className="text-sm text-ink-muted">
+              Scopes for which okoro waits for your approval on the Approvals page every time the agent asks.
+            </p>
             <div className="flex flex-wrap gap-2">
               {SCOPES.map((scope) => {
                 const on = approvalScopes.includes(scope);
@@ -317,14 +355,18 @@ export function CreateTokenForm({
                     title={SCOPE_DESCRIPTIONS[scope]}
                     className={cx(
                       "inline-flex h-9 cursor-pointer items-center gap-2 rounded-lg border px-3 text-sm transition-colors",
-                      on ? "border-accent-300 bg-accent-50 text-accent-900" : "border-line-strong bg-surface text-ink hover:bg-zinc-50",
+                      on
+                        ? "border-accent-300 bg-accent-50 text-accent-900"
+                        : "border-line-strong bg-surface text-ink hover:bg-zinc-50",
                     )}
                   >
                     <input
                       type="checkbox"
                       aria-label={`Ask me before issuing ${scope} tokens`}
                       checked={on}
-                      onChange={(e) => setApprovalScopes((a) => (e.target.checked ? [...a, scope] : a.filter((s) => s !== scope)))}
+                      onChange={(e) =>
+                        setApprovalScopes((a) => (e.target.checked ? [...a, scope] : a.filter((s) => s !== scope)))
+                      }
                       className="size-4 rounded accent-accent-600"
                     />
                     {scope}
@@ -333,7 +375,9 @@ export function CreateTokenForm({
               })}
             </div>
             {grantsAll && !approvalScopes.includes("all") ? (
-              <p className="text-sm text-amber-800">This token may ask for scope all. Consider asking for your approval each time it does.</p>
+              <p className="text-sm text-amber-800">
+                This token may ask for scope all. Consider asking for your approval each time it does.
+              </p>
             ) : null}
             {fieldErrors.approvalScopes ? <p className="text-sm text-red-700">{fieldErrors.approvalScopes}</p> : null}
           </fieldset>
@@ -353,7 +397,9 @@ export function CreateTokenForm({
           <Button variant="ghost" onClick={onCancel} disabled={pending} className="w-full sm:w-auto">
             {consent?.cancelLabel ?? "Cancel"}
           </Button>
-          <p className="text-xs text-ink-subtle sm:ml-auto">{consent?.footnote ?? "You will see the token once, right after it is created."}</p>
+          <p className="text-xs text-ink-subtle sm:ml-auto">
+            {consent?.footnote ?? "You will see the token once, right after it is created."}
+          </p>
         </div>
       </form>
     </Card>

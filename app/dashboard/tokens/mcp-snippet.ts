@@ -34,7 +34,13 @@ export function mcpSetup(options: { token: string; baseUrl: string }): McpSetup 
         label: "Claude Desktop",
         where: "In claude_desktop_config.json (Settings → Developer → Edit Config):",
         text: json({
-          mcpServers: { okoro: { command: "npx", args: ["-y", "mcp-remote", url, "--header", "Authorization:${OKORO_AUTH}"], env: { OKORO_AUTH: authorization } } },
+          mcpServers: {
+            okoro: {
+              command: "npx",
+              args: ["-y", "mcp-remote", url, "--header", "Authorization:${OKORO_AUTH}"],
+              env: { OKORO_AUTH: authorization },
+            },
+          },
         }),
       },
     ],

@@ -13,7 +13,11 @@ import { getProvider, listProviders, PROVIDER_IDS } from "@/lib/providers/catalo
 export const metadata: Metadata = { title: "Service tokens" };
 export const dynamic = "force-dynamic";
 
-export default async function TokensPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function TokensPage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const user = await requireUser({ returnTo: "/dashboard/tokens" });
   const [{ tokens, connections }, query] = await Promise.all([connectionsAndTokens(user.id), searchParams]);
   const nowDate = new Date();
@@ -33,7 +37,11 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
     }),
   );
   rows.sort((a, b) => rank[a.state] - rank[b.state]);
-  const providers: ProviderOption[] = listProviders().map((p) => ({ id: p.id, name: p.name, connection: status.get(p.id) ?? null }));
+  const providers: ProviderOption[] = listProviders().map((p) => ({
+    id: p.id,
+    name: p.name,
+    connection: status.get(p.id) ?? null,
+  }));
 
   return <TokensView rows={rows} providers={providers} now={nowDate.getTime()} startCreating={query.new === "1"} />;
 }

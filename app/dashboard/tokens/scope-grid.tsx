@@ -50,7 +50,8 @@ export function ScopeGrid({ providers, rows, grants, onToggle, onAddRow, onRemov
 
       {rows.length === 0 ? (
         <div className="rounded-lg border border-dashed border-line-strong bg-zinc-50 px-4 py-5 text-center text-sm text-ink-muted">
-          You have not connected a provider yet. Add one below — its calls get <code className="text-[13px]">409 not_connected</code> until you connect it — or{" "}
+          You have not connected a provider yet. Add one below — its calls get{" "}
+          <code className="text-[13px]">409 not_connected</code> until you connect it — or{" "}
           <Link href="/dashboard/connections" className="rounded font-medium text-accent-700 hover:underline">
             connect one first
           </Link>
@@ -61,7 +62,10 @@ export function ScopeGrid({ providers, rows, grants, onToggle, onAddRow, onRemov
           <table className="w-full border-collapse text-sm">
             <thead className="bg-zinc-50">
               <tr className="border-b border-line">
-                <th scope="col" className="px-2.5 py-2 text-left text-[11px] font-medium uppercase tracking-wide text-ink-subtle sm:px-3 sm:text-xs">
+                <th
+                  scope="col"
+                  className="px-2.5 py-2 text-left text-[11px] font-medium uppercase tracking-wide text-ink-subtle sm:px-3 sm:text-xs"
+                >
                   Provider
                 </th>
                 {SCOPES.map((scope) => (
@@ -69,7 +73,10 @@ export function ScopeGrid({ providers, rows, grants, onToggle, onAddRow, onRemov
                     key={scope}
                     scope="col"
                     title={SCOPE_DESCRIPTIONS[scope]}
-                    className={cx("w-10 px-0 py-2 text-center text-[11px] font-medium sm:w-20 sm:text-xs", scope === "all" ? "text-red-700" : "text-ink-muted")}
+                    className={cx(
+                      "w-10 px-0 py-2 text-center text-[11px] font-medium sm:w-20 sm:text-xs",
+                      scope === "all" ? "text-red-700" : "text-ink-muted",
+                    )}
                   >
                     {scope}
                   </th>
@@ -115,7 +122,12 @@ export function ScopeGrid({ providers, rows, grants, onToggle, onAddRow, onRemov
                       const checked = implied || ticked.includes(scope);
                       return (
                         <td key={scope} className="p-0 text-center">
-                          <label className={cx("grid h-11 place-items-center", implied ? "cursor-not-allowed" : "cursor-pointer hover:bg-zinc-100/70")}>
+                          <label
+                            className={cx(
+                              "grid h-11 place-items-center",
+                              implied ? "cursor-not-allowed" : "cursor-pointer hover:bg-zinc-100/70",
+                            )}
+                          >
                             <input
                               type="checkbox"
                               aria-label={`${scope} on ${provider.name}`}
@@ -127,7 +139,10 @@ export function ScopeGrid({ providers, rows, grants, onToggle, onAddRow, onRemov
                                 if (scope === "all" && e.target.checked) setConfirmAll(id);
                                 else onToggle(id, scope, e.target.checked);
                               }}
-                              className={cx("size-4 cursor-[inherit] rounded", scope === "all" ? "accent-red-600" : "accent-accent-600")}
+                              className={cx(
+                                "size-4 cursor-[inherit] rounded",
+                                scope === "all" ? "accent-red-600" : "accent-accent-600",
+                              )}
                             />
                           </label>
                         </td>
@@ -153,7 +168,12 @@ export function ScopeGrid({ providers, rows, grants, onToggle, onAddRow, onRemov
             Add a provider you have not connected:
           </label>
           <div className="flex gap-2">
-            <Select id={`${legendId}-add`} value={adding} onChange={(e) => setAdding(e.target.value)} className="min-w-0 flex-1 sm:w-52 sm:flex-none">
+            <Select
+              id={`${legendId}-add`}
+              value={adding}
+              onChange={(e) => setAdding(e.target.value)}
+              className="min-w-0 flex-1 sm:w-52 sm:flex-none"
+            >
               <option value="">Choose…</option>
               {addable.map((p) => (
                 <option key={p.id} value={p.id}>
@@ -194,7 +214,8 @@ export function ScopeGrid({ providers, rows, grants, onToggle, onAddRow, onRemov
         confirmLabel="Grant all"
       >
         <p>
-          <strong className="font-medium text-ink">all</strong> lets the agent ask for tokens that can do anything on {confirmName}: read, create, change and delete.
+          <strong className="font-medium text-ink">all</strong> lets the agent ask for tokens that can do anything on{" "}
+          {confirmName}: read, create, change and delete.
         </p>
         <ul className="list-disc space-y-1 pl-5">
           <li>Every issuance and every use is flagged in the audit log.</li>
@@ -202,8 +223,8 @@ export function ScopeGrid({ providers, rows, grants, onToggle, onAddRow, onRemov
           <li>The agent must state a reason (10 characters or more) every time it asks.</li>
         </ul>
         <p>
-          Prefer the specific scopes; if the agent really needs <strong className="font-medium text-ink">all</strong>, consider also requiring your approval for it
-          below.
+          Prefer the specific scopes; if the agent really needs <strong className="font-medium text-ink">all</strong>,
+          consider also requiring your approval for it below.
         </p>
       </ConfirmDialog>
     </fieldset>

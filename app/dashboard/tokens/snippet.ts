@@ -32,7 +32,12 @@ export function exampleScope(scopes: readonly Scope[]): Scope {
   return scopes[0] ?? "read";
 }
 
-export function agentSnippet(options: { token: string; baseUrl: string; grants: readonly SnippetGrant[]; approvalScopes: readonly Scope[] }): string {
+export function agentSnippet(options: {
+  token: string;
+  baseUrl: string;
+  grants: readonly SnippetGrant[];
+  approvalScopes: readonly Scope[];
+}): string {
   const base = options.baseUrl.replace(/\/+$/, "");
   const lines = [
     "# The agent's only secret. okoro shows it this once; keep it in your agent's secret store.",
@@ -56,10 +61,16 @@ export function agentSnippet(options: { token: string; baseUrl: string; grants: 
       `  -d ${shellSingleQuoted(body)} | jq -r .access_token)`,
     );
     if (scope === "read") {
-      lines.push(`# …and call ${grant.name} through okoro (the agent never sees the real credential)`, `curl -sS "${base}/p/${grant.provider}${example.path}" \\`);
+      lines.push(
+        `# …and call ${grant.name} through okoro (the agent never sees the real credential)`,
+        `curl -sS "${base}/p/${grant.provider}${example.path}" \\`,
+      );
     } else {
       const method = METHOD_FOR[scope as keyof typeof METHOD_FOR] ?? "POST";
-      lines.push(`# …then ${method} to a path of ${grant.name}'s API (this token cannot read)`, `curl -sS -X ${method} "${base}/p/${grant.provider}/…" \\`);
+      lines.push(
+        `# …then ${method} to a path of ${grant.name}'s API (this token cannot read)`,
+        `curl -sS -X ${method} "${base}/p/${grant.provider}/…" \\`,
+      );
     }
     lines.push(`  -H "Authorization: Bearer $OP_TOKEN"`);
   }

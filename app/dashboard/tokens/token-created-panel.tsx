@@ -41,20 +41,36 @@ export function TokenCreatedPanel({ created, onDone }: { created: CreatedToken; 
   }, [copied, onDone]);
 
   return (
-    <Card aria-labelledby="token-created-heading" data-testid="token-created" className="overflow-hidden border-emerald-300 ring-4 ring-emerald-50">
+    <Card
+      aria-labelledby="token-created-heading"
+      data-testid="token-created"
+      className="overflow-hidden border-emerald-300 ring-4 ring-emerald-50"
+    >
       <div className="flex items-start gap-3 border-b border-emerald-200 bg-emerald-50/70 px-5 py-4">
-        <span className="mt-0.5 grid size-8 shrink-0 place-items-center rounded-full bg-emerald-600 text-white" aria-hidden="true">
+        <span
+          className="mt-0.5 grid size-8 shrink-0 place-items-center rounded-full bg-emerald-600 text-white"
+          aria-hidden="true"
+        >
           <svg viewBox="0 0 20 20" fill="currentColor" className="size-4">
-            <path fillRule="evenodd" d="M16.7 5.3a1 1 0 0 1 0 1.4l-8 8a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.4L8 12.6l7.3-7.3a1 1 0 0 1 1.4 0Z" clipRule="evenodd" />
+            <path
+              fillRule="evenodd"
+              d="M16.7 5.3a1 1 0 0 1 0 1.4l-8 8a1 1 0 0 1-1.4 0l-4-4a1 1 0 1 1 1.4-1.4L8 12.6l7.3-7.3a1 1 0 0 1 1.4 0Z"
+              clipRule="evenodd"
+            />
           </svg>
         </span>
         <div className="min-w-0">
-          <h2 id="token-created-heading" ref={heading} tabIndex={-1} className="rounded text-[15px] font-semibold text-ink">
+          <h2
+            id="token-created-heading"
+            ref={heading}
+            tabIndex={-1}
+            className="rounded text-[15px] font-semibold text-ink"
+          >
             Service token for {created.name} created
           </h2>
           <p className="mt-0.5 text-sm text-emerald-900">
-            <strong className="font-semibold">Copy it now — you won&apos;t see it again.</strong> okoro keeps only a hash of it. If it gets lost, revoke it and
-            create a new one.
+            <strong className="font-semibold">Copy it now — you won&apos;t see it again.</strong> okoro keeps only a
+            hash of it. If it gets lost, revoke it and create a new one.
           </p>
         </div>
       </div>
@@ -72,7 +88,14 @@ export function TokenCreatedPanel({ created, onDone }: { created: CreatedToken; 
             >
               {created.token}
             </code>
-            <CopyButton value={created.token} label="Copy token" accessibleLabel="Copy the service token" variant="primary" size="md" onCopied={() => setCopied(true)} />
+            <CopyButton
+              value={created.token}
+              label="Copy token"
+              accessibleLabel="Copy the service token"
+              variant="primary"
+              size="md"
+              onCopied={() => setCopied(true)}
+            />
           </div>
         </div>
 
@@ -80,9 +103,16 @@ export function TokenCreatedPanel({ created, onDone }: { created: CreatedToken; 
           <div className="flex flex-wrap items-end justify-between gap-2">
             <div>
               <p className="text-sm font-medium text-ink">Give it to your agent</p>
-              <p className="text-sm text-ink-muted">Exchange for a short-lived token, then call the provider through okoro.</p>
+              <p className="text-sm text-ink-muted">
+                Exchange for a short-lived token, then call the provider through okoro.
+              </p>
             </div>
-            <CopyButton value={created.snippet} label="Copy snippet" accessibleLabel="Copy the agent snippet" onCopied={() => setCopied(true)} />
+            <CopyButton
+              value={created.snippet}
+              label="Copy snippet"
+              accessibleLabel="Copy the agent snippet"
+              onCopied={() => setCopied(true)}
+            />
           </div>
           <pre
             data-testid="agent-snippet"
@@ -128,8 +158,11 @@ function McpSetupBlock({ setup, onCopied }: { setup: McpSetup; onCopied: () => v
       <div>
         <p className="text-sm font-medium text-ink">Or connect an MCP client</p>
         <p className="text-sm text-ink-muted">
-          Every granted, connected provider becomes tools at <code data-testid="mcp-url" className="font-mono text-[13px] text-ink">{setup.url}</code>; every call is
-          checked and audited like the snippet&apos;s.
+          Every granted, connected provider becomes tools at{" "}
+          <code data-testid="mcp-url" className="font-mono text-[13px] text-ink">
+            {setup.url}
+          </code>
+          ; every call is checked and audited like the snippet&apos;s.
         </p>
       </div>
       <div role="tablist" aria-label="MCP client" className="flex flex-wrap gap-1">
@@ -150,7 +183,12 @@ function McpSetupBlock({ setup, onCopied }: { setup: McpSetup; onCopied: () => v
       <div id="mcp-setup-panel" role="tabpanel" className="space-y-1.5">
         <div className="flex flex-wrap items-end justify-between gap-2">
           <p className="text-sm text-ink-muted">{client.where}</p>
-          <CopyButton value={client.text} label="Copy" accessibleLabel={`Copy the ${client.label} setup`} onCopied={onCopied} />
+          <CopyButton
+            value={client.text}
+            label="Copy"
+            accessibleLabel={`Copy the ${client.label} setup`}
+            onCopied={onCopied}
+          />
         </div>
         <pre
           data-testid="mcp-snippet"

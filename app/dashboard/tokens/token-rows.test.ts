@@ -49,9 +49,18 @@ describe("toTokenRow", () => {
 });
 
 describe("toTokenRow for an OAuth client", () => {
-  const options = { state: "active" as const, usage: undefined, providerName: (id: string) => id, connectionOf: () => null, providerOrder: [] };
+  const options = {
+    state: "active" as const,
+    usage: undefined,
+    providerName: (id: string) => id,
+    connectionOf: () => null,
+    providerOrder: [],
+  };
   it("marks an authorized MCP client with its client id and redirect host, and a plain token as none", () => {
-    const oauth = toTokenRow({ ...token, name: "Claude", oauthClientId: "mcp_abc", oauthRedirectHost: "claude.ai" }, options);
+    const oauth = toTokenRow(
+      { ...token, name: "Claude", oauthClientId: "mcp_abc", oauthRedirectHost: "claude.ai" },
+      options,
+    );
     expect(oauth.oauth).toEqual({ clientId: "mcp_abc", redirectHost: "claude.ai" });
     expect(toTokenRow(token, options).oauth).toBeNull();
   });

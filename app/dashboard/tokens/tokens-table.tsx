@@ -18,7 +18,11 @@ import { SCOPE_DESCRIPTIONS } from "@/lib/scopes";
 const STATE: Record<TokenState, { label: string; tone: BadgeTone; title: string }> = {
   active: { label: "Active", tone: "success", title: "The agent can exchange this token" },
   revoked: { label: "Revoked", tone: "neutral", title: "Revoked: every request with it gets 401" },
-  leaked: { label: "Leaked", tone: "danger", title: "Reported as leaked and revoked at once: every request with it gets 401" },
+  leaked: {
+    label: "Leaked",
+    tone: "danger",
+    title: "Reported as leaked and revoked at once: every request with it gets 401",
+  },
   expired: { label: "Expired", tone: "warning", title: "Past its expiry: every request with it gets 401" },
 };
 
@@ -27,7 +31,21 @@ function seconds(n: number): string {
   return n > 60 ? `${Math.floor(n / 60)} min ${n % 60} s` : `${n} s`;
 }
 
-function Usage({ used, limit, exhausted, unit, resetAt, now }: { used: number; limit: number; exhausted: boolean; unit: string; resetAt: Date; now: number }) {
+function Usage({
+  used,
+  limit,
+  exhausted,
+  unit,
+  resetAt,
+  now,
+}: {
+  used: number;
+  limit: number;
+  exhausted: boolean;
+  unit: string;
+  resetAt: Date;
+  now: number;
+}) {
   const share = Math.min(1, used / limit);
   return (
     <div className="space-y-1" title={`Resets ${formatExact(resetAt)}`}>
@@ -35,7 +53,13 @@ function Usage({ used, limit, exhausted, unit, resetAt, now }: { used: number; l
         {used.toLocaleString("en-US")} / {limit.toLocaleString("en-US")} <span className="text-ink-subtle">{unit}</span>
       </div>
       <div className="h-1 w-24 overflow-hidden rounded-full bg-zinc-200" aria-hidden="true">
-        <div className={cx("h-full rounded-full", exhausted ? "bg-red-500" : share > 0.8 ? "bg-amber-500" : "bg-accent-500")} style={{ width: `${share * 100}%` }} />
+        <div
+          className={cx(
+            "h-full rounded-full",
+            exhausted ? "bg-red-500" : share > 0.8 ? "bg-amber-500" : "bg-accent-500",
+          )}
+          style={{ width: `${share * 100}%` }}
+        />
       </div>
       {exhausted ? (
         <div className="text-xs text-red-700">
@@ -50,7 +74,12 @@ function RevokeButton({ row, onRevoked }: { row: TokenRow; onRevoked: (name: str
   const [open, setOpen] = useState(false);
   return (
     <>
-      <Button variant="ghost" size="sm" className="text-red-700 hover:bg-red-50 hover:text-red-800" onClick={() => setOpen(true)}>
+      <Button
+        variant="ghost"
+        size="sm"
+        className="text-red-700 hover:bg-red-50 hover:text-red-800"
+        onClick={() => setOpen(true)}
+      >
         Revoke<span className="sr-only"> the token of {row.name}</span>
       </Button>
       <ConfirmDialog
@@ -71,15 +100,19 @@ function RevokeButton({ row, onRevoked }: { row: TokenRow; onRevoked: (name: str
       >
         {row.oauth ? (
           <p>
-            {row.name} ({row.oauth.redirectHost ?? row.oauth.clientId}) loses access on its next request: its OAuth access and refresh tokens stop working at once.
+            {row.name} ({row.oauth.redirectHost ?? row.oauth.clientId}) loses access on its next request: its OAuth
+            access and refresh tokens stop working at once.
           </p>
         ) : (
           <p>
-            <code className="text-[13px] text-ink">{row.hint}</code> stops working on the agent&apos;s next request: the exchange answers 401, and operation tokens it
-            already holds are refused by the proxy.
+            <code className="text-[13px] text-ink">{row.hint}</code> stops working on the agent&apos;s next request: the
+            exchange answers 401, and operation tokens it already holds are refused by the proxy.
           </p>
         )}
-        <p>This cannot be undone. To give {row.name} access again, {row.oauth ? "connect it again from the app" : "create a new token"}.</p>
+        <p>
+          This cannot be undone. To give {row.name} access again,{" "}
+          {row.oauth ? "connect it again from the app" : "create a new token"}.
+        </p>
       </ConfirmDialog>
     </>
   );
@@ -117,7 +150,9 @@ export function TokensTable({ rows, now }: { rows: TokenRow[]; now: number }) {
                   <Badge tone="accent" title={`Connected through OAuth as ${row.original.oauth.clientId}`}>
                     OAuth client
                   </Badge>
-                  {row.original.oauth.redirectHost ? <span className="truncate">{row.original.oauth.redirectHost}</span> : null}
+                  {row.original.oauth.redirectHost ? (
+                    <span className="truncate">{row.original.oauth.redirectHost}</span>
+                  ) : null}
                 </div>
               ) : (
                 <code className="text-xs text-ink-subtle">{row.original.hint}</code>
@@ -144,8 +179,15 @@ export function TokensTable({ rows, now }: { rows: TokenRow[]; now: number }) {
                   <span className="text-ink-muted">{g.scopes.join(", ")}</span>
                 )}
                 {g.connection !== "active" ? (
-                  <span className="text-xs text-amber-800" title="Calls for this provider get 409 not_connected until it is (re)connected">
-                    {g.connection === null ? "not connected" : g.connection === "error" ? "connection failing" : "connection expired"}
+                  <span
+                    className="text-xs text-amber-800"
+                    title="Calls for this provider get 409 not_connected until it is (re)connected"
+                  >
+                    {g.connection === null
+                      ? "not connected"
+                      : g.connection === "error"
+                        ? "connection failing"
+                        : "connection expired"}
                   </span>
                 ) : null}
               </li>
@@ -162,7 +204,13 @@ export function TokensTable({ rows, now }: { rows: TokenRow[]; now: number }) {
           const live = r.state === "active";
           return (
             <div className="space-y-1.5">
-              {r.rate ? live ? <Usage {...r.rate} unit="this minute" now={now} /> : <div>{r.rate.limit.toLocaleString("en-US")} per minute</div> : null}
+              {r.rate ? (
+                live ? (
+                  <Usage {...r.rate} unit="this minute" now={now} />
+                ) : (
+                  <div>{r.rate.limit.toLocaleString("en-US")} per minute</div>
+                )
+              ) : null}
               {r.quota ? (
                 live ? (
                   <Usage {...r.quota} unit={r.quota.period === "day" ? "today" : "this month"} now={now} />
@@ -173,10 +221,15 @@ export function TokensTable({ rows, now }: { rows: TokenRow[]; now: number }) {
                 )
               ) : null}
               {!r.rate && !r.quota ? <div className="text-ink-subtle">No rate limit or quota</div> : null}
-              <div className="whitespace-nowrap text-xs text-ink-subtle" title="The longest an operation token of this agent lives">
+              <div
+                className="whitespace-nowrap text-xs text-ink-subtle"
+                title="The longest an operation token of this agent lives"
+              >
                 Max TTL {seconds(r.maxTtl)}
               </div>
-              {r.approvalScopes.length > 0 ? <div className="text-xs text-accent-800">Asks you: {r.approvalScopes.join(", ")}</div> : null}
+              {r.approvalScopes.length > 0 ? (
+                <div className="text-xs text-accent-800">Asks you: {r.approvalScopes.join(", ")}</div>
+              ) : null}
             </div>
           );
         },
@@ -193,7 +246,15 @@ export function TokensTable({ rows, now }: { rows: TokenRow[]; now: number }) {
               </span>
             );
           }
-          return r.expiresAt ? <RelativeTime date={r.expiresAt} now={now} className={r.state === "expired" ? "text-amber-800" : undefined} /> : <span className="text-ink-subtle">never</span>;
+          return r.expiresAt ? (
+            <RelativeTime
+              date={r.expiresAt}
+              now={now}
+              className={r.state === "expired" ? "text-amber-800" : undefined}
+            />
+          ) : (
+            <span className="text-ink-subtle">never</span>
+          );
         },
       }),
       // created and last used share a column: two short dates read better stacked than
@@ -222,7 +283,10 @@ export function TokensTable({ rows, now }: { rows: TokenRow[]; now: number }) {
         id: "actions",
         header: "",
         meta: { mobile: "actions", srHeader: "Actions", className: "text-right" },
-        cell: ({ row }) => (row.original.state === "active" ? <RevokeButton row={row.original} onRevoked={(name) => setNotice(name)} /> : null),
+        cell: ({ row }) =>
+          row.original.state === "active" ? (
+            <RevokeButton row={row.original} onRevoked={(name) => setNotice(name)} />
+          ) : null,
       }),
     ],
     [now],
@@ -238,12 +302,22 @@ export function TokensTable({ rows, now }: { rows: TokenRow[]; now: number }) {
   return (
     <div className="space-y-3">
       {notice ? (
-        <div ref={noticeRef} tabIndex={-1} role="status" className="flex items-start justify-between gap-3 rounded-lg border border-line-strong bg-surface px-3.5 py-3 text-sm shadow-sm">
+        <div
+          ref={noticeRef}
+          tabIndex={-1}
+          role="status"
+          className="flex items-start justify-between gap-3 rounded-lg border border-line-strong bg-surface px-3.5 py-3 text-sm shadow-sm"
+        >
           <p>
             <span className="font-medium text-ink">{notice}&apos;s token is revoked.</span>{" "}
             <span className="text-ink-muted">Its next request gets 401; the audit log records the revocation.</span>
           </p>
-          <button type="button" onClick={() => setNotice(null)} className="shrink-0 rounded text-ink-subtle hover:text-ink" aria-label="Dismiss">
+          <button
+            type="button"
+            onClick={() => setNotice(null)}
+            className="shrink-0 rounded text-ink-subtle hover:text-ink"
+            aria-label="Dismiss"
+          >
             <svg viewBox="0 0 20 20" fill="currentColor" className="size-4" aria-hidden="true">
               <path d="M6.28 5.22a.75.75 0 0 0-1.06 1.06L8.94 10l-3.72 3.72a.75.75 0 1 0 1.06 1.06L10 11.06l3.72 3.72a.75.75 0 1 0 1.06-1.06L11.06 10l3.72-3.72a.75.75 0 0 0-1.06-1.06L10 8.94 6.28 5.22Z" />
             </svg>
@@ -252,14 +326,21 @@ export function TokensTable({ rows, now }: { rows: TokenRow[]; now: number }) {
       ) : null}
 
       {counts.inactive > 0 ? (
-        <div role="group" aria-label="Show tokens" className="inline-flex rounded-lg border border-line-strong bg-surface p-0.5 text-sm shadow-sm">
+        <div
+          role="group"
+          aria-label="Show tokens"
+          className="inline-flex rounded-lg border border-line-strong bg-surface p-0.5 text-sm shadow-sm"
+        >
           {(["all", "active", "inactive"] as const).map((f) => (
             <button
               key={f}
               type="button"
               aria-pressed={filter === f}
               onClick={() => setFilter(f)}
-              className={cx("rounded-md px-3 py-1 font-medium capitalize transition-colors", filter === f ? "bg-accent-50 text-accent-800" : "text-ink-muted hover:text-ink")}
+              className={cx(
+                "rounded-md px-3 py-1 font-medium capitalize transition-colors",
+                filter === f ? "bg-accent-50 text-accent-800" : "text-ink-muted hover:text-ink",
+              )}
             >
               {f} <span className="font-normal text-ink-subtle">{counts[f]}</span>
             </button>
@@ -275,7 +356,9 @@ export function TokensTable({ rows, now }: { rows: TokenRow[]; now: number }) {
           caption="Your service tokens"
           rowClassName={(r) => (r.state === "active" ? undefined : "text-ink-muted [&_.font-medium]:text-ink-muted")}
           rowAttributes={(r, layout) => ({ "data-testid": `token-${layout === "table" ? "row" : "card"}-${r.id}` })}
-          empty={<p className="px-5 py-6 text-center text-sm text-ink-muted">No {filter === "all" ? "" : filter} tokens.</p>}
+          empty={
+            <p className="px-5 py-6 text-center text-sm text-ink-muted">No {filter === "all" ? "" : filter} tokens.</p>
+          }
         />
       </div>
     </div>

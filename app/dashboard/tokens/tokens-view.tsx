@@ -15,7 +15,17 @@ import { PageHeader } from "@/components/page-header";
 
 type Mode = "list" | "create" | "created";
 
-export function TokensView({ rows, providers, now, startCreating }: { rows: TokenRow[]; providers: ProviderOption[]; now: number; startCreating: boolean }) {
+export function TokensView({
+  rows,
+  providers,
+  now,
+  startCreating,
+}: {
+  rows: TokenRow[];
+  providers: ProviderOption[];
+  now: number;
+  startCreating: boolean;
+}) {
   const [mode, setMode] = useState<Mode>(startCreating ? "create" : "list");
   const [created, setCreated] = useState<CreatedToken | null>(null);
   const newButton = useRef<HTMLButtonElement>(null);
@@ -65,14 +75,26 @@ export function TokensView({ rows, providers, now, startCreating }: { rows: Toke
         </section>
       ) : mode === "list" ? (
         <Card className="px-5 py-8 text-center sm:px-8">
-          <span className="mx-auto grid size-10 place-items-center rounded-full bg-accent-50 text-accent-600" aria-hidden="true">
-            <svg viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={1.7} strokeLinecap="round" strokeLinejoin="round" className="size-5">
+          <span
+            className="mx-auto grid size-10 place-items-center rounded-full bg-accent-50 text-accent-600"
+            aria-hidden="true"
+          >
+            <svg
+              viewBox="0 0 24 24"
+              fill="none"
+              stroke="currentColor"
+              strokeWidth={1.7}
+              strokeLinecap="round"
+              strokeLinejoin="round"
+              className="size-5"
+            >
               <path d="M15.75 5.25a3 3 0 0 1 3 3m3 0a6 6 0 0 1-7.03 5.91c-.56-.1-1.16.03-1.56.43l-2.66 2.66H8.25v2.25H6v2.25H2.25v-2.82c0-.6.24-1.17.66-1.59l6.5-6.5c.4-.4.53-1 .43-1.56A6 6 0 1 1 21.75 8.25Z" />
             </svg>
           </span>
           <h2 className="mt-3 text-base font-semibold text-ink">No service tokens yet</h2>
           <p className="mx-auto mt-1 max-w-md text-sm text-ink-muted">
-            Create one for each agent. The agent exchanges it for short-lived tokens scoped to one provider and one action, and you can revoke it at any time.
+            Create one for each agent. The agent exchanges it for short-lived tokens scoped to one provider and one
+            action, and you can revoke it at any time.
           </p>
           {connected === 0 ? (
             <p className="mx-auto mt-3 max-w-md text-sm text-amber-800">

@@ -15,12 +15,15 @@ import { isProviderId } from "@/lib/providers/catalog";
 
 const WRONG_ORIGIN = "This can only be done from okoro's own page. Reload the page and try again.";
 
-export type ConsentResult = { ok: true; location: string } | { ok: false; error?: string; fieldErrors?: Partial<Record<CreateTokenField, string>> };
+export type ConsentResult =
+  | { ok: true; location: string }
+  | { ok: false; error?: string; fieldErrors?: Partial<Record<CreateTokenField, string>> };
 
 function paramsOf(query: unknown) {
   if (typeof query !== "string" || query.length > 8000) return null;
   const search: Record<string, string | string[]> = {};
-  for (const [key, value] of new URLSearchParams(query)) search[key] = key in search ? [search[key] as string, value] : value;
+  for (const [key, value] of new URLSearchParams(query))
+    search[key] = key in search ? [search[key] as string, value] : value;
   return authorizeParams(search);
 }
 
@@ -28,13 +31,23 @@ export async function approveAuthorizationAction(query: unknown, payload: unknow
   const user = await requireUser();
   if (!(await isSameOrigin())) return { ok: false, error: WRONG_ORIGIN };
   const parsed = parseCreateToken(payload, { now: new Date(), knownProvider: isProviderId });
-  if (!parsed.ok) return { ok: false, fieldErrors: parsed.fieldErrors, error: "Some fields need a look before this app can be connected." };
+  if (!parsed.ok)
+    return {
+      ok: false,
+      fieldErrors: parsed.fieldErrors,
+      error: "Some fields need a look before this app can be connected.",
+    };
   const { name: _name, ...choice } = parsed.input;
   try {
-    const location = await approveAuthorization(await oauthContext(await headers()), { userId: user.id, params: paramsOf(query), choice });
+    const location = await approveAuthorization(await oauthContext(await headers()), {
+      userId: user.id,
+      params: paramsOf(query),
+      choice,
+    });
     return { ok: true, location };
   } catch (e) {
-    if (isOkoroError(e) && (e.code === "invalid_request" || e.code === "invalid_client")) return { ok: false, error: e.message };
+    if (isOkoroError(e) && (e.code === "invalid_request" || e.code === "invalid_client"))
+      return { ok: false, error: e.message };
     throw e;
   }
 }
@@ -43,7 +56,13 @@ export async function denyAuthorizationAction(query: unknown): Promise<ConsentRe
   const user = await requireUser();
   if (!(await isSameOrigin())) return { ok: false, error: WRONG_ORIGIN };
   try {
-    return { ok: true, location: await denyAuthorization(await oauthContext(await headers()), { userId: user.id, params: paramsOf(query) }) };
+    return {
+      ok: true,
+      location: await denyAuthorization(await oauthContext(await headers()), {
+        userId: user.id,
+        params: paramsOf(query),
+      }),
+    };
   } catch (e) {
     if (isOkoroError(e)) return { ok: false, error: e.message };
     throw e;

@@ -8,7 +8,19 @@ import type { ProviderOption } from "@/app/dashboard/tokens/token-rows";
 import { approveAuthorizationAction, denyAuthorizationAction } from "@/app/oauth/authorize/actions";
 import { Alert } from "@/components/alert";
 
-export function ConsentForm({ query, clientName, agentName, redirectHost, providers }: { query: string; clientName: string; agentName: string; redirectHost: string; providers: ProviderOption[] }) {
+export function ConsentForm({
+  query,
+  clientName,
+  agentName,
+  redirectHost,
+  providers,
+}: {
+  query: string;
+  clientName: string;
+  agentName: string;
+  redirectHost: string;
+  providers: ProviderOption[];
+}) {
   const [error, setError] = useState<string>();
   const [, startTransition] = useTransition();
   return (
@@ -28,8 +40,10 @@ export function ConsentForm({ query, clientName, agentName, redirectHost, provid
           title: `Connect ${clientName} to okoro`,
           description: (
             <>
-              <strong className="font-medium text-ink">{clientName}</strong> wants to use your connected accounts through okoro. After you approve, your browser goes back to{" "}
-              <strong className="font-medium text-ink">{redirectHost}</strong>. It can only do what you tick here, and you can revoke it on the Service tokens page at any time.
+              <strong className="font-medium text-ink">{clientName}</strong> wants to use your connected accounts
+              through okoro. After you approve, your browser goes back to{" "}
+              <strong className="font-medium text-ink">{redirectHost}</strong>. It can only do what you tick here, and
+              you can revoke it on the Service tokens page at any time.
             </>
           ),
           submitLabel: "Approve",

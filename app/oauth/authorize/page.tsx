@@ -21,10 +21,16 @@ import { listProviders } from "@/lib/providers/catalog";
 export const metadata: Metadata = { title: "Connect an app", robots: { index: false } };
 export const dynamic = "force-dynamic";
 
-export default async function AuthorizePage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+export default async function AuthorizePage({
+  searchParams,
+}: {
+  searchParams: Promise<Record<string, string | string[] | undefined>>;
+}) {
   const search = await searchParams;
   const params = authorizeParams(search);
-  const query = new URLSearchParams(Object.entries(params ?? {}).filter((e): e is [string, string] => typeof e[1] === "string")).toString();
+  const query = new URLSearchParams(
+    Object.entries(params ?? {}).filter((e): e is [string, string] => typeof e[1] === "string"),
+  ).toString();
   const user = await currentUser();
   const check = await checkAuthorizeRequest(await oauthContext(await headers()), params, { userId: user?.id });
   if (check.kind === "redirect") redirect(check.location);
@@ -42,13 +48,24 @@ export default async function AuthorizePage({ searchParams }: { searchParams: Pr
 
   const connections = await userConnections(user.id);
   const status = new Map(connections.map((c) => [c.provider, c.status]));
-  const providers: ProviderOption[] = listProviders().map((p) => ({ id: p.id, name: p.name, connection: status.get(p.id) ?? null }));
+  const providers: ProviderOption[] = listProviders().map((p) => ({
+    id: p.id,
+    name: p.name,
+    connection: status.get(p.id) ?? null,
+  }));
   return (
     <Shell wide>
       <p className="mb-3 text-sm text-ink-muted">
-        Signed in as <span className="font-medium text-ink">{user.email}</span>. Client ID <code className="break-all text-xs">{check.client.clientId}</code>
+        Signed in as <span className="font-medium text-ink">{user.email}</span>. Client ID{" "}
+        <code className="break-all text-xs">{check.client.clientId}</code>
       </p>
-      <ConsentForm query={query} clientName={check.client.name} agentName={agentNameFor(check.client.name)} redirectHost={check.redirectHost} providers={providers} />
+      <ConsentForm
+        query={query}
+        clientName={check.client.name}
+        agentName={agentNameFor(check.client.name)}
+        redirectHost={check.redirectHost}
+        providers={providers}
+      />
     </Shell>
   );
 }

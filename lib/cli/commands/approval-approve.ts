@@ -17,7 +17,11 @@ still ask every time).`,
   examples: ["okoro approval approve apr_3kTMd9…", "okoro approval approve apr_3kTMd9… --remember"],
   async run(ctx) {
     const db = await ctx.db();
-    const decided = await decideApproval(db, { id: ctx.args[0].trim(), decision: ctx.values.remember ? "approve_remember" : "approve", userAgent: "okoro-cli" });
+    const decided = await decideApproval(db, {
+      id: ctx.args[0].trim(),
+      decision: ctx.values.remember ? "approve_remember" : "approve",
+      userAgent: "okoro-cli",
+    });
     ctx.output(approvalJson(decided, ctx.env().url), `${decisionSummary(decided)} (${decided.id})`);
   },
 });

@@ -17,7 +17,8 @@ used and expired ones. Decide with \`okoro approval approve ID\` or \`okoro appr
   async run(ctx) {
     const email = parseEmail(ctx.values.user);
     const limit = ctx.values.limit === undefined ? 100 : Number(ctx.values.limit);
-    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000) throw new UsageError("--limit must be a whole number from 1 to 10000");
+    if (!Number.isInteger(limit) || limit < 1 || limit > 10_000)
+      throw new UsageError("--limit must be a whole number from 1 to 10000");
     const db = await ctx.db();
     const user = await requireUser(db, email);
     const list = (await listApprovals(db, { userId: user.id, limit })).map((a) => approvalJson(a, ctx.env().url));
@@ -26,7 +27,16 @@ used and expired ones. Decide with \`okoro approval approve ID\` or \`okoro appr
         ? `${user.email} has no approval requests.`
         : formatTable(
             ["ID", "STATUS", "AGENT", "PROVIDER", "SCOPE", "INTENT", "CREATED", "EXPIRES"],
-            list.map((a) => [a.id, a.status, a.agent, a.provider, a.scope, clip(a.intent), a.created_at, a.status === "pending" ? a.expires_at : null]),
+            list.map((a) => [
+              a.id,
+              a.status,
+              a.agent,
+              a.provider,
+              a.scope,
+              clip(a.intent),
+              a.created_at,
+              a.status === "pending" ? a.expires_at : null,
+            ]),
           ),
     );
   },

@@ -18,7 +18,10 @@ import { useUpstream } from "@/test/use-upstream";
 
 const upstream = useUpstream();
 
-type Backend = { name: string; open: () => Promise<{ handle: DbHandle; env: Record<string, string>; cleanup: () => Promise<void> }> };
+type Backend = {
+  name: string;
+  open: () => Promise<{ handle: DbHandle; env: Record<string, string>; cleanup: () => Promise<void> }>;
+};
 const backends: Backend[] = [
   {
     name: "pglite",
@@ -71,7 +74,11 @@ describe.each(backends)("approval commands [$name]", (backend) => {
 
   const ask = async (body: Record<string, unknown>) => {
     const res = await handleExchange(
-      new Request(`${OKORO_URL}/api/token`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${svc}` }, body: JSON.stringify(body) }),
+      new Request(`${OKORO_URL}/api/token`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${svc}` },
+        body: JSON.stringify(body),
+      }),
       ctx(),
       gate,
     );
@@ -79,15 +86,26 @@ describe.each(backends)("approval commands [$name]", (backend) => {
     return ((await res.json()) as { approval_id: string }).approval_id;
   };
   const poll = async (id: string) =>
-    (await handleApprovalPoll(new Request(`${OKORO_URL}/api/token/approvals/${id}`, { headers: { authorization: `Bearer ${svc}` } }), ctx(), id)).status;
-  const statusOf = async (id: string) => (await db().select({ status: approvals.status }).from(approvals).where(eq(approvals.id, id)))[0].status;
+    (
+      await handleApprovalPoll(
+        new Request(`${OKORO_URL}/api/token/approvals/${id}`, { headers: { authorization: `Bearer ${svc}` } }),
+        ctx(),
+        id,
+      )
+    ).status;
+  const statusOf = async (id: string) =>
+    (await db().select({ status: approvals.status }).from(approvals).where(eq(approvals.id, id)))[0].status;
 
   beforeAll(async () => {
     store = await backend.open();
     h = await createHarness(db(), upstream.url);
     await h.connect("trello");
     await h.connect("github");
-    const created = await h.createToken({ name: "research-agent", grants: { trello: ["read", "delete"], github: ["read"] }, approvalScopes: ["delete"] });
+    const created = await h.createToken({
+      name: "research-agent",
+      grants: { trello: ["read", "delete"], github: ["read"] },
+      approvalScopes: ["delete"],
+    });
     svc = created.token;
     tokenId = created.row.id;
     const dataDir = mkdtempSync(path.join(os.tmpdir(), "okoro-approvalcli-data-"));
@@ -105,7 +123,12 @@ describe.each(backends)("approval commands [$name]", (backend) => {
 
   it("approval list shows pending requests first, as JSON and as a table", async () => {
     first = await ask({ provider: "trello", scope: "delete", intent: "clean up archived cards" });
-    second = await ask({ provider: "github", scope: "write", intent: "open an issue for the flaky test", request_approval: true });
+    second = await ask({
+      provider: "github",
+      scope: "write",
+      intent: "open an issue for the flaky test",
+      request_approval: true,
+    });
     third = await ask({ provider: "trello", scope: "delete", intent: "delete the old board" });
     const done = await ask({ provider: "trello", scope: "delete", intent: "an old request" });
     await db().update(approvals).set({ status: "denied", decidedAt: new Date() }).where(eq(approvals.id, done));
@@ -116,7 +139,8 @@ describe.each(backends)("approval commands [$name]", (backend) => {
     const list = JSON.parse(r.stdout) as ApprovalJson[];
     expect(list.map((a) => a.id)).toEqual([third, second, first, done]);
     expect(list.map((a) => a.status)).toEqual(["pending", "pending", "pending", "denied"]);
-    for (const key of ["id", "agent", "provider", "scope", "intent", "reason", "status", "created_at", "expires_at"]) expect(list[0]).toHaveProperty(key);
+    for (const key of ["id", "agent", "provider", "scope", "intent", "reason", "status", "created_at", "expires_at"])
+      expect(list[0]).toHaveProperty(key);
     expect(list[1]).toMatchObject({
       agent: "research-agent",
       provider: "github",
@@ -127,7 +151,9 @@ describe.each(backends)("approval commands [$name]", (backend) => {
       service_token_id: tokenId,
       approval_url: `${OKORO_URL}/dashboard/approvals/${second}`,
     });
-    expect(new Date(list[0].expires_at as string).getTime() - new Date(list[0].created_at as string).getTime()).toBe(900_000);
+    expect(new Date(list[0].expires_at as string).getTime() - new Date(list[0].created_at as string).getTime()).toBe(
+      900_000,
+    );
     expect(r.stdout).not.toContain(svc);
 
     const text = await okoro(["approval", "list", "--user", h.user.email]);
@@ -143,7 +169,9 @@ describe.each(backends)("approval commands [$name]", (backend) => {
     const r = await okoro(["approval", "approve", first]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(r.stdout).toBe(`Approved once. research-agent may delete on Trello this one time; it collects its token when it next checks. (${first})\n`);
+    expect(r.stdout).toBe(
+      `Approved once. research-agent may delete on Trello this one time; it collects its token when it next checks. (${first})\n`,
+    );
     expect(await poll(first)).toBe(200);
     expect(await poll(first)).toBe(410);
 
@@ -156,14 +184,26 @@ describe.each(backends)("approval commands [$name]", (backend) => {
       .select()
       .from(auditEvents)
       .where(and(eq(auditEvents.requestId, first), eq(auditEvents.event, "approval.approved")));
-    expect(event).toMatchObject({ userId: h.user.id, agent: "research-agent", outcome: "allowed", userAgent: "okoro-cli", reason: "Approved once" });
+    expect(event).toMatchObject({
+      userId: h.user.id,
+      agent: "research-agent",
+      outcome: "allowed",
+      userAgent: "okoro-cli",
+      reason: "Approved once",
+    });
   });
 
   it("approval approve --remember adds the scope to the grant", async () => {
     const r = await okoro(["approval", "approve", second, "--remember", "--json"]);
     expect(r.stderr).toBe("");
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toMatchObject({ id: second, status: "approved", remember: true, scope: "write", provider: "github" });
+    expect(JSON.parse(r.stdout)).toMatchObject({
+      id: second,
+      status: "approved",
+      remember: true,
+      scope: "write",
+      provider: "github",
+    });
     const [token] = await db().select().from(serviceTokens).where(eq(serviceTokens.id, tokenId));
     expect(token.grants.github).toEqual(["read", "write"]);
     expect(await poll(second)).toBe(200);
@@ -171,7 +211,9 @@ describe.each(backends)("approval commands [$name]", (backend) => {
     // a scope the token already has (approval_scopes) cannot be "remembered"
     const refused = await okoro(["approval", "approve", third, "--remember"]);
     expect(refused.code).toBe(1);
-    expect(refused.stderr).toMatch(/^okoro: research-agent is already granted delete on Trello; .*Approve once instead\.\n$/);
+    expect(refused.stderr).toMatch(
+      /^okoro: research-agent is already granted delete on Trello; .*Approve once instead\.\n$/,
+    );
     expect(await statusOf(third)).toBe("pending");
   });
 
@@ -194,7 +236,10 @@ describe.each(backends)("approval commands [$name]", (backend) => {
     expect(nobody.code).toBe(1);
     expect(nobody.stderr).toBe("okoro: no user with e-mail nobody@example.com\n");
     const expired = await ask({ provider: "trello", scope: "delete", intent: "too late" });
-    await db().update(approvals).set({ expiresAt: new Date(Date.now() - 60_000) }).where(eq(approvals.id, expired));
+    await db()
+      .update(approvals)
+      .set({ expiresAt: new Date(Date.now() - 60_000) })
+      .where(eq(approvals.id, expired));
     const late = await okoro(["approval", "approve", expired]);
     expect(late.code).toBe(1);
     expect(late.stderr).toBe("okoro: This request expired before anyone decided. The agent has to ask again.\n");

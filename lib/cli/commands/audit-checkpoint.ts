@@ -7,7 +7,15 @@ import { defineCommand } from "@/lib/cli/command";
 
 /** The printed form; `okoro audit verify --checkpoint` reads it back. */
 export function checkpointJson(c: Checkpoint, signatureOk: boolean, publicKey: string | null) {
-  return { id: c.id, at: c.at.toISOString(), kid: c.kid, heads: c.heads, signature: c.signature, signature_ok: signatureOk, public_key: publicKey };
+  return {
+    id: c.id,
+    at: c.at.toISOString(),
+    kid: c.kid,
+    heads: c.heads,
+    signature: c.signature,
+    signature_ok: signatureOk,
+    public_key: publicKey,
+  };
 }
 
 export const command = defineCommand({
@@ -20,7 +28,9 @@ removed. --create signs a new one now.`,
   async run(ctx) {
     const db = await ctx.db();
     const keys = ctx.env().masterKeys;
-    const checkpoint = ctx.values.create ? await makeCheckpoint(db, keys, { force: true }) : (await latestCheckpoints(db))[0];
+    const checkpoint = ctx.values.create
+      ? await makeCheckpoint(db, keys, { force: true })
+      : (await latestCheckpoints(db))[0];
     if (!checkpoint) {
       ctx.note("No audit checkpoint yet (okoro makes one every minute while events arrive; --create makes one now).");
       return 1;

@@ -9,8 +9,20 @@ import { parseEmail, requireUser } from "@/lib/cli/users";
 
 async function readCheckpointFile(file: string): Promise<Checkpoint> {
   try {
-    const j = JSON.parse(await readFile(file, "utf8")) as { id: string; at: string; kid: string; heads: Checkpoint["heads"]; signature: string };
-    if (typeof j.id !== "string" || typeof j.signature !== "string" || typeof j.heads !== "object" || Number.isNaN(Date.parse(j.at))) throw new Error("fields");
+    const j = JSON.parse(await readFile(file, "utf8")) as {
+      id: string;
+      at: string;
+      kid: string;
+      heads: Checkpoint["heads"];
+      signature: string;
+    };
+    if (
+      typeof j.id !== "string" ||
+      typeof j.signature !== "string" ||
+      typeof j.heads !== "object" ||
+      Number.isNaN(Date.parse(j.at))
+    )
+      throw new Error("fields");
     return { id: j.id, at: new Date(j.at), kid: String(j.kid), heads: j.heads, signature: j.signature };
   } catch {
     throw new CliError(`${file} is not a checkpoint printed by \`okoro audit checkpoint --json\``, 2);
@@ -24,9 +36,17 @@ removed fail even when every hash after them was recomputed. Exits 0 when everyt
 1 naming the first bad seq of each broken chain (or a checkpoint whose signature does not verify).`,
   options: {
     user: { type: "string", value: "E", description: "Only this user's chain" },
-    checkpoint: { type: "string", value: "FILE", description: "A checkpoint kept elsewhere (`okoro audit checkpoint --json`) instead of the database's latest" },
+    checkpoint: {
+      type: "string",
+      value: "FILE",
+      description: "A checkpoint kept elsewhere (`okoro audit checkpoint --json`) instead of the database's latest",
+    },
   },
-  examples: ["okoro audit verify", "okoro audit verify --user alice@example.com --json", "okoro audit verify --checkpoint checkpoint.json"],
+  examples: [
+    "okoro audit verify",
+    "okoro audit verify --user alice@example.com --json",
+    "okoro audit verify --checkpoint checkpoint.json",
+  ],
   async run(ctx) {
     const external = ctx.values.checkpoint ? await readCheckpointFile(ctx.values.checkpoint) : undefined;
     const db = await ctx.db();
@@ -38,20 +58,42 @@ removed fail even when every hash after them was recomputed. Exits 0 when everyt
     ctx.output(
       {
         ok: bad.length === 0 && badSignatures.length === 0,
-        checkpoint: checkpoint ? { id: checkpoint.id, at: checkpoint.at.toISOString(), kid: checkpoint.kid, chains: Object.keys(checkpoint.heads).length } : null,
+        checkpoint: checkpoint
+          ? {
+              id: checkpoint.id,
+              at: checkpoint.at.toISOString(),
+              kid: checkpoint.kid,
+              chains: Object.keys(checkpoint.heads).length,
+            }
+          : null,
         bad_signatures: badSignatures.map((c) => ({ id: c.id, at: c.at.toISOString(), kid: c.kid })),
-        chains: results.map((r) => ({ chain: r.chain, ok: r.ok, verified_through: r.verifiedThrough, first_bad_seq: r.firstBadSeq ?? null, problem: r.problem ?? null })),
+        chains: results.map((r) => ({
+          chain: r.chain,
+          ok: r.ok,
+          verified_through: r.verifiedThrough,
+          first_bad_seq: r.firstBadSeq ?? null,
+          problem: r.problem ?? null,
+        })),
       },
       () =>
         [
-          ...badSignatures.map((c) => `BAD   checkpoint ${c.id} (${c.at.toISOString()}): its signature does not verify with any configured master key`),
+          ...badSignatures.map(
+            (c) =>
+              `BAD   checkpoint ${c.id} (${c.at.toISOString()}): its signature does not verify with any configured master key`,
+          ),
           checkpoint
             ? `Checkpoint ${checkpoint.id}, signed ${checkpoint.at.toISOString()}, covers ${Object.keys(checkpoint.heads).length} chain(s).`
             : "No signed checkpoint yet: chains are only checked against themselves.",
           ...results.map((r) =>
-            r.ok ? `ok    ${r.chain}: verified through seq ${r.verifiedThrough}` : `BAD   ${r.chain}: first bad seq ${r.firstBadSeq} — ${r.problem}`,
+            r.ok
+              ? `ok    ${r.chain}: verified through seq ${r.verifiedThrough}`
+              : `BAD   ${r.chain}: first bad seq ${r.firstBadSeq} — ${r.problem}`,
           ),
-          results.length === 0 ? "No audit events yet." : bad.length === 0 ? `All ${results.length} chain(s) verify.` : `${bad.length} chain(s) do not verify.`,
+          results.length === 0
+            ? "No audit events yet."
+            : bad.length === 0
+              ? `All ${results.length} chain(s) verify.`
+              : `${bad.length} chain(s) do not verify.`,
         ].join("\n"),
     );
     return bad.length > 0 || badSignatures.length > 0 ? 1 : 0;

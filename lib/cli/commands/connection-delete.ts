@@ -21,6 +21,9 @@ stay; their requests to that provider are refused (409 not_connected) until it i
     if (!(await deleteConnection({ db, userId: user.id, provider: provider.id }))) {
       throw new CliError(`${user.email} has no ${provider.id} connection`);
     }
-    ctx.output({ deleted: true, user_id: user.id, provider: provider.id }, `Disconnected ${provider.name} for ${user.email}.`);
+    ctx.output(
+      { deleted: true, user_id: user.id, provider: provider.id },
+      `Disconnected ${provider.name} for ${user.email}.`,
+    );
   },
 });

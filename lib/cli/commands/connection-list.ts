@@ -20,7 +20,14 @@ export const command = defineCommand({
         ? `${user.email} has no connections.`
         : formatTable(
             ["PROVIDER", "METHOD", "STATUS", "HINT", "UPDATED", "LAST USED"],
-            list.map((c) => [c.provider, c.method, c.status, c.credentialHint, c.updatedAt.toISOString(), c.lastUsedAt?.toISOString()]),
+            list.map((c) => [
+              c.provider,
+              c.method,
+              c.status,
+              c.credentialHint,
+              c.updatedAt.toISOString(),
+              c.lastUsedAt?.toISOString(),
+            ]),
           ),
     );
   },

@@ -26,7 +26,9 @@ function shapeProblem(issues: readonly { path: PropertyKey[]; message: string }[
     .slice(0, 3)
     .map((issue) => {
       const text = `${issue.path.length ? `${issue.path.map(String).join(".")}: ` : ""}${issue.message}`;
-      return secrets.some((s) => text.includes(s)) ? `${issue.path.map(String).join(".") || "credential"}: invalid value` : text;
+      return secrets.some((s) => text.includes(s))
+        ? `${issue.path.map(String).join(".") || "credential"}: invalid value`
+        : text;
     })
     .join("; ");
 }
@@ -44,7 +46,8 @@ It is encrypted at rest and never printed. Setting a provider again replaces the
     method: {
       type: "string",
       value: "M",
-      description: "How the credential was obtained: paste, oauth2 or oauth1 (default: oauth2 when it has a refresh_token, else paste)",
+      description:
+        "How the credential was obtained: paste, oauth2 or oauth1 (default: oauth2 when it has a refresh_token, else paste)",
     },
   },
   examples: [
@@ -55,7 +58,8 @@ It is encrypted at rest and never printed. Setting a provider again replaces the
     const email = parseEmail(ctx.values.user);
     const provider = requireProvider(ctx.values.provider);
     const method = ctx.values.method as ConnectionMethod | undefined;
-    if (method !== undefined && !METHODS.includes(method)) throw new UsageError(`--method must be one of ${METHODS.join(", ")}`);
+    if (method !== undefined && !METHODS.includes(method))
+      throw new UsageError(`--method must be one of ${METHODS.join(", ")}`);
 
     // stdin before the database: an embedded database is held exclusively while open
     const input = await readJsonObject(ctx.io, "credential");
@@ -67,7 +71,9 @@ It is encrypted at rest and never printed. Setting a provider again replaces the
         : fields?.length
           ? ` (expected ${fields.join(", ")})`
           : "";
-      throw new CliError(`the credential does not fit ${provider.id}${expected}: ${shapeProblem(parsed.error.issues, input)}`);
+      throw new CliError(
+        `the credential does not fit ${provider.id}${expected}: ${shapeProblem(parsed.error.issues, input)}`,
+      );
     }
     const credential: Credential = parsed.data;
 
@@ -80,6 +86,9 @@ It is encrypted at rest and never printed. Setting a provider again replaces the
       method: method ?? ("refresh_token" in credential && credential.refresh_token ? "oauth2" : "paste"),
       credential,
     });
-    ctx.output(connectionJson(connection), `Connected ${provider.name} for ${user.email}${connection.credentialHint ? ` (${connection.credentialHint})` : ""}.`);
+    ctx.output(
+      connectionJson(connection),
+      `Connected ${provider.name} for ${user.email}${connection.credentialHint ? ` (${connection.credentialHint})` : ""}.`,
+    );
   },
 });

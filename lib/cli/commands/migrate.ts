@@ -8,7 +8,10 @@ import { defineCommand } from "@/lib/cli/command";
 export const command = defineCommand({
   description: "Apply the database migrations that have not been applied yet. Safe to run repeatedly.",
   options: {},
-  examples: ["okoro migrate", "DATABASE_URL=postgres://okoro_app@… DATABASE_OWNER_URL=postgres://okoro_owner@… okoro migrate --json"],
+  examples: [
+    "okoro migrate",
+    "DATABASE_URL=postgres://okoro_app@… DATABASE_OWNER_URL=postgres://okoro_owner@… okoro migrate --json",
+  ],
   async run(ctx) {
     const handle = await ctx.database({ migrate: false, owner: true });
     const before = await appliedCount(handle.db);
@@ -16,7 +19,9 @@ export const command = defineCommand({
     const after = await appliedCount(handle.db);
     const applied = after - before;
     ctx.output({ driver: handle.driver, applied, total: after }, () =>
-      applied > 0 ? `Applied ${applied} migration${applied === 1 ? "" : "s"} (${handle.driver}).` : `The database is up to date (${handle.driver}, ${after} migrations).`,
+      applied > 0
+        ? `Applied ${applied} migration${applied === 1 ? "" : "s"} (${handle.driver}).`
+        : `The database is up to date (${handle.driver}, ${after} migrations).`,
     );
   },
 });

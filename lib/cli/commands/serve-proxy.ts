@@ -20,15 +20,27 @@ the embedded database serves one process at a time.`,
   examples: ["okoro serve-proxy --port 8787", "DATABASE_URL=postgres://… okoro serve-proxy --host 0.0.0.0"],
   async run(ctx) {
     const port = Number(ctx.values.port ?? "8787");
-    if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError("--port must be a number from 0 to 65535");
+    if (!Number.isInteger(port) || port < 0 || port > 65535)
+      throw new CliError("--port must be a number from 0 to 65535");
     const env = ctx.env();
     // its own pool, sized for a server rather than a one-shot command
-    const handle = await openDatabase({ driver: env.dbDriver, url: env.databaseUrl, pgliteDir: env.pgliteDir, neonWsProxy: env.neonWsProxy, migrate: env.dbDriver === "pglite", max: 32 });
+    const handle = await openDatabase({
+      driver: env.dbDriver,
+      url: env.databaseUrl,
+      pgliteDir: env.pgliteDir,
+      neonWsProxy: env.neonWsProxy,
+      migrate: env.dbDriver === "pglite",
+      max: 32,
+    });
     setDbHandle(handle);
     const db = handle.db;
     // the same transparent OAuth 2 refresh as the app's proxy
     const proxy = createProxy({ db, env, resolveCredential: createCredentialRefresher({ db, env }) });
-    const server = await listenNodeProxy(proxy, { port, host: ctx.values.host ?? "127.0.0.1", trustedProxyHops: env.trustedProxyHops });
+    const server = await listenNodeProxy(proxy, {
+      port,
+      host: ctx.values.host ?? "127.0.0.1",
+      trustedProxyHops: env.trustedProxyHops,
+    });
     ctx.output({ url: server.url }, `okoro proxy listening on ${server.url} (Ctrl-C to stop)`);
     await new Promise<void>((resolve) => {
       process.once("SIGINT", resolve);

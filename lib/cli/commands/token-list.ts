@@ -6,7 +6,8 @@ import { grantsText, serviceTokenJson } from "@/lib/cli/token-format";
 import { parseEmail, requireUser } from "@/lib/cli/users";
 
 export const command = defineCommand({
-  description: "List a user's service tokens with their grants, limits and status. Tokens themselves are never shown again.",
+  description:
+    "List a user's service tokens with their grants, limits and status. Tokens themselves are never shown again.",
   options: { user: { type: "string", required: true, value: "E", description: "The owner's e-mail address" } },
   examples: ["okoro token list --user alice@example.com --json"],
   async run(ctx) {

@@ -5,7 +5,8 @@ import { serviceTokenJson } from "@/lib/cli/token-format";
 import { isOkoroError } from "@/lib/errors";
 
 export const command = defineCommand({
-  description: "Revoke a service token. Its operation tokens stop working at once: every proxied request checks the database.",
+  description:
+    "Revoke a service token. Its operation tokens stop working at once: every proxied request checks the database.",
   options: {},
   args: [{ name: "ID", description: "The service token's id (tok_…), from `okoro token list`", required: true }],
   examples: ["okoro token revoke tok_3kTMd9cJ2QbW8YxZr1Lf0a"],

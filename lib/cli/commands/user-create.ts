@@ -14,7 +14,12 @@ export const command = defineCommand({
 The password is read from stdin: one line (the trailing newline is stripped), ${PASSWORD_MIN_LENGTH} to
 ${PASSWORD_MAX_LENGTH} characters. On a terminal you are prompted for it without echo.`,
   options: {
-    email: { type: "string", required: true, value: "E", description: "The user's e-mail address (their sign-in name)" },
+    email: {
+      type: "string",
+      required: true,
+      value: "E",
+      description: "The user's e-mail address (their sign-in name)",
+    },
     name: { type: "string", value: "N", description: "Display name" },
   },
   examples: [
@@ -28,15 +33,18 @@ ${PASSWORD_MAX_LENGTH} characters. On a terminal you are prompted for it without
     // stdin and hashing first: an embedded database is held exclusively while open
     const password = await readSecretLine(ctx.io, "Password: ", "password");
     // the sign-up form's rule (UTF-16 length, as zod counts)
-    if (password.length < PASSWORD_MIN_LENGTH) throw new CliError(`the password must be at least ${PASSWORD_MIN_LENGTH} characters`);
-    if (password.length > PASSWORD_MAX_LENGTH) throw new CliError(`the password must be at most ${PASSWORD_MAX_LENGTH} characters`);
+    if (password.length < PASSWORD_MIN_LENGTH)
+      throw new CliError(`the password must be at least ${PASSWORD_MIN_LENGTH} characters`);
+    if (password.length > PASSWORD_MAX_LENGTH)
+      throw new CliError(`the password must be at most ${PASSWORD_MAX_LENGTH} characters`);
     const passwordHash = await hashPassword(password);
 
     let user: User;
     try {
       user = await createUser(await ctx.db(), { email, name, passwordHash });
     } catch (e) {
-      if (e instanceof OkoroError && e.code === "conflict") throw new CliError(`a user with e-mail ${email} already exists`);
+      if (e instanceof OkoroError && e.code === "conflict")
+        throw new CliError(`a user with e-mail ${email} already exists`);
       throw e;
     }
     ctx.output(userJson(user), `Created user ${user.email} (${user.id}).`);

@@ -6,5 +6,7 @@ import { protectedResourceMetadata } from "@/lib/mcp/metadata";
 export const dynamic = "force-dynamic";
 
 export function GET(): Response {
-  return Response.json(protectedResourceMetadata(getEnv().url), { headers: { "cache-control": "public, max-age=3600" } });
+  return Response.json(protectedResourceMetadata(getEnv().url), {
+    headers: { "cache-control": "public, max-age=3600" },
+  });
 }

@@ -10,7 +10,10 @@ import { describeDatabases } from "@/test/databases";
 
 const session = vi.hoisted(() => ({ user: null as User | null, db: undefined as unknown }));
 vi.mock("@/lib/auth/session", () => ({ currentUser: async () => session.user }));
-vi.mock("@/lib/serve/database", async (importOriginal) => ({ ...(await importOriginal<object>()), getDb: async () => session.db }));
+vi.mock("@/lib/serve/database", async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  getDb: async () => session.db,
+}));
 
 const get = (fresh = false) => GET(new Request(`http://okoro.test/api/audit/chain${fresh ? "?fresh=1" : ""}`));
 
@@ -22,7 +25,14 @@ describeDatabases("audit chain status route", (getDb) => {
     session.db = getDb().db;
     await writeSeedRows(
       getDb().db,
-      Array.from({ length: 12 }, (_, i) => seedRow(me, { at: new Date(Date.UTC(2026, 0, 1, 0, i)), event: "proxy.request", path: `/p/${i}`, outcome: "allowed" })),
+      Array.from({ length: 12 }, (_, i) =>
+        seedRow(me, {
+          at: new Date(Date.UTC(2026, 0, 1, 0, i)),
+          event: "proxy.request",
+          path: `/p/${i}`,
+          outcome: "allowed",
+        }),
+      ),
     );
   });
   beforeEach(() => {

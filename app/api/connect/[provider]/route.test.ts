@@ -12,12 +12,21 @@ import { startOAuth2Server, type OAuth2Server } from "@/test/oauth-servers";
 
 const session = vi.hoisted(() => ({ user: null as User | null, db: undefined as unknown }));
 vi.mock("@/lib/auth/session", () => ({ currentUser: async () => session.user }));
-vi.mock("@/lib/serve/database", async (importOriginal) => ({ ...(await importOriginal<object>()), getDb: async () => session.db }));
+vi.mock("@/lib/serve/database", async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  getDb: async () => session.db,
+}));
 
 let github: OAuth2Server;
 
 beforeAll(async () => {
-  github = await startOAuth2Server({ clientId: "cid", clientSecret: "csecret", clientAuth: "body", redirectUri: `${OKORO_URL}/api/connect/github/callback`, requirePkce: true });
+  github = await startOAuth2Server({
+    clientId: "cid",
+    clientSecret: "csecret",
+    clientAuth: "body",
+    redirectUri: `${OKORO_URL}/api/connect/github/callback`,
+    requirePkce: true,
+  });
 });
 afterAll(async () => {
   await github?.close();
@@ -27,7 +36,8 @@ const params = (provider: string) => ({ params: Promise.resolve({ provider }) })
 /** The Connect button's form post, from okoro's own page unless `origin` says otherwise. */
 const start = (provider: string, headers: Record<string, string> = { origin: OKORO_URL }) =>
   startRoute(new Request(`${OKORO_URL}/api/connect/${provider}`, { method: "POST", headers }), params(provider));
-const callback = (provider: string, query: URLSearchParams | string) => callbackRoute(new Request(`${OKORO_URL}/api/connect/${provider}/callback?${query}`), params(provider));
+const callback = (provider: string, query: URLSearchParams | string) =>
+  callbackRoute(new Request(`${OKORO_URL}/api/connect/${provider}/callback?${query}`), params(provider));
 
 describeDatabases("connect routes", (getDb) => {
   let user: User;
@@ -77,7 +87,12 @@ describeDatabases("connect routes", (getDb) => {
 
   it("a post from another origin, or with no origin at all, is refused and starts nothing", async () => {
     const before = await pendingStates(user.id);
-    const attempts: Record<string, string>[] = [{ origin: "https://evil.example" }, { origin: "null" }, { referer: "https://evil.example/page" }, {}];
+    const attempts: Record<string, string>[] = [
+      { origin: "https://evil.example" },
+      { origin: "null" },
+      { referer: "https://evil.example/page" },
+      {},
+    ];
     for (const headers of attempts) {
       const res = await start("github", headers);
       expect(res.status, JSON.stringify(headers)).toBe(403);
@@ -103,9 +118,14 @@ describeDatabases("connect routes", (getDb) => {
   });
 
   it("a callback with an error lands on the connections page with a code, never elsewhere", async () => {
-    const res = await callback("github", new URLSearchParams({ error: "access_denied", state: "x", redirect_uri: "https://evil.example/" }));
+    const res = await callback(
+      "github",
+      new URLSearchParams({ error: "access_denied", state: "x", redirect_uri: "https://evil.example/" }),
+    );
     expect(res.headers.get("location")).toBe(`${OKORO_URL}/dashboard/connections?error=cancelled&provider=github`);
     const odd = await callback("github", new URLSearchParams({ error: "<script>\nalert(1)", next: "//evil.example" }));
-    expect(odd.headers.get("location")).toBe(`${OKORO_URL}/dashboard/connections?error=provider_refused&provider=github`);
+    expect(odd.headers.get("location")).toBe(
+      `${OKORO_URL}/dashboard/connections?error=provider_refused&provider=github`,
+    );
   });
 });

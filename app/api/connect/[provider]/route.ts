@@ -19,21 +19,29 @@ export const dynamic = "force-dynamic";
 
 type Params = { params: Promise<{ provider: string }> };
 
-export const POST = withErrorResponse("connect start", async (request: Request, { params }: Params): Promise<Response> => {
-  const { provider } = await params;
-  if (!isProviderId(provider)) throw new OkoroError("unknown_provider", "There is no such provider.");
-  const env = getEnv();
-  if (!originAllowed(request.headers, env)) throw new OkoroError("forbidden", `Connecting starts from the connections page at ${env.origin}.`);
-  const user = await currentUser();
-  // 303: the browser follows with a GET, whichever way the provider's page is reached
-  if (!user) return connectRedirect(`/sign-in?next=${encodeURIComponent("/dashboard/connections")}`, 303);
-  return connectRedirect(await startOAuth({ db: await getDb(), userId: user.id, provider }), 303);
-});
+export const POST = withErrorResponse(
+  "connect start",
+  async (request: Request, { params }: Params): Promise<Response> => {
+    const { provider } = await params;
+    if (!isProviderId(provider)) throw new OkoroError("unknown_provider", "There is no such provider.");
+    const env = getEnv();
+    if (!originAllowed(request.headers, env))
+      throw new OkoroError("forbidden", `Connecting starts from the connections page at ${env.origin}.`);
+    const user = await currentUser();
+    // 303: the browser follows with a GET, whichever way the provider's page is reached
+    if (!user) return connectRedirect(`/sign-in?next=${encodeURIComponent("/dashboard/connections")}`, 303);
+    return connectRedirect(await startOAuth({ db: await getDb(), userId: user.id, provider }), 303);
+  },
+);
 
 export function GET(): Response {
   return errorResponse(
-    new OkoroError("method_not_allowed", "Connecting starts from the Connect button on the connections page (/dashboard/connections).", {
-      headers: { Allow: "POST" },
-    }),
+    new OkoroError(
+      "method_not_allowed",
+      "Connecting starts from the Connect button on the connections page (/dashboard/connections).",
+      {
+        headers: { Allow: "POST" },
+      },
+    ),
   );
 }

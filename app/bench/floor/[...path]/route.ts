@@ -17,7 +17,16 @@ export const runtime = "nodejs";
 // use, so a server without OKORO_BENCH never has one
 let agent: Agent | undefined;
 
-const HOP_BY_HOP = new Set(["connection", "keep-alive", "transfer-encoding", "te", "trailer", "upgrade", "host", "proxy-connection"]);
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "transfer-encoding",
+  "te",
+  "trailer",
+  "upgrade",
+  "host",
+  "proxy-connection",
+]);
 
 async function handle(request: Request): Promise<Response> {
   if (!getEnv().bench) return errorResponse(new OkoroError("not_found"));

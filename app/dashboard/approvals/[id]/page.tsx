@@ -5,7 +5,12 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
 import type { ReactNode } from "react";
-import { ApprovalSentence, ApprovalTraits, PendingApprovalCard, StatusBadge } from "@/app/dashboard/approvals/approval-card";
+import {
+  ApprovalSentence,
+  ApprovalTraits,
+  PendingApprovalCard,
+  StatusBadge,
+} from "@/app/dashboard/approvals/approval-card";
 import { AutoRefresh } from "@/app/dashboard/approvals/auto-refresh";
 import { ago, exact } from "@/app/dashboard/approvals/time";
 import { Alert } from "@/components/alert";
@@ -43,7 +48,8 @@ function Detail({ term, children }: { term: string; children: ReactNode }) {
 function When({ date, now }: { date: Date; now: number }) {
   return (
     <>
-      <time dateTime={date.toISOString()}>{exact(date)}</time> <span className="text-ink-subtle">({ago(date, now)})</span>
+      <time dateTime={date.toISOString()}>{exact(date)}</time>{" "}
+      <span className="text-ink-subtle">({ago(date, now)})</span>
     </>
   );
 }
@@ -63,13 +69,22 @@ export default async function ApprovalPage({ params, searchParams }: Props) {
     <div className="space-y-6">
       {status === "pending" ? <AutoRefresh /> : null}
       <div className="space-y-3">
-        <Link href="/dashboard/approvals" className="inline-flex items-center gap-1 rounded text-sm font-medium text-accent-700 hover:text-accent-800 hover:underline">
+        <Link
+          href="/dashboard/approvals"
+          className="inline-flex items-center gap-1 rounded text-sm font-medium text-accent-700 hover:text-accent-800 hover:underline"
+        >
           <span aria-hidden="true">←</span> All approvals
         </Link>
         {/* while it waits, the card below leads with the sentence; afterwards the header does */}
         <PageHeader
           title="Approval request"
-          description={status === "pending" ? `${approval.agent} is waiting for your answer.` : <ApprovalSentence approval={approval} as="span" />}
+          description={
+            status === "pending" ? (
+              `${approval.agent} is waiting for your answer.`
+            ) : (
+              <ApprovalSentence approval={approval} as="span" />
+            )
+          }
           action={<StatusBadge approval={approval} />}
         />
       </div>
@@ -99,8 +114,12 @@ export default async function ApprovalPage({ params, searchParams }: Props) {
           {approval.reason ? <Detail term="Reason">{approval.reason}</Detail> : null}
           <Detail term="Why it asks">
             {[
-              approval.beyondGrant ? `The token is not granted ${approval.scope} on ${provider}; the agent asked for it.` : `The token is granted ${approval.scope} on ${provider}.`,
-              approval.tokenApprovalScopes.includes(approval.scope) ? `Its settings ask you every time for ${approval.scope}.` : "",
+              approval.beyondGrant
+                ? `The token is not granted ${approval.scope} on ${provider}; the agent asked for it.`
+                : `The token is granted ${approval.scope} on ${provider}.`,
+              approval.tokenApprovalScopes.includes(approval.scope)
+                ? `Its settings ask you every time for ${approval.scope}.`
+                : "",
             ].join(" ")}
           </Detail>
           <Detail term="Token">

@@ -13,7 +13,10 @@ import { describeDatabases } from "@/test/databases";
 
 const session = vi.hoisted(() => ({ user: null as User | null, db: undefined as unknown }));
 vi.mock("@/lib/auth/session", () => ({ currentUser: async () => session.user }));
-vi.mock("@/lib/serve/database", async (importOriginal) => ({ ...(await importOriginal<object>()), getDb: async () => session.db }));
+vi.mock("@/lib/serve/database", async (importOriginal) => ({
+  ...(await importOriginal<object>()),
+  getDb: async () => session.db,
+}));
 
 const ME = "usr_export_me";
 const OTHER = "usr_export_other";
@@ -68,7 +71,15 @@ describeDatabases("audit export route", (getDb) => {
       }),
     );
     await writeSeedRows(getDb().db, mine);
-    await writeSeedRows(getDb().db, [seedRow(OTHER, { at: new Date(t0), event: "proxy.request", agent: "exporter", path: "/secret/of/someone/else", outcome: "allowed" })]);
+    await writeSeedRows(getDb().db, [
+      seedRow(OTHER, {
+        at: new Date(t0),
+        event: "proxy.request",
+        agent: "exporter",
+        path: "/secret/of/someone/else",
+        outcome: "allowed",
+      }),
+    ]);
   });
 
   beforeEach(() => {
@@ -79,7 +90,9 @@ describeDatabases("audit export route", (getDb) => {
     session.user = null;
     const res = await get("format=csv&agent=exporter&flagged=1");
     expect(res.status).toBe(303);
-    expect(res.headers.get("location")).toBe(`/sign-in?next=${encodeURIComponent("/dashboard/audit?agent=exporter&flagged=1")}`);
+    expect(res.headers.get("location")).toBe(
+      `/sign-in?next=${encodeURIComponent("/dashboard/audit?agent=exporter&flagged=1")}`,
+    );
     expect(await res.text()).toBe("");
   });
 
@@ -114,7 +127,10 @@ describeDatabases("audit export route", (getDb) => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("application/x-ndjson; charset=utf-8");
     expect(res.headers.get("content-disposition")).toMatch(/filename="okoro-audit-\d{8}-\d{4}\.jsonl"/);
-    const lines = (await res.text()).trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (await res.text())
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     // agent "exporter" is every third event; "item 12" matches 12, 120–129 and 1200–1299
     const expected = Array.from({ length: 2500 }, (_, i) => i)
       .filter((i) => i % 3 === 0 && `read item ${i}`.includes("item 12"))
@@ -127,9 +143,15 @@ describeDatabases("audit export route", (getDb) => {
 
   it("flagged only, and sort or cursor parameters change nothing", async () => {
     const res = await get("format=jsonl&flagged=1&sort=duration&dir=asc&after=WzEsMl0");
-    const lines = (await res.text()).trimEnd().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = (await res.text())
+      .trimEnd()
+      .split("\n")
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines.map((l) => l.seq)).toEqual([8]);
-    expect(lines[0]).toMatchObject({ flags: ["intent_mismatch"], flag_reason: 'Intent "=HYPERLINK(1)" reads, but the request deletes.' });
+    expect(lines[0]).toMatchObject({
+      flags: ["intent_mismatch"],
+      flag_reason: 'Intent "=HYPERLINK(1)" reads, but the request deletes.',
+    });
   });
 
   it("another user's events never leave, whatever the URL says", async () => {

@@ -15,14 +15,22 @@ export const dynamic = "force-dynamic";
 export const GET = withErrorResponse("audit export", async (request: Request): Promise<Response> => {
   const url = new URL(request.url);
   const format = url.searchParams.get("format") ?? "csv";
-  if (!(EXPORT_FORMATS as readonly string[]).includes(format)) throw new OkoroError("invalid_request", "format must be csv or jsonl.");
+  if (!(EXPORT_FORMATS as readonly string[]).includes(format))
+    throw new OkoroError("invalid_request", "format must be csv or jsonl.");
   const user = await currentUser();
   if (!user) {
     // after signing in, back to the viewer with the same filters
     const rest = new URLSearchParams(url.searchParams);
     rest.delete("format");
     const back = `/dashboard/audit${rest.size > 0 ? `?${rest}` : ""}`;
-    return new Response(null, { status: 303, headers: { location: `/sign-in?next=${encodeURIComponent(back)}`, "cache-control": "no-store" } });
+    return new Response(null, {
+      status: 303,
+      headers: { location: `/sign-in?next=${encodeURIComponent(back)}`, "cache-control": "no-store" },
+    });
   }
-  return auditExportResponse(await getDb(), viewFilter(user.id, parseAuditView(url.searchParams)), format as ExportFormat);
+  return auditExportResponse(
+    await getDb(),
+    viewFilter(user.id, parseAuditView(url.searchParams)),
+    format as ExportFormat,
+  );
 });

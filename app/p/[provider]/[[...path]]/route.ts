@@ -23,4 +23,12 @@ async function handle(request: Request): Promise<Response> {
   }
 }
 
-export { handle as GET, handle as HEAD, handle as OPTIONS, handle as POST, handle as PUT, handle as PATCH, handle as DELETE };
+export {
+  handle as GET,
+  handle as HEAD,
+  handle as OPTIONS,
+  handle as POST,
+  handle as PUT,
+  handle as PATCH,
+  handle as DELETE,
+};

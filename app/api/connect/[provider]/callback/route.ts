@@ -14,12 +14,15 @@ import { isProviderId } from "@/lib/providers/catalog";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withErrorResponse("connect callback", async (request: Request, { params }: { params: Promise<{ provider: string }> }): Promise<Response> => {
-  const { provider } = await params;
-  if (!isProviderId(provider)) throw new OkoroError("unknown_provider", "There is no such provider.");
-  const user = await currentUser();
-  // a flow is bound to the account that started it; signing in now cannot finish it
-  if (!user) return connectRedirect(`/sign-in?next=${encodeURIComponent(CONNECTIONS_PATH)}`);
-  const query = new URL(request.url).searchParams;
-  return connectRedirect(await finishOAuth({ db: await getDb(), userId: user.id, provider, query }));
-});
+export const GET = withErrorResponse(
+  "connect callback",
+  async (request: Request, { params }: { params: Promise<{ provider: string }> }): Promise<Response> => {
+    const { provider } = await params;
+    if (!isProviderId(provider)) throw new OkoroError("unknown_provider", "There is no such provider.");
+    const user = await currentUser();
+    // a flow is bound to the account that started it; signing in now cannot finish it
+    if (!user) return connectRedirect(`/sign-in?next=${encodeURIComponent(CONNECTIONS_PATH)}`);
+    const query = new URL(request.url).searchParams;
+    return connectRedirect(await finishOAuth({ db: await getDb(), userId: user.id, provider, query }));
+  },
+);

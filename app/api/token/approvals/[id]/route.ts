@@ -8,8 +8,21 @@ import { clientIp } from "@/lib/http/client-ip";
 
 export const dynamic = "force-dynamic";
 
-export const GET = withErrorResponse("approval poll", async (request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> => {
-  const { id } = await params;
-  const db = await getDb();
-  return await handleApprovalPoll(request, { db, url: getEnv().url, ip: clientIp(request.headers), userAgent: request.headers.get("user-agent"), failures: getFailureLimiter() }, id);
-});
+export const GET = withErrorResponse(
+  "approval poll",
+  async (request: Request, { params }: { params: Promise<{ id: string }> }): Promise<Response> => {
+    const { id } = await params;
+    const db = await getDb();
+    return await handleApprovalPoll(
+      request,
+      {
+        db,
+        url: getEnv().url,
+        ip: clientIp(request.headers),
+        userAgent: request.headers.get("user-agent"),
+        failures: getFailureLimiter(),
+      },
+      id,
+    );
+  },
+);
