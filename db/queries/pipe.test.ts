@@ -9,6 +9,7 @@ import { auditEvents, connections, serviceTokens } from "@/db/schema";
 import { createUser } from "@/lib/users";
 import { dbPipe } from "@/db/queries/pipe";
 import { appendAudit, auditRow } from "@/lib/audit/append";
+import { pipeAppend, pipeAuthorize } from "@/lib/audit/pipe-events";
 import { canonicalPieces } from "@/lib/audit/chain";
 import { OkoroError } from "@/lib/errors";
 import { verifyChains } from "@/lib/audit/verify";
@@ -71,9 +72,9 @@ describeDatabases(
       const db = getDb().db;
       const { userId, tokenId } = await tokenWithConnection(db, "pipe-order@example.com");
       const before = await auditCount(db, userId);
-      const first = await dbPipe(db).authorize(request(tokenId, "/v1/first"));
+      const first = await pipeAuthorize(db, request(tokenId, "/v1/first"));
       // the later ones go with the user the first answer named, several to a batch
-      const later = await Promise.all([1, 2, 3].map((i) => dbPipe(db).authorize(request(tokenId, `/v1/later-${i}`))));
+      const later = await Promise.all([1, 2, 3].map((i) => pipeAuthorize(db, request(tokenId, `/v1/later-${i}`))));
       for (const r of [first, ...later]) expect(r).toMatchObject({ outcome: "ok", user_id: userId });
       const seqs = [first, ...later].map((r) => (r.outcome === "ok" ? r.seq : 0));
       expect(seqs).toEqual([before + 1, before + 2, before + 3, before + 4]);
@@ -87,7 +88,7 @@ describeDatabases(
       const r = request(tokenId, "/v1/models");
       Object.assign(r.event, { via: "mcp", tool: "openai_list_models" });
       const [authorized, aggregated] = await Promise.all([
-        dbPipe(db).authorize(r),
+        pipeAuthorize(db, r),
         appendAudit(db, { event: "proxy.denied", userId: null, error: "rate_limited", count: 42 }),
       ]);
       expect(authorized).toMatchObject({ outcome: "ok", user_id: userId });
@@ -101,10 +102,10 @@ describeDatabases(
     it("one batch can start new chains next to ones that exist", async () => {
       const db = getDb().db;
       const { userId, tokenId } = await tokenWithConnection(db, "pipe-mixed@example.com");
-      await dbPipe(db).authorize(request(tokenId, "/v1/warm"));
+      await pipeAuthorize(db, request(tokenId, "/v1/warm"));
       const fresh = [newId("usr"), newId("usr")];
       const results = await Promise.all([
-        dbPipe(db).authorize(request(tokenId, "/v1/with-new-chains")),
+        pipeAuthorize(db, request(tokenId, "/v1/with-new-chains")),
         ...fresh.map((chain) => appendAudit(db, { event: "auth.signin", userId: chain })),
       ]);
       expect(results[0]).toMatchObject({ outcome: "ok", user_id: userId });
@@ -169,15 +170,14 @@ describeDatabases(
       const before = await auditCount(db, userId);
       // past auditRow's cleaning: a NUL and a lone surrogate, which PostgreSQL's JSON refuses
       const poisoned = (intent: string) => ({ ...auditRow({ event: "auth.signin", userId: other }), intent });
-      const pipe = dbPipe(db);
       // one turn of the event loop: one batch
       const outcomes = await Promise.allSettled([
-        pipe.authorize(request(tokenId, "/v1/a")),
-        pipe.append(poisoned("nul \u0000 here")),
-        ...[1, 2, 3].map((i) => pipe.authorize(request(tokenId, `/v1/b${i}`))),
-        pipe.append(auditRow({ event: "auth.signin", userId: other })),
-        pipe.append(poisoned("lone \ud800 surrogate")),
-        pipe.append(auditRow({ event: "auth.signin", userId: other })),
+        pipeAuthorize(db, request(tokenId, "/v1/a")),
+        pipeAppend(db, poisoned("nul \u0000 here")),
+        ...[1, 2, 3].map((i) => pipeAuthorize(db, request(tokenId, `/v1/b${i}`))),
+        pipeAppend(db, auditRow({ event: "auth.signin", userId: other })),
+        pipeAppend(db, poisoned("lone \ud800 surrogate")),
+        pipeAppend(db, auditRow({ event: "auth.signin", userId: other })),
       ]);
       const bad = [1, 6];
       for (const [i, outcome] of outcomes.entries()) {
@@ -205,8 +205,8 @@ describeDatabases(
       const pipe = dbPipe(db) as unknown as { tokenUsers: Map<string, string> };
       pipe.tokenUsers.set(tokenId, other.userId);
       const outcomes = await Promise.allSettled([
-        dbPipe(db).authorize(request(tokenId, "/v1/misdirected")),
-        dbPipe(db).append(auditRow({ event: "auth.signin", userId: other.userId })),
+        pipeAuthorize(db, request(tokenId, "/v1/misdirected")),
+        pipeAppend(db, auditRow({ event: "auth.signin", userId: other.userId })),
       ]);
       expect(outcomes.map((o) => o.status)).toEqual(["rejected", "rejected"]);
       expect((outcomes[1] as PromiseRejectedResult).reason).not.toBeInstanceOf(OkoroError);
@@ -215,7 +215,7 @@ describeDatabases(
     it("goes on when the connection has lost the prepared statement (as behind a transaction-mode pooler)", async () => {
       const db = getDb().db;
       const { userId, tokenId } = await tokenWithConnection(db, "pipe-pooler@example.com");
-      await dbPipe(db).authorize(request(tokenId, "/v1/prepared"));
+      await pipeAuthorize(db, request(tokenId, "/v1/prepared"));
       // one connection in this pool: the statement the pipe prepared on it is dropped, as if
       // a pooler had handed the next call another server session
       await db.execute(sql`DEALLOCATE ALL`);
@@ -223,7 +223,7 @@ describeDatabases(
       const warnings: string[] = [];
       console.warn = (...args: unknown[]) => void warnings.push(args.join(" "));
       try {
-        const again = await dbPipe(db).authorize(request(tokenId, "/v1/unprepared"));
+        const again = await pipeAuthorize(db, request(tokenId, "/v1/unprepared"));
         expect(again).toMatchObject({ outcome: "ok", user_id: userId });
       } finally {
         console.warn = warn;

@@ -5,14 +5,11 @@
 // committed. An event travels once, as the canonical JSON its hash covers (c1 + seq + c2):
 // the database fills in seq (and the user), hashes it and stores the row built from it.
 // On pg and Neon the call is a named statement, parsed and planned once per connection.
+// The pieces come from lib/audit/pipe-events.ts, which also turns UnstorableEvent into the
+// caller's 400: this module is SQL and batching only.
 import "server-only";
 import { sql } from "drizzle-orm";
 import { namedStatementPool, type Database } from "@/db/client";
-import type { AuditEvent } from "@/db/schema";
-import { canonicalPieces } from "@/lib/audit/chain";
-import { OkoroError } from "@/lib/errors";
-
-type Row = Omit<AuditEvent, "seq" | "prevHash" | "hash">;
 
 export type PipeAuthRequest = {
   tokenId: string;
@@ -21,9 +18,26 @@ export type PipeAuthRequest = {
   once: boolean;
   /** the operation token's exp (seconds): how long a consumed jti must be remembered */
   exp: number;
-  /** the proxy.request event; its user and chain are filled in by the database */
-  event: Row;
+  /**
+   * the proxy.request event as canonical JSON in pieces around its seq and its user
+   * (lib/audit/chain.ts canonicalPieces): the database fills both in
+   */
+  event: { c1: string; c2: string; c3?: string };
 };
+
+/** An audit event as canonical JSON in pieces around its seq, on its chain. */
+export type PipeEvent = { chain: string; c1: string; c2: string };
+
+/**
+ * A member of a batch whose text the database cannot store (a NUL, a lone surrogate):
+ * it failed alone, the rest of its batch committed.
+ */
+export class UnstorableEvent extends Error {
+  constructor() {
+    super("the event carries text the database cannot store");
+    this.name = "UnstorableEvent";
+  }
+}
 
 export type LimitState = { limit: number; count: number; window_start: string; period?: "day" | "month" };
 
@@ -89,7 +103,7 @@ class DbPipe {
   }
 
   async authorize(request: PipeAuthRequest): Promise<PipeAuthResult> {
-    const { c1, c2, c3 } = canonicalPieces(request.event, { userPending: true });
+    const { c1, c2, c3 } = request.event;
     const result = await this.enqueue<PipeAuthResult>(this.auth, {
       token_id: request.tokenId,
       chain: this.tokenUsers.get(request.tokenId),
@@ -113,9 +127,8 @@ class DbPipe {
    * response): it rides along with the next round trip, or goes on its own within
    * DEFER_MS — so a steady stream of requests costs one round trip each, not two.
    */
-  append(row: Row, options: { defer?: boolean } = {}): Promise<EventResult> {
-    const { c1, c2 } = canonicalPieces(row);
-    return this.enqueue(this.events, { chain: row.chain, c1, c2 }, options.defer);
+  append(event: PipeEvent, options: { defer?: boolean } = {}): Promise<EventResult> {
+    return this.enqueue(this.events, { chain: event.chain, c1: event.c1, c2: event.c2 }, options.defer);
   }
 
   private enqueue<T>(queue: Waiting<T>[], payload: Record<string, unknown>, defer = false): Promise<T> {
@@ -170,9 +183,7 @@ class DbPipe {
       }
       // nothing of the batch was written; what it was told about tokens is learnt again
       this.tokenUsers.clear();
-      const error = isDataError(e)
-        ? new OkoroError("invalid_request", "The request carries text that cannot be stored.")
-        : e;
+      const error = isDataError(e) ? new UnstorableEvent() : e;
       for (const w of [...auth, ...events]) w.reject(error);
     }
   }

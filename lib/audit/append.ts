@@ -9,7 +9,7 @@
 // hashes here (lib/audit/chain.ts) so both paths extend the same chains.
 import "server-only";
 import type { Database, Queryable } from "@/db/client";
-import { dbPipe } from "@/db/queries/pipe";
+import { pipeAppend } from "@/lib/audit/pipe-events";
 import { insertAuditEvents, lockChainHeads, moveChainHeads } from "@/db/queries/audit-write";
 import type { AuditEvent } from "@/db/schema";
 import { eventHash, GENESIS_HASH, SYSTEM_CHAIN, type AuditEventName } from "@/lib/audit/chain";
@@ -141,7 +141,7 @@ export async function appendAudit(
   options: { defer?: boolean } = {},
 ): Promise<AuditEvent> {
   const row = auditRow(input);
-  const { seq, hash, prev_hash } = await dbPipe(db).append(row, options);
+  const { seq, hash, prev_hash } = await pipeAppend(db, row, options);
   return { ...row, seq, hash, prevHash: prev_hash };
 }
 

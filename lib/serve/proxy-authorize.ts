@@ -9,7 +9,8 @@
 import "server-only";
 import type { Database } from "@/db/client";
 import type { Connection } from "@/db/schema";
-import { dbPipe, type LimitState, type PipeAuthResult } from "@/db/queries/pipe";
+import type { LimitState, PipeAuthResult } from "@/db/queries/pipe";
+import { pipeAuthorize } from "@/lib/audit/pipe-events";
 import { windowEnd } from "@/db/queries/limits";
 import { appendAudit, auditRow, type AuditInput } from "@/lib/audit/append";
 import { openJson, rowAad, type Envelope, type MasterKeys } from "@/lib/crypto/envelope";
@@ -119,7 +120,7 @@ export async function authorizeProxyRequest(options: Options, request: Authorize
 
   let result: PipeAuthResult;
   try {
-    result = await dbPipe(db).authorize({
+    result = await pipeAuthorize(db, {
       tokenId: claims.sub,
       provider: claims.provider,
       jti: claims.jti,
