@@ -106,6 +106,8 @@ export default defineConfig({
         NEXT_TELEMETRY_DISABLED: "1",
         // every spec signs up from 127.0.0.1; retries in CI must not hit the per-IP limit
         OKORO_SIGNUPS_PER_HOUR: "100",
+        // every spec signs in from 127.0.0.1 within minutes (and retries sign in again)
+        OKORO_SIGNINS_PER_10_MIN: "500",
         OKORO_GITHUB_CLIENT_ID: OAUTH_PROVIDER.clientId,
         OKORO_GITHUB_CLIENT_SECRET: process.env.OKORO_E2E_GITHUB_CLIENT_SECRET,
         OKORO_PROVIDER_GITHUB_AUTHORIZE_URL: `${OAUTH_PROVIDER.url}/authorize`,

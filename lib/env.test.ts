@@ -71,6 +71,12 @@ describe("configuration", () => {
     expect(oauthAppVariables("gmail")).toEqual(["OKORO_GOOGLE_CLIENT_ID", "OKORO_GOOGLE_CLIENT_SECRET"]);
   });
 
+  it("takes the sign-in limit per address from OKORO_SIGNINS_PER_10_MIN (20 by default)", () => {
+    expect(loadEnv(base, "/tmp").signinsPer10Minutes).toBe(20);
+    expect(loadEnv({ ...base, OKORO_SIGNINS_PER_10_MIN: "500" }, "/tmp").signinsPer10Minutes).toBe(500);
+    expect(() => loadEnv({ ...base, OKORO_SIGNINS_PER_10_MIN: "0" }, "/tmp")).toThrow(/OKORO_SIGNINS_PER_10_MIN/);
+  });
+
   it("takes the sign-up limit per address from OKORO_SIGNUPS_PER_HOUR (10 by default)", () => {
     expect(loadEnv(base, "/tmp").signupsPerHour).toBe(10);
     expect(loadEnv({ ...base, OKORO_SIGNUPS_PER_HOUR: "200" }, "/tmp").signupsPerHour).toBe(200);

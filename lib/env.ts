@@ -46,6 +46,8 @@ export type Env = {
   trustedProxyHops: number;
   /** sign-ups accepted per client address per hour (per-IP limit, docs/limits.md#limits) */
   signupsPerHour: number;
+  /** sign-in attempts accepted per client address per 10 minutes (per-IP limit, docs/limits.md#limits) */
+  signinsPer10Minutes: number;
 };
 
 export type ProviderOverride =
@@ -215,6 +217,7 @@ export function loadEnv(source: Source = process.env, cwd = process.cwd()): Env 
       OKORO_MAX_BODY_BYTES: positiveInt("OKORO_MAX_BODY_BYTES", 10 * 1024 * 1024),
       OKORO_UPSTREAM_TIMEOUT_MS: positiveInt("OKORO_UPSTREAM_TIMEOUT_MS", 30_000),
       OKORO_SIGNUPS_PER_HOUR: positiveInt("OKORO_SIGNUPS_PER_HOUR", 10),
+      OKORO_SIGNINS_PER_10_MIN: positiveInt("OKORO_SIGNINS_PER_10_MIN", 20),
       OKORO_TRUSTED_PROXY_HOPS: z
         .string()
         .optional()
@@ -225,6 +228,7 @@ export function loadEnv(source: Source = process.env, cwd = process.cwd()): Env 
       OKORO_MAX_BODY_BYTES: get("OKORO_MAX_BODY_BYTES"),
       OKORO_UPSTREAM_TIMEOUT_MS: get("OKORO_UPSTREAM_TIMEOUT_MS"),
       OKORO_SIGNUPS_PER_HOUR: get("OKORO_SIGNUPS_PER_HOUR"),
+      OKORO_SIGNINS_PER_10_MIN: get("OKORO_SIGNINS_PER_10_MIN"),
       OKORO_TRUSTED_PROXY_HOPS: get("OKORO_TRUSTED_PROXY_HOPS"),
     });
   if (!numbers.success) for (const issue of numbers.error.issues) problems.push(issue.message);
@@ -278,6 +282,7 @@ export function loadEnv(source: Source = process.env, cwd = process.cwd()): Env 
     maxBodyBytes: numbers.data!.OKORO_MAX_BODY_BYTES,
     upstreamTimeoutMs: numbers.data!.OKORO_UPSTREAM_TIMEOUT_MS,
     signupsPerHour: numbers.data!.OKORO_SIGNUPS_PER_HOUR,
+    signinsPer10Minutes: numbers.data!.OKORO_SIGNINS_PER_10_MIN,
     authGithub,
     authGoogle,
     oauthApp(providerId) {
