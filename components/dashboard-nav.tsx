@@ -46,6 +46,13 @@ export const DASHBOARD_NAV: NavItem[] = [
     label: "Approvals",
     icon: icon("M10 17a7 7 0 1 0 0-14 7 7 0 0 0 0 14ZM7 10.2l2 2 4-4.4"),
   },
+  {
+    href: "/dashboard/settings",
+    label: "Settings",
+    icon: icon(
+      "M10 12.5a2.5 2.5 0 1 0 0-5 2.5 2.5 0 0 0 0 5ZM16.2 12.2l1.3 1-1.5 2.6-1.6-.6a6 6 0 0 1-1.6.9L12.5 18h-3l-.3-1.7a6 6 0 0 1-1.6-.9l-1.6.6-1.5-2.6 1.3-1a6 6 0 0 1 0-1.9l-1.3-1L6 6.9l1.6.6a6 6 0 0 1 1.6-.9L9.5 5h3l.3 1.6a6 6 0 0 1 1.6.9l1.6-.6 1.5 2.6-1.3 1a6 6 0 0 1 0 1.9Z",
+    ),
+  },
 ];
 
 function isActive(pathname: string, href: string): boolean {

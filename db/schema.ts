@@ -39,6 +39,32 @@ export const users = pgTable("users", {
   createdAt: ts("created_at").notNull().defaultNow(),
 });
 
+/**
+ * Dashboard sign-ins. The session cookie (a JWT) carries this row's id as `sid`, and every
+ * page and action reads the row: revoking it (sign out, "sign out everywhere", a password
+ * change or reset) ends that session on its next request, which a JWT alone cannot do.
+ * `verified_at` is the last time the person proved it is them (signing in, re-entering the
+ * password or a second factor): sensitive actions need it within the last 10 minutes.
+ */
+export const userSessions = pgTable(
+  "user_sessions",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    // how it was signed in: password, github, google, passkey
+    method: text("method").notNull(),
+    ip: text("ip"),
+    userAgent: text("user_agent"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    lastSeenAt: ts("last_seen_at").notNull().defaultNow(),
+    verifiedAt: ts("verified_at").notNull().defaultNow(),
+    revokedAt: ts("revoked_at"),
+  },
+  (t) => [index("user_sessions_user_idx").on(t.userId, t.lastSeenAt)],
+);
+
 /** External sign-in identities (GitHub, Google) linked to a user. */
 export const accounts = pgTable(
   "accounts",
@@ -330,6 +356,7 @@ export const oauthTokens = pgTable(
   ],
 );
 
+export type UserSession = typeof userSessions.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Connection = typeof connections.$inferSelect;
 export type ServiceToken = typeof serviceTokens.$inferSelect;

@@ -17,6 +17,7 @@ export const ERROR_STATUS = {
   insufficient_scope: 403,
   wrong_provider: 403,
   approval_denied: 403,
+  step_up_required: 403,
   forbidden: 403,
   not_found: 404,
   unknown_provider: 404,
@@ -43,6 +44,7 @@ const DEFAULT_DESCRIPTION: Partial<Record<ErrorCode, string>> = {
   audit_unavailable: "The audit log cannot be written right now, so nothing was forwarded.",
   unavailable: "The service is temporarily unavailable.",
   not_found: "Not found.",
+  step_up_required: "Confirm it is you first: this needs your password or second factor within the last 10 minutes.",
 };
 
 export class OkoroError extends Error {

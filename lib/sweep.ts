@@ -18,6 +18,7 @@ import {
   sweepOAuthTokens,
   sweepStaleOAuthClients,
   sweepUsedJtis,
+  sweepUserSessions,
 } from "@/db/queries/sweep";
 import { slotOnce } from "@/lib/serve/slots";
 
@@ -36,6 +37,7 @@ export type SweepCounts = {
   oauthCodes: number;
   oauthTokens: number;
   oauthClients: number;
+  userSessions: number;
 };
 
 async function drain(sweep: (limit: number) => Promise<number>, batch: number, maxBatches: number): Promise<number> {
@@ -63,6 +65,7 @@ export async function sweepExpiredRows(
     oauthCodes: await drain((limit) => sweepOAuthCodes(db, { limit }), batch, max),
     oauthTokens: await drain((limit) => sweepOAuthTokens(db, { limit }), batch, max),
     oauthClients: await drain((limit) => sweepStaleOAuthClients(db, { limit }), batch, max),
+    userSessions: await drain((limit) => sweepUserSessions(db, { limit }), batch, max),
   };
 }
 

@@ -93,3 +93,18 @@ export function sweepStaleOAuthClients(db: Queryable, options: { limit: number }
       WHERE last_authorized_at IS NULL AND created_at < now() - interval '1 day' LIMIT ${options.limit})`,
   );
 }
+
+/**
+ * Dashboard sessions that ended (revoked) or went idle longer than a session lasts (7
+ * days), a day after: their cookie opens nothing any more, and the sessions list no
+ * longer shows them.
+ */
+export function sweepUserSessions(db: Queryable, options: { limit: number }): Promise<number> {
+  return countDeleted(
+    db,
+    sql`DELETE FROM user_sessions WHERE id IN (
+      SELECT id FROM user_sessions
+      WHERE coalesce(revoked_at, last_seen_at + interval '7 days') < now() - interval '1 day'
+      LIMIT ${options.limit})`,
+  );
+}

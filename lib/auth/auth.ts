@@ -7,26 +7,34 @@
 // without any production variables set, and the Credentials/OAuth callbacks need the
 // request (client address, user agent) for the audit log.
 import "server-only";
+import type {} from "next-auth/jwt";
 import NextAuth, { CredentialsSignin, type DefaultSession, type NextAuthConfig } from "next-auth";
 import Credentials from "next-auth/providers/credentials";
 import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
+import { headers } from "next/headers";
 import { getDb } from "@/lib/serve/database";
 import { findUserByAccount } from "@/db/queries/users";
 import { signInSchema } from "@/lib/auth/forms";
 import { githubVerifiedEmail, oauthSignIn } from "@/lib/auth/oauth-sign-in";
 import { passwordSignIn, type SignInContext } from "@/lib/auth/password-sign-in";
+import { endSession, SESSION_MAX_AGE_SECONDS, type SignInMethod, startSession } from "@/lib/auth/sessions";
 import { getEnv } from "@/lib/env";
 import { clientIp } from "@/lib/http/client-ip";
 
 declare module "next-auth" {
   interface Session {
     user: { id: string } & DefaultSession["user"];
+    /** the user_sessions row this cookie stands for (lib/auth/sessions.ts) */
+    sid?: string;
   }
 }
 
-/** How long a dashboard session lasts without activity. */
-const SESSION_MAX_AGE = 7 * 24 * 60 * 60;
+declare module "next-auth/jwt" {
+  interface JWT {
+    sid?: string;
+  }
+}
 
 /** Wrong e-mail or password (one code for both: the form must not reveal which). */
 export class InvalidCredentials extends CredentialsSignin {
@@ -51,6 +59,24 @@ function contextOf(headers: Headers | undefined, url?: string): SignInContext {
     userAgent: headers.get("user-agent"),
     path: url ? new URL(url).pathname : null,
   };
+}
+
+/**
+ * The request's headers where next-auth was handed no request: a sign-in started by a
+ * server action (the sign-in form) runs inside that action's request.
+ */
+async function incomingHeaders(): Promise<Headers | undefined> {
+  try {
+    return new Headers(await headers());
+  } catch {
+    return undefined; // outside any request (tests)
+  }
+}
+
+function signInMethod(provider: string): SignInMethod {
+  if (provider === "credentials") return "password";
+  if (provider === "passkey" || provider === "github" || provider === "google") return provider;
+  throw new Error(`unknown sign-in provider ${provider}`);
 }
 
 /** Where next-auth's endpoints live (app/api/auth/[...nextauth]). */
@@ -94,7 +120,7 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
     basePath: AUTH_BASE_PATH,
     // the request's host is never used for URLs (pinAuthUrl), so there is nothing to distrust
     trustHost: true,
-    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE },
+    session: { strategy: "jwt", maxAge: SESSION_MAX_AGE_SECONDS },
     pages: { signIn: "/sign-in", error: "/sign-in" },
     providers,
     callbacks: {
@@ -133,7 +159,7 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
       },
       async jwt({ token, user, account }) {
         if (account && user) {
-          if (account.provider === "credentials") {
+          if (account.provider === "credentials" || account.provider === "passkey") {
             token.sub = user.id;
           } else {
             // the OAuth user object carries the provider's id; ours was linked in signIn above
@@ -146,12 +172,27 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
             token.email = ours.email;
             token.name = ours.name;
           }
+          // a sign-in starts a session row; the cookie carries only its id
+          const context = contextOf(request?.headers ?? (await incomingHeaders()));
+          token.sid = await startSession(await getDb(), {
+            userId: token.sub as string,
+            method: signInMethod(account.provider),
+            ip: context.ip,
+            userAgent: context.userAgent,
+          });
         }
         return token;
       },
       session({ session, token }) {
         if (token.sub) session.user.id = token.sub;
+        if (token.sid) session.sid = token.sid;
         return session;
+      },
+    },
+    events: {
+      async signOut(message) {
+        const token = "token" in message ? message.token : null;
+        if (token?.sid && token.sub) await endSession(await getDb(), token.sub, token.sid);
       },
     },
     logger: {

@@ -1,6 +1,6 @@
 // Who is signed in, for server components and server actions. The session cookie alone
-// is not trusted: the user row is read on every call, so disabling or deleting an
-// account takes effect at once. And the origin check that every mutating action makes
+// is not trusted: its session row and the user row are read on every call, so signing
+// out elsewhere, disabling or deleting an account take effect at once. And the origin check that every mutating action makes
 // (docs/dashboard.md#dashboard): Next.js compares a server action's Origin with its Host too, but that
 // trusts whatever Host/X-Forwarded-Host the request carries; ours pins OKORO_URL.
 import "server-only";
@@ -8,24 +8,32 @@ import { headers } from "next/headers";
 import { redirect } from "next/navigation";
 import { cache } from "react";
 import { getDb } from "@/lib/serve/database";
-import type { User } from "@/db/schema";
-import { findUserById } from "@/db/queries/users";
+import type { User, UserSession } from "@/db/schema";
 import { auth } from "@/lib/auth/auth";
 import { originAllowed } from "@/lib/auth/request-checks";
+import { liveSession } from "@/lib/auth/sessions";
 import { getEnv } from "@/lib/env";
+import { clientIp } from "@/lib/http/client-ip";
 import { OkoroError } from "@/lib/errors";
 
 /**
- * The signed-in, active user, or null. Memoised for the length of one request (the
- * layout and the page both ask), never across requests.
+ * The signed-in, active user and their session row, or null. The cookie names a session;
+ * the row decides: revoked, idle for a week, or a disabled user means signed out.
+ * Memoised for the length of one request (the layout and the page both ask), never
+ * across requests.
  */
-export const currentUser = cache(async (): Promise<User | null> => {
+export const currentSession = cache(async (): Promise<{ user: User; session: UserSession } | null> => {
   const session = await auth();
   const id = session?.user?.id;
-  if (!id) return null;
-  const user = await findUserById(await getDb(), { id });
-  return user && user.status === "active" ? user : null;
+  const sid = session?.sid;
+  // cookies from before sessions were rows carry no sid: they sign in again
+  if (!id || !sid) return null;
+  const found = await liveSession(await getDb(), { sid, userId: id, ip: clientIp(await headers()) });
+  return found ?? null;
 });
+
+/** The signed-in, active user, or null (see currentSession). */
+export const currentUser = cache(async (): Promise<User | null> => (await currentSession())?.user ?? null);
 
 /**
  * The signed-in, active user; anyone else is sent to /sign-in. `returnTo` (a path on

@@ -39,7 +39,8 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const params = await searchParams;
   const nextParam = first(params.next);
   const next = nextParam ? safeNextPath(nextParam) : undefined;
-  if (await currentUser()) redirect(next ?? "/dashboard");
+  // `reauth=1`: a signed-in person confirming it is them by signing in again (step-up)
+  if (first(params.reauth) !== "1" && (await currentUser())) redirect(next ?? "/dashboard");
 
   const error = errorMessage(first(params.error), first(params.code));
   const signedOut = first(params.signed_out) === "1";

@@ -13,6 +13,7 @@ import type { PasteState } from "@/app/dashboard/connections/paste-state";
 import { getDb } from "@/lib/serve/database";
 import { deleteConnection, setConnection } from "@/lib/connect/connections";
 import { dashboardAction } from "@/lib/auth/action-context";
+import { requireStepUpOrRedirect } from "@/lib/auth/step-up";
 import { CONNECTIONS_PATH } from "@/lib/connect/messages";
 import { isProviderId, resolvedProvider } from "@/lib/providers/catalog";
 
@@ -66,6 +67,8 @@ export async function disconnectAction(provider: string): Promise<{ error: strin
   const ctx = await dashboardAction();
   if (!ctx) return { error: WRONG_ORIGIN };
   if (typeof provider !== "string" || !isProviderId(provider)) return { error: "There is no such provider." };
+  // disconnecting is sensitive (docs/dashboard.md#step-up): confirm first, then come back
+  await requireStepUpOrRedirect(CONNECTIONS_PATH);
 
   // nothing to delete (another tab got there first) reads the same: it is disconnected
   await deleteConnection({ db: await getDb(), userId: ctx.user.id, provider });

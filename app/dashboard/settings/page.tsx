@@ -1,0 +1,25 @@
+// Account settings (docs/dashboard.md#settings): who you are, how you sign in, where you
+// are signed in, how okoro reaches you, and leaving.
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { PageHeader } from "@/components/page-header";
+import { currentSession } from "@/lib/auth/session";
+import { listSessions } from "@/lib/auth/sessions";
+import { getDb } from "@/lib/serve/database";
+import { SessionsSection } from "@/app/dashboard/settings/sessions-section";
+
+export const metadata: Metadata = { title: "Settings" };
+
+export default async function SettingsPage() {
+  const current = await currentSession();
+  if (!current) redirect("/sign-in?next=/dashboard/settings");
+  const sessions = await listSessions(await getDb(), current.user.id);
+  const now = Date.now();
+
+  return (
+    <div className="space-y-6">
+      <PageHeader title="Settings" description="Your account, how you sign in, and where you are signed in." />
+      <SessionsSection sessions={sessions} currentId={current.session.id} now={now} />
+    </div>
+  );
+}
