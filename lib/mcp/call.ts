@@ -8,6 +8,7 @@ import "server-only";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { appendAudit } from "@/lib/audit/append";
 import { OkoroError, asOkoroError } from "@/lib/errors";
+import { explain } from "@/lib/explain";
 import {
   decideExchange,
   issueInProcess,
@@ -26,7 +27,6 @@ import {
 } from "@/lib/mcp/tool-request";
 import { resolveTool, type ResolvedTool } from "@/lib/mcp/tools";
 import { classifyRequest } from "@/lib/providers/classify";
-import { getProvider, resolvedProvider } from "@/lib/providers/catalog";
 import type { ProviderSpec } from "@/lib/providers/types";
 import type { ProxyAnswer, ProxyRequest } from "@/lib/proxy/handler";
 import type { HeaderReader } from "@/lib/proxy/headers";
@@ -130,7 +130,11 @@ export async function callTool(
     return refuse(
       new OkoroError("invalid_request", `There is no tool called "${name.slice(0, 64)}". List the tools to see yours.`),
     );
-  if (tool.kind === "explain") return explain(caller, args);
+  if (tool.kind === "explain") {
+    // asked of the token as the database has it now: nothing else re-checks it for explain
+    await confirm();
+    return explainTool(runtime, token, args);
+  }
   const provider = tool.provider;
 
   let request: BuiltRequest;
@@ -339,37 +343,15 @@ async function readCapped(body: ProxyAnswer["body"]): Promise<{ bytes: Uint8Arra
   return { bytes: Buffer.concat(chunks), total };
 }
 
-/** okoro_explain: what the classifier says a request needs and whether the grant covers it. */
-function explain(caller: ToolCaller, args: Record<string, unknown>): CallToolResult {
-  const id = typeof args.provider === "string" ? args.provider : "";
-  const spec = getProvider(id);
-  if (!spec)
-    return refusalResult(
-      new OkoroError("unknown_provider", `okoro does not know a provider called "${id.slice(0, 64)}".`),
-      caller.runtime.env.url,
-    );
-  let request: BuiltRequest;
+/** okoro_explain: the answer POST /api/explain gives a service token (lib/explain.ts): nothing sent, counted or audited. */
+async function explainTool(
+  runtime: McpRuntime,
+  token: AuthenticatedToken,
+  args: Record<string, unknown>,
+): Promise<CallToolResult> {
   try {
-    const { provider: _provider, ...rest } = args;
-    void _provider;
-    request = buildGenericRequest(id, { ...rest, intent: "explain" });
-    assertSafePath(request.path);
+    return text(JSON.stringify(await explain({ db: runtime.db }, { kind: "service", token }, args), null, 2));
   } catch (e) {
-    return refusalResult(asOkoroError(e, "okoro_explain"), caller.runtime.env.url);
+    return refusalResult(asOkoroError(e, "okoro_explain"), runtime.env.url);
   }
-  const required = classify(resolvedProvider(id) ?? spec, request);
-  const granted = caller.token.grants[id] ?? [];
-  const scope = required === "method_not_allowed" ? null : narrowestScope(caller.token, id, required);
-  const answer = {
-    provider: id,
-    method: request.method,
-    path: request.path,
-    required_scope: required === "method_not_allowed" ? null : required,
-    granted_scopes: granted,
-    allowed: scope !== null,
-    scope_used: scope,
-    needs_approval: scope !== null && caller.token.approvalScopes.includes(scope),
-    error: required === "method_not_allowed" ? "method_not_allowed" : scope === null ? "insufficient_scope" : null,
-  };
-  return text(JSON.stringify(answer, null, 2));
 }

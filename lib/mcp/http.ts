@@ -25,7 +25,8 @@ import { authenticateAccessToken } from "@/lib/oauth/access";
 import { isAccessTokenShaped } from "@/lib/oauth/secrets";
 import type { McpRuntime } from "@/lib/mcp/runtime";
 import { protectedResourceMetadataUrl } from "@/lib/mcp/metadata";
-import { listTools, toolProvider } from "@/lib/mcp/tools";
+import { EXPLAIN_TOOL, listTools, toolProvider } from "@/lib/mcp/tools";
+import { isProviderIdShaped } from "@/lib/providers/provider-id";
 import { resolvedProvider } from "@/lib/providers/catalog";
 import { hashServiceToken, isWellFormedServiceToken } from "@/lib/tokens/service-token";
 
@@ -147,8 +148,14 @@ function plainToolCall(
 /** The provider a lone tools/call names, so the token lookup can read its connection too. */
 function calledProvider(message: unknown): string | undefined {
   if (typeof message !== "object" || message === null || Array.isArray(message)) return undefined;
-  const { method, params } = message as { method?: unknown; params?: { name?: unknown } };
-  return method === "tools/call" && typeof params?.name === "string" ? toolProvider(params.name) : undefined;
+  const { method, params } = message as { method?: unknown; params?: { name?: unknown; arguments?: unknown } };
+  if (method !== "tools/call" || typeof params?.name !== "string") return undefined;
+  // okoro_explain acts on no provider of its own: the one it is asked about is read instead
+  if (params.name === EXPLAIN_TOOL) {
+    const asked = (params.arguments as { provider?: unknown } | undefined)?.provider;
+    return typeof asked === "string" && isProviderIdShaped(asked) ? asked : undefined;
+  }
+  return toolProvider(params.name);
 }
 
 export async function handleMcpRequest(

@@ -234,21 +234,20 @@ export function buildGenericRequest(provider: string, args: Record<string, unkno
   const body = args.body;
   if (body === undefined || body === null) return { method, path, search };
   if (method === "GET" || method === "DELETE") throw invalid("body", `a ${method} request takes no body`);
+  return { method, path, search, ...encodeGenericBody(provider, body) };
+}
+
+/**
+ * A body as the generic tool and /api/explain take it: a string as it is (form-encoded for
+ * Stripe, plain text elsewhere), an object as a form for Stripe, anything else as JSON.
+ */
+export function encodeGenericBody(provider: string, body: unknown): Pick<BuiltRequest, "body" | "contentType"> {
   if (typeof body === "string")
     return {
-      method,
-      path,
-      search,
       body: encoder.encode(body),
       contentType: provider === "stripe" ? "application/x-www-form-urlencoded" : "text/plain; charset=utf-8",
     };
   if (provider === "stripe" && isObject(body))
-    return {
-      method,
-      path,
-      search,
-      body: encoder.encode(formBody(body)),
-      contentType: "application/x-www-form-urlencoded",
-    };
-  return { method, path, search, ...jsonBody(body) };
+    return { body: encoder.encode(formBody(body)), contentType: "application/x-www-form-urlencoded" };
+  return jsonBody(body);
 }

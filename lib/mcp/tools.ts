@@ -95,7 +95,8 @@ function genericTool(provider: ProviderSpec, baseUrl: string, scopes: readonly S
 const EXPLAIN: Tool = {
   name: EXPLAIN_TOOL,
   title: "Explain what a request needs",
-  description: "Which scope a request would need and whether your grant covers it. Nothing is sent, counted or logged.",
+  description:
+    "Which scope a request would need, whether your grant covers it, whether a person must approve it, the rate limit and quota left, and the audit flags it would carry. Nothing is sent, counted or logged.",
   inputSchema: {
     type: "object",
     properties: {
@@ -104,6 +105,7 @@ const EXPLAIN: Tool = {
       path: { type: "string", description: "Path under the provider's base URL, starting with /." },
       query: { type: "object", additionalProperties: { type: ["string", "number", "boolean"] } },
       body: { type: ["object", "array", "string"] },
+      intent: { type: "string", maxLength: 256, description: "The intent a call would state (for the audit flags)." },
     },
     required: ["provider", "method", "path"],
     additionalProperties: false,

@@ -1,4 +1,4 @@
-// `npm start` serves the agent path — /p/…, POST /api/token and /mcp — without Next.js in
+// `npm start` serves the agent path — /p/…, POST /api/token, POST /api/explain and /mcp — without Next.js in
 // between, and POST /api/leaks beside it (its 64 KiB body cap must stop reading the socket,
 // which Next's request adaptation does not promise). scripts/start.mjs (plain Node, outside Next's bundle) cannot import our modules
 // itself, so the app publishes a request listener for it when Next prepares the server
@@ -16,12 +16,14 @@ import { getEnv } from "@/lib/env";
 import { getFailureLimiter } from "@/lib/failure-limits";
 import { errorResponse } from "@/lib/errors";
 import { handleExchange } from "@/lib/exchange";
+import { handleExplain } from "@/lib/explain";
 import { createNodeMcpListener, isMcpUrl } from "@/lib/serve/mcp-node";
 import { getMcpRuntime } from "@/lib/mcp/runtime";
 import { handleLeakReport } from "@/lib/leaks";
 import { createNodeProxyListener, peerAddress, toWebRequest, writeResponse } from "@/lib/serve/node-server";
 import { getProxyHandler } from "@/lib/serve/runtime";
 import { setSlot } from "@/lib/serve/slots";
+import { getOperationTokenVerifier } from "@/lib/tokens/signing-keys";
 
 /** Handles the request and returns true when it is on the agent path; false leaves it to Next. */
 export type AgentListener = (req: http.IncomingMessage, res: http.ServerResponse) => boolean;
@@ -70,6 +72,25 @@ export function createAgentListener(): AgentListener {
     await writeResponse(res, response);
   };
 
+  // explain sits beside the exchange: same token kinds, same 64 KiB body cap
+  const explain = async (req: http.IncomingMessage, res: http.ServerResponse) => {
+    let response: Response;
+    try {
+      const request = toWebRequest(req, res);
+      const db = await getDb();
+      const verifier = getOperationTokenVerifier(db, { issuer: getEnv().url });
+      response = await handleExplain(request, {
+        db,
+        ip: peerAddress(req, hops),
+        verify: (token) => verifier.verify(token),
+        failures: getFailureLimiter(),
+      });
+    } catch (e) {
+      response = errorResponse(e, { context: "explain" });
+    }
+    await writeResponse(res, response);
+  };
+
   const fail = (res: http.ServerResponse) => (err: unknown) => {
     console.error("[okoro] unhandled agent-path error:", err);
     if (!res.headersSent) res.statusCode = 500;
@@ -89,6 +110,10 @@ export function createAgentListener(): AgentListener {
     // the exchange only: other methods get Next's 405, and /api/token/approvals/… its polls
     if (req.method === "POST" && (url === "/api/token" || url.startsWith("/api/token?"))) {
       exchange(req, res).catch(fail(res));
+      return true;
+    }
+    if (req.method === "POST" && (url === "/api/explain" || url.startsWith("/api/explain?"))) {
+      explain(req, res).catch(fail(res));
       return true;
     }
     if (req.method === "POST" && (url === "/api/leaks" || url.startsWith("/api/leaks?"))) {
