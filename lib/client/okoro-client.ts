@@ -39,6 +39,36 @@ export type ClientOptions = {
   approvalTimeoutMs?: number;
 };
 
+/** A request to explain (docs/agent-api.md#explain): the path as it would follow /p/{provider}. */
+export type ExplainRequest = {
+  provider: string;
+  method: string;
+  path: string;
+  query?: Record<string, string | number | boolean> | string;
+  body?: unknown;
+  /** the intent a call would state, for the flags */
+  intent?: string;
+};
+
+/** What okoro would do with a request, without sending it. */
+export type Explanation = {
+  provider: string;
+  method: string;
+  path: string;
+  required_scope: Exclude<Scope, "all"> | null;
+  token_scope: Scope | null;
+  granted_scopes: Scope[];
+  allowed: boolean;
+  error: string | null;
+  error_description: string | null;
+  would_hold: boolean;
+  needs_approval: boolean;
+  rate_limit: { limit: number; remaining: number; reset: number } | null;
+  quota: { limit: number; remaining: number; period: "day" | "month"; reset_at: string } | null;
+  flags: string[];
+  flag_reason: string | null;
+};
+
 /** okoro refused: `code` is the docs/errors.md#error-codes error code. */
 export class OkoroRequestError extends Error {
   constructor(
@@ -108,6 +138,26 @@ export class OkoroClient {
       }
       return response;
     }
+  }
+
+  /**
+   * What `request` would need and whether okoro would let it through now, asked with the
+   * service token: nothing is sent, counted or audited.
+   */
+  async explain(request: ExplainRequest): Promise<Explanation> {
+    const response = await this.fetchImpl(`${this.baseUrl}/api/explain`, {
+      method: "POST",
+      headers: { authorization: `Bearer ${this.options.serviceToken}`, "content-type": "application/json" },
+      body: JSON.stringify(request),
+    });
+    const payload = (await response.json().catch(() => ({}))) as Record<string, unknown>;
+    if (response.status !== 200)
+      throw new OkoroRequestError(
+        response.status,
+        String(payload.error ?? "unknown_error"),
+        String(payload.error_description ?? response.statusText),
+      );
+    return payload as unknown as Explanation;
   }
 
   private async exchange(request: TokenRequest): Promise<OperationToken> {
