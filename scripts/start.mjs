@@ -37,7 +37,7 @@ const PEER_ADDRESS_HEADER = "x-okoro-peer-address";
 // (this file is plain JavaScript and cannot import them; scripts/start.test.ts compares)
 const ROUTABLE_METHODS = new Set(["GET", "HEAD", "OPTIONS", "POST", "PUT", "PATCH", "DELETE"]);
 globalThis[Symbol.for("okoro.peer-address-header")] = true;
-// The agent path (/p/… and POST /api/token) goes to our code directly: lib/serve/start-hook.ts
+// The agent path (/p/…, POST /api/token and POST /api/explain) goes to our code directly: lib/serve/start-hook.ts
 // publishes a listener while Next prepares, which takes the requests it serves and leaves
 // the rest — and everything, should it be missing — to Next.
 globalThis[Symbol.for("okoro.start-server")] = true;
