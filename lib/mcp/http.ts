@@ -45,11 +45,50 @@ const NO_VALIDATION: jsonSchemaValidator = {
   getValidator: () => (input) => ({ valid: true, data: input as never, errorMessage: undefined }),
 };
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) =>
-  new Response(JSON.stringify(body), {
+/**
+ * The text of the JSON answers built here, so a Node server can write it to its socket as
+ * it is instead of reading the Response's body stream back (lib/serve/mcp-node.ts).
+ */
+const jsonTexts = new WeakMap<Response, string>();
+
+/** The body of an answer of handleMcpRequest's own making, if it is one; else undefined (read the stream). */
+export function mcpAnswerText(response: Response): string | undefined {
+  return jsonTexts.get(response);
+}
+
+const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
+  const text = JSON.stringify(body);
+  const response = new Response(text, {
     status,
     headers: { "content-type": "application/json", "cache-control": "no-store", ...headers },
   });
+  jsonTexts.set(response, text);
+  return response;
+};
+
+/**
+ * What /mcp reads of a request. A web Request is one (the Next route); the Node server
+ * passes a lighter view of its request and builds a web Request only for the messages the
+ * SDK's transport answers (`toWeb`, called once the body has been read: the transport is
+ * handed the parsed message, so the Request needs no body).
+ */
+export type McpHttpRequest = {
+  method: string;
+  headers: { get(name: string): string | null };
+  body: ReadableStream<Uint8Array> | null;
+  signal: AbortSignal;
+  toWeb(): Request;
+};
+
+function fromWebRequest(request: Request): McpHttpRequest {
+  return {
+    method: request.method,
+    headers: request.headers,
+    body: request.body,
+    signal: request.signal,
+    toWeb: () => request,
+  };
+}
 
 const rpcError = (status: number, code: number, message: string) =>
   json(status, { jsonrpc: "2.0", id: null, error: { code, message } });
@@ -72,7 +111,7 @@ function unauthenticated(url: string, error: OkoroError, presented: boolean): Re
  * reading, as at every other endpoint a client can reach without authenticating.
  */
 async function readBounded(
-  request: Request,
+  request: McpHttpRequest,
   limits: { max: number; unauthenticatedMax: number; authenticate: () => Promise<void> },
 ): Promise<string | null> {
   const declared = Number(request.headers.get("content-length") ?? "0");
@@ -120,7 +159,7 @@ const isRecord = (value: unknown): value is Record<string, unknown> =>
  * tasks, batches, a malformed request) goes to the SDK, which answers it as it always has.
  */
 function plainToolCall(
-  request: Request,
+  request: McpHttpRequest,
   message: unknown,
 ): { id: string | number; name: string; args: Record<string, unknown> } | null {
   const accept = request.headers.get("accept") ?? "";
@@ -159,11 +198,12 @@ function calledProvider(message: unknown): string | undefined {
 }
 
 export async function handleMcpRequest(
-  request: Request,
+  incoming: Request | McpHttpRequest,
   runtime: McpRuntime,
   client: { ip: string | null },
   options: { approvals?: ApprovalGate; failures?: Pick<FailureLimiter, "refuse" | "fail"> } = {},
 ): Promise<Response> {
+  const request = incoming instanceof Request ? fromWebRequest(incoming) : incoming;
   const url = runtime.env.url;
   if (request.method !== "POST") {
     // stateless: no stream to GET and no session to DELETE
@@ -292,7 +332,7 @@ export async function handleMcpRequest(
     enableJsonResponse: true,
   });
   await server.connect(transport);
-  const response = await transport.handleRequest(request, { parsedBody: message });
+  const response = await transport.handleRequest(request.toWeb(), { parsedBody: message });
   if (cached && !outcome.called && !outcome.refused) {
     // the SDK answered a reused token's call itself (bad params, headers): confirm the token
     try {

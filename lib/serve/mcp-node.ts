@@ -4,9 +4,9 @@
 import "server-only";
 import type http from "node:http";
 import { errorResponse } from "@/lib/errors";
-import { handleMcpRequest } from "@/lib/mcp/http";
+import { handleMcpRequest, mcpAnswerText } from "@/lib/mcp/http";
 import type { McpRuntime } from "@/lib/mcp/runtime";
-import { peerAddress, toWebRequest, writeResponse } from "@/lib/serve/node-server";
+import { nodeRequestView, peerAddress, writeResponse } from "@/lib/serve/node-server";
 
 export function isMcpUrl(url: string): boolean {
   return url === "/mcp" || url.startsWith("/mcp?");
@@ -19,12 +19,19 @@ export function createNodeMcpListener(
   return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
     let response: Response;
     try {
-      response = await handleMcpRequest(toWebRequest(req, res), await getRuntime(), {
+      // no web Request for the messages answered without the SDK (a lone tools/call)
+      response = await handleMcpRequest(nodeRequestView(req, res), await getRuntime(), {
         ip: peerAddress(req, options.trustedProxyHops ?? 0),
       });
     } catch (e) {
       response = errorResponse(e, { context: "mcp" });
     }
-    await writeResponse(res, response);
+    // an answer made of a JSON text is written as that text, not read back from its stream
+    const text = mcpAnswerText(response);
+    if (text === undefined) return writeResponse(res, response);
+    const headers: string[] = [];
+    response.headers.forEach((value, name) => headers.push(name, value));
+    res.writeHead(response.status, [...headers, "content-length", String(Buffer.byteLength(text))]);
+    res.end(text);
   };
 }

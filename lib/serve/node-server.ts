@@ -87,6 +87,34 @@ function leaveBodyUnread(req: http.IncomingMessage, res: http.ServerResponse): v
 }
 
 /**
+ * A light view of a Node request for handlers that read only its method, headers, body and
+ * signal (/mcp): no web Request is built unless `toWeb` is called, and that one carries no
+ * body (call it after the body has been read from `body`).
+ */
+export function nodeRequestView(req: http.IncomingMessage, res: http.ServerResponse) {
+  const signal = abortOnClose(res);
+  return {
+    method: req.method ?? "GET",
+    headers: new NodeHeaders(req.headers),
+    body: requestBody(req, () => leaveBodyUnread(req, res)),
+    signal,
+    toWeb(): Request {
+      const headers = new Headers();
+      for (const [name, value] of Object.entries(req.headers)) {
+        if (value === undefined) continue;
+        if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+        else headers.set(name, value);
+      }
+      return new Request(`http://${req.headers.host ?? "localhost"}${req.url ?? "/"}`, {
+        method: req.method,
+        headers,
+        signal,
+      });
+    },
+  };
+}
+
+/**
  * The web Request for a Node request: the body streams as it is read, and the signal
  * aborts when the client goes away before the response is finished.
  */
@@ -107,7 +135,7 @@ export function toWebRequest(req: http.IncomingMessage, res: http.ServerResponse
 }
 
 /** IncomingMessage.headers read like web Headers (Node has already lower-cased and joined them). */
-class NodeHeaders implements HeaderReader {
+export class NodeHeaders implements HeaderReader {
   constructor(private readonly raw: http.IncomingHttpHeaders) {}
   get(name: string): string | null {
     return joined(this.raw[name.toLowerCase()]);
