@@ -46,25 +46,20 @@ const NO_VALIDATION: jsonSchemaValidator = {
 };
 
 /**
- * The text of the JSON answers built here, so a Node server can write it to its socket as
- * it is instead of reading the Response's body stream back (lib/serve/mcp-node.ts).
+ * okoro's own JSON answer, before it becomes a web Response: a Node server writes its text
+ * to the socket as it is (lib/serve/mcp-node.ts) — building a Response and reading its
+ * body stream back cost a tool call about a tenth of what the proxy itself costs.
  */
-const jsonTexts = new WeakMap<Response, string>();
+export type McpJsonReply = { status: number; headers: Record<string, string>; text: string };
 
-/** The body of an answer of handleMcpRequest's own making, if it is one; else undefined (read the stream). */
-export function mcpAnswerText(response: Response): string | undefined {
-  return jsonTexts.get(response);
-}
+const json = (status: number, body: unknown, headers: Record<string, string> = {}): McpJsonReply => ({
+  status,
+  headers: { "content-type": "application/json", "cache-control": "no-store", ...headers },
+  text: JSON.stringify(body),
+});
 
-const json = (status: number, body: unknown, headers: Record<string, string> = {}) => {
-  const text = JSON.stringify(body);
-  const response = new Response(text, {
-    status,
-    headers: { "content-type": "application/json", "cache-control": "no-store", ...headers },
-  });
-  jsonTexts.set(response, text);
-  return response;
-};
+const toResponse = (reply: Response | McpJsonReply): Response =>
+  reply instanceof Response ? reply : new Response(reply.text, { status: reply.status, headers: reply.headers });
 
 /**
  * What /mcp reads of a request. A web Request is one (the Next route); the Node server
@@ -97,7 +92,7 @@ const rpcError = (status: number, code: number, message: string) =>
  * Every refusal of an unauthenticated /mcp request goes through here: the one place to
  * count failures per client address.
  */
-function unauthenticated(url: string, error: OkoroError, presented: boolean): Response {
+function unauthenticated(url: string, error: OkoroError, presented: boolean): McpJsonReply {
   if (error.code !== "invalid_token")
     return json(error.status, error.toJSON(), { ...error.headers, "okoro-error": error.code });
   const challenge = `Bearer resource_metadata="${protectedResourceMetadataUrl(url)}"${presented ? ', error="invalid_token"' : ""}`;
@@ -197,12 +192,23 @@ function calledProvider(message: unknown): string | undefined {
   return toolProvider(params.name);
 }
 
+/** POST /mcp (and its refusals of other methods): request in, web Response out (the Next route, tests). */
 export async function handleMcpRequest(
   incoming: Request | McpHttpRequest,
   runtime: McpRuntime,
   client: { ip: string | null },
   options: { approvals?: ApprovalGate; failures?: Pick<FailureLimiter, "refuse" | "fail"> } = {},
 ): Promise<Response> {
+  return toResponse(await answerMcpRequest(incoming, runtime, client, options));
+}
+
+/** As handleMcpRequest, with okoro's own JSON answers left as text for a server that writes them itself. */
+export async function answerMcpRequest(
+  incoming: Request | McpHttpRequest,
+  runtime: McpRuntime,
+  client: { ip: string | null },
+  options: { approvals?: ApprovalGate; failures?: Pick<FailureLimiter, "refuse" | "fail"> } = {},
+): Promise<Response | McpJsonReply> {
   const request = incoming instanceof Request ? fromWebRequest(incoming) : incoming;
   const url = runtime.env.url;
   if (request.method !== "POST") {

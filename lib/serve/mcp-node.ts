@@ -4,7 +4,7 @@
 import "server-only";
 import type http from "node:http";
 import { errorResponse } from "@/lib/errors";
-import { handleMcpRequest, mcpAnswerText } from "@/lib/mcp/http";
+import { answerMcpRequest, type McpJsonReply } from "@/lib/mcp/http";
 import type { McpRuntime } from "@/lib/mcp/runtime";
 import { nodeRequestView, peerAddress, writeResponse } from "@/lib/serve/node-server";
 
@@ -17,21 +17,21 @@ export function createNodeMcpListener(
   options: { trustedProxyHops?: number } = {},
 ) {
   return async (req: http.IncomingMessage, res: http.ServerResponse): Promise<void> => {
-    let response: Response;
+    let response: Response | McpJsonReply;
     try {
       // no web Request for the messages answered without the SDK (a lone tools/call)
-      response = await handleMcpRequest(nodeRequestView(req, res), await getRuntime(), {
+      response = await answerMcpRequest(nodeRequestView(req, res), await getRuntime(), {
         ip: peerAddress(req, options.trustedProxyHops ?? 0),
       });
     } catch (e) {
       response = errorResponse(e, { context: "mcp" });
     }
-    // an answer made of a JSON text is written as that text, not read back from its stream
-    const text = mcpAnswerText(response);
-    if (text === undefined) return writeResponse(res, response);
-    const headers: string[] = [];
-    response.headers.forEach((value, name) => headers.push(name, value));
-    res.writeHead(response.status, [...headers, "content-length", String(Buffer.byteLength(text))]);
-    res.end(text);
+    if (response instanceof Response) return writeResponse(res, response);
+    // okoro's own JSON answer: written as its text, never through a web Response
+    res.writeHead(response.status, {
+      ...response.headers,
+      "content-length": String(Buffer.byteLength(response.text)),
+    });
+    res.end(response.text);
   };
 }
