@@ -83,6 +83,7 @@ const TOC = [
   ["proxy", "2. Call the provider through the proxy"],
   ["scopes", "Scopes"],
   ["approvals", "Approvals"],
+  ["explain", "Explain"],
   ["retries", "Retry rules"],
   ["errors", "Error codes"],
   ["providers", "Providers"],
@@ -231,6 +232,20 @@ curl -s "$OKORO_URL/p/github/repos/acme/web/issues?state=open" -H "Authorization
             (handed out once; later polls get 410 <Code>approval_used</Code>), 403 <Code>approval_denied</Code>, 410{" "}
             <Code>approval_expired</Code>.
           </p>
+        </Section>
+
+        <Section id="explain" title="Explain a request before making it">
+          <p>
+            <Code>POST /api/explain</Code> with an operation token (or the service token, naming the{" "}
+            <Code>provider</Code>) and a request description says what the request would need and whether okoro would
+            let it through now. Nothing is forwarded, counted against your limits or audited; it allows 60 explains a
+            minute per service token. The MCP tool <Code>okoro_explain</Code> gives the same answer.
+          </p>
+          <Block>{`curl -sS -X POST "$OKORO_URL/api/explain" -H "Authorization: Bearer $OP_TOKEN" \\
+  -d '{ "method": "POST", "path": "/graphql", "body": { "query": "mutation { … }" } }'
+{ "provider": "github", "required_scope": "update", "token_scope": "read", "allowed": false,
+  "error": "insufficient_scope", "would_hold": false, "needs_approval": false,
+  "rate_limit": { "limit": 60, "remaining": 42, "reset": 18 }, "quota": null, "flags": [], … }`}</Block>
         </Section>
 
         <Section id="retries" title="Retry rules">
