@@ -60,7 +60,7 @@ export function notificationPayload(event: NotificationEvent, url: string): Noti
         scope: event.approval.scope,
         intent: event.approval.intent,
       });
-      return { ...body, sentence, link };
+      return { ...body, type: "approval.requested", sentence, link };
     }
     case "held.requested": {
       const link = `${url}/dashboard/approvals/${encodeURIComponent(event.approvalId)}`;
