@@ -87,10 +87,7 @@ export async function insertNotificationDeliveries(
   rows: { id: string; channelId: string; userId: string; event: string; payload: Record<string, unknown> }[],
 ): Promise<string[]> {
   if (rows.length === 0) return [];
-  const saved = await db
-    .insert(notificationDeliveries)
-    .values(rows)
-    .returning({ id: notificationDeliveries.id });
+  const saved = await db.insert(notificationDeliveries).values(rows).returning({ id: notificationDeliveries.id });
   return saved.map((r) => r.id);
 }
 

@@ -1,11 +1,6 @@
 // The approval webhook's signature scheme on its own (URL rules: lib/notify/notify.test.ts).
 import { describe, expect, it } from "vitest";
-import {
-  signWebhook,
-  verifyWebhookSignature,
-  webhookSecret,
-  WEBHOOK_TOLERANCE_SECONDS,
-} from "@/lib/approvals/webhook";
+import { signWebhook, verifyWebhookSignature, webhookSecret, WEBHOOK_TOLERANCE_SECONDS } from "@/lib/approvals/webhook";
 
 describe("approval webhook signatures", () => {
   const secret = webhookSecret("a".repeat(43), "usr_alice");

@@ -20,8 +20,14 @@ import {
 } from "@/db/queries/notifications";
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER, webhookSecret } from "@/lib/approvals/webhook";
 import { openChannelUrl, checkChannelUrl } from "@/lib/notify/channels";
-import { notificationPayload, slackMessage, type NotificationEvent, type NotificationPayload } from "@/lib/notify/events";
+import {
+  notificationPayload,
+  slackMessage,
+  type NotificationEvent,
+  type NotificationPayload,
+} from "@/lib/notify/events";
 import { getEnv, type Env } from "@/lib/env";
+import { OkoroError } from "@/lib/errors";
 import { afterResponse } from "@/lib/http/after-response";
 import { PublicFetchError, postPublic } from "@/lib/http/public-fetch";
 import { newId } from "@/lib/ids";
@@ -85,10 +91,15 @@ function describeFailure(e: unknown): string {
     };
     return reasons[e.reason] ?? e.reason;
   }
+  if (e instanceof OkoroError) return "the URL is not allowed";
   return "could not send";
 }
 
-async function attempt(db: Database, d: ClaimedDelivery, options: DeliverOptions & { env: NonNullable<DeliverOptions["env"]> }) {
+async function attempt(
+  db: Database,
+  d: ClaimedDelivery,
+  options: DeliverOptions & { env: NonNullable<DeliverOptions["env"]> },
+) {
   const { env } = options;
   let status: number | null = null;
   let error: string;
@@ -96,7 +107,11 @@ async function attempt(db: Database, d: ClaimedDelivery, options: DeliverOptions
     const url = checkChannelUrl(d.kind, openChannelUrl(d, env.masterKeys), {
       privateNetwork: env.notifyPrivateNetwork,
     });
-    const request = deliveryRequest(d.kind, { id: d.id, userId: d.userId, payload: d.payload as NotificationPayload }, env.authSecret);
+    const request = deliveryRequest(
+      d.kind,
+      { id: d.id, userId: d.userId, payload: d.payload as NotificationPayload },
+      env.authSecret,
+    );
     const answer = await postPublic(url.href, {
       ...request,
       timeoutMs: options.timeoutMs ?? DELIVERY_TIMEOUT_MS,
