@@ -18,6 +18,7 @@ import {
 import { open, rowAad, seal, type Envelope, type MasterKeys } from "@/lib/crypto/envelope";
 import { OkoroError } from "@/lib/errors";
 import { isPublicAddress } from "@/lib/http/public-fetch";
+import { webhookSecret } from "@/lib/approvals/webhook";
 import { newId } from "@/lib/ids";
 
 export type { ChannelKind };
@@ -132,4 +133,9 @@ export async function setChannelEnabled(
 ): Promise<boolean> {
   if (!CHANNEL_KINDS.includes(kind)) return false;
   return (await setNotificationChannelEnabled(db, userId, kind, enabled)) > 0;
+}
+
+/** The signed webhook's secret, as receivers verify it (lib/approvals/webhook.ts). */
+export function signingSecretFor(authSecret: string, userId: string): string {
+  return webhookSecret(authSecret, userId);
 }
