@@ -4,10 +4,10 @@
 // and the agent never waiting for a receiver.
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listRecentDeliveries } from "@/db/queries/notifications";
-import { notificationChannels } from "@/db/schema";
+import { listRecentDeliveries, sweepNotificationDeliveries } from "@/db/queries/notifications";
+import { notificationChannels, notificationDeliveries } from "@/db/schema";
 import { createApprovalGate } from "@/lib/approvals/gate";
 import { verifyWebhookSignature, webhookSecret, WEBHOOK_SIGNATURE_HEADER } from "@/lib/approvals/webhook";
 import { loadEnv } from "@/lib/env";
@@ -433,6 +433,19 @@ describeDatabases("notifications", (getDb, driver) => {
       await other.close();
       await receiver.close();
     }
+  });
+
+  it("sweeps finished deliveries after 30 days, never pending ones", async () => {
+    const before = await listRecentDeliveries(db(), h.user.id, 100);
+    await db()
+      .update(notificationDeliveries)
+      .set({ updatedAt: sql`now() - interval '31 days'` })
+      .where(eq(notificationDeliveries.userId, h.user.id));
+    const finished = before.filter((d) => d.status !== "pending").length;
+    expect(finished).toBeGreaterThan(0);
+    expect(await sweepNotificationDeliveries(db(), { limit: 1000, days: 30 })).toBeGreaterThanOrEqual(finished);
+    const after = await listRecentDeliveries(db(), h.user.id, 100);
+    expect(after.every((d) => d.status === "pending")).toBe(true);
   });
 
   it("answers the cron route only with the cron secret", async () => {
