@@ -23,7 +23,7 @@ test("an approval request posts to Slack and the delivery shows in settings", as
 
     await page.goto("/dashboard/settings");
     const section = page.getByTestId("notifications");
-    await section.getByLabel("Slack incoming-webhook URL").fill(hookUrl);
+    await section.getByLabel("Slack incoming-webhook URL", { exact: true }).fill(hookUrl);
     await section.getByRole("button", { name: "Save" }).first().click();
     await expect(section.getByText("Saved. The URL is encrypted")).toBeVisible();
     // shown back only as a hint

@@ -30,7 +30,7 @@ export function ChannelForm({
 }) {
   const [state, action] = useActionState(saveChannelAction, initial);
   return (
-    <form action={action} noValidate className="space-y-2" aria-label={label}>
+    <form action={action} noValidate className="space-y-2" aria-label={`Set the ${label}`}>
       <input type="hidden" name="kind" value={kind} />
       <FormField
         key={state.attempt}
