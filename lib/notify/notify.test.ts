@@ -159,6 +159,27 @@ describe("channel URL rules (SSRF)", () => {
     expect(text).toContain("&lt;!channel&gt;");
   });
 
+  it("says what a held request is and links to its approval page", () => {
+    const payload = notificationPayload(
+      {
+        kind: "held.requested",
+        approvalId: "apr_held1",
+        agent: "cleanup-bot",
+        provider: "trello",
+        intent: "clean up archived cards",
+        sentence: "Delete the Trello card 5f2…",
+        method: "DELETE",
+        path: "/1/cards/5f2",
+      },
+      OKORO_URL,
+    );
+    expect(payload.type).toBe("held.requested");
+    expect(payload.link).toBe(`${OKORO_URL}/dashboard/approvals/apr_held1`);
+    expect(payload.sentence).toContain("Delete the Trello card 5f2");
+    expect(payload.sentence).toContain("cleanup-bot");
+    expect(JSON.stringify(slackMessage(payload))).not.toMatch(/approve\?|\/approve\b/);
+  });
+
   it("backs off 30 s, 2 min, 10 min, 1 h, 6 h, then gives up", () => {
     expect([1, 2, 3, 4, 5, 6].map((n) => backoffMs(n))).toEqual([
       30_000,
