@@ -13,6 +13,9 @@ export async function register(): Promise<void> {
     // signed audit checkpoints at least every minute while the server runs
     const { startCheckpointTimer } = await import("@/lib/audit/checkpoint-timer");
     startCheckpointTimer();
+    // notifications that are due (retries) without waiting for a request
+    const { startNotificationTimer } = await import("@/lib/notify/cron");
+    startNotificationTimer();
     // under `npm start` (scripts/start.mjs marks the process), /p/ and the exchange are
     // served without Next's router (lib/serve/start-hook.ts); elsewhere nothing is loaded
     const { getSlot } = await import("@/lib/serve/slots");

@@ -108,6 +108,8 @@ export default defineConfig({
         OKORO_SIGNUPS_PER_HOUR: "100",
         // every spec signs in from 127.0.0.1 within minutes (and retries sign in again)
         OKORO_SIGNINS_PER_10_MIN: "500",
+        // notification receivers in the specs listen on 127.0.0.1
+        OKORO_NOTIFY_PRIVATE_NETWORK: "1",
         OKORO_GITHUB_CLIENT_ID: OAUTH_PROVIDER.clientId,
         OKORO_GITHUB_CLIENT_SECRET: process.env.OKORO_E2E_GITHUB_CLIENT_SECRET,
         OKORO_PROVIDER_GITHUB_AUTHORIZE_URL: `${OAUTH_PROVIDER.url}/authorize`,

@@ -356,6 +356,70 @@ export const oauthTokens = pgTable(
   ],
 );
 
+// ---- Notifications (docs/dashboard.md#notifications) --------------------------------------
+
+/**
+ * Where a person wants to hear about approvals, held requests, `all` tokens and leaked
+ * tokens: a Slack incoming webhook or the signed webhook. The URL is a secret (Slack's
+ * carries its own credential in the path), so it is kept as an envelope; `url_hint` is
+ * what the settings page shows (host and a masked path). The signed webhook's secret is
+ * not stored: it is derived from AUTH_SECRET and the user id (lib/approvals/webhook.ts).
+ */
+export const notificationChannels = pgTable(
+  "notification_channels",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    kind: text("kind", { enum: ["slack", "webhook"] }).notNull(),
+    url: jsonb("url").$type<Envelope>().notNull(),
+    urlHint: text("url_hint").notNull(),
+    enabled: boolean("enabled").notNull().default(true),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+  },
+  // one of each kind per user: setting it again replaces the URL
+  (t) => [uniqueIndex("notification_channels_user_kind_uq").on(t.userId, t.kind)],
+);
+
+/**
+ * One message to one channel, and its retries. The payload is what the message says
+ * (sentence, agent, intent, links) and never a secret; `last_error` is a short reason
+ * (a status code, "timed out"), never a URL or a response body.
+ */
+export const notificationDeliveries = pgTable(
+  "notification_deliveries",
+  {
+    id: text("id").primaryKey(),
+    channelId: text("channel_id")
+      .notNull()
+      .references(() => notificationChannels.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    event: text("event").notNull(),
+    payload: jsonb("payload").$type<Record<string, unknown>>().notNull(),
+    status: text("status", { enum: ["pending", "delivered", "failed"] })
+      .notNull()
+      .default("pending"),
+    attempts: integer("attempts").notNull().default(0),
+    // when a pending delivery may next be claimed; a claim pushes it out by a lease
+    nextAttemptAt: ts("next_attempt_at").notNull().defaultNow(),
+    lastError: text("last_error"),
+    lastStatus: integer("last_status"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    updatedAt: ts("updated_at").notNull().defaultNow(),
+    deliveredAt: ts("delivered_at"),
+  },
+  (t) => [
+    index("notification_deliveries_due_idx").on(t.status, t.nextAttemptAt),
+    index("notification_deliveries_user_idx").on(t.userId, t.createdAt),
+  ],
+);
+
+// ---- end of notifications ---------------------------------------------------------------
+
 export type UserSession = typeof userSessions.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Connection = typeof connections.$inferSelect;
@@ -368,3 +432,5 @@ export type Approval = typeof approvals.$inferSelect;
 export type OAuthClient = typeof oauthClients.$inferSelect;
 export type OAuthCode = typeof oauthCodes.$inferSelect;
 export type OAuthToken = typeof oauthTokens.$inferSelect;
+export type NotificationChannel = typeof notificationChannels.$inferSelect;
+export type NotificationDelivery = typeof notificationDeliveries.$inferSelect;

@@ -48,6 +48,12 @@ export type Env = {
   signupsPerHour: number;
   /** sign-in attempts accepted per client address per 10 minutes (per-IP limit, docs/limits.md#limits) */
   signinsPer10Minutes: number;
+  /**
+   * OKORO_NOTIFY_PRIVATE_NETWORK: notifications may go to loopback and private addresses
+   * (and over http). On by default in development, off in production
+   * (docs/configuration.md#notifications).
+   */
+  notifyPrivateNetwork: boolean;
 };
 
 export type ProviderOverride =
@@ -251,6 +257,11 @@ export function loadEnv(source: Source = process.env, cwd = process.cwd()): Env 
     else if (driverFor(databaseOwnerUrl, get("OKORO_DB_DRIVER")) !== dbDriver)
       problems.push("DATABASE_OWNER_URL must point at the same database server as DATABASE_URL (as its owner role)");
   }
+  const notifyPrivate = get("OKORO_NOTIFY_PRIVATE_NETWORK");
+  if (notifyPrivate !== undefined && !/^(0|1|true|false)$/i.test(notifyPrivate))
+    problems.push("OKORO_NOTIFY_PRIVATE_NETWORK must be 1 or 0");
+  const notifyPrivateNetwork = notifyPrivate === undefined ? !production : /^(1|true)$/i.test(notifyPrivate);
+
   const cronSecret = get("CRON_SECRET");
   if (cronSecret && cronSecret.length < 16) problems.push("CRON_SECRET must be at least 16 characters");
 
@@ -302,6 +313,7 @@ export function loadEnv(source: Source = process.env, cwd = process.cwd()): Env 
     },
     bench,
     trustedProxyHops,
+    notifyPrivateNetwork,
   };
 }
 

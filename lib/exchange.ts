@@ -15,6 +15,7 @@ import { stripControlCharacters } from "@/lib/audit/redact";
 import { addressBucket } from "@/lib/http/address-bucket";
 import { readBoundedJson, readBoundedText } from "@/lib/http/bounded-body";
 import type { FailureLimiter } from "@/lib/http/failure-limiter";
+import { notifyLater } from "@/lib/notify/deliver";
 import { getProvider } from "@/lib/providers/catalog";
 import { isProviderIdShaped } from "@/lib/providers/provider-id";
 import { grantCovers, SCOPES, type Scope } from "@/lib/scopes";
@@ -317,6 +318,7 @@ export async function issue(
   const minted = await mintOperationToken(key, input);
   touchLastUsed(ctx, token);
   await audit(ctx, issuedEvent(token, body, minted.jti));
+  notifyAllScope(ctx, token, body, minted.jti);
   return {
     access_token: minted.token,
     token_type: "Bearer",
@@ -343,6 +345,7 @@ export async function issueInProcess(
   const { input } = mintInput(token, body);
   const claims = operationClaims(input, { issuer: ctx.url });
   touchLastUsed(ctx, token);
+  notifyAllScope(ctx, token, body, claims.jti);
   return { claims, audited: audit(ctx, issuedEvent(token, body, claims.jti), { defer: true }) };
 }
 
@@ -372,6 +375,23 @@ function touchLastUsed(ctx: ExchangeContext, token: ServiceToken) {
   if (!token.lastUsedAt || Date.now() - token.lastUsedAt.getTime() > LAST_USED_EVERY_MS) {
     void touchServiceTokenLastUsed(ctx.db, token.id).catch(() => {});
   }
+}
+
+/**
+ * Every `all` token is flagged in the audit log; its owner also hears of it on their
+ * notification channels (docs/dashboard.md#notifications), after the answer is sent.
+ */
+function notifyAllScope(ctx: ExchangeContext, token: ServiceToken, body: ExchangeBody, jti: string) {
+  if (body.scope !== "all") return;
+  notifyLater(ctx.db, token.userId, {
+    kind: "all_scope.used",
+    agent: token.name,
+    serviceTokenId: token.id,
+    provider: body.provider,
+    intent: body.intent,
+    reason: body.reason ?? null,
+    jti,
+  });
 }
 
 function issuedEvent(token: ServiceToken, body: ExchangeBody, jti: string): AuditInput {

@@ -22,7 +22,9 @@ export function toBase62(value: number, width: number): string {
 }
 
 /** A prefixed id with 128 bits of randomness, e.g. `tok_3kTMd9…`. */
-export function newId(prefix: "usr" | "con" | "tok" | "apr" | "evt" | "key" | "req" | "ckp" | "ses"): string {
+export function newId(
+  prefix: "usr" | "con" | "tok" | "apr" | "evt" | "key" | "req" | "ckp" | "ses" | "ntc" | "ntd",
+): string {
   return `${prefix}_${randomBase62(22)}`;
 }
 

@@ -7,6 +7,7 @@ import { hitWindow } from "@/db/queries/limits";
 import { findServiceTokenByPlaintext, revokeServiceToken, tokenState } from "@/lib/tokens/service-tokens";
 import { errorResponse, OkoroError } from "@/lib/errors";
 import { addressBucket } from "@/lib/http/address-bucket";
+import { notifyLater } from "@/lib/notify/deliver";
 import { readBoundedJson } from "@/lib/http/bounded-body";
 import { isWellFormedServiceToken } from "@/lib/tokens/service-token";
 
@@ -52,7 +53,19 @@ export async function reportLeak(options: {
   if (!isWellFormedServiceToken(options.token)) return;
   const found = await findServiceTokenByPlaintext(db, options.token);
   if (!found || tokenState(found.token) !== "active") return;
-  await revokeServiceToken(db, { id: found.token.id, reason: "leaked", ip, userAgent: options.userAgent });
+  const revoked = await revokeServiceToken(db, {
+    id: found.token.id,
+    reason: "leaked",
+    ip,
+    userAgent: options.userAgent,
+  });
+  // its owner hears of it on their notification channels, after the (uniform) answer
+  notifyLater(db, revoked.userId, {
+    kind: "token.leaked",
+    agent: revoked.name,
+    serviceTokenId: revoked.id,
+    hint: revoked.hint,
+  });
 }
 
 /** POST /api/leaks as a whole: request in, the one 202 (or 413, 429) out (the route and `npm start` share it). */

@@ -20,6 +20,7 @@ import {
   sweepUsedJtis,
   sweepUserSessions,
 } from "@/db/queries/sweep";
+import { sweepNotificationDeliveries } from "@/db/queries/notifications";
 import { slotOnce } from "@/lib/serve/slots";
 
 export const SWEEP_INTERVAL_MS = 5 * 60 * 1000;
@@ -28,6 +29,8 @@ export const SWEEP_BATCH = 500;
 export const SWEEP_MAX_BATCHES = 20;
 /** How long an approval is kept after its window closed (the dashboard's recent list). */
 export const APPROVAL_RETENTION_DAYS = 30;
+/** How long a finished notification delivery stays listed. */
+export const NOTIFICATION_RETENTION_DAYS = 30;
 
 export type SweepCounts = {
   usedJtis: number;
@@ -38,6 +41,7 @@ export type SweepCounts = {
   oauthTokens: number;
   oauthClients: number;
   userSessions: number;
+  notificationDeliveries: number;
 };
 
 async function drain(sweep: (limit: number) => Promise<number>, batch: number, maxBatches: number): Promise<number> {
@@ -66,6 +70,12 @@ export async function sweepExpiredRows(
     oauthTokens: await drain((limit) => sweepOAuthTokens(db, { limit }), batch, max),
     oauthClients: await drain((limit) => sweepStaleOAuthClients(db, { limit }), batch, max),
     userSessions: await drain((limit) => sweepUserSessions(db, { limit }), batch, max),
+    // delivered or given up (docs/dashboard.md#notifications)
+    notificationDeliveries: await drain(
+      (limit) => sweepNotificationDeliveries(db, { limit, days: NOTIFICATION_RETENTION_DAYS }),
+      batch,
+      max,
+    ),
   };
 }
 

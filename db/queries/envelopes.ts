@@ -10,6 +10,7 @@ export const ENVELOPE_COLUMNS = [
   { table: "connections", key: "id", column: "credential" },
   { table: "signing_keys", key: "kid", column: "private_key" },
   { table: "oauth_states", key: "state_hash", column: "secret" },
+  { table: "notification_channels", key: "id", column: "url" },
 ] as const;
 
 export type EnvelopeColumn = (typeof ENVELOPE_COLUMNS)[number];

@@ -5,13 +5,15 @@ import http from "node:http";
 import type { AddressInfo } from "node:net";
 import { and, asc, eq, sql } from "drizzle-orm";
 import { decodeJwt } from "jose";
-import { beforeAll, describe, expect, it, vi } from "vitest";
-import { approvals, auditEvents, serviceTokens, users } from "@/db/schema";
+import { beforeAll, describe, expect, it } from "vitest";
+import { approvals, auditEvents, serviceTokens } from "@/db/schema";
 import { deleteConnection } from "@/lib/connect/connections";
 import { countPendingApprovals, listApprovals, MAX_PENDING_PER_TOKEN } from "@/db/queries/approvals";
 import { addGrant, revokeServiceToken } from "@/lib/tokens/service-tokens";
 import { decideApproval, type Decision } from "@/lib/approvals/decide";
 import { createApprovalGate } from "@/lib/approvals/gate";
+import { listRecentDeliveries } from "@/db/queries/notifications";
+import { setChannel } from "@/lib/notify/channels";
 import { handleApprovalPoll } from "@/lib/approvals/poll";
 import { verifyWebhookSignature, webhookSecret, WEBHOOK_SIGNATURE_HEADER } from "@/lib/approvals/webhook";
 import { verifyChain } from "@/lib/audit/verify";
@@ -658,10 +660,13 @@ describeDatabases("approvals", (getDb, driver) => {
         const hook = await createHarness(db(), upstream.url);
         await hook.connect("trello");
         const port = (server.address() as AddressInfo).port;
-        await db()
-          .update(users)
-          .set({ approvalWebhookUrl: `http://127.0.0.1:${port}/hooks/okoro?secret=s3` })
-          .where(eq(users.id, hook.user.id));
+        await setChannel(db(), {
+          userId: hook.user.id,
+          kind: "webhook",
+          url: `http://127.0.0.1:${port}/hooks/okoro?secret=s3`,
+          masterKeys: hook.env.masterKeys,
+          rules: { privateNetwork: true },
+        });
         const t = await hook.createToken({ name: "hooked-agent", grants: { trello: ["read"] } });
         deferred.length = 0;
         const id = await ask(t.token, {
@@ -717,24 +722,21 @@ describeDatabases("approvals", (getDb, driver) => {
     it("never fails the 202 when the webhook is unreachable", async () => {
       const hook = await createHarness(db(), upstream.url);
       await hook.connect("trello");
-      await db()
-        .update(users)
-        .set({ approvalWebhookUrl: "http://127.0.0.1:9/unreachable" })
-        .where(eq(users.id, hook.user.id));
+      await setChannel(db(), {
+        userId: hook.user.id,
+        kind: "webhook",
+        url: "http://127.0.0.1:9/unreachable",
+        masterKeys: hook.env.masterKeys,
+        rules: { privateNetwork: true },
+      });
       const t = await hook.createToken({ name: "hooked-agent", grants: { trello: ["read"] } });
-      const warnings: string[] = [];
-      const warn = vi
-        .spyOn(console, "warn")
-        .mockImplementation((...args: unknown[]) => void warnings.push(args.join(" ")));
-      try {
-        deferred.length = 0;
-        await ask(t.token, { provider: "trello", scope: "delete", intent: "clean up", request_approval: true });
-        await Promise.all(deferred);
-      } finally {
-        warn.mockRestore();
-      }
-      // logged by origin only: a webhook URL's path and query can be a secret
-      expect(warnings).toEqual(["[okoro] approval webhook to http://127.0.0.1:9 failed: TypeError"]);
+      deferred.length = 0;
+      await ask(t.token, { provider: "trello", scope: "delete", intent: "clean up", request_approval: true });
+      await Promise.all(deferred);
+      // recorded as a short reason to retry later, never the URL (its path and query can be a secret)
+      const [delivery] = await listRecentDeliveries(db(), hook.user.id, 1);
+      expect(delivery).toMatchObject({ status: "pending", attempts: 1, lastError: "could not connect" });
+      expect(JSON.stringify(delivery)).not.toContain("unreachable");
     });
   });
 

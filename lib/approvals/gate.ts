@@ -17,7 +17,6 @@ import "server-only";
 import { APPROVAL_WINDOW_SECONDS, MAX_PENDING_PER_TOKEN } from "@/db/queries/approvals";
 import { createPendingApproval } from "@/lib/approvals/create";
 import type { Approval, ServiceToken } from "@/db/schema";
-import { sendApprovalWebhook } from "@/lib/approvals/webhook";
 import { OkoroError } from "@/lib/errors";
 import {
   ALL_SCOPE_TTL_CAP,
@@ -28,6 +27,7 @@ import {
   type ExchangeBody,
   type ExchangeContext,
 } from "@/lib/exchange";
+import { notifyUser } from "@/lib/notify/deliver";
 import { getProvider } from "@/lib/providers/catalog";
 import type { Scope } from "@/lib/scopes";
 
@@ -36,7 +36,7 @@ export const POLL_INTERVAL_SECONDS = 2;
 
 export type ApprovalGateOptions = {
   /**
-   * Runs work that must not delay the response (the webhook). The route passes Next's
+   * Runs work that must not delay the response (notifications). The route passes Next's
    * `after()` so it survives the response on serverless hosts; tests collect the promises.
    */
   defer?: (task: () => Promise<unknown>) => void;
@@ -124,7 +124,13 @@ export function createApprovalGate(options: ApprovalGateOptions = {}): ApprovalG
       );
     }
     const approval = result.approval;
-    defer(() => sendApprovalWebhook(ctx.db, approval, token.name));
+    // the person's Slack and signed webhook (docs/dashboard.md#notifications), after the answer
+    defer(() =>
+      notifyUser(ctx.db, approval.userId, { kind: "approval.requested", approval, agent: token.name }).then(
+        (r) => r.sent,
+        (e) => console.warn(`[okoro] could not record a notification: ${(e as Error).name}`),
+      ),
+    );
     // counted from the row's own creation time: 900 exactly, whatever the clocks say
     return { status: 202, body: pendingBody(ctx.url, approval, approval.createdAt.getTime()) };
   };

@@ -1,6 +1,6 @@
-// The approval webhook: when an agent asks for approval, okoro POSTs a JSON description
-// of the request to the user's `approval_webhook_url` (if set), so a person hears about
-// it without watching the dashboard. Fire-and-forget: it never delays or fails the 202.
+// The signed webhook's body for approvals and its signature. Sending it is a notification
+// channel's job (lib/notify/deliver.ts, docs/dashboard.md#notifications): it never delays
+// or fails the 202.
 //
 // Signature (verify it before trusting the body):
 //   okoro-signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<raw body>")>
@@ -13,11 +13,8 @@
 // shows something readable as is.
 import "server-only";
 import { createHmac, timingSafeEqual } from "node:crypto";
-import type { Database } from "@/db/client";
-import { findApprovalWebhookUrl } from "@/db/queries/users";
 import type { Approval } from "@/db/schema";
 import { approvalSentence, providerName } from "@/lib/approvals/describe";
-import { getEnv } from "@/lib/env";
 
 export const WEBHOOK_SIGNATURE_HEADER = "okoro-signature";
 export const WEBHOOK_TIMEOUT_MS = 5_000;
@@ -69,55 +66,4 @@ export function approvalWebhookBody(approval: Approval, agent: string, url: stri
       approval_url: `${url}/dashboard/approvals/${approval.id}`,
     },
   };
-}
-
-/** Only http(s); in production only https, so the body never crosses the network in clear. */
-export function usableWebhookUrl(value: string | null | undefined, production: boolean): URL | null {
-  if (!value) return null;
-  try {
-    const url = new URL(value);
-    if (url.protocol === "https:" || (!production && url.protocol === "http:")) return url;
-  } catch {
-    // not a URL: ignored, like an unset one
-  }
-  return null;
-}
-
-/**
- * Sends the webhook for a new approval, if the user has one. Never throws: failures are
- * logged by origin only (the URL's path and query may themselves be a secret, as with
- * Slack's). Redirects are not followed, so the request only ever reaches the URL the
- * user set.
- */
-export async function sendApprovalWebhook(
-  db: Database,
-  approval: Approval,
-  agent: string,
-  options: { fetchImpl?: typeof fetch; timeoutMs?: number } = {},
-): Promise<{ sent: boolean; status?: number }> {
-  let origin = "";
-  try {
-    const env = getEnv();
-    const target = usableWebhookUrl(await findApprovalWebhookUrl(db, approval.userId), env.production);
-    if (!target) return { sent: false };
-    origin = target.origin;
-    const body = JSON.stringify(approvalWebhookBody(approval, agent, env.url));
-    const response = await (options.fetchImpl ?? fetch)(target, {
-      method: "POST",
-      headers: {
-        "content-type": "application/json",
-        "user-agent": "okoro-webhook/1",
-        [WEBHOOK_SIGNATURE_HEADER]: signWebhook(webhookSecret(env.authSecret, approval.userId), body),
-      },
-      body,
-      redirect: "manual",
-      signal: AbortSignal.timeout(options.timeoutMs ?? WEBHOOK_TIMEOUT_MS),
-    });
-    await response.body?.cancel().catch(() => {});
-    if (!response.ok) console.warn(`[okoro] approval webhook to ${origin} answered ${response.status}`);
-    return { sent: true, status: response.status };
-  } catch (e) {
-    console.warn(`[okoro] approval webhook${origin ? ` to ${origin}` : ""} failed: ${(e as Error).name}`);
-    return { sent: false };
-  }
 }

@@ -1,7 +1,8 @@
 import { eq } from "drizzle-orm";
 import { beforeAll, expect, it } from "vitest";
 import { getConnectionCredential, setConnection } from "@/lib/connect/connections";
-import { connections, oauthStates, signingKeys, users } from "@/db/schema";
+import { connections, notificationChannels, oauthStates, signingKeys, users } from "@/db/schema";
+import { openChannelUrl, setChannel } from "@/lib/notify/channels";
 import { rewrapAll } from "@/lib/cli/rewrap";
 import { generateMasterKey, openJson, parseMasterKeys, rowAad, sealJson } from "@/lib/crypto/envelope";
 import { describeDatabases } from "@/test/databases";
@@ -48,6 +49,13 @@ describeDatabases("rewrapAll", (handle) => {
         },
         { stateHash: "h2", userId: "usr_r", provider: "github", secret: null, expiresAt },
       ]);
+    await setChannel(db(), {
+      userId: "usr_r",
+      kind: "webhook",
+      url: "https://hooks.example.com/okoro",
+      masterKeys: old,
+      rules: { privateNetwork: false },
+    });
   });
 
   it("re-wraps every envelope across batch boundaries", async () => {
@@ -57,6 +65,7 @@ describeDatabases("rewrapAll", (handle) => {
       { table: "connections", rewrapped: 5, current: 0, failed: 0 },
       { table: "signing_keys", rewrapped: 1, current: 0, failed: 0 },
       { table: "oauth_states", rewrapped: 1, current: 0, failed: 0 },
+      { table: "notification_channels", rewrapped: 1, current: 0, failed: 0 },
     ]);
     for (const provider of providers) {
       expect(await getConnectionCredential({ db: db(), userId: "usr_r", provider, masterKeys: newOnly })).toEqual({
@@ -67,6 +76,8 @@ describeDatabases("rewrapAll", (handle) => {
     expect(openJson(key.privateKey, rowAad("signing_keys", "key_a"), newOnly)).toEqual({ d: "private" });
     const [state] = await db().select().from(oauthStates).where(eq(oauthStates.stateHash, "h1"));
     expect(openJson(state.secret!, rowAad("oauth_states", "h1"), newOnly)).toBe("verifier");
+    const [channel] = await db().select().from(notificationChannels).where(eq(notificationChannels.userId, "usr_r"));
+    expect(openChannelUrl(channel!, newOnly)).toBe("https://hooks.example.com/okoro");
   });
 
   it("leaves current envelopes alone and reports the ones it cannot open", async () => {
@@ -83,7 +94,7 @@ describeDatabases("rewrapAll", (handle) => {
       onFailure: (f) => failures.push(f.id),
     });
     expect(report.rewrapped).toBe(0);
-    expect(report.current).toBe(6);
+    expect(report.current).toBe(7);
     expect(report.failures).toEqual([{ table: "connections", id: row.id, error: 'unknown master key id "gone"' }]);
     expect(failures).toEqual([row.id]);
   });

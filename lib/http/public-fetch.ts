@@ -1,4 +1,5 @@
-// Fetching a URL that someone outside okoro chose (an MCP client's metadata document)
+// Fetching a URL that someone outside okoro chose (an MCP client's metadata document, a
+// notification webhook)
 // without letting them aim okoro at its own network: the host is resolved once, every
 // address it resolves to must be public (no loopback, private, link-local — the cloud
 // metadata service at 169.254.169.254 — multicast or reserved ranges, IPv4-mapped forms
@@ -87,8 +88,14 @@ export function isPublicAddress(address: string): boolean {
 
 const defaultResolve = (host: string) => dnsLookup(host, { all: true, verbatim: true });
 
-/** GETs `url` under the rules above; the body as text, or a PublicFetchError saying why not. */
-export async function fetchPublicText(url: string, options: PublicFetchOptions): Promise<string> {
+/**
+ * Checks `url` under the rules above and opens a dispatcher pinned to the address that was
+ * checked; the caller destroys the agent. Throws a PublicFetchError saying why not.
+ */
+async function pinnedTarget(
+  url: string,
+  options: Pick<PublicFetchOptions, "timeoutMs" | "allowPrivateAddresses" | "resolve">,
+): Promise<{ parsed: URL; agent: Agent; deadline: AbortSignal }> {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -137,6 +144,56 @@ export async function fetchPublicText(url: string, options: PublicFetchOptions):
     },
     connections: 1,
   });
+  return { parsed, agent, deadline };
+}
+
+/**
+ * POSTs `body` to `url` under the rules above (a notification to a URL a person set) and
+ * answers the status; the response body is read no further than 4 KiB and dropped, so
+ * a receiver cannot make okoro hold or store what it sends back.
+ */
+export async function postPublic(
+  url: string,
+  options: Pick<PublicFetchOptions, "timeoutMs" | "allowPrivateAddresses" | "resolve"> & {
+    body: string;
+    headers: Record<string, string>;
+  },
+): Promise<{ status: number }> {
+  const { parsed, agent, deadline } = await pinnedTarget(url, options);
+  try {
+    const response = await request(parsed, {
+      method: "POST",
+      dispatcher: agent,
+      signal: deadline,
+      headers: options.headers,
+      body: options.body,
+      headersTimeout: options.timeoutMs,
+      bodyTimeout: options.timeoutMs,
+    }).catch((e: unknown) => {
+      throw new PublicFetchError(
+        deadline.aborted ? "timeout" : "unreachable",
+        deadline.aborted ? "took too long" : `unreachable (${(e as Error)?.name ?? "error"})`,
+      );
+    });
+    let read = 0;
+    try {
+      for await (const chunk of response.body as AsyncIterable<Buffer>) {
+        read += chunk.length;
+        if (read > 4096) break;
+      }
+    } catch {
+      // the status is what counts
+    }
+    response.body.destroy();
+    return { status: response.statusCode };
+  } finally {
+    void agent.destroy().catch(() => {});
+  }
+}
+
+/** GETs `url` under the rules above; the body as text, or a PublicFetchError saying why not. */
+export async function fetchPublicText(url: string, options: PublicFetchOptions): Promise<string> {
+  const { parsed, agent, deadline } = await pinnedTarget(url, options);
   try {
     const response = await request(parsed, {
       method: "GET",

@@ -28,6 +28,7 @@ export const SLOT_NAMES = {
   sweep: "okoro.sweep",
   checkpointsPending: "okoro.audit.checkpoints-pending",
   checkpointTimer: "okoro.audit.checkpoint-timer",
+  notificationTimer: "okoro.notify.timer",
   dbRoundTrips: "okoro.bench.db-round-trips",
 } as const;
 
@@ -45,6 +46,7 @@ type SlotValues = {
   sweep: SweepState;
   checkpointsPending: Set<Promise<unknown>>;
   checkpointTimer: boolean;
+  notificationTimer: boolean;
   dbRoundTrips: RoundTripCounter;
 };
 

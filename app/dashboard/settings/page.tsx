@@ -7,6 +7,8 @@ import { currentSession } from "@/lib/auth/session";
 import { listSessions } from "@/lib/auth/sessions";
 import { getDb } from "@/lib/serve/database";
 import { SessionsSection } from "@/app/dashboard/settings/sessions-section";
+import { NotificationsSection } from "@/app/dashboard/settings/notifications-section";
+import { notificationSettings } from "@/lib/notify/settings";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -20,6 +22,7 @@ export default async function SettingsPage() {
     <div className="space-y-6">
       <PageHeader title="Settings" description="Your account, how you sign in, and where you are signed in." />
       <SessionsSection sessions={sessions} currentId={current.session.id} now={now} />
+      <NotificationsSection {...(await notificationSettings(await getDb(), current.user.id))} now={now} />
     </div>
   );
 }
