@@ -31,7 +31,8 @@ export type ApprovalView = Approval & {
 
 export type ApprovalStatus = Approval["status"];
 
-const lapsedSql = sql<boolean>`(${approvals.status} in ('pending', 'approved') and ${approvals.expiresAt} <= now())`;
+// an approved held request does not lapse: the person's yes is carried out (lib/held/execute.ts)
+const lapsedSql = sql<boolean>`((${approvals.status} = 'pending' or (${approvals.status} = 'approved' and ${approvals.kind} = 'exchange')) and ${approvals.expiresAt} <= now())`;
 
 const viewColumns = {
   approval: approvals,
@@ -89,7 +90,7 @@ export async function lockTokenPendingApprovals(
 export type NewApprovalRow = Pick<
   Approval,
   "id" | "userId" | "serviceTokenId" | "provider" | "scope" | "intent" | "reason" | "ttl" | "singleUse" | "beyondGrant"
->;
+> & { kind?: Approval["kind"] };
 
 /** Inserts a pending approval, open for APPROVAL_WINDOW_SECONDS from the database's now. */
 export async function insertPendingApproval(tx: Queryable, values: NewApprovalRow): Promise<Approval> {
@@ -171,7 +172,7 @@ export async function markApprovalExpired(db: Queryable, id: string): Promise<bo
     .where(
       and(
         eq(approvals.id, id),
-        inArray(approvals.status, ["pending", "approved"]),
+        sql`(${approvals.status} = 'pending' or (${approvals.status} = 'approved' and ${approvals.kind} = 'exchange'))`,
         lte(approvals.expiresAt, sql`now()`),
       ),
     )
@@ -226,6 +227,7 @@ export async function claimApprovedApproval(
       and(
         eq(approvals.id, options.id),
         eq(approvals.serviceTokenId, options.serviceTokenId),
+        eq(approvals.kind, "exchange"),
         eq(approvals.status, "approved"),
         gt(approvals.expiresAt, sql`now()`),
       ),
