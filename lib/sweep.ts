@@ -20,6 +20,8 @@ import {
   sweepUsedJtis,
   sweepUserSessions,
 } from "@/db/queries/sweep";
+import { deleteStaleHeld } from "@/db/queries/held";
+import { recoverHeld } from "@/lib/held/execute";
 import { slotOnce } from "@/lib/serve/slots";
 
 export const SWEEP_INTERVAL_MS = 5 * 60 * 1000;
@@ -38,6 +40,7 @@ export type SweepCounts = {
   oauthTokens: number;
   oauthClients: number;
   userSessions: number;
+  heldRequests: number;
 };
 
 async function drain(sweep: (limit: number) => Promise<number>, batch: number, maxBatches: number): Promise<number> {
@@ -48,6 +51,16 @@ async function drain(sweep: (limit: number) => Promise<number>, batch: number, m
     if (n < batch) break;
   }
   return total;
+}
+
+/**
+ * Held requests (docs/agent-api.md#held-requests): after a restart, approved ones nobody
+ * sent are sent (once) and interrupted sends are marked so; stored requests and answers
+ * nobody can collect any more are deleted.
+ */
+async function sweepHeld(db: Database, batch: number, max: number): Promise<number> {
+  await recoverHeld(db).catch((e) => console.error("[okoro] held-request recovery failed:", (e as Error).message));
+  return drain((limit) => deleteStaleHeld(db, limit), batch, max);
 }
 
 /** One sweep of every growing table, in batches. */
@@ -66,6 +79,7 @@ export async function sweepExpiredRows(
     oauthTokens: await drain((limit) => sweepOAuthTokens(db, { limit }), batch, max),
     oauthClients: await drain((limit) => sweepStaleOAuthClients(db, { limit }), batch, max),
     userSessions: await drain((limit) => sweepUserSessions(db, { limit }), batch, max),
+    heldRequests: await sweepHeld(db, batch, max),
   };
 }
 
