@@ -260,7 +260,9 @@ export const approvals = pgTable(
       .default("pending"),
     remember: boolean("remember").notNull().default(false),
     /** "held": one stored request waits on this approval (held_requests), not a token */
-    kind: text("kind", { enum: ["exchange", "held"] }).notNull().default("exchange"),
+    kind: text("kind", { enum: ["exchange", "held"] })
+      .notNull()
+      .default("exchange"),
     createdAt: ts("created_at").notNull().defaultNow(),
     expiresAt: ts("expires_at").notNull(),
     decidedAt: ts("decided_at"),

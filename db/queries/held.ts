@@ -195,10 +195,7 @@ export async function deleteStaleHeld(db: Queryable, limit: number): Promise<num
         or (${approvals.status} = 'pending' and ${approvals.expiresAt} < now() - interval '10 minutes')`,
     )
     .limit(limit);
-  const rows = await db
-    .delete(heldRequests)
-    .where(inArray(heldRequests.id, stale))
-    .returning({ id: heldRequests.id });
+  const rows = await db.delete(heldRequests).where(inArray(heldRequests.id, stale)).returning({ id: heldRequests.id });
   return rows.length;
 }
 
@@ -207,4 +204,3 @@ export async function getHeldRow(db: Queryable, id: string): Promise<HeldRequest
   const [row] = await db.select().from(heldRequests).where(eq(heldRequests.id, id));
   return row;
 }
-

@@ -125,7 +125,7 @@ export async function decideApproval(db: Database, options: DecideOptions): Prom
         ? `${approve ? "Approved once" : "Denied"}; held request ${digest ?? "(gone)"}`
         : approve
           ? remember
-          ? `Approved and remembered: ${approval.scope} on ${approval.provider} added to the grant`
+            ? `Approved and remembered: ${approval.scope} on ${approval.provider} added to the grant`
             : "Approved once"
           : "Denied",
       outcome: approve ? "allowed" : "denied",

@@ -103,8 +103,16 @@ export async function executeHeld(db: Database, id: string, deps: ExecuteDeps = 
   let credential: Credential;
   let stored: StoredRequest;
   try {
-    credential = openJson<Credential>(sealed.credential as never, connectionAad(sealed.id, held.userId, held.provider), env.masterKeys);
-    stored = openJson<StoredRequest>(held.request as never, heldRequestAad(id, held.userId, held.provider), env.masterKeys);
+    credential = openJson<Credential>(
+      sealed.credential as never,
+      connectionAad(sealed.id, held.userId, held.provider),
+      env.masterKeys,
+    );
+    stored = openJson<StoredRequest>(
+      held.request as never,
+      heldRequestAad(id, held.userId, held.provider),
+      env.masterKeys,
+    );
   } catch (e) {
     console.error("[okoro] a held request or its credential could not be decrypted:", (e as Error).message);
     return fail("internal_error", 500, "proxy.denied");
@@ -136,7 +144,9 @@ export async function executeHeld(db: Database, id: string, deps: ExecuteDeps = 
       contentType: stored.headers["content-type"],
       body,
       consumer:
-        spec.id === "trello" && consumerApp ? { key: consumerApp.clientId, secret: consumerApp.clientSecret } : undefined,
+        spec.id === "trello" && consumerApp
+          ? { key: consumerApp.clientId, secret: consumerApp.clientSecret }
+          : undefined,
     });
   } catch (e) {
     console.error("[okoro] the credential for a held request could not be applied:", (e as Error).message);
@@ -239,7 +249,10 @@ export async function executeHeld(db: Database, id: string, deps: ExecuteDeps = 
  * After a restart: approved requests nobody sent are sent (once, by the claim), and
  * executions whose process went away are marked interrupted, never resent.
  */
-export async function recoverHeld(db: Database, deps: ExecuteDeps = {}): Promise<{ sent: number; interrupted: number }> {
+export async function recoverHeld(
+  db: Database,
+  deps: ExecuteDeps = {},
+): Promise<{ sent: number; interrupted: number }> {
   const env = deps.env ?? getEnv();
   const interrupted = await markHeldInterrupted(db, { seconds: interruptedAfterSeconds(env) });
   let sent = 0;

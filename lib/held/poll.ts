@@ -152,4 +152,3 @@ export async function handleHeldPoll(request: Request, ctx: HeldPollContext, id:
     return errorResponse(e, { context: "held poll" });
   }
 }
-

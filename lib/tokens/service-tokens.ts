@@ -71,7 +71,8 @@ export function validateNewServiceToken(input: NewServiceToken, knownProvider: (
     if (!(SCOPES as readonly string[]).includes(s))
       throw new OkoroError("invalid_request", `Unknown approval scope "${s}".`);
   for (const s of input.holdScopes ?? [])
-    if (!(SCOPES as readonly string[]).includes(s)) throw new OkoroError("invalid_request", `Unknown hold scope "${s}".`);
+    if (!(SCOPES as readonly string[]).includes(s))
+      throw new OkoroError("invalid_request", `Unknown hold scope "${s}".`);
 }
 
 /** Creates a token; the plaintext is in the result and nowhere else, ever. */
