@@ -6,7 +6,7 @@
 import "server-only";
 import { and, asc, count, desc, eq, gt, inArray, lte, min, sql, type SQL } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
-import { approvals, serviceTokens, type Approval } from "@/db/schema";
+import { approvals, heldRequests, serviceTokens, type Approval } from "@/db/schema";
 
 /** How long a person has to decide (docs/agent-api.md#exchange: `expires_in: 900`). */
 export const APPROVAL_WINDOW_SECONDS = 900;
@@ -27,6 +27,9 @@ export type ApprovalView = Approval & {
   tokenApprovalScopes: string[];
   /** pending or approved, but past expires_at by the database clock (not yet marked expired) */
   lapsed: boolean;
+  /** a held request's method and path (with its query), null for an exchange approval */
+  heldMethod: string | null;
+  heldPath: string | null;
 };
 
 export type ApprovalStatus = Approval["status"];
@@ -41,6 +44,10 @@ const viewColumns = {
   tokenExpiresAt: serviceTokens.expiresAt,
   tokenApprovalScopes: serviceTokens.approvalScopes,
   lapsed: lapsedSql,
+  heldMethod: heldRequests.method,
+  heldPath: sql<
+    string | null
+  >`case when ${heldRequests.query} <> '' then ${heldRequests.path} || '?' || ${heldRequests.query} else ${heldRequests.path} end`,
 };
 
 type ViewRow = Omit<ApprovalView, keyof Approval> & { approval: Approval };
@@ -58,6 +65,7 @@ async function selectViews(
     .select(viewColumns)
     .from(approvals)
     .innerJoin(serviceTokens, eq(serviceTokens.id, approvals.serviceTokenId))
+    .leftJoin(heldRequests, eq(heldRequests.id, approvals.id))
     .where(where)
     .orderBy(...(options.order ?? [desc(approvals.createdAt)]));
   const rows = options.limit ? await query.limit(options.limit) : await query;

@@ -157,12 +157,19 @@ export async function decideApproval(db: Database, options: DecideOptions): Prom
 }
 
 /** What just happened, as a short title and a sentence (the dashboard's notice). */
-export function decisionOutcome(a: Pick<ApprovalView, "agent" | "provider" | "scope" | "status" | "remember">): {
+export function decisionOutcome(
+  a: Pick<ApprovalView, "agent" | "provider" | "scope" | "status" | "remember"> & { kind?: ApprovalView["kind"] },
+): {
   title: string;
   detail: string;
 } {
   const what = `${scopeAction(a.scope)} on ${providerName(a.provider)}`;
   if (a.status === "denied") return { title: "Denied.", detail: `${a.agent} will be told no when it next checks.` };
+  if (a.kind === "held")
+    return {
+      title: "Approved once.",
+      detail: `okoro sent ${a.agent}'s request to ${providerName(a.provider)} once; the agent collects the answer when it next checks.`,
+    };
   if (a.remember)
     return {
       title: "Approved and remembered.",
@@ -175,7 +182,9 @@ export function decisionOutcome(a: Pick<ApprovalView, "agent" | "provider" | "sc
 }
 
 /** One line saying what just happened, for the CLI. */
-export function decisionSummary(a: Pick<ApprovalView, "agent" | "provider" | "scope" | "status" | "remember">): string {
+export function decisionSummary(
+  a: Pick<ApprovalView, "agent" | "provider" | "scope" | "status" | "remember"> & { kind?: ApprovalView["kind"] },
+): string {
   const o = decisionOutcome(a);
   return `${o.title} ${o.detail}`;
 }

@@ -474,6 +474,8 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
               ["content-type", "application/json"],
               ["cache-control", "no-store"],
               ["okoro-request-id", ctx.requestId],
+              // okoro's own 202, not the provider's (an MCP tool call tells them apart by it)
+              ["okoro-held", "1"],
               ...Object.entries(PROXIED_RESPONSE_HEADERS).map(([n, v]): [string, string] => [n.toLowerCase(), v]),
             ],
             body: JSON.stringify(answer),
