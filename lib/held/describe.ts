@@ -43,7 +43,13 @@ export function readableBody(bytes: Uint8Array, contentType: string | null): Rea
     return { kind: "binary", bytes: bytes.byteLength, contentType };
   }
   // shown to a person: no control or bidi-override characters, bounded
-  const clean = (s: string) => storableText(s, SHOWN_MAX);
+  // line by line, so the layout (newlines, indentation) survives the cleaning
+  const clean = (s: string) =>
+    s
+      .slice(0, SHOWN_MAX)
+      .split("\n")
+      .map((line) => storableText(line, SHOWN_MAX))
+      .join("\n");
   const type = (contentType ?? "").toLowerCase();
   if (type.includes("application/x-www-form-urlencoded"))
     return { kind: "form", fields: [...new URLSearchParams(text)].map(([k, v]) => [clean(k), clean(v)]) };
