@@ -125,6 +125,8 @@ export const serviceTokens = pgTable(
     quota: integer("quota"),
     quotaPeriod: text("quota_period", { enum: ["day", "month"] }),
     approvalScopes: jsonb("approval_scopes").$type<Scope[]>().notNull().default(sql`'[]'::jsonb`),
+    /** scopes whose every proxied request waits for a person (docs/agent-api.md#held-requests) */
+    holdScopes: jsonb("hold_scopes").$type<Scope[]>().notNull().default(sql`'[]'::jsonb`),
     createdAt: ts("created_at").notNull().defaultNow(),
     lastUsedAt: ts("last_used_at"),
     revokedAt: ts("revoked_at"),
@@ -257,6 +259,10 @@ export const approvals = pgTable(
       .notNull()
       .default("pending"),
     remember: boolean("remember").notNull().default(false),
+    /** "held": one stored request waits on this approval (held_requests), not a token */
+    kind: text("kind", { enum: ["exchange", "held"] })
+      .notNull()
+      .default("exchange"),
     createdAt: ts("created_at").notNull().defaultNow(),
     expiresAt: ts("expires_at").notNull(),
     decidedAt: ts("decided_at"),
@@ -420,6 +426,61 @@ export const notificationDeliveries = pgTable(
 
 // ---- end of notifications ---------------------------------------------------------------
 
+// ---------------------------------------------------------------------------------------
+// Held requests (docs/agent-api.md#held-requests): one proxied request, stored encrypted,
+// waiting on its approval (approvals.kind = 'held', same id). `state` is the execution's:
+// held → executing (one claim, one sender) → done | failed; `deliveredAt` marks the one
+// poll that got the answer.
+// ---------------------------------------------------------------------------------------
+
+export type HeldState = "held" | "executing" | "done" | "failed";
+
+export const heldRequests = pgTable(
+  "held_requests",
+  {
+    id: text("id")
+      .primaryKey()
+      .references(() => approvals.id, { onDelete: "cascade" }),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    serviceTokenId: text("service_token_id")
+      .notNull()
+      .references(() => serviceTokens.id, { onDelete: "cascade" }),
+    provider: text("provider").notNull(),
+    /** the connection the digest was computed with (the execution uses the current one) */
+    connectionId: text("connection_id").notNull(),
+    method: text("method").notNull(),
+    /** the path after /p/{provider}, and the raw query string (no "?"), as the agent sent them */
+    path: text("path").notNull(),
+    query: text("query").notNull(),
+    /** "sha256:" + hex of the canonical JSON of the request (docs/agent-api.md#held-requests) */
+    digest: text("digest").notNull(),
+    /** sealed { headers, body (base64) } */
+    request: jsonb("request").notNull(),
+    bodyBytes: integer("body_bytes").notNull(),
+    state: text("state", { enum: ["held", "executing", "done", "failed"] })
+      .$type<HeldState>()
+      .notNull()
+      .default("held"),
+    /** why a failed execution failed (upstream_timeout, not_connected, interrupted, …) */
+    outcome: text("outcome"),
+    responseStatus: integer("response_status"),
+    /** sealed { headers, body (base64) }, the upstream's answer */
+    response: jsonb("response"),
+    claimedAt: ts("claimed_at"),
+    finishedAt: ts("finished_at"),
+    /** the answer is kept for the agent until then */
+    keepUntil: ts("keep_until"),
+    deliveredAt: ts("delivered_at"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    index("held_requests_token_digest_idx").on(t.serviceTokenId, t.digest),
+    index("held_requests_state_idx").on(t.state),
+  ],
+);
+
 export type UserSession = typeof userSessions.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Connection = typeof connections.$inferSelect;
@@ -429,6 +490,7 @@ export type AuditEvent = typeof auditEvents.$inferSelect;
 export type NewAuditEvent = typeof auditEvents.$inferInsert;
 export type AuditCheckpointRow = typeof auditCheckpoints.$inferSelect;
 export type Approval = typeof approvals.$inferSelect;
+export type HeldRequest = typeof heldRequests.$inferSelect;
 export type OAuthClient = typeof oauthClients.$inferSelect;
 export type OAuthCode = typeof oauthCodes.$inferSelect;
 export type OAuthToken = typeof oauthTokens.$inferSelect;

@@ -21,6 +21,8 @@ import {
   sweepUserSessions,
 } from "@/db/queries/sweep";
 import { sweepNotificationDeliveries } from "@/db/queries/notifications";
+import { deleteStaleHeld } from "@/db/queries/held";
+import { recoverHeld } from "@/lib/held/execute";
 import { slotOnce } from "@/lib/serve/slots";
 
 export const SWEEP_INTERVAL_MS = 5 * 60 * 1000;
@@ -42,6 +44,7 @@ export type SweepCounts = {
   oauthClients: number;
   userSessions: number;
   notificationDeliveries: number;
+  heldRequests: number;
 };
 
 async function drain(sweep: (limit: number) => Promise<number>, batch: number, maxBatches: number): Promise<number> {
@@ -52,6 +55,16 @@ async function drain(sweep: (limit: number) => Promise<number>, batch: number, m
     if (n < batch) break;
   }
   return total;
+}
+
+/**
+ * Held requests (docs/agent-api.md#held-requests): after a restart, approved ones nobody
+ * sent are sent (once) and interrupted sends are marked so; stored requests and answers
+ * nobody can collect any more are deleted.
+ */
+async function sweepHeld(db: Database, batch: number, max: number): Promise<number> {
+  await recoverHeld(db).catch((e) => console.error("[okoro] held-request recovery failed:", (e as Error).message));
+  return drain((limit) => deleteStaleHeld(db, limit), batch, max);
 }
 
 /** One sweep of every growing table, in batches. */
@@ -76,6 +89,7 @@ export async function sweepExpiredRows(
       batch,
       max,
     ),
+    heldRequests: await sweepHeld(db, batch, max),
   };
 }
 

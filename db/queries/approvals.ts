@@ -6,7 +6,7 @@
 import "server-only";
 import { and, asc, count, desc, eq, gt, inArray, lte, min, sql, type SQL } from "drizzle-orm";
 import type { Database, Queryable } from "@/db/client";
-import { approvals, serviceTokens, type Approval } from "@/db/schema";
+import { approvals, heldRequests, serviceTokens, type Approval } from "@/db/schema";
 
 /** How long a person has to decide (docs/agent-api.md#exchange: `expires_in: 900`). */
 export const APPROVAL_WINDOW_SECONDS = 900;
@@ -27,11 +27,15 @@ export type ApprovalView = Approval & {
   tokenApprovalScopes: string[];
   /** pending or approved, but past expires_at by the database clock (not yet marked expired) */
   lapsed: boolean;
+  /** a held request's method and path (with its query), null for an exchange approval */
+  heldMethod: string | null;
+  heldPath: string | null;
 };
 
 export type ApprovalStatus = Approval["status"];
 
-const lapsedSql = sql<boolean>`(${approvals.status} in ('pending', 'approved') and ${approvals.expiresAt} <= now())`;
+// an approved held request does not lapse: the person's yes is carried out (lib/held/execute.ts)
+const lapsedSql = sql<boolean>`((${approvals.status} = 'pending' or (${approvals.status} = 'approved' and ${approvals.kind} = 'exchange')) and ${approvals.expiresAt} <= now())`;
 
 const viewColumns = {
   approval: approvals,
@@ -40,6 +44,10 @@ const viewColumns = {
   tokenExpiresAt: serviceTokens.expiresAt,
   tokenApprovalScopes: serviceTokens.approvalScopes,
   lapsed: lapsedSql,
+  heldMethod: heldRequests.method,
+  heldPath: sql<
+    string | null
+  >`case when ${heldRequests.query} <> '' then ${heldRequests.path} || '?' || ${heldRequests.query} else ${heldRequests.path} end`,
 };
 
 type ViewRow = Omit<ApprovalView, keyof Approval> & { approval: Approval };
@@ -57,6 +65,7 @@ async function selectViews(
     .select(viewColumns)
     .from(approvals)
     .innerJoin(serviceTokens, eq(serviceTokens.id, approvals.serviceTokenId))
+    .leftJoin(heldRequests, eq(heldRequests.id, approvals.id))
     .where(where)
     .orderBy(...(options.order ?? [desc(approvals.createdAt)]));
   const rows = options.limit ? await query.limit(options.limit) : await query;
@@ -89,7 +98,7 @@ export async function lockTokenPendingApprovals(
 export type NewApprovalRow = Pick<
   Approval,
   "id" | "userId" | "serviceTokenId" | "provider" | "scope" | "intent" | "reason" | "ttl" | "singleUse" | "beyondGrant"
->;
+> & { kind?: Approval["kind"] };
 
 /** Inserts a pending approval, open for APPROVAL_WINDOW_SECONDS from the database's now. */
 export async function insertPendingApproval(tx: Queryable, values: NewApprovalRow): Promise<Approval> {
@@ -171,7 +180,7 @@ export async function markApprovalExpired(db: Queryable, id: string): Promise<bo
     .where(
       and(
         eq(approvals.id, id),
-        inArray(approvals.status, ["pending", "approved"]),
+        sql`(${approvals.status} = 'pending' or (${approvals.status} = 'approved' and ${approvals.kind} = 'exchange'))`,
         lte(approvals.expiresAt, sql`now()`),
       ),
     )
@@ -226,6 +235,7 @@ export async function claimApprovedApproval(
       and(
         eq(approvals.id, options.id),
         eq(approvals.serviceTokenId, options.serviceTokenId),
+        eq(approvals.kind, "exchange"),
         eq(approvals.status, "approved"),
         gt(approvals.expiresAt, sql`now()`),
       ),

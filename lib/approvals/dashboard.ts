@@ -47,6 +47,8 @@ export async function decideAsUser(options: {
   decision: Decision;
   ip: string | null;
   userAgent: string | null;
+  /** confirmed it is them lately (a held delete/all needs it) */
+  steppedUp?: boolean;
 }): Promise<ApprovalView> {
   return readableApproval(await decideApproval(await getDb(), options));
 }

@@ -13,6 +13,15 @@ import { appendAuditInTx } from "@/lib/audit/append";
 import { providerName, scopeAction } from "@/lib/approvals/describe";
 import { OkoroError } from "@/lib/errors";
 import { isScope } from "@/lib/scopes";
+import { getHeld } from "@/db/queries/held";
+import { executeHeld, type ExecuteDeps } from "@/lib/held/execute";
+
+/** Scopes whose held requests need a recent sign-in to approve (docs/dashboard.md#step-up). */
+export const STEP_UP_SCOPES: readonly string[] = ["delete", "all"];
+
+export function heldNeedsStepUp(a: Pick<ApprovalView, "kind" | "scope">): boolean {
+  return a.kind === "held" && STEP_UP_SCOPES.includes(a.scope);
+}
 
 export const DECISIONS = ["approve", "approve_remember", "deny"] as const;
 export type Decision = (typeof DECISIONS)[number];
@@ -28,6 +37,14 @@ export type DecideOptions = {
   userId?: string;
   ip?: string | null;
   userAgent?: string | null;
+  /**
+   * The person confirmed it is them within the last 10 minutes (docs/dashboard.md#step-up).
+   * Approving a held delete/all request from the dashboard needs it; the CLI acts for the
+   * operator and passes no userId.
+   */
+  steppedUp?: boolean;
+  /** how a held request is sent once approved (tests pass their upstream's settings) */
+  execute?: ExecuteDeps;
 };
 
 const notFound = () => new OkoroError("not_found", "No such approval request.");
@@ -69,6 +86,11 @@ export async function decideApproval(db: Database, options: DecideOptions): Prom
         `${approval.agent}'s service token is ${state === "expired" ? "expired" : "revoked"}, so there is nothing to approve. Deny the request or let it expire.`,
       );
   }
+  const held = approval.kind === "held";
+  if (held && remember)
+    throw new OkoroError("invalid_request", "A held request is approved once: it stands for this one request only.");
+  if (held && approve && options.userId !== undefined && heldNeedsStepUp(approval) && !options.steppedUp)
+    throw new OkoroError("step_up_required");
   if (remember && !approval.beyondGrant) {
     // the token's settings ask for a person at every exchange of this scope
     throw new OkoroError(
@@ -79,6 +101,7 @@ export async function decideApproval(db: Database, options: DecideOptions): Prom
   if (remember && !isScope(approval.scope))
     throw new OkoroError("invalid_request", `Unknown scope "${approval.scope}".`);
 
+  const digest = held ? (await getHeld(db, approval.id))?.held.digest : undefined;
   const decided = await db.transaction(async (tx) => {
     const row = await recordDecision(tx, {
       id: approval.id,
@@ -98,11 +121,13 @@ export async function decideApproval(db: Database, options: DecideOptions): Prom
       scope: approval.scope,
       intent: approval.intent,
       // what the person decided, in words (the agent's own reason is on approval.requested)
-      reason: approve
-        ? remember
-          ? `Approved and remembered: ${approval.scope} on ${approval.provider} added to the grant`
-          : "Approved once"
-        : "Denied",
+      reason: held
+        ? `${approve ? "Approved once" : "Denied"}; held request ${digest ?? "(gone)"}`
+        : approve
+          ? remember
+            ? `Approved and remembered: ${approval.scope} on ${approval.provider} added to the grant`
+            : "Approved once"
+          : "Denied",
       outcome: approve ? "allowed" : "denied",
       error: approve ? null : "approval_denied",
       requestId: approval.id,
@@ -117,16 +142,34 @@ export async function decideApproval(db: Database, options: DecideOptions): Prom
     if (!now) throw notFound();
     throw notPending(now);
   }
+  // a held request goes out now, once (the claim decides who sends it; a restart before
+  // this line leaves it to the next poll or sweep — docs/agent-api.md#held-requests)
+  if (held && approve) {
+    try {
+      await executeHeld(db, approval.id, options.execute);
+    } catch (e) {
+      console.error("[okoro] a held request could not be sent after its approval:", (e as Error).message);
+    }
+    const after = await getApproval(db, approval.id);
+    if (after) return after;
+  }
   return { ...approval, ...decided, lapsed: false };
 }
 
 /** What just happened, as a short title and a sentence (the dashboard's notice). */
-export function decisionOutcome(a: Pick<ApprovalView, "agent" | "provider" | "scope" | "status" | "remember">): {
+export function decisionOutcome(
+  a: Pick<ApprovalView, "agent" | "provider" | "scope" | "status" | "remember"> & { kind?: ApprovalView["kind"] },
+): {
   title: string;
   detail: string;
 } {
   const what = `${scopeAction(a.scope)} on ${providerName(a.provider)}`;
   if (a.status === "denied") return { title: "Denied.", detail: `${a.agent} will be told no when it next checks.` };
+  if (a.kind === "held")
+    return {
+      title: "Approved once.",
+      detail: `okoro sent ${a.agent}'s request to ${providerName(a.provider)} once; the agent collects the answer when it next checks.`,
+    };
   if (a.remember)
     return {
       title: "Approved and remembered.",
@@ -139,7 +182,9 @@ export function decisionOutcome(a: Pick<ApprovalView, "agent" | "provider" | "sc
 }
 
 /** One line saying what just happened, for the CLI. */
-export function decisionSummary(a: Pick<ApprovalView, "agent" | "provider" | "scope" | "status" | "remember">): string {
+export function decisionSummary(
+  a: Pick<ApprovalView, "agent" | "provider" | "scope" | "status" | "remember"> & { kind?: ApprovalView["kind"] },
+): string {
   const o = decisionOutcome(a);
   return `${o.title} ${o.detail}`;
 }

@@ -81,7 +81,8 @@ export async function pollApproval(
   const token = await authenticateServiceToken(ctx, presented);
   if (!ID_PATTERN.test(id)) throw notFound();
   const approval = await getApproval(ctx.db, id);
-  if (!approval || approval.serviceTokenId !== token.id) throw notFound();
+  // a held request is polled at /api/held/{id}
+  if (!approval || approval.serviceTokenId !== token.id || approval.kind !== "exchange") throw notFound();
 
   if (approval.lapsed) {
     await markApprovalExpired(ctx.db, approval.id);

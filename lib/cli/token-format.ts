@@ -16,6 +16,7 @@ export function serviceTokenJson(t: ServiceToken) {
     rate_limit: t.rateLimit,
     quota: t.quota && t.quotaPeriod ? `${t.quota}/${t.quotaPeriod}` : null,
     approval_scopes: t.approvalScopes,
+    hold_scopes: t.holdScopes,
     status: tokenState(t),
     created_at: iso(t.createdAt),
     last_used_at: iso(t.lastUsedAt),

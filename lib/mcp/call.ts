@@ -286,6 +286,14 @@ async function toolResult(answer: ProxyAnswer, provider: ProviderSpec, url: stri
   const header = (name: string) => answer.headers.find(([n]) => n === name)?.[1];
   const refusal = header("okoro-error");
   const { bytes, total } = await readCapped(answer.body);
+  if (header("okoro-held") === "1") {
+    // docs/agent-api.md#held-requests: a person approves this exact request first
+    const held = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
+    return text(
+      `approval_required: This request to ${provider.name} is held until a person approves it exactly as sent: ${String(held.approval_url)} — okoro sends it once after approval. Poll ${String(held.poll_url)} with your service token for the provider's answer (approval_id ${String(held.approval_id)}, digest ${String(held.digest)}).`,
+      true,
+    );
+  }
   if (refusal) {
     let description = "";
     try {

@@ -85,6 +85,38 @@ export type ProxyDeps = {
    * so it may share a later round trip.
    */
   record: (event: AuditInput & { serviceTokenId?: string | null }, options?: { deferred?: boolean }) => Promise<void>;
+  /** held requests; absent: nothing is ever held */
+  hold?: HoldDeps;
+};
+
+/** A request to hold for a person instead of forwarding (docs/agent-api.md#held-requests). */
+export type HoldRequest = {
+  claims: OperationClaims;
+  provider: ProviderSpec;
+  requiredScope: RequestScope;
+  method: string;
+  /** after /p/{provider}, still percent-encoded */
+  path: string;
+  /** "?…" or "" */
+  search: string;
+  /** the query as the audit log stores it (secrets redacted) */
+  auditQuery: string;
+  /** the agent's allowlisted request headers (no credential, no Authorization) */
+  headers: Record<string, string>;
+  body: Uint8Array;
+  ip: string | null;
+  userAgent: string | null;
+  requestId: string;
+};
+
+export type HoldDeps = {
+  /** at most this many body bytes are stored; more is 413 */
+  maxBodyBytes: number;
+  /** the token's hold_scopes (read once a minute at most) */
+  scopes: (serviceTokenId: string) => Promise<readonly string[]>;
+  isHeld: (holdScopes: readonly string[], tokenScope: string, requiredScope: string) => boolean;
+  /** stores the request (or finds the same one pending): the 202 body */
+  hold: (request: HoldRequest) => Promise<Record<string, unknown>>;
 };
 
 /** What the proxy reads from a request: a web Request has it all; the Node server passes a lighter view. */
@@ -395,6 +427,63 @@ export function createProxyHandler(deps: ProxyDeps): ProxyHandler {
       url = buildUpstreamUrl(provider.base, params.path, params.search);
     } catch (e) {
       return deny(ctx, asOkoroError(e), { claims, requiredScope: required });
+    }
+
+    // a scope the token holds: stored for a person instead of forwarded (docs/agent-api.md#held-requests)
+    if (deps.hold) {
+      const hold = deps.hold;
+      let holdScopes: readonly string[];
+      try {
+        holdScopes = await hold.scopes(claims.sub);
+      } catch (e) {
+        return tagged(asOkoroError(e, "hold scopes"));
+      }
+      if (hold.isHeld(holdScopes, claims.scope, required)) {
+        const tooLarge = () =>
+          deny(ctx, new OkoroError("payload_too_large", "A held request's body may be at most 1 MiB."), {
+            claims,
+            requiredScope: required,
+          });
+        if (declaredLength > hold.maxBodyBytes) return tooLarge();
+        let held: Uint8Array;
+        try {
+          held = body ?? (await readBody(request, hold.maxBodyBytes));
+        } catch (e) {
+          if (e instanceof BodyTooLarge) return tooLarge();
+          throw e;
+        }
+        if (held.byteLength > hold.maxBodyBytes) return tooLarge();
+        try {
+          const answer = await hold.hold({
+            claims,
+            provider: provider.spec,
+            requiredScope: required,
+            method: ctx.method,
+            path: params.path,
+            search: params.search,
+            auditQuery: ctx.query,
+            headers: forwardRequestHeaders(request.headers),
+            body: held,
+            ip: ctx.ip,
+            userAgent: ctx.userAgent,
+            requestId: ctx.requestId,
+          });
+          return {
+            status: 202,
+            headers: [
+              ["content-type", "application/json"],
+              ["cache-control", "no-store"],
+              ["okoro-request-id", ctx.requestId],
+              // okoro's own 202, not the provider's (an MCP tool call tells them apart by it)
+              ["okoro-held", "1"],
+              ...Object.entries(PROXIED_RESPONSE_HEADERS).map(([n, v]): [string, string] => [n.toLowerCase(), v]),
+            ],
+            body: JSON.stringify(answer),
+          };
+        } catch (e) {
+          return tagged(asOkoroError(e, "hold"));
+        }
+      }
     }
 
     // 4 + 5. revocation, single-use, limits, connection and the durable audit event

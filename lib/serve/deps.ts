@@ -15,6 +15,8 @@ import { classifyRequest, needsBody } from "@/lib/providers/classify";
 import { upstreamAuth } from "@/lib/providers/inject";
 import { createProxyHandler, proxyProvider, type ProxyDeps, type ProxyProvider } from "@/lib/proxy/handler";
 import { getOperationTokenVerifier } from "@/lib/tokens/signing-keys";
+import { HELD_MAX_BODY_BYTES } from "@/lib/held/digest";
+import { createHoldScopes, holdRequest, isHeld } from "@/lib/held/hold";
 
 /** One keep-alive connection pool per process for every upstream. */
 export function createUpstreamDispatcher(): Dispatcher {
@@ -79,6 +81,12 @@ export function createProxyDeps(options: {
         body: request.body,
         consumer: trello ? { key: trello.clientId, secret: trello.clientSecret } : undefined,
       }),
+    hold: {
+      maxBodyBytes: HELD_MAX_BODY_BYTES,
+      scopes: createHoldScopes(db),
+      isHeld,
+      hold: (request) => holdRequest({ db, url: env.url, masterKeys: env.masterKeys }, request),
+    },
     // the bench's way to measure the scrubber's cost; env.bench is OKORO_BENCH=1 only
     benchUnscrubbed: env.bench,
     async record(event, options) {

@@ -31,6 +31,8 @@ export type NewServiceToken = {
   quota?: number | null;
   quotaPeriod?: "day" | "month" | null;
   approvalScopes?: Scope[];
+  /** scopes whose every proxied request waits for a person (docs/agent-api.md#held-requests) */
+  holdScopes?: Scope[];
   /** who asked, for the audit event */
   ip?: string | null;
   userAgent?: string | null;
@@ -68,6 +70,9 @@ export function validateNewServiceToken(input: NewServiceToken, knownProvider: (
   for (const s of input.approvalScopes ?? [])
     if (!(SCOPES as readonly string[]).includes(s))
       throw new OkoroError("invalid_request", `Unknown approval scope "${s}".`);
+  for (const s of input.holdScopes ?? [])
+    if (!(SCOPES as readonly string[]).includes(s))
+      throw new OkoroError("invalid_request", `Unknown hold scope "${s}".`);
 }
 
 /** Creates a token; the plaintext is in the result and nowhere else, ever. */
@@ -91,6 +96,7 @@ export async function createServiceToken(
     quota: input.quota ?? null,
     quotaPeriod: input.quota ? (input.quotaPeriod ?? null) : null,
     approvalScopes: input.approvalScopes ?? [],
+    holdScopes: input.holdScopes ?? [],
   });
   await appendAudit(db, {
     event: "service_token.created",

@@ -7,7 +7,8 @@
 import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import type { DecisionState } from "@/app/dashboard/approvals/decision-state";
-import { isDecision } from "@/lib/approvals/decide";
+import { heldNeedsStepUp, isDecision } from "@/lib/approvals/decide";
+import { hasRecentVerification, verifyPath } from "@/lib/auth/step-up";
 import { approvalForUser, decideAsUser } from "@/lib/approvals/dashboard";
 import { dashboardAction } from "@/lib/auth/action-context";
 import { isOkoroError } from "@/lib/errors";
@@ -30,8 +31,20 @@ export async function decideApprovalAction(prev: DecisionState, formData: FormDa
     return { error: "Approving scope all needs a confirmation. Use the Approve button and confirm.", attempt };
   }
 
+  // approving a held delete/all request needs a recent sign-in (docs/dashboard.md#step-up):
+  // confirm first, then come back to the request
+  if (decision !== "deny" && heldNeedsStepUp(approval) && !(await hasRecentVerification()))
+    redirect(verifyPath(`/dashboard/approvals/${id}`));
+
   try {
-    await decideAsUser({ userId: ctx.user.id, id, decision, ip: ctx.ip, userAgent: ctx.userAgent });
+    await decideAsUser({
+      userId: ctx.user.id,
+      id,
+      decision,
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+      steppedUp: heldNeedsStepUp(approval) ? await hasRecentVerification() : undefined,
+    });
   } catch (e) {
     if (isOkoroError(e)) return { error: e.message, attempt };
     throw e;

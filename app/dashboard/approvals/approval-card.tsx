@@ -118,18 +118,25 @@ export function PendingApprovalCard({
             </div>
           ) : null}
 
-          <p className="text-sm text-ink-muted">
-            If you approve, {approval.agent} gets one token that can {scopeConsequence(approval.scope)} on {provider}
-            {approval.scope === "all" ? "" : `, valid for ${formatDuration(approval.ttl)}`}
-            {approval.singleUse ? ", for a single request" : ""}.{" "}
-            {approval.beyondGrant
-              ? `Its service token is not granted ${approval.scope} on ${provider}; “Approve and remember” adds it to the grant${
-                  asksEveryTime
-                    ? ` (${approval.scope} still asks you every time, by the token’s settings)`
-                    : ", so it will not ask again"
-                }.`
-              : `Its service token asks for your approval every time it wants ${approval.scope}.`}
-          </p>
+          {approval.kind === "held" ? (
+            <p className="text-sm text-ink-muted">
+              If you approve, okoro sends this one request to {provider} once, exactly as shown, and hands the answer to{" "}
+              {approval.agent}. Its service token holds every {approval.scope} request for your approval.
+            </p>
+          ) : (
+            <p className="text-sm text-ink-muted">
+              If you approve, {approval.agent} gets one token that can {scopeConsequence(approval.scope)} on {provider}
+              {approval.scope === "all" ? "" : `, valid for ${formatDuration(approval.ttl)}`}
+              {approval.singleUse ? ", for a single request" : ""}.{" "}
+              {approval.beyondGrant
+                ? `Its service token is not granted ${approval.scope} on ${provider}; “Approve and remember” adds it to the grant${
+                    asksEveryTime
+                      ? ` (${approval.scope} still asks you every time, by the token’s settings)`
+                      : ", so it will not ask again"
+                  }.`
+                : `Its service token asks for your approval every time it wants ${approval.scope}.`}
+            </p>
+          )}
 
           {inactive ? (
             <p className="text-sm text-amber-800">

@@ -23,6 +23,7 @@ describe("parseCreateToken", () => {
       quota: " 1000 ",
       quotaPeriod: "month",
       approvalScopes: ["delete", "write"],
+      holdScopes: ["delete"],
       expiry: "30",
       maxTtl: "300",
     });
@@ -37,6 +38,7 @@ describe("parseCreateToken", () => {
         quota: 1000,
         quotaPeriod: "month",
         approvalScopes: ["write", "delete"],
+        holdScopes: ["delete"],
       },
     });
   });
@@ -85,6 +87,7 @@ describe("parseCreateToken", () => {
       fieldErrors: { grants: expect.any(String) },
     });
     expect(parse({ grants: ["github"] })).toMatchObject({ ok: false, fieldErrors: { grants: expect.any(String) } });
+    expect(parse({ holdScopes: ["sudo"] })).toMatchObject({ ok: false });
     expect(parse({ approvalScopes: ["sudo"] })).toMatchObject({
       ok: false,
       fieldErrors: { approvalScopes: expect.any(String) },

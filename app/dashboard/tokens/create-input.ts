@@ -25,9 +25,19 @@ export type CreateTokenPayload = {
   quota: string;
   quotaPeriod: "day" | "month";
   approvalScopes: string[];
+  /** scopes whose every proxied request waits for the person (docs/agent-api.md#held-requests) */
+  holdScopes?: string[];
 };
 
-export type CreateTokenField = "name" | "grants" | "maxTtl" | "expiry" | "rateLimit" | "quota" | "approvalScopes";
+export type CreateTokenField =
+  | "name"
+  | "grants"
+  | "maxTtl"
+  | "expiry"
+  | "rateLimit"
+  | "quota"
+  | "approvalScopes"
+  | "holdScopes";
 export type CreateTokenInput = Omit<NewServiceToken, "userId" | "ip" | "userAgent">;
 export type CreateTokenParse =
   | { ok: true; input: CreateTokenInput }
@@ -121,6 +131,9 @@ export function parseCreateToken(
   if (!approval.success)
     fieldErrors.approvalScopes = "One of the approval scopes is not valid. Reload the page and try again.";
 
+  const hold = z.array(scope).safeParse(p.holdScopes ?? []);
+  if (!hold.success) fieldErrors.holdScopes = "One of the held scopes is not valid. Reload the page and try again.";
+
   if (Object.keys(fieldErrors).length > 0) return { ok: false, fieldErrors };
   const quotaValue = "value" in quota ? quota.value : null;
   return {
@@ -134,6 +147,7 @@ export function parseCreateToken(
       quota: quotaValue,
       quotaPeriod: quotaValue ? (quotaPeriod ?? null) : null,
       approvalScopes: SCOPES.filter((s) => approval.data!.includes(s)),
+      holdScopes: SCOPES.filter((s) => hold.data!.includes(s)),
     },
   };
 }

@@ -85,6 +85,7 @@ export function CreateTokenForm({
   const [quota, setQuota] = useState("");
   const [quotaPeriod, setQuotaPeriod] = useState<"day" | "month">("day");
   const [approvalScopes, setApprovalScopes] = useState<Scope[]>([]);
+  const [holdScopes, setHoldScopes] = useState<Scope[]>([]);
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<CreateTokenField, string>>>({});
   const [formError, setFormError] = useState<string>();
   const [attempt, setAttempt] = useState(0);
@@ -141,6 +142,7 @@ export function CreateTokenForm({
       quota,
       quotaPeriod,
       approvalScopes,
+      holdScopes,
     };
     setFormError(undefined);
     startTransition(async () => {
@@ -380,6 +382,47 @@ export function CreateTokenForm({
               </p>
             ) : null}
             {fieldErrors.approvalScopes ? <p className="text-sm text-red-700">{fieldErrors.approvalScopes}</p> : null}
+          </fieldset>
+        </div>
+
+        <div className="px-5 py-4">
+          <fieldset className="space-y-2">
+            <legend className="text-sm font-medium text-ink">
+              Hold each request for my approval <span className="ml-1 font-normal text-ink-subtle">optional</span>
+            </legend>
+            <p className="text-sm text-ink-muted">
+              For these scopes okoro keeps every request the agent makes and shows it to you exactly as it will be sent;
+              it goes out once, only after you approve it.
+            </p>
+            <div className="flex flex-wrap gap-2">
+              {SCOPES.map((scope) => {
+                const on = holdScopes.includes(scope);
+                return (
+                  <label
+                    key={scope}
+                    title={SCOPE_DESCRIPTIONS[scope]}
+                    className={cx(
+                      "inline-flex h-9 cursor-pointer items-center gap-2 rounded-lg border px-3 text-sm transition-colors",
+                      on
+                        ? "border-accent-300 bg-accent-50 text-accent-900"
+                        : "border-line-strong bg-surface text-ink hover:bg-zinc-50",
+                    )}
+                  >
+                    <input
+                      type="checkbox"
+                      aria-label={`Hold each ${scope} request for my approval`}
+                      checked={on}
+                      onChange={(e) =>
+                        setHoldScopes((a) => (e.target.checked ? [...a, scope] : a.filter((s) => s !== scope)))
+                      }
+                      className="size-4 rounded accent-accent-600"
+                    />
+                    {scope}
+                  </label>
+                );
+              })}
+            </div>
+            {fieldErrors.holdScopes ? <p className="text-sm text-red-700">{fieldErrors.holdScopes}</p> : null}
           </fieldset>
         </div>
 

@@ -15,6 +15,7 @@ const token: ServiceToken = {
   quota: null,
   quotaPeriod: null,
   approvalScopes: ["delete", "write"],
+  holdScopes: [],
   createdAt: new Date("2026-01-01T00:00:00Z"),
   lastUsedAt: null,
   revokedAt: null,

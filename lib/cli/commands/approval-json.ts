@@ -25,6 +25,9 @@ export function approvalJson(a: ApprovalView, url: string) {
     ttl: a.ttl,
     single_use: a.singleUse,
     approval_url: `${url}/dashboard/approvals/${a.id}`,
+    kind: a.kind,
+    method: a.heldMethod,
+    path: a.heldPath,
   };
 }
 

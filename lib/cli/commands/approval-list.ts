@@ -8,7 +8,7 @@ import { parseEmail, requireUser } from "@/lib/cli/users";
 
 export const command = defineCommand({
   description: `List a user's approval requests: pending ones first (newest first), then decided,
-used and expired ones. Decide with \`okoro approval approve ID\` or \`okoro approval deny ID\`.`,
+used and expired ones. Held requests show their method and path. Decide with \`okoro approval approve ID\` or \`okoro approval deny ID\`.`,
   options: {
     user: { type: "string", required: true, value: "E", description: "The user's e-mail address" },
     limit: { type: "string", value: "N", description: "At most N requests (default 100)" },
@@ -26,13 +26,14 @@ used and expired ones. Decide with \`okoro approval approve ID\` or \`okoro appr
       list.length === 0
         ? `${user.email} has no approval requests.`
         : formatTable(
-            ["ID", "STATUS", "AGENT", "PROVIDER", "SCOPE", "INTENT", "CREATED", "EXPIRES"],
+            ["ID", "STATUS", "AGENT", "PROVIDER", "SCOPE", "REQUEST", "INTENT", "CREATED", "EXPIRES"],
             list.map((a) => [
               a.id,
               a.status,
               a.agent,
               a.provider,
               a.scope,
+              a.method ? clip(`${a.method} ${a.path}`) : "(token)",
               clip(a.intent),
               a.created_at,
               a.status === "pending" ? a.expires_at : null,

@@ -159,7 +159,7 @@ describe.each(backends)("approval commands [$name]", (backend) => {
     const text = await okoro(["approval", "list", "--user", h.user.email]);
     expect(text.code).toBe(0);
     const lines = text.stdout.trim().split("\n");
-    expect(lines[0]).toMatch(/^ID\s+STATUS\s+AGENT\s+PROVIDER\s+SCOPE\s+INTENT/);
+    expect(lines[0]).toMatch(/^ID\s+STATUS\s+AGENT\s+PROVIDER\s+SCOPE\s+REQUEST\s+INTENT/);
     expect(lines[1]).toContain(third);
     expect(lines[1]).toContain("pending");
     expect(lines[4]).toContain("denied");

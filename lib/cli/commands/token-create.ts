@@ -66,6 +66,11 @@ okoro stores only its SHA-256. Grants name what the agent may exchange for, per 
       description: "Proxied requests per UTC day or month, across providers",
     },
     approval: { type: "string", value: "s1,s2", description: "Scopes that need a person's approval at every exchange" },
+    hold: {
+      type: "string",
+      value: "s1,s2",
+      description: "Scopes whose every proxied request is held until a person approves it",
+    },
   },
   examples: [
     "okoro token create --user alice@example.com --name research-agent --grant github:read --grant trello:read,update",
@@ -89,6 +94,7 @@ okoro stores only its SHA-256. Grants name what the agent may exchange for, per 
       quotaPeriod = m[2] as "day" | "month";
     }
     const approvalScopes = ctx.values.approval ? parseScopes(ctx.values.approval, "--approval") : [];
+    const holdScopes = ctx.values.hold ? parseScopes(ctx.values.hold, "--hold") : [];
 
     const db = await ctx.db();
     const user = await requireUser(db, email);
@@ -105,6 +111,7 @@ okoro stores only its SHA-256. Grants name what the agent may exchange for, per 
           quota,
           quotaPeriod,
           approvalScopes,
+          holdScopes,
         },
         (id) => getProvider(id) !== undefined,
       );

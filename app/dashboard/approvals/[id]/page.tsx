@@ -20,6 +20,8 @@ import { approvalForUser } from "@/lib/approvals/dashboard";
 import { decisionOutcome } from "@/lib/approvals/decide";
 import { effectiveStatus, formatDuration, providerName, scopeConsequence } from "@/lib/approvals/describe";
 import { requireUser } from "@/lib/auth/session";
+import { HeldRequest } from "@/app/dashboard/approvals/[id]/held-request";
+import { heldForUser } from "@/lib/held/describe";
 
 export const metadata: Metadata = { title: "Approval request" };
 export const dynamic = "force-dynamic";
@@ -64,6 +66,8 @@ export default async function ApprovalPage({ params, searchParams }: Props) {
   const status = effectiveStatus(approval);
   const provider = providerName(approval.provider);
   const outcome = decisionOutcome(approval);
+  // a held request: the request itself is what the person approves
+  const held = approval.kind === "held" ? await heldForUser(user.id, approval.id) : null;
 
   return (
     <div className="space-y-6">
@@ -91,6 +95,14 @@ export default async function ApprovalPage({ params, searchParams }: Props) {
 
       {status === "pending" ? (
         <PendingApprovalCard approval={approval} now={now} returnTo="detail" />
+      ) : approval.kind === "held" ? (
+        <Alert tone={status === "denied" || status === "expired" ? "info" : "success"}>
+          {status === "denied"
+            ? "Denied. Nothing was sent; the agent was told no."
+            : status === "expired"
+              ? "Nobody decided within 15 minutes, so nothing was sent."
+              : "Approved. okoro sends this request once; the agent collects the answer."}
+        </Alert>
       ) : decided && status !== "expired" ? (
         // just decided here: say what the decision does
         <Alert tone={status === "denied" ? "info" : "success"} title={outcome.title}>
@@ -99,6 +111,8 @@ export default async function ApprovalPage({ params, searchParams }: Props) {
       ) : (
         <Alert tone={status === "denied" || status === "expired" ? "info" : "success"}>{AFTERWARDS[status]}</Alert>
       )}
+
+      {held ? <HeldRequest held={held} /> : null}
 
       <Card>
         <CardHeader title="Details" />
@@ -122,10 +136,12 @@ export default async function ApprovalPage({ params, searchParams }: Props) {
                 : "",
             ].join(" ")}
           </Detail>
-          <Detail term="Token">
-            {approval.scope === "all" ? "Valid 60 seconds at most" : `Valid ${formatDuration(approval.ttl)}`}
-            {approval.singleUse ? ", single use" : ""}, counted from when the agent collects it
-          </Detail>
+          {approval.kind === "held" ? null : (
+            <Detail term="Token">
+              {approval.scope === "all" ? "Valid 60 seconds at most" : `Valid ${formatDuration(approval.ttl)}`}
+              {approval.singleUse ? ", single use" : ""}, counted from when the agent collects it
+            </Detail>
+          )}
           <Detail term="Marks">
             <ApprovalTraits approval={approval} />
           </Detail>
