@@ -6,6 +6,7 @@
 import "server-only";
 import { createHash, randomBytes } from "node:crypto";
 import * as OTPAuth from "otpauth";
+import type { PublicKeyCredentialRequestOptionsJSON } from "@simplewebauthn/server";
 import QRCode from "qrcode";
 import type { Database, Queryable } from "@/db/client";
 import { hitWindow } from "@/db/queries/limits";
@@ -25,7 +26,10 @@ import {
   useTicket,
   useTotpStep,
 } from "@/db/queries/two-factor";
-import type { Passkey } from "@/db/schema";
+import { findUserById } from "@/db/queries/users";
+import type { Passkey, User } from "@/db/schema";
+import { hitIpLimit } from "@/lib/auth/ip-limits";
+import { passkeyAuthenticationOptions, verifyPasskeyAssertion } from "@/lib/auth/passkeys";
 import { appendAudit } from "@/lib/audit/append";
 import { open, rowAad, seal } from "@/lib/crypto/envelope";
 import { getEnv } from "@/lib/env";
@@ -369,4 +373,99 @@ export async function recordStepUp(
     ip: input.ip,
     userAgent: input.userAgent,
   });
+}
+
+// ─── Passkeys as the second factor ─────────────────────────────────────────
+
+/** Options for the second step with a passkey: only the ticket holder's passkeys, bound to the ticket. */
+export async function signInPasskeyOptions(
+  db: Queryable,
+  ticket: string,
+): Promise<PublicKeyCredentialRequestOptionsJSON | undefined> {
+  const userId = await ticketUser(db, ticket);
+  if (!userId) return undefined;
+  return passkeyAuthenticationOptions(db, { purpose: "sign_in", userId, ticketHash: sha256(ticket) });
+}
+
+export async function completeSignInWithPasskey(
+  db: Database,
+  input: { ticket: string; response: unknown } & RequestInfo,
+): Promise<SecondStepResult> {
+  const userId = await ticketUser(db, input.ticket);
+  if (!userId) return { ok: false, reason: "expired" };
+  const limit = await hitUserLimit(db, userId);
+  if (limit) return finishSecondStep(db, { ...input, userId }, limit);
+  const result = await verifyPasskeyAssertion(db, {
+    purpose: "sign_in",
+    response: input.response,
+    userId,
+    ticketHash: sha256(input.ticket),
+  });
+  return finishSecondStep(
+    db,
+    { ...input, userId },
+    result.ok ? { ok: true, via: "passkey" } : { ok: false, reason: "invalid" },
+  );
+}
+
+export async function stepUpPasskeyOptions(db: Queryable, userId: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  return passkeyAuthenticationOptions(db, { purpose: "step_up", userId });
+}
+
+export async function stepUpWithPasskey(
+  db: Database,
+  input: { userId: string; sessionId: string; response: unknown } & RequestInfo,
+): Promise<StepUpCodeResult> {
+  const limit = await hitUserLimit(db, input.userId);
+  if (limit) {
+    await recordStepUp(db, input, "rate_limited");
+    return limit;
+  }
+  const result = await verifyPasskeyAssertion(db, { purpose: "step_up", response: input.response, userId: input.userId });
+  await recordStepUp(db, input, result.ok ? null : "wrong_passkey", result.ok ? "passkey" : undefined);
+  return result.ok ? { ok: true } : { ok: false, reason: "invalid" };
+}
+
+// ─── Passkey sign-in (no password) ─────────────────────────────────────────
+
+export async function passkeySignInOptions(db: Queryable): Promise<PublicKeyCredentialRequestOptionsJSON> {
+  return passkeyAuthenticationOptions(db, { purpose: "passkey_sign_in" });
+}
+
+export type PasskeySignInResult =
+  | { ok: true; user: User }
+  | { ok: false; reason: "invalid" | "disabled" }
+  | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
+
+/**
+ * "Sign in with a passkey": the passkey (which checked its owner: PIN or biometrics) is
+ * both factors. Counts against the same per-address limit as the password form.
+ */
+export async function passkeySignIn(
+  db: Database,
+  input: { response: unknown } & RequestInfo,
+): Promise<PasskeySignInResult> {
+  const limit = await hitIpLimit(db, "signin", input.ip);
+  if (!limit.allowed) return { ok: false, reason: "rate_limited", retryAfterSeconds: limit.retryAfterSeconds };
+  const result = await verifyPasskeyAssertion(db, { purpose: "passkey_sign_in", response: input.response });
+  const user = result.ok ? await findUserById(db, { id: result.userId }) : undefined;
+  const audit = (ok: boolean, userId: string | null, detail: string) =>
+    appendAudit(db, {
+      event: ok ? "auth.signin" : "auth.signin_failed",
+      userId,
+      outcome: ok ? "allowed" : "denied",
+      ...(ok ? { reason: detail } : { error: detail }),
+      ip: input.ip,
+      userAgent: input.userAgent,
+    });
+  if (!user) {
+    await audit(false, null, "wrong_passkey");
+    return { ok: false, reason: "invalid" };
+  }
+  if (user.status !== "active") {
+    await audit(false, user.id, "account_disabled");
+    return { ok: false, reason: "disabled" };
+  }
+  await audit(true, user.id, "passkey");
+  return { ok: true, user };
 }

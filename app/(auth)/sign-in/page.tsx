@@ -20,6 +20,7 @@ const ERRORS: Record<string, string> = {
   AccessDenied: "Sign-in was cancelled or refused.",
   Configuration: "Signing in is not available right now. Please try again later.",
   Verification: "That sign-in link is no longer valid.",
+  SecondFactorExpired: "That sign-in has expired or had too many wrong codes. Sign in again.",
 };
 
 function errorMessage(error: string | undefined, code: string | undefined): string | undefined {
@@ -27,6 +28,7 @@ function errorMessage(error: string | undefined, code: string | undefined): stri
   if (error === "CredentialsSignin") {
     if (code === "rate_limited") return "Too many attempts, try again in a few minutes.";
     if (code === "account_disabled") return ERRORS.AccountDisabled;
+    if (code === "second_factor") return "This account uses two-factor authentication: sign in with this form.";
     return "Wrong email or password.";
   }
   return ERRORS[error] ?? "We could not sign you in. Please try again.";
