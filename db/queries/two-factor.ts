@@ -51,7 +51,7 @@ export async function confirmTotp(db: Queryable, options: { userId: string; step
 }
 
 /** Records `step` as used if it is later than the last one used: false means a replay. */
-export async function useTotpStep(db: Queryable, options: { userId: string; step: number }): Promise<boolean> {
+export async function spendTotpStep(db: Queryable, options: { userId: string; step: number }): Promise<boolean> {
   const rows = await db
     .update(userTotp)
     .set({ lastUsedStep: options.step })
@@ -83,7 +83,10 @@ export async function replaceRecoveryCodes(
 }
 
 /** Spends the code with this hash: false when it is unknown or already used. */
-export async function useRecoveryCode(db: Queryable, options: { userId: string; codeHash: string }): Promise<boolean> {
+export async function spendRecoveryCode(
+  db: Queryable,
+  options: { userId: string; codeHash: string },
+): Promise<boolean> {
   const rows = await db
     .update(recoveryCodes)
     .set({ usedAt: sql`now()` })
@@ -208,7 +211,10 @@ export async function insertTicket(
   await db.insert(signInTickets).values(values);
 }
 
-export async function findLiveTicket(db: Queryable, options: { ticketHash: string }): Promise<SignInTicket | undefined> {
+export async function findLiveTicket(
+  db: Queryable,
+  options: { ticketHash: string },
+): Promise<SignInTicket | undefined> {
   const [row] = await db
     .select()
     .from(signInTickets)
@@ -224,7 +230,7 @@ export async function findLiveTicket(db: Queryable, options: { ticketHash: strin
 }
 
 /** Spends a live ticket: false when it was spent, burnt or expired meanwhile. */
-export async function useTicket(db: Queryable, options: { ticketHash: string }): Promise<boolean> {
+export async function spendTicket(db: Queryable, options: { ticketHash: string }): Promise<boolean> {
   const rows = await db
     .update(signInTickets)
     .set({ usedAt: sql`now()` })

@@ -151,7 +151,8 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
           if (!user || user.status !== "active") throw new AccountDisabled();
           return { id: user.id, email: user.email, name: user.name, image: user.image };
         }
-        if (result.reason === "rate_limited") throw new SecondFactorRefused("rate_limited", 0, result.retryAfterSeconds);
+        if (result.reason === "rate_limited")
+          throw new SecondFactorRefused("rate_limited", 0, result.retryAfterSeconds);
         if (result.reason === "expired") throw new SecondFactorRefused("expired");
         throw new SecondFactorRefused(result.reason === "replayed" ? "replayed" : "wrong_code", result.attemptsLeft);
       },

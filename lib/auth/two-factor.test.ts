@@ -109,9 +109,7 @@ describeDatabases("two-factor", (db) => {
   it("concurrent uses of one code: exactly one wins", async () => {
     const { user, secret } = await enrolled("tf-race@example.com");
     const code = codeAt(secret);
-    const results = await Promise.all(
-      Array.from({ length: 4 }, () => checkCode(db().db, { userId: user.id, code })),
-    );
+    const results = await Promise.all(Array.from({ length: 4 }, () => checkCode(db().db, { userId: user.id, code })));
     expect(results.filter((r) => r.ok)).toHaveLength(1);
   });
 
@@ -195,7 +193,9 @@ describeDatabases("two-factor", (db) => {
       ok: false,
       reason: "rate_limited",
     });
-    await db().db.delete(limitCounters).where(eq(limitCounters.key, `2fa:user:${user.id}`));
+    await db()
+      .db.delete(limitCounters)
+      .where(eq(limitCounters.key, `2fa:user:${user.id}`));
   });
 
   it("step-up with a code opens the 10-minute window; a wrong one does not", async () => {

@@ -22,9 +22,9 @@ import {
   listPasskeys,
   replaceRecoveryCodes,
   upsertPendingTotp,
-  useRecoveryCode,
-  useTicket,
-  useTotpStep,
+  spendRecoveryCode,
+  spendTicket,
+  spendTotpStep,
 } from "@/db/queries/two-factor";
 import { findUserById } from "@/db/queries/users";
 import type { Passkey, User } from "@/db/schema";
@@ -264,10 +264,10 @@ export async function checkCode(db: Queryable, input: { userId: string; code: st
     const secret = open(row.secret, totpAad(input.userId), getEnv().masterKeys).toString("utf8");
     const step = matchingStep(secret, code);
     if (step === null) return { ok: false, reason: "invalid" };
-    if (!(await useTotpStep(db, { userId: input.userId, step }))) return { ok: false, reason: "replayed" };
+    if (!(await spendTotpStep(db, { userId: input.userId, step }))) return { ok: false, reason: "replayed" };
     return { ok: true, via: "totp" };
   }
-  if (await useRecoveryCode(db, { userId: input.userId, codeHash: sha256(code) }))
+  if (await spendRecoveryCode(db, { userId: input.userId, codeHash: sha256(code) }))
     return { ok: true, via: "recovery_code" };
   return { ok: false, reason: "invalid" };
 }
@@ -328,7 +328,7 @@ export async function finishSecondStep(
       userAgent: input.userAgent,
     });
   if (check.ok) {
-    if (!(await useTicket(db, { ticketHash: hash }))) return { ok: false, reason: "expired" };
+    if (!(await spendTicket(db, { ticketHash: hash }))) return { ok: false, reason: "expired" };
     await audit(true, `second_factor:${check.via}`);
     return { ok: true, userId: input.userId, via: check.via };
   }
@@ -408,7 +408,10 @@ export async function completeSignInWithPasskey(
   );
 }
 
-export async function stepUpPasskeyOptions(db: Queryable, userId: string): Promise<PublicKeyCredentialRequestOptionsJSON> {
+export async function stepUpPasskeyOptions(
+  db: Queryable,
+  userId: string,
+): Promise<PublicKeyCredentialRequestOptionsJSON> {
   return passkeyAuthenticationOptions(db, { purpose: "step_up", userId });
 }
 
@@ -421,7 +424,11 @@ export async function stepUpWithPasskey(
     await recordStepUp(db, input, "rate_limited");
     return limit;
   }
-  const result = await verifyPasskeyAssertion(db, { purpose: "step_up", response: input.response, userId: input.userId });
+  const result = await verifyPasskeyAssertion(db, {
+    purpose: "step_up",
+    response: input.response,
+    userId: input.userId,
+  });
   await recordStepUp(db, input, result.ok ? null : "wrong_passkey", result.ok ? "passkey" : undefined);
   return result.ok ? { ok: true } : { ok: false, reason: "invalid" };
 }

@@ -29,9 +29,7 @@ export default async function SecondFactorPage({ searchParams }: { searchParams:
       <div className="space-y-1.5 text-center">
         <h1 className="text-2xl font-semibold tracking-tight text-ink">Two-factor authentication</h1>
         <p className="text-sm text-ink-muted">
-          {status.totp
-            ? "Enter the 6-digit code from your authenticator app."
-            : "Confirm it's you with your passkey."}
+          {status.totp ? "Enter the 6-digit code from your authenticator app." : "Confirm it's you with your passkey."}
         </p>
       </div>
       <Card className="space-y-5 p-5 sm:p-6">
