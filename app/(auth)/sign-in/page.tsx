@@ -3,6 +3,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { OAuthButtons } from "@/app/(auth)/oauth-buttons";
+import { PasskeySignInButton } from "@/app/(auth)/sign-in/passkey-sign-in-button";
 import { SignInForm } from "@/app/(auth)/sign-in/sign-in-form";
 import { Alert } from "@/components/alert";
 import { Card } from "@/components/card";
@@ -59,6 +60,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
       <Card className="space-y-5 p-5 sm:p-6">
         <OAuthButtons github={oauth.github} google={oauth.google} next={next} />
         <SignInForm next={next} />
+        <PasskeySignInButton next={next} />
       </Card>
     </div>
   );
