@@ -1,5 +1,5 @@
 "use client";
-// "Sign in with a passkey": the browser offers the passkeys it holds for this site.
+// "Continue with a passkey": the browser offers the passkeys it holds for this site.
 import { startAuthentication } from "@simplewebauthn/browser";
 import { useState, useTransition } from "react";
 import { passkeySignInAction, passkeySignInOptionsAction } from "@/app/(auth)/sign-in/passkey-actions";
@@ -39,7 +39,7 @@ export function PasskeySignInButton({ next }: { next?: string }) {
           });
         }}
       >
-        {pending ? "Waiting for your passkey…" : "Sign in with a passkey"}
+        {pending ? "Waiting for your passkey…" : "Continue with a passkey"}
       </Button>
     </div>
   );
