@@ -79,7 +79,7 @@ test("authenticator app: set up, then sign in with a code and with a recovery co
   // the code used to turn it on is spent (the same 30-second window)
   await page.getByLabel("Authentication code").fill(first.code);
   await page.getByRole("button", { name: "Verify" }).click();
-  await expect(page.getByRole("alert")).toContainText("already used");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("already used");
   await shot(page, testInfo, "2fa-replayed");
 
   const next = await codeAfter(secret, first.step);
@@ -101,7 +101,7 @@ test("authenticator app: set up, then sign in with a code and with a recovery co
   await page.getByRole("button", { name: "Use a recovery code" }).click();
   await page.getByLabel("Recovery code").fill(recovery[0]);
   await page.getByRole("button", { name: "Verify" }).click();
-  await expect(page.getByRole("alert")).toContainText("That code is not right. 4 attempts left.");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("That code is not right. 4 attempts left.");
 
   await page.goto("/dashboard/settings");
   await expect(page).toHaveURL(/^http:\/\/[^/]+\/sign-in/);
@@ -128,7 +128,7 @@ test("passkeys: add one, then sign in with it as the second factor and on its ow
   await section.getByRole("button", { name: "Add a passkey" }).click();
   await section.getByLabel("Passkey name").fill("Test laptop");
   await section.getByRole("button", { name: "Create passkey" }).click();
-  await expect(section.getByText("Test laptop")).toBeVisible();
+  await expect(section.getByText("Test laptop", { exact: true })).toBeVisible();
   await expect(section.getByText("On", { exact: true })).toBeVisible();
   await shot(page, testInfo, "2fa-passkey-added");
 
@@ -136,7 +136,7 @@ test("passkeys: add one, then sign in with it as the second factor and on its ow
   await section.getByRole("button", { name: "Rename Test laptop" }).click();
   await section.getByLabel("New name").fill("Work laptop");
   await section.getByRole("button", { name: "Save" }).click();
-  await expect(section.getByText("Work laptop")).toBeVisible();
+  await expect(section.getByText("Work laptop", { exact: true })).toBeVisible();
 
   // as the second factor after the password
   await signOut(page);

@@ -44,11 +44,7 @@ export function SecondFactorForm({ next, totp, passkeys }: { next: string; totp:
   const error = passkeyError ?? state.error;
   return (
     <div className="space-y-5">
-      {error ? (
-        <div role="alert">
-          <Alert tone="error">{error}</Alert>
-        </div>
-      ) : null}
+      {error ? <Alert tone="error">{error}</Alert> : null}
       {passkeys ? (
         <Button variant={totp ? "secondary" : "primary"} className="w-full" onClick={onPasskeyClick} disabled={pending}>
           {pending ? "Waiting for your passkey…" : "Use a passkey"}
