@@ -10,6 +10,7 @@ import type { DecisionState } from "@/app/dashboard/approvals/decision-state";
 import { isDecision } from "@/lib/approvals/decide";
 import { approvalForUser, decideAsUser } from "@/lib/approvals/dashboard";
 import { dashboardAction } from "@/lib/auth/action-context";
+import { requireStepUpOrRedirect } from "@/lib/auth/step-up";
 import { isOkoroError } from "@/lib/errors";
 
 export async function decideApprovalAction(prev: DecisionState, formData: FormData): Promise<DecisionState> {
@@ -29,6 +30,10 @@ export async function decideApprovalAction(prev: DecisionState, formData: FormDa
   if (approval.scope === "all" && decision !== "deny" && formData.get("confirm_all") !== "yes") {
     return { error: "Approving scope all needs a confirmation. Use the Approve button and confirm.", attempt };
   }
+
+  // approving a delete or an `all` needs a recent confirmation (docs/dashboard.md#step-up)
+  if ((approval.scope === "all" || approval.scope === "delete") && decision !== "deny")
+    await requireStepUpOrRedirect(`/dashboard/approvals/${encodeURIComponent(id)}`);
 
   try {
     await decideAsUser({ userId: ctx.user.id, id, decision, ip: ctx.ip, userAgent: ctx.userAgent });
