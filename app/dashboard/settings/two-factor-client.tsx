@@ -32,7 +32,7 @@ function RecoveryCodes({ codes, onDone }: { codes: string[]; onDone: () => void 
         Save these recovery codes somewhere safe. Each one signs you in once if you lose your authenticator app. They
         are shown only now.
       </Alert>
-      <ul className="grid grid-cols-2 gap-x-6 gap-y-1 font-mono text-sm text-ink">
+      <ul className="grid max-w-xs grid-cols-2 gap-x-6 gap-y-1 font-mono text-sm text-ink">
         {codes.map((c) => (
           <li key={c}>{c}</li>
         ))}
