@@ -42,9 +42,9 @@ export function softAuthenticator(options: { userVerified?: boolean } = {}) {
     register(challenge: string, rpId: string, origin: string) {
       const clientDataJSON = JSON.stringify({ type: "webauthn.create", challenge, origin, crossOrigin: false });
       const attestationObject = isoCBOR.encode(
-        new Map<string, string | Uint8Array | Map<string, never>>([
+        new Map<string, string | Uint8Array | Map<string, string>>([
           ["fmt", "none"],
-          ["attStmt", new Map()],
+          ["attStmt", new Map<string, string>()],
           ["authData", new Uint8Array(authData(rpId, true))],
         ]),
       );
