@@ -436,6 +436,8 @@ export const signInTickets = pgTable(
     userId: text("user_id")
       .notNull()
       .references(() => users.id, { onDelete: "cascade" }),
+    // how the first step was made (password, github, google): the session records it
+    method: text("method").notNull().default("password"),
     failures: integer("failures").notNull().default(0),
     expiresAt: ts("expires_at").notNull(),
     usedAt: ts("used_at"),

@@ -20,6 +20,7 @@ CREATE TABLE "recovery_codes" (
 CREATE TABLE "sign_in_tickets" (
 	"ticket_hash" text PRIMARY KEY NOT NULL,
 	"user_id" text NOT NULL,
+	"method" text DEFAULT 'password' NOT NULL,
 	"failures" integer DEFAULT 0 NOT NULL,
 	"expires_at" timestamp with time zone NOT NULL,
 	"used_at" timestamp with time zone,

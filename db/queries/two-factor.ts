@@ -206,7 +206,7 @@ export async function consumeChallenge(
 
 export async function insertTicket(
   db: Queryable,
-  values: { ticketHash: string; userId: string; expiresAt: Date },
+  values: { ticketHash: string; userId: string; method: string; expiresAt: Date },
 ): Promise<void> {
   await db.insert(signInTickets).values(values);
 }

@@ -19,7 +19,14 @@ import { signInSchema } from "@/lib/auth/forms";
 import { githubVerifiedEmail, oauthSignIn } from "@/lib/auth/oauth-sign-in";
 import { passwordSignIn, type SignInContext } from "@/lib/auth/password-sign-in";
 import { endSession, SESSION_MAX_AGE_SECONDS, type SignInMethod, startSession } from "@/lib/auth/sessions";
-import { completeSignInWithCode, completeSignInWithPasskey, passkeySignIn } from "@/lib/auth/two-factor";
+import { setTicketCookie } from "@/lib/auth/ticket-cookie";
+import {
+  completeSignInWithCode,
+  completeSignInWithPasskey,
+  type FirstFactor,
+  oauthSecondFactorTicket,
+  passkeySignIn,
+} from "@/lib/auth/two-factor";
 import { getEnv } from "@/lib/env";
 import { clientIp } from "@/lib/http/client-ip";
 
@@ -72,6 +79,15 @@ export class SecondFactorRefused extends CredentialsSignin {
     this.code = code;
   }
 }
+
+/** What the second-factor provider hands the jwt callback: the user and how step one was made. */
+type SecondStepUser = {
+  id: string;
+  email: string;
+  name: string | null;
+  image: string | null;
+  firstFactor: FirstFactor;
+};
 
 function contextOf(headers: Headers | undefined, url?: string): SignInContext {
   if (!headers) return { ip: null, userAgent: null, path: null };
@@ -149,7 +165,14 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
         if (result.ok) {
           const user = await findUserById(db, { id: result.userId });
           if (!user || user.status !== "active") throw new AccountDisabled();
-          return { id: user.id, email: user.email, name: user.name, image: user.image };
+          const signedIn: SecondStepUser = {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            image: user.image,
+            firstFactor: result.method,
+          };
+          return signedIn;
         }
         if (result.reason === "rate_limited")
           throw new SecondFactorRefused("rate_limited", 0, result.retryAfterSeconds);
@@ -215,7 +238,14 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
           },
           contextOf(request?.headers, request?.url),
         );
-        if (result.ok) return true;
+        if (result.ok) {
+          // with a second factor enrolled, the provider's sign-in is only step one
+          // (docs/dashboard.md#two-factor-authentication)
+          const ticket = await oauthSecondFactorTicket(await getDb(), result.user.id, account.provider);
+          if (!ticket) return true;
+          await setTicketCookie(ticket);
+          return "/sign-in/second-factor?next=%2Fdashboard";
+        }
         // the sign-in page explains each of these
         return `/sign-in?error=${result.reason === "not_linked" ? "OAuthAccountNotLinked" : result.reason === "disabled" ? "AccountDisabled" : "UnverifiedEmail"}`;
       },
@@ -238,7 +268,10 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
           const context = contextOf(request?.headers ?? (await incomingHeaders()));
           token.sid = await startSession(await getDb(), {
             userId: token.sub as string,
-            method: signInMethod(account.provider),
+            method:
+              account.provider === "second-factor"
+                ? ((user as SecondStepUser).firstFactor ?? "password")
+                : signInMethod(account.provider),
             ip: context.ip,
             userAgent: context.userAgent,
           });

@@ -198,6 +198,7 @@ describeDatabases("passkeys", (db) => {
       ok: true,
       userId: user.id,
       via: "passkey",
+      method: "password",
     });
     expect(await signInPasskeyOptions(db().db, ticket)).toBeUndefined();
     expect(await signInPasskeyOptions(db().db, "sit_unknown")).toBeUndefined();

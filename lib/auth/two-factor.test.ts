@@ -11,6 +11,7 @@ import {
   completeSignInWithCode,
   confirmTotpEnrolment,
   issueSignInTicket,
+  oauthSecondFactorTicket,
   regenerateRecoveryCodes,
   removeTotp,
   startTotpEnrolment,
@@ -139,7 +140,7 @@ describeDatabases("two-factor", (db) => {
     const rows = await db().db.select().from(signInTickets).where(eq(signInTickets.userId, user.id));
     expect(rows[0].ticketHash).not.toContain(ticket);
     const ok = await completeSignInWithCode(db().db, { ticket, code: codeAt(secret), ...req });
-    expect(ok).toEqual({ ok: true, userId: user.id, via: "totp" });
+    expect(ok).toEqual({ ok: true, userId: user.id, via: "totp", method: "password" });
     const again = await completeSignInWithCode(db().db, { ticket, code: codeAt(secret, Date.now() + 30_000), ...req });
     expect(again).toEqual({ ok: false, reason: "expired" });
     expect(await completeSignInWithCode(db().db, { ticket: "sit_forged", code: "123456", ...req })).toEqual({
@@ -149,6 +150,20 @@ describeDatabases("two-factor", (db) => {
     expect(
       await completeSignInWithCode(db().db, { ticket: "x".repeat(10_000), code: "1".repeat(10_000), ...req }),
     ).toEqual({ ok: false, reason: "expired" });
+  });
+
+  it("a GitHub or Google sign-in with a factor enrolled gets a ticket, and the session records the provider", async () => {
+    const plain = await createUser(db().db, { email: "tf-oauth-plain@example.com", passwordHash: null });
+    expect(await oauthSecondFactorTicket(db().db, plain.id, "github")).toBeNull();
+    const { user, secret } = await enrolled("tf-oauth@example.com");
+    const ticket = await oauthSecondFactorTicket(db().db, user.id, "github");
+    expect(ticket).toMatch(/^sit_/);
+    expect(await completeSignInWithCode(db().db, { ticket: ticket as string, code: codeAt(secret), ...req })).toEqual({
+      ok: true,
+      userId: user.id,
+      via: "totp",
+      method: "github",
+    });
   });
 
   it("a ticket is burnt after five wrong codes, even if the next code is right", async () => {

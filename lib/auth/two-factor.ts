@@ -275,10 +275,39 @@ export async function checkCode(db: Queryable, input: { userId: string; code: st
 // ─── Sign-in tickets ───────────────────────────────────────────────────────
 
 /** After a correct password with a factor enrolled: a ticket for the second step. */
-export async function issueSignInTicket(db: Queryable, userId: string): Promise<string> {
+export async function issueSignInTicket(
+  db: Queryable,
+  userId: string,
+  method: FirstFactor = "password",
+): Promise<string> {
   const ticket = `sit_${randomBase62(32)}`;
-  await insertTicket(db, { ticketHash: sha256(ticket), userId, expiresAt: new Date(Date.now() + TICKET_TTL_MS) });
+  await insertTicket(db, {
+    ticketHash: sha256(ticket),
+    userId,
+    method,
+    expiresAt: new Date(Date.now() + TICKET_TTL_MS),
+  });
   return ticket;
+}
+
+/**
+ * After a GitHub or Google sign-in: a ticket for step two when the user has a second
+ * factor, else null (the provider's sign-in is the whole sign-in).
+ */
+export async function oauthSecondFactorTicket(
+  db: Queryable,
+  userId: string,
+  provider: "github" | "google",
+): Promise<string | null> {
+  if (!(await hasSecondFactor(db, userId))) return null;
+  return issueSignInTicket(db, userId, provider);
+}
+
+/** What the first step was: the session made by the second step records it. */
+export type FirstFactor = "password" | "github" | "google";
+
+function firstFactorOf(method: string): FirstFactor {
+  return method === "github" || method === "google" ? method : "password";
 }
 
 export function ticketHash(ticket: string): string {
@@ -287,12 +316,17 @@ export function ticketHash(ticket: string): string {
 
 /** The user a live ticket stands for, or undefined (unknown, spent, burnt, expired). */
 export async function ticketUser(db: Queryable, ticket: string): Promise<string | undefined> {
+  return (await liveTicket(db, ticket))?.userId;
+}
+
+async function liveTicket(db: Queryable, ticket: string): Promise<{ userId: string; method: FirstFactor } | undefined> {
   if (typeof ticket !== "string" || ticket.length > 100) return undefined;
-  return (await findLiveTicket(db, { ticketHash: sha256(ticket) }))?.userId;
+  const row = await findLiveTicket(db, { ticketHash: sha256(ticket) });
+  return row ? { userId: row.userId, method: firstFactorOf(row.method) } : undefined;
 }
 
 export type SecondStepResult =
-  | { ok: true; userId: string; via: "totp" | "recovery_code" | "passkey" }
+  | { ok: true; userId: string; via: "totp" | "recovery_code" | "passkey"; method: FirstFactor }
   | { ok: false; reason: "invalid" | "replayed"; attemptsLeft: number }
   | { ok: false; reason: "expired" }
   | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
@@ -305,16 +339,16 @@ export async function completeSignInWithCode(
   db: Database,
   input: { ticket: string; code: string } & RequestInfo,
 ): Promise<SecondStepResult> {
-  const userId = await ticketUser(db, input.ticket);
-  if (!userId) return { ok: false, reason: "expired" };
-  const check = await checkCode(db, { userId, code: input.code });
-  return finishSecondStep(db, { ...input, userId }, check);
+  const found = await liveTicket(db, input.ticket);
+  if (!found) return { ok: false, reason: "expired" };
+  const check = await checkCode(db, { userId: found.userId, code: input.code });
+  return finishSecondStep(db, { ...input, ...found }, check);
 }
 
 /** Shared by codes and passkeys: spend the ticket on success, count the failure otherwise. */
 export async function finishSecondStep(
   db: Database,
-  input: { ticket: string; userId: string } & RequestInfo,
+  input: { ticket: string; userId: string; method: FirstFactor } & RequestInfo,
   check: CodeCheck | { ok: true; via: "passkey" } | { ok: false; reason: "invalid" },
 ): Promise<SecondStepResult> {
   const hash = sha256(input.ticket);
@@ -330,7 +364,7 @@ export async function finishSecondStep(
   if (check.ok) {
     if (!(await spendTicket(db, { ticketHash: hash }))) return { ok: false, reason: "expired" };
     await audit(true, `second_factor:${check.via}`);
-    return { ok: true, userId: input.userId, via: check.via };
+    return { ok: true, userId: input.userId, via: check.via, method: input.method };
   }
   if (check.reason === "rate_limited") {
     await addTicketFailure(db, { ticketHash: hash, max: TICKET_MAX_FAILURES });
@@ -391,19 +425,19 @@ export async function completeSignInWithPasskey(
   db: Database,
   input: { ticket: string; response: unknown } & RequestInfo,
 ): Promise<SecondStepResult> {
-  const userId = await ticketUser(db, input.ticket);
-  if (!userId) return { ok: false, reason: "expired" };
-  const limit = await hitUserLimit(db, userId);
-  if (limit) return finishSecondStep(db, { ...input, userId }, limit);
+  const found = await liveTicket(db, input.ticket);
+  if (!found) return { ok: false, reason: "expired" };
+  const limit = await hitUserLimit(db, found.userId);
+  if (limit) return finishSecondStep(db, { ...input, ...found }, limit);
   const result = await verifyPasskeyAssertion(db, {
     purpose: "sign_in",
     response: input.response,
-    userId,
+    userId: found.userId,
     ticketHash: sha256(input.ticket),
   });
   return finishSecondStep(
     db,
-    { ...input, userId },
+    { ...input, ...found },
     result.ok ? { ok: true, via: "passkey" } : { ok: false, reason: "invalid" },
   );
 }
