@@ -2,8 +2,12 @@
 // with the same algorithm), sign out, sign in with a code (a wrong and a replayed one are
 // refused) and with a recovery code; add a passkey with Chromium's virtual WebAuthn
 // authenticator and sign in with it, as the second factor and on its own.
+import path from "node:path";
 import { expect, type Page, test } from "@playwright/test";
+import { eq, sql } from "drizzle-orm";
 import * as OTPAuth from "otpauth";
+import { openDatabase } from "@/db/client";
+import { users, userSessions } from "@/db/schema";
 import { PASSWORD, shot, signUp, uniqueEmail } from "./helpers";
 
 const AT_DASHBOARD = /^http:\/\/[^/]+\/dashboard$/;
@@ -19,6 +23,20 @@ async function codeAfter(secret: string, after: number): Promise<{ code: string;
   if (wait > 0) await new Promise((r) => setTimeout(r, wait + 300));
   const step = Math.floor(Date.now() / 30_000);
   return { code: totp(secret).generate({ timestamp: Date.now() }), step };
+}
+
+/** Makes the user's sessions' last confirmation 11 minutes old, as far as the server is concerned. */
+async function ageConfirmation(email: string) {
+  const handle = await openDatabase({ driver: "pglite", pgliteDir: path.join(process.env.OKORO_E2E_DATA!, "pglite") });
+  try {
+    const [user] = await handle.db.select().from(users).where(eq(users.email, email));
+    await handle.db
+      .update(userSessions)
+      .set({ verifiedAt: sql`now() - interval '11 minutes'` })
+      .where(eq(userSessions.userId, user.id));
+  } finally {
+    await handle.close();
+  }
 }
 
 async function signOut(page: Page) {
@@ -157,4 +175,53 @@ test("passkeys: add one, then sign in with it as the second factor and on its ow
   await page.goto("/dashboard/settings");
   await expect(section.getByText(/last used/)).toBeVisible();
   await shot(page, testInfo, "2fa-settings-passkey");
+});
+
+test("step-up with a code: a delete token asks for it, /dashboard/verify takes it", async ({ page }, testInfo) => {
+  test.setTimeout(120_000);
+  const email = uniqueEmail("stepup");
+  await signUp(page, { email });
+  await page.goto("/dashboard/settings");
+  const section = page.getByTestId("two-factor");
+  await section.getByRole("button", { name: "Set up authenticator app" }).click();
+  const secret = (await section.getByTestId("totp-secret").textContent())?.trim() ?? "";
+  const first = await codeAfter(secret, 0);
+  await section.getByLabel("Code from the app").fill(first.code);
+  await section.getByRole("button", { name: "Turn on" }).click();
+  await section.getByRole("button", { name: "I saved them" }).click();
+  await expect(section.getByText("On", { exact: true })).toBeVisible();
+
+  await ageConfirmation(email);
+  await page.goto("/dashboard/tokens");
+  await page.getByRole("button", { name: "Create a service token" }).click();
+  await page.getByLabel("Agent name").fill("cleanup-agent");
+  await page.getByLabel("Add a provider you have not connected:").selectOption("github");
+  await page.getByRole("button", { name: "Add", exact: true }).click();
+  await page.getByLabel("delete on GitHub").check();
+  await page.getByRole("button", { name: "Create token" }).click();
+  const refusal = page.getByRole("main").getByRole("alert");
+  await expect(refusal).toContainText("confirm it's you first (nothing was created)");
+  await shot(page, testInfo, "2fa-token-step-up");
+  await refusal.getByRole("link", { name: "Confirm it's you" }).click();
+
+  await expect(page).toHaveURL(/^http:\/\/[^/]+\/dashboard\/verify\?next=%2Fdashboard%2Ftokens$/);
+  // two-factor on: the second factor, not the password
+  await expect(page.getByLabel("Password")).toHaveCount(0);
+  await page.getByLabel("Authentication code").fill(first.code);
+  await page.getByRole("button", { name: "Confirm" }).click();
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("already used");
+  await shot(page, testInfo, "2fa-verify");
+  const next = await codeAfter(secret, first.step);
+  await page.getByLabel("Authentication code").fill(next.code);
+  await page.getByRole("button", { name: "Confirm" }).click();
+  await expect(page).toHaveURL(/^http:\/\/[^/]+\/dashboard\/tokens$/);
+
+  // confirmed: the same token is created now
+  await page.getByRole("button", { name: "Create a service token" }).click();
+  await page.getByLabel("Agent name").fill("cleanup-agent");
+  await page.getByLabel("Add a provider you have not connected:").selectOption("github");
+  await page.getByRole("button", { name: "Add", exact: true }).click();
+  await page.getByLabel("delete on GitHub").check();
+  await page.getByRole("button", { name: "Create token" }).click();
+  await expect(page.getByTestId("token-created")).toBeVisible();
 });

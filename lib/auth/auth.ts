@@ -164,7 +164,7 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
           : await completeSignInWithCode(db, { ticket, code: str(credentials.code), ip, userAgent });
         if (result.ok) {
           const user = await findUserById(db, { id: result.userId });
-          if (!user || user.status !== "active") throw new AccountDisabled();
+          if (user?.status !== "active") throw new AccountDisabled();
           const signedIn: SecondStepUser = {
             id: user.id,
             email: user.email,
