@@ -20,6 +20,7 @@ import {
   sweepUsedJtis,
   sweepUserSessions,
 } from "@/db/queries/sweep";
+import { sweepTwoFactor } from "@/db/queries/two-factor";
 import { slotOnce } from "@/lib/serve/slots";
 
 export const SWEEP_INTERVAL_MS = 5 * 60 * 1000;
@@ -30,6 +31,8 @@ export const SWEEP_MAX_BATCHES = 20;
 export const APPROVAL_RETENTION_DAYS = 30;
 
 export type SweepCounts = {
+  /** expired WebAuthn challenges and sign-in tickets */
+  twoFactor: number;
   usedJtis: number;
   limitCounters: number;
   oauthStates: number;
@@ -66,6 +69,7 @@ export async function sweepExpiredRows(
     oauthTokens: await drain((limit) => sweepOAuthTokens(db, { limit }), batch, max),
     oauthClients: await drain((limit) => sweepStaleOAuthClients(db, { limit }), batch, max),
     userSessions: await drain((limit) => sweepUserSessions(db, { limit }), batch, max),
+    twoFactor: await drain((limit) => sweepTwoFactor(db, { limit }), batch, max),
   };
 }
 

@@ -257,3 +257,19 @@ export async function addTicketFailure(db: Queryable, options: { ticketHash: str
     .returning({ failures: signInTickets.failures });
   return rows[0]?.failures ?? options.max;
 }
+
+// ─── Sweep ─────────────────────────────────────────────────────────────────
+
+/** Expired WebAuthn challenges and sign-in tickets, up to `limit` of each: they work no more. */
+export async function sweepTwoFactor(db: Queryable, options: { limit: number }): Promise<number> {
+  const challenges = await db.execute(
+    sql`DELETE FROM webauthn_challenges WHERE challenge IN (
+      SELECT challenge FROM webauthn_challenges WHERE expires_at < now() LIMIT ${options.limit}) RETURNING 1`,
+  );
+  const tickets = await db.execute(
+    sql`DELETE FROM sign_in_tickets WHERE ticket_hash IN (
+      SELECT ticket_hash FROM sign_in_tickets WHERE expires_at < now() LIMIT ${options.limit}) RETURNING 1`,
+  );
+  const n = (r: unknown) => (r as { rows: unknown[] }).rows.length;
+  return n(challenges) + n(tickets);
+}

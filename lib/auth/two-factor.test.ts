@@ -4,7 +4,16 @@
 import { and, eq } from "drizzle-orm";
 import * as OTPAuth from "otpauth";
 import { expect, it } from "vitest";
-import { auditEvents, limitCounters, recoveryCodes, signInTickets, userSessions, userTotp } from "@/db/schema";
+import { sweepTwoFactor } from "@/db/queries/two-factor";
+import {
+  auditEvents,
+  limitCounters,
+  recoveryCodes,
+  signInTickets,
+  userSessions,
+  userTotp,
+  webauthnChallenges,
+} from "@/db/schema";
 import { startSession, STEP_UP_WINDOW_MS } from "@/lib/auth/sessions";
 import {
   checkCode,
@@ -17,6 +26,8 @@ import {
   startTotpEnrolment,
   stepUpWithCode,
   TICKET_MAX_FAILURES,
+  ticketHash,
+  ticketUser,
   twoFactorStatus,
   USER_ATTEMPTS,
 } from "@/lib/auth/two-factor";
@@ -240,5 +251,31 @@ describeDatabases("two-factor", (db) => {
       .from(auditEvents)
       .where(and(eq(auditEvents.chain, user.id), eq(auditEvents.event, "auth.2fa_removed")));
     expect(removed).toHaveLength(1);
+  });
+
+  it("the sweep removes expired challenges and tickets, and keeps live ones", async () => {
+    const { user } = await enrolled("tf-sweep@example.com");
+    const live = await issueSignInTicket(db().db, user.id);
+    const dead = await issueSignInTicket(db().db, user.id);
+    await db()
+      .db.update(signInTickets)
+      .set({ expiresAt: new Date(Date.now() - 1000) })
+      .where(eq(signInTickets.ticketHash, ticketHash(dead)));
+    await db()
+      .db.insert(webauthnChallenges)
+      .values([
+        { challenge: "old-challenge", purpose: "step_up", userId: user.id, expiresAt: new Date(Date.now() - 1000) },
+        { challenge: "new-challenge", purpose: "step_up", userId: user.id, expiresAt: new Date(Date.now() + 60_000) },
+      ]);
+    expect(await sweepTwoFactor(db().db, { limit: 100 })).toBeGreaterThanOrEqual(2);
+    const challenges = await db().db.select().from(webauthnChallenges);
+    expect(challenges.map((c) => c.challenge)).toContain("new-challenge");
+    expect(challenges.map((c) => c.challenge)).not.toContain("old-challenge");
+    expect(await ticketUser(db().db, live)).toBe(user.id);
+    const left = await db()
+      .db.select()
+      .from(signInTickets)
+      .where(eq(signInTickets.ticketHash, ticketHash(dead)));
+    expect(left).toHaveLength(0);
   });
 });
