@@ -219,6 +219,12 @@ describeDatabases("two-factor", (db) => {
       ok: false,
       reason: "rate_limited",
     });
+    // one audit event for the refusals of a window, not one each
+    const limitedEvents = await db()
+      .db.select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.chain, user.id), eq(auditEvents.error, "rate_limited")));
+    expect(limitedEvents).toHaveLength(1);
     await db()
       .db.delete(limitCounters)
       .where(eq(limitCounters.key, `2fa:user:${user.id}`));

@@ -230,12 +230,9 @@ export async function removeTotp(db: Database, input: { userId: string } & Reque
 export type CodeCheck =
   | { ok: true; via: "totp" | "recovery_code" }
   | { ok: false; reason: "invalid" | "replayed" }
-  | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
+  | RateLimited;
 
-async function hitUserLimit(
-  db: Queryable,
-  userId: string,
-): Promise<{ ok: false; reason: "rate_limited"; retryAfterSeconds: number } | null> {
+async function hitUserLimit(db: Queryable, userId: string): Promise<RateLimited | null> {
   const hit = await hitWindow(db, `2fa:user:${userId}`, USER_ATTEMPTS.limit, {
     kind: "seconds",
     seconds: USER_ATTEMPTS.seconds,
@@ -245,8 +242,12 @@ async function hitUserLimit(
     ok: false,
     reason: "rate_limited",
     retryAfterSeconds: Math.max(1, Math.ceil((hit.resetAt.getTime() - Date.now()) / 1000)),
+    // one audit event per user and window: a flood of refusals must not flood the log
+    firstRefusal: hit.count === USER_ATTEMPTS.limit + 1,
   };
 }
+
+type RateLimited = { ok: false; reason: "rate_limited"; retryAfterSeconds: number; firstRefusal?: boolean };
 
 /**
  * A six-digit code from the authenticator app, or a recovery code. Counts against the
@@ -368,7 +369,8 @@ export async function finishSecondStep(
   }
   if (check.reason === "rate_limited") {
     await addTicketFailure(db, { ticketHash: hash, max: TICKET_MAX_FAILURES });
-    return check;
+    if (check.firstRefusal) await audit(false, "rate_limited");
+    return { ok: false, reason: "rate_limited", retryAfterSeconds: check.retryAfterSeconds };
   }
   const failures = await addTicketFailure(db, { ticketHash: hash, max: TICKET_MAX_FAILURES });
   await audit(false, check.reason === "replayed" ? "replayed_code" : "wrong_second_factor");
@@ -386,7 +388,8 @@ export async function stepUpWithCode(
   input: { userId: string; sessionId: string; code: string } & RequestInfo,
 ): Promise<StepUpCodeResult> {
   const check = await checkCode(db, { userId: input.userId, code: input.code });
-  await recordStepUp(db, input, check.ok ? null : check.reason, check.ok ? check.via : undefined);
+  if (check.ok || check.reason !== "rate_limited" || check.firstRefusal)
+    await recordStepUp(db, input, check.ok ? null : check.reason, check.ok ? check.via : undefined);
   return check.ok ? { ok: true } : check;
 }
 
@@ -455,7 +458,7 @@ export async function stepUpWithPasskey(
 ): Promise<StepUpCodeResult> {
   const limit = await hitUserLimit(db, input.userId);
   if (limit) {
-    await recordStepUp(db, input, "rate_limited");
+    if (limit.firstRefusal) await recordStepUp(db, input, "rate_limited");
     return limit;
   }
   const result = await verifyPasskeyAssertion(db, {
