@@ -200,7 +200,6 @@ export async function registerPasskey(
 
 export function cleanName(name: unknown): string {
   if (typeof name !== "string") return "";
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what goes
   return name
     .replace(/[\u0000-\u001f\u007f]/g, "")
     .trim()
