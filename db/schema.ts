@@ -481,7 +481,102 @@ export const heldRequests = pgTable(
   ],
 );
 
+// ─── Two-factor authentication (docs/dashboard.md#two-factor-authentication) ───────────
+
+/**
+ * A user's authenticator-app (TOTP) secret, encrypted. Until `confirmed_at` is set the
+ * enrolment is pending and does not count. `last_used_step` is the 30-second step of the
+ * last code accepted: a code of that step or an earlier one is refused (replay).
+ */
+export const userTotp = pgTable("user_totp", {
+  userId: text("user_id")
+    .primaryKey()
+    .references(() => users.id, { onDelete: "cascade" }),
+  secret: jsonb("secret").$type<Envelope>().notNull(),
+  confirmedAt: ts("confirmed_at"),
+  lastUsedStep: bigint("last_used_step", { mode: "number" }),
+  createdAt: ts("created_at").notNull().defaultNow(),
+});
+
+/** One-time recovery codes, stored only as SHA-256; `used_at` makes each single-use. */
+export const recoveryCodes = pgTable(
+  "recovery_codes",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    codeHash: text("code_hash").notNull(),
+    usedAt: ts("used_at"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex("recovery_codes_user_hash_idx").on(t.userId, t.codeHash)],
+);
+
+/** WebAuthn credentials (passkeys). `id` is the credential id, base64url. */
+export const passkeys = pgTable(
+  "passkeys",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    publicKey: text("public_key").notNull(),
+    counter: bigint("counter", { mode: "number" }).notNull().default(0),
+    transports: jsonb("transports").$type<string[]>(),
+    name: text("name").notNull(),
+    createdAt: ts("created_at").notNull().defaultNow(),
+    lastUsedAt: ts("last_used_at"),
+  },
+  (t) => [index("passkeys_user_idx").on(t.userId)],
+);
+
+/**
+ * WebAuthn challenges handed to a browser: each one is for one purpose and one user (or
+ * one sign-in ticket), expires after five minutes and is spent by the first answer.
+ */
+export const webauthnChallenges = pgTable(
+  "webauthn_challenges",
+  {
+    challenge: text("challenge").primaryKey(),
+    purpose: text("purpose", { enum: ["register", "sign_in", "step_up", "passkey_sign_in"] }).notNull(),
+    userId: text("user_id").references(() => users.id, { onDelete: "cascade" }),
+    ticketHash: text("ticket_hash"),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("webauthn_challenges_expires_idx").on(t.expiresAt)],
+);
+
+/**
+ * The half-way point of a two-factor sign-in: a correct password with a factor enrolled
+ * earns a ticket (stored as SHA-256), not a session. The ticket plus the second factor
+ * starts the session; it is single-use, short-lived, and burnt after too many wrong codes.
+ */
+export const signInTickets = pgTable(
+  "sign_in_tickets",
+  {
+    ticketHash: text("ticket_hash").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    // how the first step was made (password, github, google): the session records it
+    method: text("method").notNull().default("password"),
+    failures: integer("failures").notNull().default(0),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [index("sign_in_tickets_user_idx").on(t.userId)],
+);
+
 export type UserSession = typeof userSessions.$inferSelect;
+export type UserTotp = typeof userTotp.$inferSelect;
+export type RecoveryCode = typeof recoveryCodes.$inferSelect;
+export type Passkey = typeof passkeys.$inferSelect;
+export type WebauthnChallenge = typeof webauthnChallenges.$inferSelect;
+export type SignInTicket = typeof signInTickets.$inferSelect;
 export type User = typeof users.$inferSelect;
 export type Connection = typeof connections.$inferSelect;
 export type ServiceToken = typeof serviceTokens.$inferSelect;

@@ -23,6 +23,7 @@ import {
 import { sweepNotificationDeliveries } from "@/db/queries/notifications";
 import { deleteStaleHeld } from "@/db/queries/held";
 import { recoverHeld } from "@/lib/held/execute";
+import { sweepTwoFactor } from "@/db/queries/two-factor";
 import { slotOnce } from "@/lib/serve/slots";
 
 export const SWEEP_INTERVAL_MS = 5 * 60 * 1000;
@@ -35,6 +36,8 @@ export const APPROVAL_RETENTION_DAYS = 30;
 export const NOTIFICATION_RETENTION_DAYS = 30;
 
 export type SweepCounts = {
+  /** expired WebAuthn challenges and sign-in tickets */
+  twoFactor: number;
   usedJtis: number;
   limitCounters: number;
   oauthStates: number;
@@ -90,6 +93,7 @@ export async function sweepExpiredRows(
       max,
     ),
     heldRequests: await sweepHeld(db, batch, max),
+    twoFactor: await drain((limit) => sweepTwoFactor(db, { limit }), batch, max),
   };
 }
 

@@ -7,13 +7,15 @@ import { getDb } from "@/lib/serve/database";
 import { createUser } from "@/lib/users";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { headers } from "next/headers";
+import { redirect } from "next/navigation";
 import type { AuthFormState } from "@/app/(auth)/form-state";
-import { signIn, type TooManyAttempts } from "@/lib/auth/auth";
+import { type SecondFactorRequired, signIn, type TooManyAttempts } from "@/lib/auth/auth";
 import { fieldErrors, signInSchema, signUpSchema } from "@/lib/auth/forms";
 import { hitIpLimit, tooManyAttemptsMessage } from "@/lib/auth/ip-limits";
 import { hashPassword } from "@/lib/auth/password";
 import { safeNextPath } from "@/lib/auth/request-checks";
 import { isSameOrigin } from "@/lib/auth/session";
+import { setTicketCookie } from "@/lib/auth/ticket-cookie";
 import { getEnv } from "@/lib/env";
 import { isOkoroError } from "@/lib/errors";
 import { clientIp } from "@/lib/http/client-ip";
@@ -33,6 +35,12 @@ async function signInOrExplain(email: string, password: string, redirectTo: stri
     if (e instanceof CredentialsSignin || (e as { type?: string })?.type === "CredentialsSignin") {
       const refusal = e as CredentialsSignin & Partial<TooManyAttempts>;
       if (refusal.code === "rate_limited") return tooManyAttemptsMessage(refusal.retryAfterSeconds ?? 600);
+      // two-factor accounts: on to step two (docs/dashboard.md#two-factor-authentication)
+      const ticket = (e as Partial<SecondFactorRequired>).ticket;
+      if (refusal.code === "second_factor" && typeof ticket === "string") {
+        await setTicketCookie(ticket);
+        redirect(`/sign-in/second-factor?next=${encodeURIComponent(redirectTo)}`);
+      }
       return refusal.code === "account_disabled" ? "This account has been disabled." : "Wrong email or password.";
     }
     if (e instanceof AuthError) {

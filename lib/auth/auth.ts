@@ -14,11 +14,19 @@ import GitHub from "next-auth/providers/github";
 import Google from "next-auth/providers/google";
 import { headers } from "next/headers";
 import { getDb } from "@/lib/serve/database";
-import { findUserByAccount } from "@/db/queries/users";
+import { findUserByAccount, findUserById } from "@/db/queries/users";
 import { signInSchema } from "@/lib/auth/forms";
 import { githubVerifiedEmail, oauthSignIn } from "@/lib/auth/oauth-sign-in";
 import { passwordSignIn, type SignInContext } from "@/lib/auth/password-sign-in";
 import { endSession, SESSION_MAX_AGE_SECONDS, type SignInMethod, startSession } from "@/lib/auth/sessions";
+import { setTicketCookie } from "@/lib/auth/ticket-cookie";
+import {
+  completeSignInWithCode,
+  completeSignInWithPasskey,
+  type FirstFactor,
+  oauthSecondFactorTicket,
+  passkeySignIn,
+} from "@/lib/auth/two-factor";
 import { getEnv } from "@/lib/env";
 import { clientIp } from "@/lib/http/client-ip";
 
@@ -52,6 +60,35 @@ export class TooManyAttempts extends CredentialsSignin {
   }
 }
 
+/** The password was right and a second factor is enrolled: `ticket` opens step two. */
+export class SecondFactorRequired extends CredentialsSignin {
+  code = "second_factor";
+  constructor(readonly ticket: string) {
+    super();
+  }
+}
+
+/** Step two refused: `wrong_code`, `replayed`, `expired` (start again) or `rate_limited`. */
+export class SecondFactorRefused extends CredentialsSignin {
+  constructor(
+    code: "wrong_code" | "replayed" | "expired" | "rate_limited",
+    readonly attemptsLeft?: number,
+    readonly retryAfterSeconds?: number,
+  ) {
+    super();
+    this.code = code;
+  }
+}
+
+/** What the second-factor provider hands the jwt callback: the user and how step one was made. */
+type SecondStepUser = {
+  id: string;
+  email: string;
+  name: string | null;
+  image: string | null;
+  firstFactor: FirstFactor;
+};
+
 function contextOf(headers: Headers | undefined, url?: string): SignInContext {
   if (!headers) return { ip: null, userAgent: null, path: null };
   return {
@@ -74,7 +111,7 @@ async function incomingHeaders(): Promise<Headers | undefined> {
 }
 
 function signInMethod(provider: string): SignInMethod {
-  if (provider === "credentials") return "password";
+  if (provider === "credentials" || provider === "second-factor") return "password";
   if (provider === "passkey" || provider === "github" || provider === "google") return provider;
   throw new Error(`unknown sign-in provider ${provider}`);
 }
@@ -108,6 +145,54 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
           return { id: result.user.id, email: result.user.email, name: result.user.name, image: result.user.image };
         if (result.reason === "rate_limited") throw new TooManyAttempts(result.retryAfterSeconds);
         if (result.reason === "disabled") throw new AccountDisabled();
+        if (result.reason === "second_factor") throw new SecondFactorRequired(result.ticket);
+        throw new InvalidCredentials();
+      },
+    }),
+    // step two of a two-factor sign-in (docs/dashboard.md#two-factor-authentication)
+    Credentials({
+      id: "second-factor",
+      name: "Second factor",
+      credentials: { ticket: {}, code: {}, passkey: {} },
+      async authorize(credentials, req) {
+        const str = (v: unknown) => (typeof v === "string" ? v : "");
+        const { ip, userAgent } = contextOf(req.headers, req.url);
+        const db = await getDb();
+        const ticket = str(credentials.ticket);
+        const result = str(credentials.passkey)
+          ? await completeSignInWithPasskey(db, { ticket, response: str(credentials.passkey), ip, userAgent })
+          : await completeSignInWithCode(db, { ticket, code: str(credentials.code), ip, userAgent });
+        if (result.ok) {
+          const user = await findUserById(db, { id: result.userId });
+          if (user?.status !== "active") throw new AccountDisabled();
+          const signedIn: SecondStepUser = {
+            id: user.id,
+            email: user.email,
+            name: user.name,
+            image: user.image,
+            firstFactor: result.method,
+          };
+          return signedIn;
+        }
+        if (result.reason === "rate_limited")
+          throw new SecondFactorRefused("rate_limited", 0, result.retryAfterSeconds);
+        if (result.reason === "expired") throw new SecondFactorRefused("expired");
+        throw new SecondFactorRefused(result.reason === "replayed" ? "replayed" : "wrong_code", result.attemptsLeft);
+      },
+    }),
+    // "Sign in with a passkey": no password, the passkey checked its owner
+    Credentials({
+      id: "passkey",
+      name: "Passkey",
+      credentials: { passkey: {} },
+      async authorize(credentials, req) {
+        const { ip, userAgent } = contextOf(req.headers, req.url);
+        const response = typeof credentials.passkey === "string" ? credentials.passkey : "";
+        const result = await passkeySignIn(await getDb(), { response, ip, userAgent });
+        if (result.ok)
+          return { id: result.user.id, email: result.user.email, name: result.user.name, image: result.user.image };
+        if (result.reason === "rate_limited") throw new TooManyAttempts(result.retryAfterSeconds);
+        if (result.reason === "disabled") throw new AccountDisabled();
         throw new InvalidCredentials();
       },
     }),
@@ -125,7 +210,7 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
     providers,
     callbacks: {
       async signIn({ account, profile }) {
-        if (!account || account.provider === "credentials") return true;
+        if (!account || ["credentials", "second-factor", "passkey"].includes(account.provider)) return true;
         if (account.provider !== "github" && account.provider !== "google") return false;
         let email: string | null = null;
         let verified = false;
@@ -153,13 +238,20 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
           },
           contextOf(request?.headers, request?.url),
         );
-        if (result.ok) return true;
+        if (result.ok) {
+          // with a second factor enrolled, the provider's sign-in is only step one
+          // (docs/dashboard.md#two-factor-authentication)
+          const ticket = await oauthSecondFactorTicket(await getDb(), result.user.id, account.provider);
+          if (!ticket) return true;
+          await setTicketCookie(ticket);
+          return "/sign-in/second-factor?next=%2Fdashboard";
+        }
         // the sign-in page explains each of these
         return `/sign-in?error=${result.reason === "not_linked" ? "OAuthAccountNotLinked" : result.reason === "disabled" ? "AccountDisabled" : "UnverifiedEmail"}`;
       },
       async jwt({ token, user, account }) {
         if (account && user) {
-          if (account.provider === "credentials" || account.provider === "passkey") {
+          if (["credentials", "second-factor", "passkey"].includes(account.provider)) {
             token.sub = user.id;
           } else {
             // the OAuth user object carries the provider's id; ours was linked in signIn above
@@ -176,7 +268,10 @@ function buildConfig(request: Request | undefined): NextAuthConfig {
           const context = contextOf(request?.headers ?? (await incomingHeaders()));
           token.sid = await startSession(await getDb(), {
             userId: token.sub as string,
-            method: signInMethod(account.provider),
+            method:
+              account.provider === "second-factor"
+                ? ((user as SecondStepUser).firstFactor ?? "password")
+                : signInMethod(account.provider),
             ip: context.ip,
             userAgent: context.userAgent,
           });

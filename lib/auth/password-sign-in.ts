@@ -9,6 +9,7 @@ import type { User } from "@/db/schema";
 import { findUserByEmail } from "@/db/queries/users";
 import { hitIpLimit } from "@/lib/auth/ip-limits";
 import { burnVerification, verifyPassword } from "@/lib/auth/password";
+import { hasSecondFactor, issueSignInTicket } from "@/lib/auth/two-factor";
 import { appendAudit } from "@/lib/audit/append";
 
 export type SignInContext = {
@@ -22,6 +23,8 @@ export type PasswordSignInResult =
   | { ok: true; user: User }
   | { ok: false; reason: "invalid" }
   | { ok: false; reason: "disabled" }
+  /** the password was right and a second factor is enrolled: no session yet, a ticket for step two */
+  | { ok: false; reason: "second_factor"; ticket: string }
   | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
 
 export async function passwordSignIn(
@@ -65,6 +68,9 @@ export async function passwordSignIn(
     await audit("auth.signin_failed", user.id, "account_disabled");
     return { ok: false, reason: "disabled" };
   }
+  // docs/dashboard.md#two-factor-authentication: auth.signin is written when step two succeeds
+  if (await hasSecondFactor(db, user.id))
+    return { ok: false, reason: "second_factor", ticket: await issueSignInTicket(db, user.id) };
   await audit("auth.signin", user.id);
   return { ok: true, user };
 }

@@ -18,6 +18,7 @@ import {
 import { findUserById } from "@/db/queries/users";
 import { hitIpLimit } from "@/lib/auth/ip-limits";
 import { burnVerification, verifyPassword } from "@/lib/auth/password";
+import { hasSecondFactor } from "@/lib/auth/two-factor";
 import { appendAudit } from "@/lib/audit/append";
 import { newId } from "@/lib/ids";
 
@@ -77,7 +78,7 @@ export async function markVerified(db: Database, sessionId: string): Promise<voi
 
 export type StepUpResult =
   | { ok: true }
-  | { ok: false; reason: "invalid" | "no_password" }
+  | { ok: false; reason: "invalid" | "no_password" | "second_factor_required" }
   | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
 
 /**
@@ -107,6 +108,12 @@ export async function stepUpWithPassword(
   if (!user?.passwordHash) {
     await burnVerification(input.password);
     return { ok: false, reason: "no_password" };
+  }
+  // with two-factor on, step-up takes the second factor, not the password
+  // (docs/dashboard.md#two-factor-authentication)
+  if (await hasSecondFactor(db, input.userId)) {
+    await burnVerification(input.password);
+    return { ok: false, reason: "second_factor_required" };
   }
   if (!(await verifyPassword(user.passwordHash, input.password))) {
     await audit(false, "wrong_password");

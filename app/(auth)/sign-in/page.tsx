@@ -3,6 +3,7 @@
 import type { Metadata } from "next";
 import { redirect } from "next/navigation";
 import { OAuthButtons } from "@/app/(auth)/oauth-buttons";
+import { PasskeySignInButton } from "@/app/(auth)/sign-in/passkey-sign-in-button";
 import { SignInForm } from "@/app/(auth)/sign-in/sign-in-form";
 import { Alert } from "@/components/alert";
 import { Card } from "@/components/card";
@@ -20,6 +21,7 @@ const ERRORS: Record<string, string> = {
   AccessDenied: "Sign-in was cancelled or refused.",
   Configuration: "Signing in is not available right now. Please try again later.",
   Verification: "That sign-in link is no longer valid.",
+  SecondFactorExpired: "That sign-in has expired or had too many wrong codes. Sign in again.",
 };
 
 function errorMessage(error: string | undefined, code: string | undefined): string | undefined {
@@ -27,6 +29,7 @@ function errorMessage(error: string | undefined, code: string | undefined): stri
   if (error === "CredentialsSignin") {
     if (code === "rate_limited") return "Too many attempts, try again in a few minutes.";
     if (code === "account_disabled") return ERRORS.AccountDisabled;
+    if (code === "second_factor") return "This account uses two-factor authentication: sign in with this form.";
     return "Wrong email or password.";
   }
   return ERRORS[error] ?? "We could not sign you in. Please try again.";
@@ -57,6 +60,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
       <Card className="space-y-5 p-5 sm:p-6">
         <OAuthButtons github={oauth.github} google={oauth.google} next={next} />
         <SignInForm next={next} />
+        <PasskeySignInButton next={next} />
       </Card>
     </div>
   );

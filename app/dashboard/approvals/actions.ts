@@ -8,9 +8,10 @@ import { redirect } from "next/navigation";
 import { revalidatePath } from "next/cache";
 import type { DecisionState } from "@/app/dashboard/approvals/decision-state";
 import { heldNeedsStepUp, isDecision } from "@/lib/approvals/decide";
-import { hasRecentVerification, verifyPath } from "@/lib/auth/step-up";
+import { hasRecentVerification } from "@/lib/auth/step-up";
 import { approvalForUser, decideAsUser } from "@/lib/approvals/dashboard";
 import { dashboardAction } from "@/lib/auth/action-context";
+import { requireStepUpOrRedirect } from "@/lib/auth/step-up";
 import { isOkoroError } from "@/lib/errors";
 
 export async function decideApprovalAction(prev: DecisionState, formData: FormData): Promise<DecisionState> {
@@ -31,10 +32,9 @@ export async function decideApprovalAction(prev: DecisionState, formData: FormDa
     return { error: "Approving scope all needs a confirmation. Use the Approve button and confirm.", attempt };
   }
 
-  // approving a held delete/all request needs a recent sign-in (docs/dashboard.md#step-up):
-  // confirm first, then come back to the request
-  if (decision !== "deny" && heldNeedsStepUp(approval) && !(await hasRecentVerification()))
-    redirect(verifyPath(`/dashboard/approvals/${id}`));
+  // approving a delete or an `all` needs a recent confirmation (docs/dashboard.md#step-up)
+  if ((approval.scope === "all" || approval.scope === "delete") && decision !== "deny")
+    await requireStepUpOrRedirect(`/dashboard/approvals/${encodeURIComponent(id)}`);
 
   try {
     await decideAsUser({

@@ -13,6 +13,8 @@ import { agentSnippet } from "@/app/dashboard/tokens/snippet";
 import { getDb } from "@/lib/serve/database";
 import { createServiceToken, revokeServiceToken } from "@/lib/tokens/service-tokens";
 import { dashboardAction } from "@/lib/auth/action-context";
+import { hasRecentVerification, verifyPath } from "@/lib/auth/step-up";
+import { grantsNeedStepUp } from "@/lib/auth/step-up-rules";
 import { getEnv } from "@/lib/env";
 import { isOkoroError } from "@/lib/errors";
 import { getProvider, isProviderId } from "@/lib/providers/catalog";
@@ -30,6 +32,14 @@ export async function createServiceTokenAction(payload: unknown): Promise<Create
       ok: false,
       fieldErrors: parsed.fieldErrors,
       error: "Some fields need a look before the token can be created.",
+    };
+
+  // a token that may delete or do anything needs a recent confirmation (docs/dashboard.md#step-up)
+  if (grantsNeedStepUp(parsed.input.grants) && !(await hasRecentVerification()))
+    return {
+      ok: false,
+      error: "A token that can delete, or do anything, needs you to confirm it's you first (nothing was created).",
+      stepUp: verifyPath("/dashboard/tokens"),
     };
 
   let created: Awaited<ReturnType<typeof createServiceToken>>;

@@ -19,4 +19,10 @@ export type CreatedToken = {
 
 export type CreateTokenResult =
   | { ok: true; created: CreatedToken }
-  | { ok: false; error?: string; fieldErrors?: Partial<Record<CreateTokenField, string>> };
+  | {
+      ok: false;
+      error?: string;
+      fieldErrors?: Partial<Record<CreateTokenField, string>>;
+      /** where to confirm it's you first (step-up) */
+      stepUp?: string;
+    };

@@ -60,7 +60,10 @@ export type ConsentMode = {
   footnote: string;
   submit: (
     payload: CreateTokenPayload,
-  ) => Promise<{ ok: true } | { ok: false; error?: string; fieldErrors?: Partial<Record<CreateTokenField, string>> }>;
+  ) => Promise<
+    | { ok: true }
+    | { ok: false; error?: string; fieldErrors?: Partial<Record<CreateTokenField, string>>; stepUp?: string }
+  >;
 };
 
 export function CreateTokenForm({
@@ -88,6 +91,7 @@ export function CreateTokenForm({
   const [holdScopes, setHoldScopes] = useState<Scope[]>([]);
   const [fieldErrors, setFieldErrors] = useState<Partial<Record<CreateTokenField, string>>>({});
   const [formError, setFormError] = useState<string>();
+  const [stepUp, setStepUp] = useState<string>();
   const [attempt, setAttempt] = useState(0);
   const [pending, startTransition] = useTransition();
   const form = useRef<HTMLFormElement>(null);
@@ -154,6 +158,7 @@ export function CreateTokenForm({
         }
         setFieldErrors(result.fieldErrors ?? {});
         setFormError(result.error);
+        setStepUp(result.stepUp);
       } catch {
         setFieldErrors({});
         setFormError("okoro could not create the token just now. Nothing was created; please try again in a moment.");
@@ -178,7 +183,17 @@ export function CreateTokenForm({
       <form ref={form} onSubmit={submit} noValidate className="divide-y divide-line">
         {formError ? (
           <div className="px-5 pt-4" tabIndex={-1} data-form-error>
-            <Alert tone="error">{formError}</Alert>
+            <Alert tone="error">
+              {formError}
+              {stepUp ? (
+                <>
+                  {" "}
+                  <a href={stepUp} className="font-medium underline">
+                    Confirm it&apos;s you
+                  </a>
+                </>
+              ) : null}
+            </Alert>
           </div>
         ) : null}
 

@@ -7,7 +7,9 @@ import { Card, CardBody, CardHeader } from "@/components/card";
 import { safeNextPath } from "@/lib/auth/request-checks";
 import { requireUser } from "@/lib/auth/session";
 import { hasRecentVerification } from "@/lib/auth/step-up";
-import { VerifyPasswordForm } from "@/app/dashboard/verify/verify-form";
+import { VerifyPasswordForm, VerifySecondFactorForm } from "@/app/dashboard/verify/verify-form";
+import { twoFactorStatus } from "@/lib/auth/two-factor";
+import { getDb } from "@/lib/serve/database";
 
 export const metadata: Metadata = { title: "Confirm it's you" };
 
@@ -15,6 +17,7 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
   const next = safeNextPath((await searchParams).next);
   const user = await requireUser({ returnTo: `/dashboard/verify?next=${encodeURIComponent(next)}` });
   if (await hasRecentVerification()) redirect(next);
+  const twoFactor = await twoFactorStatus(await getDb(), user.id);
 
   return (
     <div className="mx-auto max-w-md pt-4">
@@ -24,7 +27,9 @@ export default async function VerifyPage({ searchParams }: { searchParams: Promi
           description="This action can reach every account you connected, so okoro asks again if you last confirmed more than 10 minutes ago."
         />
         <CardBody>
-          {user.passwordHash ? (
+          {twoFactor.enrolled ? (
+            <VerifySecondFactorForm next={next} totp={twoFactor.totp} passkeys={twoFactor.passkeys.length > 0} />
+          ) : user.passwordHash ? (
             <VerifyPasswordForm next={next} email={user.email} />
           ) : (
             <div className="space-y-3 text-sm text-ink-muted">

@@ -8,6 +8,8 @@ import { headers } from "next/headers";
 import { parseCreateToken } from "@/app/dashboard/tokens/create-input";
 import type { CreateTokenField } from "@/app/dashboard/tokens/create-input";
 import { isSameOrigin, requireUser } from "@/lib/auth/session";
+import { hasRecentVerification, verifyPath } from "@/lib/auth/step-up";
+import { grantsNeedStepUp } from "@/lib/auth/step-up-rules";
 import { isOkoroError } from "@/lib/errors";
 import { approveAuthorization, authorizeParams, denyAuthorization } from "@/lib/oauth/authorize";
 import { oauthContext } from "@/lib/oauth/http";
@@ -17,7 +19,7 @@ const WRONG_ORIGIN = "This can only be done from okoro's own page. Reload the pa
 
 export type ConsentResult =
   | { ok: true; location: string }
-  | { ok: false; error?: string; fieldErrors?: Partial<Record<CreateTokenField, string>> };
+  | { ok: false; error?: string; fieldErrors?: Partial<Record<CreateTokenField, string>>; stepUp?: string };
 
 function paramsOf(query: unknown) {
   if (typeof query !== "string" || query.length > 8000) return null;
@@ -36,6 +38,13 @@ export async function approveAuthorizationAction(query: unknown, payload: unknow
       ok: false,
       fieldErrors: parsed.fieldErrors,
       error: "Some fields need a look before this app can be connected.",
+    };
+  // granting delete or all needs a recent confirmation, as on the tokens page (docs/dashboard.md#step-up)
+  if (grantsNeedStepUp(parsed.input.grants) && !(await hasRecentVerification()))
+    return {
+      ok: false,
+      error: "Granting delete, or everything, needs you to confirm it's you first.",
+      stepUp: verifyPath(typeof query === "string" ? `/oauth/authorize?${query}` : "/dashboard"),
     };
   const { name: _name, ...choice } = parsed.input;
   try {
