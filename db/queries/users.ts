@@ -2,9 +2,9 @@
 // normalised here — trimmed and lower-cased — so every caller compares the same form and
 // the unique index on users.email really means "one account per address".
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { accounts, users, type User } from "@/db/schema";
+import { accounts, approvals, connections, serviceTokens, users, type User } from "@/db/schema";
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -73,4 +73,71 @@ export async function setUserStatus(db: Queryable, options: { userId: string; st
 export async function findApprovalWebhookUrl(db: Queryable, userId: string): Promise<string | null | undefined> {
   const [user] = await db.select({ url: users.approvalWebhookUrl }).from(users).where(eq(users.id, userId));
   return user?.url;
+}
+
+/** The address is proven: set email_verified (once) and clear email_unverified. */
+export async function markEmailVerified(db: Queryable, options: { userId: string }): Promise<void> {
+  await db
+    .update(users)
+    .set({ emailUnverified: false, emailVerified: sql`coalesce(${users.emailVerified}, now())` })
+    .where(eq(users.id, options.userId));
+}
+
+export async function setPasswordHash(db: Queryable, options: { userId: string; passwordHash: string }): Promise<void> {
+  await db.update(users).set({ passwordHash: options.passwordHash }).where(eq(users.id, options.userId));
+}
+
+export async function setUserName(db: Queryable, options: { userId: string; name: string | null }): Promise<void> {
+  await db.update(users).set({ name: options.name }).where(eq(users.id, options.userId));
+}
+
+/**
+ * Moves the user to a new, proven address. Undefined when another account holds it by
+ * now (the unique index decides, whatever the driver calls the violation).
+ */
+export async function setUserEmail(
+  db: Queryable,
+  options: { userId: string; email: string },
+): Promise<User | undefined> {
+  const email = normalizeEmail(options.email);
+  const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);
+  if (taken && taken.id !== options.userId) return undefined;
+  const [row] = await db
+    .update(users)
+    .set({ email, emailUnverified: false, emailVerified: sql`now()` })
+    .where(eq(users.id, options.userId))
+    .returning();
+  return row;
+}
+
+/**
+ * Removes a user and everything that is theirs: service tokens (with their MCP grants),
+ * connections and their encrypted credentials, approvals, sessions, linked identities and
+ * mailed links. The audit log is not touched (it has no foreign key to users). Counts
+ * what went, for the audit event.
+ */
+export async function deleteUserRows(
+  db: Queryable,
+  options: { userId: string },
+): Promise<{ serviceTokens: number; connections: number; approvals: number } | undefined> {
+  const removedApprovals = await db
+    .delete(approvals)
+    .where(eq(approvals.userId, options.userId))
+    .returning({ id: approvals.id });
+  const removedTokens = await db
+    .delete(serviceTokens)
+    .where(eq(serviceTokens.userId, options.userId))
+    .returning({ id: serviceTokens.id });
+  const removedConnections = await db
+    .delete(connections)
+    .where(eq(connections.userId, options.userId))
+    .returning({ id: connections.id });
+  // what is left (sessions, identities, connect flows, mailed links, …) goes by ON DELETE CASCADE
+  const [gone] = await db.delete(users).where(eq(users.id, options.userId)).returning({ id: users.id });
+  if (!gone) return undefined;
+  return {
+    serviceTokens: removedTokens.length,
+    connections: removedConnections.length,
+    approvals: removedApprovals.length,
+  };
 }
