@@ -1,7 +1,7 @@
 // Rows of mailed account links (table account_tokens), for lib/auth/account-links.ts, which
 // makes the random values and hashes them: only the hash is ever stored or looked up.
 import "server-only";
-import { and, eq, gt, isNull, sql } from "drizzle-orm";
+import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { type AccountToken, type AccountTokenPurpose, accountTokens } from "@/db/schema";
 
@@ -46,12 +46,12 @@ export async function endAccountTokens(
 /** The link with this hash and purpose, used or not, or undefined. */
 export async function findAccountToken(
   db: Queryable,
-  options: { tokenHash: string; purpose: AccountTokenPurpose },
+  options: { tokenHash: string; purposes: AccountTokenPurpose[] },
 ): Promise<AccountToken | undefined> {
   const [row] = await db
     .select()
     .from(accountTokens)
-    .where(and(eq(accountTokens.tokenHash, options.tokenHash), eq(accountTokens.purpose, options.purpose)))
+    .where(and(eq(accountTokens.tokenHash, options.tokenHash), inArray(accountTokens.purpose, options.purposes)))
     .limit(1);
   return row;
 }
@@ -62,7 +62,7 @@ export async function findAccountToken(
  */
 export async function consumeAccountToken(
   db: Queryable,
-  options: { tokenHash: string; purpose: AccountTokenPurpose; now: Date },
+  options: { tokenHash: string; purposes: AccountTokenPurpose[]; now: Date },
 ): Promise<AccountToken | undefined> {
   const [row] = await db
     .update(accountTokens)
@@ -70,7 +70,7 @@ export async function consumeAccountToken(
     .where(
       and(
         eq(accountTokens.tokenHash, options.tokenHash),
-        eq(accountTokens.purpose, options.purpose),
+        inArray(accountTokens.purpose, options.purposes),
         isNull(accountTokens.usedAt),
         gt(accountTokens.expiresAt, options.now),
       ),

@@ -8,6 +8,7 @@ import { headers } from "next/headers";
 import { parseCreateToken } from "@/app/dashboard/tokens/create-input";
 import type { CreateTokenField } from "@/app/dashboard/tokens/create-input";
 import { isSameOrigin, requireUser } from "@/lib/auth/session";
+import { isEmailVerified } from "@/lib/auth/verification";
 import { isOkoroError } from "@/lib/errors";
 import { approveAuthorization, authorizeParams, denyAuthorization } from "@/lib/oauth/authorize";
 import { oauthContext } from "@/lib/oauth/http";
@@ -30,6 +31,8 @@ function paramsOf(query: unknown) {
 export async function approveAuthorizationAction(query: unknown, payload: unknown): Promise<ConsentResult> {
   const user = await requireUser();
   if (!(await isSameOrigin())) return { ok: false, error: WRONG_ORIGIN };
+  if (!isEmailVerified(user))
+    return { ok: false, error: "Confirm your e-mail address first: use the link okoro mailed you, then try again." };
   const parsed = parseCreateToken(payload, { now: new Date(), knownProvider: isProviderId });
   if (!parsed.ok)
     return {
