@@ -1,0 +1,140 @@
+// E-mail verification rules on every database driver, with mail sent to a real local SMTP
+// server (test/smtp.ts): single use, 24 hours, a newer link ends older ones, tampered and
+// malformed links change nothing, resends are limited, unverified accounts are refused.
+import { and, eq } from "drizzle-orm";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { accountTokens, auditEvents, users } from "@/db/schema";
+import { issueLink, LINK_TTL_MS, peekLink, useLink } from "@/lib/auth/account-links";
+import {
+  confirmEmailLink,
+  RESENDS_PER_HOUR,
+  requireVerifiedEmail,
+  resendVerification,
+  sendVerification,
+} from "@/lib/auth/verification";
+import { setEnvForTesting } from "@/lib/env";
+import { isOkoroError } from "@/lib/errors";
+import { testEnv } from "@/lib/providers/test-env";
+import { createUser } from "@/lib/users";
+import { describeDatabases } from "@/test/databases";
+import { linkIn, type SmtpSink, startSmtpSink } from "@/test/smtp";
+
+const req = { ip: "203.0.113.7", userAgent: "vitest" };
+let sink: SmtpSink;
+
+beforeAll(async () => {
+  sink = await startSmtpSink();
+  setEnvForTesting(testEnv({ OKORO_SMTP_URL: sink.url, OKORO_URL: "http://localhost:3000" }));
+});
+afterAll(async () => {
+  setEnvForTesting(undefined);
+  await sink.close();
+});
+
+function tokenOf(raw: string): string {
+  const link = linkIn(raw, "/verify-email");
+  expect(link).toBeDefined();
+  return new URL(link!).searchParams.get("token")!;
+}
+
+function lastMailTo(to: string): string {
+  const found = sink.messages.filter((m) => m.to.includes(to)).at(-1);
+  expect(found, `a message to ${to}`).toBeDefined();
+  return found!.raw;
+}
+
+describeDatabases("e-mail verification", (db) => {
+  const signUp = (email: string) => createUser(db().db, { email, passwordHash: "x", emailUnverified: true });
+
+  it("sign-up's link arrives by SMTP, confirms the address once, and is audited", async () => {
+    const u = await signUp("v-once@example.com");
+    expect(() => requireVerifiedEmail(u)).toThrowError(expect.objectContaining({ code: "email_unverified" }));
+    try {
+      requireVerifiedEmail(u);
+    } catch (e) {
+      expect(isOkoroError(e) && e.status).toBe(403);
+    }
+    await sendVerification(db().db, u);
+    const raw = lastMailTo("v-once@example.com");
+    expect(raw).toContain("Subject: Confirm your e-mail address for okoro");
+    const token = tokenOf(raw);
+    // only the hash is stored
+    const [row] = await db().db.select().from(accountTokens).where(eq(accountTokens.userId, u.id));
+    expect(row.tokenHash).not.toContain(token);
+    expect(row.expiresAt.getTime() - row.createdAt.getTime()).toBeGreaterThan(LINK_TTL_MS.verify_email - 60_000);
+
+    expect(await peekLink(db().db, token, ["verify_email"])).toBe("ok");
+    expect(await confirmEmailLink(db().db, token, req)).toEqual({ ok: true, userId: u.id });
+    const [after] = await db().db.select().from(users).where(eq(users.id, u.id));
+    expect(after.emailUnverified).toBe(false);
+    expect(after.emailVerified).toBeInstanceOf(Date);
+    expect(() => requireVerifiedEmail(after)).not.toThrow();
+    const events = await db()
+      .db.select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.chain, u.id), eq(auditEvents.event, "auth.email_verified")));
+    expect(events).toHaveLength(1);
+    expect(events[0].ip).toBe(req.ip);
+
+    // reuse: refused, and nothing new is written
+    expect(await confirmEmailLink(db().db, token, req)).toEqual({ ok: false, state: "used" });
+    const again = await db()
+      .db.select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.chain, u.id), eq(auditEvents.event, "auth.email_verified")));
+    expect(again).toHaveLength(1);
+  });
+
+  it("expired, tampered and malformed links change nothing", async () => {
+    const u = await signUp("v-bad@example.com");
+    const old = await issueLink(db().db, {
+      userId: u.id,
+      purpose: "verify_email",
+      now: new Date(Date.now() - LINK_TTL_MS.verify_email - 1000),
+    });
+    expect(await confirmEmailLink(db().db, old, req)).toEqual({ ok: false, state: "expired" });
+    const fresh = await issueLink(db().db, { userId: u.id, purpose: "verify_email" });
+    const tampered = `${fresh.slice(0, -1)}${fresh.endsWith("A") ? "B" : "A"}`;
+    for (const bad of [tampered, "", "x".repeat(10_000), "../../etc/passwd", null, 42, { token: fresh }]) {
+      expect(await confirmEmailLink(db().db, bad, req)).toEqual({ ok: false, state: "invalid" });
+    }
+    // a reset link is no verification link
+    const reset = await issueLink(db().db, { userId: u.id, purpose: "reset_password" });
+    expect(await confirmEmailLink(db().db, reset, req)).toEqual({ ok: false, state: "invalid" });
+    const [still] = await db().db.select().from(users).where(eq(users.id, u.id));
+    expect(still.emailUnverified).toBe(true);
+    // the genuine one still works afterwards
+    expect((await confirmEmailLink(db().db, fresh, req)).ok).toBe(true);
+  });
+
+  it("a newer link ends the older ones", async () => {
+    const u = await signUp("v-newer@example.com");
+    const first = await issueLink(db().db, { userId: u.id, purpose: "verify_email" });
+    const second = await issueLink(db().db, { userId: u.id, purpose: "verify_email" });
+    expect(await confirmEmailLink(db().db, first, req)).toEqual({ ok: false, state: "used" });
+    expect((await confirmEmailLink(db().db, second, req)).ok).toBe(true);
+  });
+
+  it("two concurrent uses of one link: exactly one wins", async () => {
+    const u = await signUp("v-race@example.com");
+    const token = await issueLink(db().db, { userId: u.id, purpose: "verify_email" });
+    const results = await Promise.all([1, 2, 3].map(() => useLink(db().db, token, ["verify_email"])));
+    expect(results.filter((r) => r.ok)).toHaveLength(1);
+  });
+
+  it("resend mails a new link, is limited per account, and does nothing for verified accounts", async () => {
+    const u = await signUp("v-resend@example.com");
+    const before = sink.messages.length;
+    for (let i = 0; i < RESENDS_PER_HOUR; i++) expect(await resendVerification(db().db, u.id)).toEqual({ ok: true });
+    expect(sink.messages.length - before).toBe(RESENDS_PER_HOUR);
+    expect(await resendVerification(db().db, u.id)).toEqual({ ok: false, reason: "rate_limited" });
+    // only the newest one works
+    const newest = tokenOf(lastMailTo("v-resend@example.com"));
+    expect((await confirmEmailLink(db().db, newest, req)).ok).toBe(true);
+    expect(await resendVerification(db().db, u.id)).toEqual({ ok: false, reason: "verified" });
+    // accounts made by the CLI or by GitHub/Google sign-in count as verified
+    const oauth = await createUser(db().db, { email: "v-oauth@example.com", emailVerified: new Date() });
+    expect(oauth.emailUnverified).toBe(false);
+    expect(() => requireVerifiedEmail(oauth)).not.toThrow();
+  });
+});
