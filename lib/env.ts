@@ -262,7 +262,9 @@ export function loadEnv(source: Source = process.env, cwd = process.cwd()): Env 
     try {
       if (!/^smtps?:$/.test(new URL(smtpUrl).protocol)) throw new Error();
     } catch {
-      problems.push("OKORO_SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com:465");
+      problems.push(
+        "OKORO_SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com:465",
+      );
     }
   }
   const signup = get("OKORO_SIGNUP") ?? "open";

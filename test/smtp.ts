@@ -49,7 +49,9 @@ export async function startSmtpSink(options: { port?: number; dir?: string } = {
 
 /** The body with quoted-printable soft breaks and escapes undone (enough to find links). */
 export function decodeMail(raw: string): string {
-  return raw.replace(/=\r?\n/g, "").replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
+  return raw
+    .replace(/=\r?\n/g, "")
+    .replace(/=([0-9A-F]{2})/g, (_, h: string) => String.fromCharCode(Number.parseInt(h, 16)));
 }
 
 /** The first link in a message whose path starts with `pathPrefix`. */

@@ -13,8 +13,8 @@ export function VerifyNotice({ email }: { email: string }) {
     <div className="mb-6" data-testid="verify-notice">
       <Alert tone="info" title="Confirm your e-mail address">
         <p>
-          We sent a link to <strong>{email}</strong>. Until you use it, this account cannot connect providers or
-          create service tokens.
+          We sent a link to <strong>{email}</strong>. Until you use it, this account cannot connect providers or create
+          service tokens.
         </p>
         <form action={action} className="mt-3 flex flex-wrap items-center gap-3">
           <SubmitButton pendingLabel="Sending…" size="sm" variant="secondary">

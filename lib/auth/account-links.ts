@@ -71,7 +71,12 @@ export async function peekLink(
   return whyNot(db, tokenHash, purposes, now);
 }
 
-async function whyNot(db: Queryable, tokenHash: string, purposes: AccountTokenPurpose[], now: Date): Promise<LinkState> {
+async function whyNot(
+  db: Queryable,
+  tokenHash: string,
+  purposes: AccountTokenPurpose[],
+  now: Date,
+): Promise<LinkState> {
   const row = await findAccountToken(db, { tokenHash, purposes });
   if (!row) return "invalid";
   if (row.usedAt) return "used";

@@ -41,7 +41,7 @@ export type ResendResult = { ok: true } | { ok: false; reason: "verified" | "rat
 /** "Resend" from the dashboard notice, limited per account. */
 export async function resendVerification(db: Database, userId: string): Promise<ResendResult> {
   const user = await findUserById(db, { id: userId });
-  if (!user || !user.emailUnverified) return { ok: false, reason: "verified" };
+  if (!user?.emailUnverified) return { ok: false, reason: "verified" };
   const limit = await hitWindow(db, `mail:verify:${userId}`, RESENDS_PER_HOUR, { kind: "seconds", seconds: 3600 });
   if (!limit.allowed) return { ok: false, reason: "rate_limited" };
   try {

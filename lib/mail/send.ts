@@ -32,7 +32,10 @@ function smtpTransport(url: string): Transporter {
 /** A file name that says when and to whom, and cannot leave the outbox directory. */
 function outboxName(to: string, now = new Date()): string {
   const when = now.toISOString().replace(/[:.]/g, "-");
-  const who = to.toLowerCase().replace(/[^a-z0-9@._+-]/g, "_").slice(0, 100);
+  const who = to
+    .toLowerCase()
+    .replace(/[^a-z0-9@._+-]/g, "_")
+    .slice(0, 100);
   return `${when}-${Math.random().toString(36).slice(2, 6)}-${who}.eml`;
 }
 

@@ -23,8 +23,14 @@ const STATES: Record<string, { tone: "success" | "error"; text: string }> = {
     tone: "error",
     text: "This link is not valid: it may be incomplete, or a newer one was sent since. Use the newest message, or send a new link from the dashboard.",
   },
-  used: { tone: "error", text: "This link was already used. If your address is confirmed, there is nothing more to do." },
-  expired: { tone: "error", text: "This link has expired (links work for 24 hours). Send a new one from the dashboard." },
+  used: {
+    tone: "error",
+    text: "This link was already used. If your address is confirmed, there is nothing more to do.",
+  },
+  expired: {
+    tone: "error",
+    text: "This link has expired (links work for 24 hours). Send a new one from the dashboard.",
+  },
 };
 
 export default async function VerifyEmailPage({ searchParams }: { searchParams: SearchParams }) {

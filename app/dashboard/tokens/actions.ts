@@ -19,7 +19,8 @@ import { isOkoroError } from "@/lib/errors";
 import { getProvider, isProviderId } from "@/lib/providers/catalog";
 import type { Scope } from "@/lib/scopes";
 
-const UNVERIFIED = "Confirm your e-mail address first: use the link we mailed you (or resend it from the notice above).";
+const UNVERIFIED =
+  "Confirm your e-mail address first: use the link we mailed you (or resend it from the notice above).";
 const WRONG_ORIGIN = "This can only be done from okoro's own page. Reload the page and try again.";
 
 export async function createServiceTokenAction(payload: unknown): Promise<CreateTokenResult> {

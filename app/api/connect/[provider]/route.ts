@@ -32,7 +32,10 @@ export const POST = withErrorResponse(
     // 303: the browser follows with a GET, whichever way the provider's page is reached
     if (!user) return connectRedirect(`/sign-in?next=${encodeURIComponent("/dashboard/connections")}`, 303);
     if (!isEmailVerified(user))
-      return connectRedirect(`/dashboard/connections?${new URLSearchParams({ error: "email_unverified", provider })}`, 303);
+      return connectRedirect(
+        `/dashboard/connections?${new URLSearchParams({ error: "email_unverified", provider })}`,
+        303,
+      );
     return connectRedirect(await startOAuth({ db: await getDb(), userId: user.id, provider }), 303);
   },
 );
