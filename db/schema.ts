@@ -359,7 +359,7 @@ export const oauthTokens = pgTable(
   ],
 );
 
-// ---- account links (docs/dashboard.md#e-mail-verification, #password-reset, #profile) ----
+// ---- account links (docs/dashboard.md#e-mail-verification) ----
 
 /**
  * Links mailed to a person: verify the sign-up address, reset the password, confirm a new
