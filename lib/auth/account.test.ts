@@ -17,6 +17,10 @@ import { isOkoroError } from "@/lib/errors";
 import { testEnv } from "@/lib/providers/test-env";
 import { createUser } from "@/lib/users";
 import { describeDatabases } from "@/test/databases";
+import { hashPassword, verifyPassword } from "@/lib/auth/password";
+import { requestPasswordReset, resetPassword, RESETS_PER_ADDRESS_PER_HOUR } from "@/lib/auth/password-reset";
+import { liveSession, startSession } from "@/lib/auth/sessions";
+import { vi } from "vitest";
 import { linkIn, type SmtpSink, startSmtpSink } from "@/test/smtp";
 
 const req = { ip: "203.0.113.7", userAgent: "vitest" };
@@ -136,5 +140,89 @@ describeDatabases("e-mail verification", (db) => {
     const oauth = await createUser(db().db, { email: "v-oauth@example.com", emailVerified: new Date() });
     expect(oauth.emailUnverified).toBe(false);
     expect(() => requireVerifiedEmail(oauth)).not.toThrow();
+  });
+});
+
+describeDatabases("password reset", (db, driver) => {
+  const at = (local: string) => `${local}-${driver}@example.com`;
+  const ip = (n: number) => ({ ip: `198.51.100.${n}`, userAgent: "vitest" });
+  async function mailed(to: string, count: number): Promise<string> {
+    await vi.waitFor(() => expect(sink.messages.filter((m) => m.to.includes(to)).length).toBe(count), {
+      timeout: 5000,
+    });
+    const raw = lastMailTo(to);
+    return new URL(linkIn(raw, "/reset-password")!).searchParams.get("token")!;
+  }
+
+  it("the same answer whether or not the address exists; a mailed link resets once and signs out everywhere", async () => {
+    const u = await createUser(db().db, {
+      email: at("r-owner"),
+      passwordHash: await hashPassword("old password 123"),
+    });
+    const s1 = await startSession(db().db, { userId: u.id, method: "password", ...ip(1) });
+    const known = await requestPasswordReset(db().db, { email: ` ${at("r-owner").toUpperCase()} ` }, ip(1));
+    const unknown = await requestPasswordReset(db().db, { email: at("r-nobody") }, ip(1));
+    expect(known).toEqual(unknown);
+    const token = await mailed(at("r-owner"), 1);
+    expect(sink.messages.some((m) => m.to.includes(at("r-nobody")))).toBe(false);
+
+    expect(await resetPassword(db().db, { token, password: "short" }, ip(1))).toEqual({
+      ok: false,
+      state: "weak_password",
+    });
+    expect((await resetPassword(db().db, { token, password: "new password 456" }, ip(1))).ok).toBe(true);
+    const [row] = await db().db.select().from(users).where(eq(users.id, u.id));
+    expect(await verifyPassword(row.passwordHash!, "new password 456")).toBe(true);
+    expect(await liveSession(db().db, { sid: s1, userId: u.id, ip: null })).toBeUndefined();
+    // used once
+    expect(await resetPassword(db().db, { token, password: "third password 789" }, ip(1))).toEqual({
+      ok: false,
+      state: "used",
+    });
+    const events = await db()
+      .db.select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.chain, u.id), eq(auditEvents.event, "auth.reset")));
+    expect(events).toHaveLength(1);
+  });
+
+  it("expired, superseded and tampered reset links change nothing", async () => {
+    const u = await createUser(db().db, {
+      email: at("r-bad"),
+      passwordHash: await hashPassword("old password 123"),
+    });
+    const expired = await issueLink(db().db, {
+      userId: u.id,
+      purpose: "reset_password",
+      now: new Date(Date.now() - LINK_TTL_MS.reset_password - 1000),
+    });
+    expect(await resetPassword(db().db, { token: expired, password: "new password 456" }, ip(2))).toEqual({
+      ok: false,
+      state: "expired",
+    });
+    const older = await issueLink(db().db, { userId: u.id, purpose: "reset_password" });
+    const newer = await issueLink(db().db, { userId: u.id, purpose: "reset_password" });
+    expect((await resetPassword(db().db, { token: older, password: "new password 456" }, ip(2))).ok).toBe(false);
+    const tampered = `${newer.slice(0, -1)}${newer.endsWith("A") ? "B" : "A"}`;
+    expect(await resetPassword(db().db, { token: tampered, password: "new password 456" }, ip(2))).toEqual({
+      ok: false,
+      state: "invalid",
+    });
+    // a verification link is no reset link
+    const verify = await issueLink(db().db, { userId: u.id, purpose: "verify_email" });
+    expect((await resetPassword(db().db, { token: verify, password: "new password 456" }, ip(2))).ok).toBe(false);
+    const [row] = await db().db.select().from(users).where(eq(users.id, u.id));
+    expect(await verifyPassword(row.passwordHash!, "old password 123")).toBe(true);
+  });
+
+  it("limited per address (silently) and per client address (said)", async () => {
+    await createUser(db().db, { email: at("r-limit"), passwordHash: "x" });
+    for (let i = 0; i < RESETS_PER_ADDRESS_PER_HOUR + 2; i++)
+      expect(await requestPasswordReset(db().db, { email: at("r-limit") }, ip(10 + i))).toEqual({ ok: true });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(sink.messages.filter((m) => m.to.includes(at("r-limit"))).length).toBe(RESETS_PER_ADDRESS_PER_HOUR);
+    let last: unknown;
+    for (let i = 0; i < 11; i++) last = await requestPasswordReset(db().db, { email: at(`r-ip-${i}`) }, ip(99));
+    expect(last).toEqual({ ok: false, reason: "rate_limited" });
   });
 });
