@@ -1,7 +1,7 @@
 // E-mail verification end to end, against a real local SMTP server (test/smtp.ts): sign up,
 // read the mail, confirm; the notice and its Resend; used and tampered links.
 import { expect, test } from "@playwright/test";
-import { mailedLink, mailTo, shot, signUp, uniqueEmail } from "./helpers";
+import { mailedLink, mailTo, PASSWORD, shot, signUp, uniqueEmail } from "./helpers";
 
 test.describe.configure({ mode: "serial" });
 
@@ -15,7 +15,7 @@ test("sign up, read the mail, confirm the address", async ({ page }, testInfo) =
 
   const first = await mailTo(email);
   await notice.getByRole("button", { name: "Resend the link" }).click();
-  await expect(notice.getByRole("status")).toContainText("A new link is on its way");
+  await expect(notice.getByText("A new link is on its way")).toBeVisible();
   const second = await mailTo(email, { after: first });
   expect(second).toContain("Confirm your e-mail address for okoro");
 
@@ -42,4 +42,48 @@ test("sign up, read the mail, confirm the address", async ({ page }, testInfo) =
 
   await page.goto("/dashboard");
   await expect(page.getByTestId("verify-notice")).toHaveCount(0);
+});
+
+test("reset the password from a mailed link; the other session is signed out", async ({ page, browser }, testInfo) => {
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/^http:\/\/[^/]+\/dashboard$/);
+
+  const other = await browser.newContext();
+  const phone = await other.newPage();
+  const before = await mailTo(email);
+  await phone.goto("/sign-in");
+  await phone.getByRole("link", { name: "Forgot password?" }).click();
+  await phone.getByLabel("Email").fill(email);
+  await phone.getByRole("button", { name: "Send reset link" }).click();
+  await expect(phone.getByText("If an account uses that address")).toBeVisible();
+  await shot(phone, testInfo, "forgot-sent");
+  // an unknown address gets the very same answer
+  await phone.goto("/forgot-password");
+  await phone.getByLabel("Email").fill(uniqueEmail("nobody"));
+  await phone.getByRole("button", { name: "Send reset link" }).click();
+  await expect(phone.getByText("If an account uses that address")).toBeVisible();
+
+  const link = mailedLink(await mailTo(email, { after: before }), "/reset-password");
+  await phone.goto(`${link.slice(0, -2)}xx`);
+  await expect(phone.getByRole("alert")).toContainText("not valid");
+  await phone.goto(link);
+  await shot(phone, testInfo, "reset-form");
+  await phone.getByLabel("New password").fill("a brand new password");
+  await phone.getByRole("button", { name: "Set new password" }).click();
+  await expect(phone).toHaveURL(/^http:\/\/[^/]+\/sign-in\?reset=1$/);
+  await phone.getByLabel("Email").fill(email);
+  await phone.getByLabel("Password").fill("a brand new password");
+  await phone.getByRole("button", { name: "Sign in" }).click();
+  await expect(phone).toHaveURL(/^http:\/\/[^/]+\/dashboard$/);
+
+  // the session that was open elsewhere is over
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/^http:\/\/[^/]+\/sign-in/);
+  // and the link works once
+  await phone.goto(link);
+  await expect(phone.getByRole("alert")).toContainText("already used");
+  await other.close();
 });
