@@ -21,6 +21,7 @@ import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { requestPasswordReset, resetPassword, RESETS_PER_ADDRESS_PER_HOUR } from "@/lib/auth/password-reset";
 import { liveSession, startSession } from "@/lib/auth/sessions";
 import { vi } from "vitest";
+import { changePassword, updateName } from "@/lib/auth/account";
 import { linkIn, type SmtpSink, startSmtpSink } from "@/test/smtp";
 
 const req = { ip: "203.0.113.7", userAgent: "vitest" };
@@ -224,5 +225,47 @@ describeDatabases("password reset", (db, driver) => {
     let last: unknown;
     for (let i = 0; i < 11; i++) last = await requestPasswordReset(db().db, { email: at(`r-ip-${i}`) }, ip(99));
     expect(last).toEqual({ ok: false, reason: "rate_limited" });
+  });
+});
+
+describeDatabases("password change and profile", (db) => {
+  const req2 = { ip: "192.0.2.44", userAgent: "vitest" };
+  it("needs the current password, ends reset links and every other session", async () => {
+    const u = await createUser(db().db, {
+      email: "c-owner@example.com",
+      passwordHash: await hashPassword("old password 123"),
+    });
+    const mine = await startSession(db().db, { userId: u.id, method: "password", ...req2 });
+    const other = await startSession(db().db, { userId: u.id, method: "password", ...req2 });
+    const reset = await issueLink(db().db, { userId: u.id, purpose: "reset_password" });
+    const base = { userId: u.id, sessionId: mine, ...req2 };
+    expect(await changePassword(db().db, { ...base, current: "wrong one", next: "new password 456" })).toEqual({
+      ok: false,
+      reason: "wrong_password",
+    });
+    expect(await changePassword(db().db, { ...base, current: "old password 123", next: "short" })).toEqual({
+      ok: false,
+      reason: "weak_password",
+    });
+    expect(await changePassword(db().db, { ...base, current: "old password 123", next: "new password 456" })).toEqual({
+      ok: true,
+      signedOut: 1,
+    });
+    expect(await liveSession(db().db, { sid: mine, userId: u.id, ip: null })).toBeDefined();
+    expect(await liveSession(db().db, { sid: other, userId: u.id, ip: null })).toBeUndefined();
+    // the reset link mailed before the change no longer works
+    expect(await resetPassword(db().db, { token: reset, password: "third password 789" }, req2)).toEqual({
+      ok: false,
+      state: "used",
+    });
+    const events = await db()
+      .db.select()
+      .from(auditEvents)
+      .where(and(eq(auditEvents.chain, u.id), eq(auditEvents.event, "auth.password_changed")));
+    expect(events).toHaveLength(1);
+    expect(await updateName(db().db, u.id, "x".repeat(101))).toEqual({ ok: false });
+    expect(await updateName(db().db, u.id, "  Ada  ")).toEqual({ ok: true });
+    const [row] = await db().db.select().from(users).where(eq(users.id, u.id));
+    expect(row.name).toBe("Ada");
   });
 });
