@@ -7,6 +7,7 @@ import { currentSession } from "@/lib/auth/session";
 import { listSessions } from "@/lib/auth/sessions";
 import { getDb } from "@/lib/serve/database";
 import { SessionsSection } from "@/app/dashboard/settings/sessions-section";
+import { PasswordSection } from "@/app/dashboard/settings/password-section";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -19,6 +20,7 @@ export default async function SettingsPage() {
   return (
     <div className="space-y-6">
       <PageHeader title="Settings" description="Your account, how you sign in, and where you are signed in." />
+      <PasswordSection />
       <SessionsSection sessions={sessions} currentId={current.session.id} now={now} />
     </div>
   );
