@@ -4,7 +4,7 @@
 import "server-only";
 import { and, eq, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
-import { accounts, approvals, connections, serviceTokens, users, type User } from "@/db/schema";
+import { accounts, users, type User } from "@/db/schema";
 
 export function normalizeEmail(email: string): string {
   return email.trim().toLowerCase();
@@ -108,36 +108,4 @@ export async function setUserEmail(
     .where(eq(users.id, options.userId))
     .returning();
   return row;
-}
-
-/**
- * Removes a user and everything that is theirs: service tokens (with their MCP grants),
- * connections and their encrypted credentials, approvals, sessions, linked identities and
- * mailed links. The audit log is not touched (it has no foreign key to users). Counts
- * what went, for the audit event.
- */
-export async function deleteUserRows(
-  db: Queryable,
-  options: { userId: string },
-): Promise<{ serviceTokens: number; connections: number; approvals: number } | undefined> {
-  const removedApprovals = await db
-    .delete(approvals)
-    .where(eq(approvals.userId, options.userId))
-    .returning({ id: approvals.id });
-  const removedTokens = await db
-    .delete(serviceTokens)
-    .where(eq(serviceTokens.userId, options.userId))
-    .returning({ id: serviceTokens.id });
-  const removedConnections = await db
-    .delete(connections)
-    .where(eq(connections.userId, options.userId))
-    .returning({ id: connections.id });
-  // what is left (sessions, identities, connect flows, mailed links, …) goes by ON DELETE CASCADE
-  const [gone] = await db.delete(users).where(eq(users.id, options.userId)).returning({ id: users.id });
-  if (!gone) return undefined;
-  return {
-    serviceTokens: removedTokens.length,
-    connections: removedConnections.length,
-    approvals: removedApprovals.length,
-  };
 }
