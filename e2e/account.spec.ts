@@ -21,13 +21,13 @@ test("sign up, read the mail, confirm the address", async ({ page }, testInfo) =
 
   // the first link was ended by the newer one
   await page.goto(mailedLink(first, "/verify-email"));
-  await expect(page.getByRole("alert")).toContainText("This link is not valid");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("This link is not valid");
   await expect(page.getByRole("button", { name: "Confirm e-mail address" })).toHaveCount(0);
 
   // a tampered link changes nothing
   const link = mailedLink(second, "/verify-email");
   await page.goto(`${link.slice(0, -2)}xx`);
-  await expect(page.getByRole("alert")).toContainText("This link is not valid");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("This link is not valid");
   await shot(page, testInfo, "verify-invalid");
 
   await page.goto(link);
@@ -38,7 +38,7 @@ test("sign up, read the mail, confirm the address", async ({ page }, testInfo) =
 
   // used once: the same link again is refused
   await page.goto(link);
-  await expect(page.getByRole("alert")).toContainText("already used");
+  await expect(page.getByRole("main").getByRole("alert")).toContainText("already used");
 
   await page.goto("/dashboard");
   await expect(page.getByTestId("verify-notice")).toHaveCount(0);
@@ -68,7 +68,7 @@ test("reset the password from a mailed link; the other session is signed out", a
 
   const link = mailedLink(await mailTo(email, { after: before }), "/reset-password");
   await phone.goto(`${link.slice(0, -2)}xx`);
-  await expect(phone.getByRole("alert")).toContainText("not valid");
+  await expect(phone.getByRole("main").getByRole("alert")).toContainText("not valid");
   await phone.goto(link);
   await shot(phone, testInfo, "reset-form");
   await phone.getByLabel("New password").fill("a brand new password");
@@ -84,6 +84,6 @@ test("reset the password from a mailed link; the other session is signed out", a
   await expect(page).toHaveURL(/^http:\/\/[^/]+\/sign-in/);
   // and the link works once
   await phone.goto(link);
-  await expect(phone.getByRole("alert")).toContainText("already used");
+  await expect(phone.getByRole("main").getByRole("alert")).toContainText("already used");
   await other.close();
 });
