@@ -28,6 +28,9 @@ process.env.OKORO_E2E_DATA ??= mkdtempSync(path.join(os.tmpdir(), "okoro-e2e-"))
 process.env.OKORO_E2E_MASTER_KEYS ??= `e2e:${randomBytes(32).toString("base64")}`;
 process.env.OKORO_E2E_AUTH_SECRET ??= randomBytes(32).toString("base64url");
 process.env.OKORO_E2E_GITHUB_CLIENT_SECRET ??= randomBytes(24).toString("base64url");
+// the local SMTP server (test/smtp.ts) writes every message the app sends here as .eml
+process.env.OKORO_E2E_MAIL ??= path.join(process.env.OKORO_E2E_DATA, "mail");
+const SMTP_PORT = 3192;
 
 const CHROMIUM = "/usr/bin/chromium";
 const launchOptions = {
@@ -80,6 +83,14 @@ export default defineConfig({
   ],
   webServer: [
     {
+      command: `node --import tsx test/smtp.ts ${SMTP_PORT} ${process.env.OKORO_E2E_MAIL}`,
+      port: SMTP_PORT,
+      timeout: 30_000,
+      reuseExistingServer: false,
+      stdout: "pipe",
+      stderr: "pipe",
+    },
+    {
       // never reused: its client secret is made for this run
       command: "node --import tsx e2e/oauth-provider.ts",
       url: `${OAUTH_PROVIDER.url}/__health`,
@@ -110,6 +121,8 @@ export default defineConfig({
         OKORO_SIGNINS_PER_10_MIN: "500",
         // notification receivers in the specs listen on 127.0.0.1
         OKORO_NOTIFY_PRIVATE_NETWORK: "1",
+        // mail goes to the local SMTP server above (docs/configuration.md#mail)
+        OKORO_SMTP_URL: `smtp://127.0.0.1:${SMTP_PORT}`,
         OKORO_GITHUB_CLIENT_ID: OAUTH_PROVIDER.clientId,
         OKORO_GITHUB_CLIENT_SECRET: process.env.OKORO_E2E_GITHUB_CLIENT_SECRET,
         OKORO_PROVIDER_GITHUB_AUTHORIZE_URL: `${OAUTH_PROVIDER.url}/authorize`,

@@ -266,6 +266,9 @@ async function main(
         OKORO_PROVIDER_TRELLO_BASE_URL: upstreamUrl,
         OKORO_TRELLO_KEY: TRELLO_CONSUMER.key,
         OKORO_TRELLO_SECRET: TRELLO_CONSUMER.secret,
+        // the bench makes its user with the CLI; a production server with open sign-up
+        // would refuse to start without a mail server (docs/configuration.md#mail)
+        OKORO_SIGNUP: "closed",
       };
 
       // PostgreSQL is migrated at deploy, before the app starts; PGlite migrates itself

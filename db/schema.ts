@@ -32,6 +32,9 @@ export const users = pgTable("users", {
   // argon2id PHC string; null for accounts that only sign in through GitHub/Google
   passwordHash: text("password_hash"),
   emailVerified: ts("email_verified"),
+  // true from a password sign-up until its link is used (docs/dashboard.md#e-mail-verification);
+  // false by default so accounts from before, the CLI's and GitHub/Google ones count as verified
+  emailUnverified: boolean("email_unverified").notNull().default(false),
   status: text("status", { enum: ["active", "disabled"] })
     .notNull()
     .default("active"),
@@ -571,6 +574,34 @@ export const signInTickets = pgTable(
   (t) => [index("sign_in_tickets_user_idx").on(t.userId)],
 );
 
+// ---- account links (docs/dashboard.md#e-mail-verification) ----
+
+/**
+ * Links mailed to a person: verify the sign-up address, reset the password, confirm a new
+ * address. Stored only as SHA-256; single use (`used_at`), with an expiry; a newer link of
+ * the same purpose ends the older ones, and a password change ends reset links.
+ */
+export const accountTokens = pgTable(
+  "account_tokens",
+  {
+    id: text("id").primaryKey(),
+    userId: text("user_id")
+      .notNull()
+      .references(() => users.id, { onDelete: "cascade" }),
+    purpose: text("purpose", { enum: ["verify_email", "reset_password", "change_email"] }).notNull(),
+    tokenHash: text("token_hash").notNull(),
+    /** the address being confirmed (change_email only) */
+    newEmail: text("new_email"),
+    expiresAt: ts("expires_at").notNull(),
+    usedAt: ts("used_at"),
+    createdAt: ts("created_at").notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex("account_tokens_hash_uq").on(t.tokenHash),
+    index("account_tokens_user_purpose_idx").on(t.userId, t.purpose),
+  ],
+);
+
 export type UserSession = typeof userSessions.$inferSelect;
 export type UserTotp = typeof userTotp.$inferSelect;
 export type RecoveryCode = typeof recoveryCodes.$inferSelect;
@@ -591,3 +622,5 @@ export type OAuthCode = typeof oauthCodes.$inferSelect;
 export type OAuthToken = typeof oauthTokens.$inferSelect;
 export type NotificationChannel = typeof notificationChannels.$inferSelect;
 export type NotificationDelivery = typeof notificationDeliveries.$inferSelect;
+export type AccountToken = typeof accountTokens.$inferSelect;
+export type AccountTokenPurpose = AccountToken["purpose"];

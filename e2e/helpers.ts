@@ -2,6 +2,7 @@
 import { randomBytes } from "node:crypto";
 import path from "node:path";
 import { expect, type Page, type TestInfo } from "@playwright/test";
+import { linkIn, newestMailTo } from "../test/smtp";
 
 export const PASSWORD = "correct horse battery staple";
 
@@ -17,11 +18,46 @@ export async function shot(page: Page, testInfo: TestInfo, name: string): Promis
   });
 }
 
-export async function signUp(page: Page, options: { email: string; name?: string; password?: string }): Promise<void> {
+/** The newest message the app mailed to `to` (the SMTP sink of playwright.config.ts), waiting for it. */
+export async function mailTo(to: string, options: { after?: string } = {}): Promise<string> {
+  let found: string | undefined;
+  await expect
+    .poll(
+      () => {
+        found = newestMailTo(process.env.OKORO_E2E_MAIL!, to);
+        return found !== undefined && found !== options.after;
+      },
+      { timeout: 15_000 },
+    )
+    .toBe(true);
+  return found!;
+}
+
+/** The link in a mailed message whose path starts with `pathPrefix` (e.g. "/verify-email"). */
+export function mailedLink(raw: string, pathPrefix: string): string {
+  const link = linkIn(raw, pathPrefix);
+  if (!link) throw new Error(`no ${pathPrefix} link in the message`);
+  return link;
+}
+
+/**
+ * Signs up, then confirms the address with the mailed link (an unverified account cannot
+ * connect providers or create tokens), and ends on the dashboard, signed in.
+ */
+export async function signUp(
+  page: Page,
+  options: { email: string; name?: string; password?: string; verify?: boolean },
+): Promise<void> {
   await page.goto("/sign-up");
   if (options.name) await page.getByLabel("Name").fill(options.name);
   await page.getByLabel("Email").fill(options.email);
   await page.getByLabel("Password").fill(options.password ?? PASSWORD);
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  await expect(page).toHaveURL(/^http:\/\/[^/]+\/dashboard$/);
+  if (options.verify === false) return;
+  await page.goto(mailedLink(await mailTo(options.email), "/verify-email"));
+  await page.getByRole("button", { name: "Confirm e-mail address" }).click();
+  await expect(page.getByText("Your e-mail address is confirmed.")).toBeVisible();
+  await page.goto("/dashboard");
+  await expect(page).toHaveURL(/^http:\/\/[^/]+\/dashboard$/);
 }

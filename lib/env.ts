@@ -54,6 +54,12 @@ export type Env = {
    * (docs/configuration.md#notifications).
    */
   notifyPrivateNetwork: boolean;
+  /** OKORO_SMTP_URL: smtp:// or smtps:// with credentials; unset → the development outbox (docs/configuration.md#mail) */
+  smtpUrl: string | undefined;
+  /** OKORO_MAIL_FROM: the From of every message okoro sends */
+  mailFrom: string;
+  /** OKORO_SIGNUP: whether /sign-up accepts new accounts */
+  signup: "open" | "closed";
 };
 
 export type ProviderOverride =
@@ -261,6 +267,18 @@ export function loadEnv(source: Source = process.env, cwd = process.cwd()): Env 
   if (notifyPrivate !== undefined && !/^(0|1|true|false)$/i.test(notifyPrivate))
     problems.push("OKORO_NOTIFY_PRIVATE_NETWORK must be 1 or 0");
   const notifyPrivateNetwork = notifyPrivate === undefined ? !production : /^(1|true)$/i.test(notifyPrivate);
+  const smtpUrl = get("OKORO_SMTP_URL");
+  if (smtpUrl) {
+    try {
+      if (!/^smtps?:$/.test(new URL(smtpUrl).protocol)) throw new Error();
+    } catch {
+      problems.push(
+        "OKORO_SMTP_URL must be an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com:465",
+      );
+    }
+  }
+  const signup = get("OKORO_SIGNUP") ?? "open";
+  if (signup !== "open" && signup !== "closed") problems.push("OKORO_SIGNUP must be open or closed");
 
   const cronSecret = get("CRON_SECRET");
   if (cronSecret && cronSecret.length < 16) problems.push("CRON_SECRET must be at least 16 characters");
@@ -294,6 +312,9 @@ export function loadEnv(source: Source = process.env, cwd = process.cwd()): Env 
     upstreamTimeoutMs: numbers.data!.OKORO_UPSTREAM_TIMEOUT_MS,
     signupsPerHour: numbers.data!.OKORO_SIGNUPS_PER_HOUR,
     signinsPer10Minutes: numbers.data!.OKORO_SIGNINS_PER_10_MIN,
+    smtpUrl,
+    mailFrom: get("OKORO_MAIL_FROM") ?? `okoro <no-reply@${mailDomain(url)}>`,
+    signup: signup as Env["signup"],
     authGithub,
     authGoogle,
     oauthApp(providerId) {
@@ -315,6 +336,25 @@ export function loadEnv(source: Source = process.env, cwd = process.cwd()): Env 
     trustedProxyHops,
     notifyPrivateNetwork,
   };
+}
+
+function mailDomain(url: string): string {
+  try {
+    return new URL(url).hostname.replace(/^\[|\]$/g, "") || "localhost";
+  } catch {
+    return "localhost";
+  }
+}
+
+/**
+ * A server that lets strangers sign up must be able to mail them their verification and
+ * reset links (docs/configuration.md#mail): in production, open sign-up needs
+ * OKORO_SMTP_URL. Checked when the server starts (lib/startup.ts), not by the CLI, which
+ * sends no mail.
+ */
+export function mailSetupProblem(env: Pick<Env, "production" | "signup" | "smtpUrl">): string | undefined {
+  if (!env.production || env.signup === "closed" || env.smtpUrl) return undefined;
+  return "OKORO_SMTP_URL is required in production while sign-up is open (or set OKORO_SIGNUP=closed)";
 }
 
 let cached: Env | undefined;

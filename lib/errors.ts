@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   wrong_provider: 403,
   approval_denied: 403,
   step_up_required: 403,
+  email_unverified: 403,
   forbidden: 403,
   not_found: 404,
   unknown_provider: 404,
@@ -44,6 +45,8 @@ const DEFAULT_DESCRIPTION: Partial<Record<ErrorCode, string>> = {
   audit_unavailable: "The audit log cannot be written right now, so nothing was forwarded.",
   unavailable: "The service is temporarily unavailable.",
   not_found: "Not found.",
+  email_unverified:
+    "Confirm your e-mail address first: until then the account cannot connect providers or create service tokens.",
   step_up_required: "Confirm it is you first: this needs your password or second factor within the last 10 minutes.",
 };
 

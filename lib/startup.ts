@@ -1,7 +1,7 @@
 // What the server checks before it serves anything (docs/configuration.md#configuration-and-running), called from
 // instrumentation.ts in the Node.js runtime only.
 import "server-only";
-import { ConfigError, getEnv } from "@/lib/env";
+import { ConfigError, getEnv, mailSetupProblem } from "@/lib/env";
 import { startSweeper } from "@/lib/sweep";
 
 /**
@@ -11,7 +11,8 @@ import { startSweeper } from "@/lib/sweep";
  */
 export function checkConfigurationOrExit(): void {
   try {
-    getEnv();
+    const problem = mailSetupProblem(getEnv());
+    if (problem) throw new ConfigError([problem]);
   } catch (e) {
     if (e instanceof ConfigError) {
       console.error(`\n${e.message}\n`);

@@ -15,6 +15,8 @@ export type CreateUserOptions = {
   /** set when a provider vouched for the address */
   emailVerified?: Date | null;
   image?: string | null;
+  /** a password sign-up: the address is unproven until its link is used (lib/auth/verification.ts) */
+  emailUnverified?: boolean;
 };
 
 /**
@@ -29,6 +31,7 @@ export async function createUser(db: Queryable, options: CreateUserOptions): Pro
     passwordHash: options.passwordHash ?? null,
     emailVerified: options.emailVerified ?? null,
     image: options.image ?? null,
+    emailUnverified: options.emailUnverified ?? false,
   });
   if (!user) throw new OkoroError("conflict", "An account with this email already exists.");
   return user;

@@ -18,7 +18,9 @@ import { isSameOrigin } from "@/lib/auth/session";
 import { setTicketCookie } from "@/lib/auth/ticket-cookie";
 import { getEnv } from "@/lib/env";
 import { isOkoroError } from "@/lib/errors";
+import { afterResponse } from "@/lib/http/after-response";
 import { clientIp } from "@/lib/http/client-ip";
+import { sendVerification } from "@/lib/auth/verification";
 
 const text = (v: FormDataEntryValue | null) => (typeof v === "string" ? v : "");
 
@@ -80,12 +82,17 @@ export async function signUpAction(prev: AuthFormState, formData: FormData): Pro
   const limit = await hitIpLimit(db, "signup", clientIp(await headers()));
   if (!limit.allowed) return { error: tooManyAttemptsMessage(limit.retryAfterSeconds), values, attempt };
 
+  if (getEnv().signup === "closed")
+    return { error: "This okoro does not accept new accounts. Ask whoever runs it for one.", values, attempt };
   try {
-    await createUser(db, {
+    const user = await createUser(db, {
       email: parsed.data.email,
       name: parsed.data.name,
       passwordHash: await hashPassword(parsed.data.password),
+      emailUnverified: true,
     });
+    // the verification link goes out after the answer: a slow mail server must not hold sign-up
+    afterResponse(() => sendVerification(db, user));
   } catch (e) {
     if (isOkoroError(e) && e.code === "conflict") {
       return { fieldErrors: { email: "An account with this email already exists. Sign in instead." }, values, attempt };

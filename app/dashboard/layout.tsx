@@ -3,6 +3,7 @@
 import { after } from "next/server";
 import type { ReactNode } from "react";
 import { signOutAction } from "@/app/dashboard/actions";
+import { VerifyNotice } from "@/app/dashboard/verify-notice";
 import { Button } from "@/components/button";
 import { DashboardNav } from "@/components/dashboard-nav";
 import { Logo } from "@/components/logo";
@@ -52,6 +53,7 @@ export default async function DashboardLayout({ children }: { children: ReactNod
           <DashboardNav />
         </aside>
         <main id="main" className="min-w-0 py-6 md:py-8">
+          {user.emailUnverified ? <VerifyNotice email={user.email} /> : null}
           {children}
         </main>
       </div>

@@ -2,7 +2,7 @@
 // normalised here — trimmed and lower-cased — so every caller compares the same form and
 // the unique index on users.email really means "one account per address".
 import "server-only";
-import { and, eq } from "drizzle-orm";
+import { and, eq, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { accounts, users, type User } from "@/db/schema";
 
@@ -73,4 +73,39 @@ export async function setUserStatus(db: Queryable, options: { userId: string; st
 export async function findApprovalWebhookUrl(db: Queryable, userId: string): Promise<string | null | undefined> {
   const [user] = await db.select({ url: users.approvalWebhookUrl }).from(users).where(eq(users.id, userId));
   return user?.url;
+}
+
+/** The address is proven: set email_verified (once) and clear email_unverified. */
+export async function markEmailVerified(db: Queryable, options: { userId: string }): Promise<void> {
+  await db
+    .update(users)
+    .set({ emailUnverified: false, emailVerified: sql`coalesce(${users.emailVerified}, now())` })
+    .where(eq(users.id, options.userId));
+}
+
+export async function setPasswordHash(db: Queryable, options: { userId: string; passwordHash: string }): Promise<void> {
+  await db.update(users).set({ passwordHash: options.passwordHash }).where(eq(users.id, options.userId));
+}
+
+export async function setUserName(db: Queryable, options: { userId: string; name: string | null }): Promise<void> {
+  await db.update(users).set({ name: options.name }).where(eq(users.id, options.userId));
+}
+
+/**
+ * Moves the user to a new, proven address. Undefined when another account holds it by
+ * now (the unique index decides, whatever the driver calls the violation).
+ */
+export async function setUserEmail(
+  db: Queryable,
+  options: { userId: string; email: string },
+): Promise<User | undefined> {
+  const email = normalizeEmail(options.email);
+  const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);
+  if (taken && taken.id !== options.userId) return undefined;
+  const [row] = await db
+    .update(users)
+    .set({ email, emailUnverified: false, emailVerified: sql`now()` })
+    .where(eq(users.id, options.userId))
+    .returning();
+  return row;
 }

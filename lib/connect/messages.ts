@@ -12,6 +12,7 @@ export const CONNECT_ERROR_CODES = [
   "expired_state",
   "provider_refused",
   "provider_unreachable",
+  "email_unverified",
   "failed",
 ] as const;
 
@@ -27,6 +28,8 @@ export function connectErrorMessage(code: string, providerName: string): string 
   switch (isConnectErrorCode(code) ? code : "failed") {
     case "cancelled":
       return `You cancelled connecting ${name}.`;
+    case "email_unverified":
+      return `Confirm your e-mail address first (use the link okoro mailed you), then connect ${name}.`;
     case "not_configured":
       return `Signing in with ${name} is not set up on this okoro: its OAuth app is not configured. Paste a token instead if ${name} offers one, or ask the operator to configure the app.`;
     case "not_oauth":

@@ -44,6 +44,14 @@ export function SignInForm({ next }: { next?: string }) {
         required
         error={state.fieldErrors?.password}
       />
+      <p className="-mt-2 text-right text-sm">
+        <Link
+          href="/forgot-password"
+          className="rounded font-medium text-accent-700 hover:text-accent-800 hover:underline"
+        >
+          Forgot password?
+        </Link>
+      </p>
       <SubmitButton pendingLabel="Signing in…" className="w-full">
         Sign in
       </SubmitButton>

@@ -14,6 +14,7 @@ import { getDb } from "@/lib/serve/database";
 import { deleteConnection, setConnection } from "@/lib/connect/connections";
 import { dashboardAction } from "@/lib/auth/action-context";
 import { requireStepUpOrRedirect } from "@/lib/auth/step-up";
+import { isEmailVerified } from "@/lib/auth/verification";
 import { CONNECTIONS_PATH } from "@/lib/connect/messages";
 import { isProviderId, resolvedProvider } from "@/lib/providers/catalog";
 
@@ -23,6 +24,8 @@ export async function pasteCredentialAction(prev: PasteState, formData: FormData
   const attempt = prev.attempt + 1;
   const ctx = await dashboardAction();
   if (!ctx) return { attempt, error: WRONG_ORIGIN };
+  if (!isEmailVerified(ctx.user))
+    return { attempt, error: "Confirm your e-mail address first: use the link we mailed you (or resend it)." };
 
   const provider = String(formData.get("provider") ?? "");
   const spec = isProviderId(provider) ? resolvedProvider(provider) : undefined;

@@ -10,6 +10,7 @@ import { SessionsSection } from "@/app/dashboard/settings/sessions-section";
 import { NotificationsSection } from "@/app/dashboard/settings/notifications-section";
 import { notificationSettings } from "@/lib/notify/settings";
 import { TwoFactorSection } from "@/app/dashboard/settings/two-factor-section";
+import { PasswordSection } from "@/app/dashboard/settings/password-section";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -23,6 +24,7 @@ export default async function SettingsPage() {
     <div className="space-y-6">
       <PageHeader title="Settings" description="Your account, how you sign in, and where you are signed in." />
       <TwoFactorSection userId={current.user.id} now={now} />
+      <PasswordSection />
       <SessionsSection sessions={sessions} currentId={current.session.id} now={now} />
       <NotificationsSection {...(await notificationSettings(await getDb(), current.user.id))} now={now} />
     </div>

@@ -15,16 +15,20 @@ import { createServiceToken, revokeServiceToken } from "@/lib/tokens/service-tok
 import { dashboardAction } from "@/lib/auth/action-context";
 import { hasRecentVerification, verifyPath } from "@/lib/auth/step-up";
 import { grantsNeedStepUp } from "@/lib/auth/step-up-rules";
+import { isEmailVerified } from "@/lib/auth/verification";
 import { getEnv } from "@/lib/env";
 import { isOkoroError } from "@/lib/errors";
 import { getProvider, isProviderId } from "@/lib/providers/catalog";
 import type { Scope } from "@/lib/scopes";
 
+const UNVERIFIED =
+  "Confirm your e-mail address first: use the link we mailed you (or resend it from the notice above).";
 const WRONG_ORIGIN = "This can only be done from okoro's own page. Reload the page and try again.";
 
 export async function createServiceTokenAction(payload: unknown): Promise<CreateTokenResult> {
   const ctx = await dashboardAction();
   if (!ctx) return { ok: false, error: WRONG_ORIGIN };
+  if (!isEmailVerified(ctx.user)) return { ok: false, error: UNVERIFIED };
 
   const parsed = parseCreateToken(payload, { now: new Date(), knownProvider: isProviderId });
   if (!parsed.ok)

@@ -10,6 +10,7 @@ import type { CreateTokenField } from "@/app/dashboard/tokens/create-input";
 import { isSameOrigin, requireUser } from "@/lib/auth/session";
 import { hasRecentVerification, verifyPath } from "@/lib/auth/step-up";
 import { grantsNeedStepUp } from "@/lib/auth/step-up-rules";
+import { isEmailVerified } from "@/lib/auth/verification";
 import { isOkoroError } from "@/lib/errors";
 import { approveAuthorization, authorizeParams, denyAuthorization } from "@/lib/oauth/authorize";
 import { oauthContext } from "@/lib/oauth/http";
@@ -32,6 +33,8 @@ function paramsOf(query: unknown) {
 export async function approveAuthorizationAction(query: unknown, payload: unknown): Promise<ConsentResult> {
   const user = await requireUser();
   if (!(await isSameOrigin())) return { ok: false, error: WRONG_ORIGIN };
+  if (!isEmailVerified(user))
+    return { ok: false, error: "Confirm your e-mail address first: use the link okoro mailed you, then try again." };
   const parsed = parseCreateToken(payload, { now: new Date(), knownProvider: isProviderId });
   if (!parsed.ok)
     return {

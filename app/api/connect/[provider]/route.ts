@@ -8,6 +8,7 @@
 import { getDb } from "@/lib/serve/database";
 import { originAllowed } from "@/lib/auth/request-checks";
 import { currentUser } from "@/lib/auth/session";
+import { isEmailVerified } from "@/lib/auth/verification";
 import { startOAuth } from "@/lib/connect/flow";
 import { connectRedirect } from "@/lib/connect/redirect";
 import { getEnv } from "@/lib/env";
@@ -30,6 +31,11 @@ export const POST = withErrorResponse(
     const user = await currentUser();
     // 303: the browser follows with a GET, whichever way the provider's page is reached
     if (!user) return connectRedirect(`/sign-in?next=${encodeURIComponent("/dashboard/connections")}`, 303);
+    if (!isEmailVerified(user))
+      return connectRedirect(
+        `/dashboard/connections?${new URLSearchParams({ error: "email_unverified", provider })}`,
+        303,
+      );
     return connectRedirect(await startOAuth({ db: await getDb(), userId: user.id, provider }), 303);
   },
 );

@@ -1,0 +1,53 @@
+// The account's own settings (docs/dashboard.md#password-reset): changing the password
+// needs the current one, ends every reset link and signs out every other session.
+import "server-only";
+import type { Database } from "@/db/client";
+import { endAccountTokens } from "@/db/queries/account-tokens";
+import { findUserById, setPasswordHash, setUserName } from "@/db/queries/users";
+import { appendAudit } from "@/lib/audit/append";
+import { hitIpLimit } from "@/lib/auth/ip-limits";
+import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from "@/lib/auth/password";
+import { markVerified, type RequestInfo, revokeOtherSessions } from "@/lib/auth/sessions";
+
+export async function updateName(db: Database, userId: string, name: unknown): Promise<{ ok: boolean }> {
+  if (typeof name !== "string" || name.trim().length > 100) return { ok: false };
+  await setUserName(db, { userId, name: name.trim() || null });
+  return { ok: true };
+}
+
+export type ChangePasswordResult =
+  | { ok: true; signedOut: number }
+  | { ok: false; reason: "wrong_password" | "no_password" | "weak_password" }
+  | { ok: false; reason: "rate_limited"; retryAfterSeconds: number };
+
+export async function changePassword(
+  db: Database,
+  input: { userId: string; sessionId: string; current: unknown; next: unknown } & RequestInfo,
+): Promise<ChangePasswordResult> {
+  const { current, next } = input;
+  if (typeof next !== "string" || next.length < PASSWORD_MIN_LENGTH || next.length > PASSWORD_MAX_LENGTH)
+    return { ok: false, reason: "weak_password" };
+  // wrong guesses here count against the same per-address limit as sign-in
+  const limit = await hitIpLimit(db, "signin", input.ip);
+  if (!limit.allowed) return { ok: false, reason: "rate_limited", retryAfterSeconds: limit.retryAfterSeconds };
+  const user = await findUserById(db, { id: input.userId });
+  if (!user?.passwordHash) return { ok: false, reason: "no_password" };
+  if (
+    typeof current !== "string" ||
+    current.length > PASSWORD_MAX_LENGTH ||
+    !(await verifyPassword(user.passwordHash, current))
+  )
+    return { ok: false, reason: "wrong_password" };
+  await setPasswordHash(db, { userId: user.id, passwordHash: await hashPassword(next) });
+  await endAccountTokens(db, { userId: user.id, purpose: "reset_password" });
+  await appendAudit(db, {
+    event: "auth.password_changed",
+    userId: user.id,
+    outcome: "allowed",
+    ip: input.ip,
+    userAgent: input.userAgent,
+  });
+  const signedOut = await revokeOtherSessions(db, user.id, input.sessionId, "password_changed", input);
+  await markVerified(db, input.sessionId);
+  return { ok: true, signedOut };
+}

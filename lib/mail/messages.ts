@@ -1,0 +1,69 @@
+// The messages okoro mails: plain text first (what most people read in a notification),
+// and the same words as simple HTML with one button-like link.
+import type { Mail } from "@/lib/mail/send";
+
+function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function compose(to: string, subject: string, lines: string[], action: { label: string; url: string }): Mail {
+  const [intro, ...rest] = lines;
+  const text = [intro, "", `${action.label}: ${action.url}`, "", ...rest, "", "— okoro"].join("\n");
+  const html = `<!doctype html><html><body style="font-family:system-ui,-apple-system,Segoe UI,sans-serif;color:#1f2330;line-height:1.5;max-width:520px;margin:24px auto;padding:0 16px">
+<p>${escapeHtml(intro)}</p>
+<p><a href="${escapeHtml(action.url)}" style="display:inline-block;background:#3b4fd8;color:#fff;padding:10px 16px;border-radius:8px;text-decoration:none;font-weight:600">${escapeHtml(action.label)}</a></p>
+<p style="font-size:13px;color:#555">Or open this address: <br><a href="${escapeHtml(action.url)}">${escapeHtml(action.url)}</a></p>
+${rest.map((l) => `<p style="font-size:13px;color:#555">${escapeHtml(l)}</p>`).join("\n")}
+<p style="font-size:13px;color:#555">— okoro</p>
+</body></html>`;
+  return { to, subject, text, html };
+}
+
+export function verifyEmailMessage(to: string, url: string): Mail {
+  return compose(
+    to,
+    "Confirm your e-mail address for okoro",
+    [
+      "Confirm that this is your address to finish setting up your okoro account.",
+      "The link works once, for 24 hours. If you did not sign up for okoro, ignore this message.",
+    ],
+    { label: "Confirm e-mail address", url },
+  );
+}
+
+export function changeEmailMessage(to: string, url: string): Mail {
+  return compose(
+    to,
+    "Confirm your new e-mail address for okoro",
+    [
+      "Someone asked to move an okoro account to this address. Confirm it if that was you.",
+      "The link works once, for 24 hours. If you did not ask for this, ignore this message: nothing changes.",
+    ],
+    { label: "Confirm new address", url },
+  );
+}
+
+export function resetPasswordMessage(to: string, url: string): Mail {
+  return compose(
+    to,
+    "Reset your okoro password",
+    [
+      "Someone asked to reset the password of the okoro account for this address.",
+      "The link works once, for 30 minutes, and signs you out everywhere else. If you did not ask for this, ignore this message: your password stays as it is.",
+    ],
+    { label: "Choose a new password", url },
+  );
+}
+
+/** To the old address when the account moves: so a takeover cannot go unnoticed. */
+export function emailChangedNotice(to: string, newEmail: string, url: string): Mail {
+  return compose(
+    to,
+    "Your okoro account's e-mail address changed",
+    [
+      `The e-mail address of your okoro account is now ${newEmail}.`,
+      "If you did not do this, reset your password from the sign-in page and contact whoever runs this okoro.",
+    ],
+    { label: "Open okoro", url },
+  );
+}
