@@ -1,10 +1,14 @@
 // Whether the proxy would hold a request for a person's approval of that exact request
-// (docs/agent-api.md#explain). Held requests are wired in by their own change: until then
-// no request is ever held, so explain answers `would_hold: false`.
+// (docs/agent-api.md#explain, docs/agent-api.md#held-requests): the same rule the proxy
+// applies, read from the service token's hold scopes.
 import type { ServiceToken } from "@/db/schema";
+import { isHeld } from "@/lib/held/hold";
 import type { RequestScope } from "@/lib/scopes";
 
-export function wouldHold(_args: { token: ServiceToken; provider: string; requiredScope: RequestScope }): boolean {
-  // held requests wire it: true when requiredScope is in the token's hold_scopes
-  return false;
+export function wouldHold(args: {
+  token: ServiceToken;
+  tokenScope: string | null;
+  requiredScope: RequestScope;
+}): boolean {
+  return isHeld(args.token.holdScopes ?? [], args.tokenScope ?? args.requiredScope, args.requiredScope);
 }

@@ -176,6 +176,22 @@ describeDatabases("explain", (getDb) => {
     expect(await auditCount(row.id)).toBe(audits);
   });
 
+  it("says when the proxy would hold the request for a person (hold scopes), holding nothing", async () => {
+    const { token, row } = await h.createToken({ grants: { github: ["read", "delete"] }, holdScopes: ["delete"] });
+    const audits = await auditCount(row.id);
+    expect(await answer(token, { provider: "github", method: "DELETE", path: "/repos/o/r" })).toMatchObject({
+      required_scope: "delete",
+      allowed: true,
+      would_hold: true,
+    });
+    expect(await answer(token, { provider: "github", method: "GET", path: "/user" })).toMatchObject({
+      required_scope: "read",
+      would_hold: false,
+    });
+    expect(upstream.received).toHaveLength(0);
+    expect(await auditCount(row.id)).toBe(audits);
+  });
+
   it(`has its own limit: ${EXPLAIN_PER_MINUTE} a minute per service token, then 429`, async () => {
     const { token } = await h.createToken({ grants: { github: ["read"] } });
     const statuses: number[] = [];

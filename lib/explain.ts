@@ -245,7 +245,7 @@ export async function explain(ctx: ExplainContext, subject: ExplainSubject, raw:
     allowed: !first,
     error: first?.error ?? null,
     error_description: first?.description ?? null,
-    would_hold: required ? wouldHold({ token, provider: request.spec.id, requiredScope: required }) : false,
+    would_hold: required ? wouldHold({ token, tokenScope, requiredScope: required }) : false,
     needs_approval: needsApproval,
     rate_limit: rate,
     quota,
