@@ -109,3 +109,14 @@ export async function setUserEmail(
     .returning();
   return row;
 }
+
+/**
+ * Removes the user's row; every table that belongs to the account (service tokens,
+ * connections and their credentials, approvals, sessions, links, factors, channels)
+ * references it with ON DELETE CASCADE, so they go with it. The audit log has no such
+ * reference and stays. Returns whether a row was removed.
+ */
+export async function deleteUserRow(db: Queryable, options: { userId: string }): Promise<boolean> {
+  const removed = await db.delete(users).where(eq(users.id, options.userId)).returning({ id: users.id });
+  return removed.length > 0;
+}

@@ -3,8 +3,8 @@
 import "server-only";
 import type { Database } from "@/db/client";
 import { endAccountTokens } from "@/db/queries/account-tokens";
-import { findUserById, setPasswordHash, setUserName } from "@/db/queries/users";
-import { appendAudit } from "@/lib/audit/append";
+import { deleteUserRow, findUserById, normalizeEmail, setPasswordHash, setUserName } from "@/db/queries/users";
+import { appendAudit, appendAuditInTx } from "@/lib/audit/append";
 import { hitIpLimit } from "@/lib/auth/ip-limits";
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH, verifyPassword } from "@/lib/auth/password";
 import { markVerified, type RequestInfo, revokeOtherSessions } from "@/lib/auth/sessions";
@@ -50,4 +50,35 @@ export async function changePassword(
   const signedOut = await revokeOtherSessions(db, user.id, input.sessionId, "password_changed", input);
   await markVerified(db, input.sessionId);
   return { ok: true, signedOut };
+}
+
+export type DeleteAccountResult = { ok: true } | { ok: false; reason: "confirmation_mismatch" | "not_found" };
+
+/**
+ * Deletes the account (docs/dashboard.md#delete-account) in one transaction: the
+ * `account.deleted` event, then the user's row, whose removal takes every service token,
+ * connection credential, approval, session and factor with it — so the next call of any
+ * of the user's agents gets 401. The audit log is kept: it is a hash chain other users'
+ * events depend on, and it is the record of what the agents did. The caller checks
+ * step-up first; `confirmEmail` is the address the person typed.
+ */
+export async function deleteAccount(
+  db: Database,
+  input: { userId: string; confirmEmail: unknown } & RequestInfo,
+): Promise<DeleteAccountResult> {
+  const user = await findUserById(db, { id: input.userId });
+  if (!user) return { ok: false, reason: "not_found" };
+  if (typeof input.confirmEmail !== "string" || normalizeEmail(input.confirmEmail) !== user.email)
+    return { ok: false, reason: "confirmation_mismatch" };
+  const deleted = await db.transaction(async (tx) => {
+    await appendAuditInTx(tx, {
+      event: "account.deleted",
+      userId: user.id,
+      outcome: "allowed",
+      ip: input.ip,
+      userAgent: input.userAgent,
+    });
+    return deleteUserRow(tx, { userId: user.id });
+  });
+  return deleted ? { ok: true } : { ok: false, reason: "not_found" };
 }
