@@ -48,6 +48,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
   const error = errorMessage(first(params.error), first(params.code));
   const signedOut = first(params.signed_out) === "1";
   const wasReset = first(params.reset) === "1";
+  const wasDeleted = first(params.deleted) === "1";
   const oauth = oauthProviders();
 
   return (
@@ -58,6 +59,9 @@ export default async function SignInPage({ searchParams }: { searchParams: Searc
       </div>
       {signedOut ? <Alert tone="success">You have signed out.</Alert> : null}
       {wasReset ? <Alert tone="success">Your password is set. Sign in with it.</Alert> : null}
+      {wasDeleted ? (
+        <Alert tone="success">Your account is deleted, and your agents' tokens no longer work.</Alert>
+      ) : null}
       {error ? <Alert tone="error">{error}</Alert> : null}
       <Card className="space-y-5 p-5 sm:p-6">
         <OAuthButtons github={oauth.github} google={oauth.google} next={next} />

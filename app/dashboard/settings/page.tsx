@@ -11,6 +11,7 @@ import { NotificationsSection } from "@/app/dashboard/settings/notifications-sec
 import { notificationSettings } from "@/lib/notify/settings";
 import { TwoFactorSection } from "@/app/dashboard/settings/two-factor-section";
 import { PasswordSection } from "@/app/dashboard/settings/password-section";
+import { DeleteAccountSection } from "@/app/dashboard/settings/delete-account-section";
 
 export const metadata: Metadata = { title: "Settings" };
 
@@ -23,10 +24,11 @@ export default async function SettingsPage() {
   return (
     <div className="space-y-6">
       <PageHeader title="Settings" description="Your account, how you sign in, and where you are signed in." />
-      <TwoFactorSection userId={current.user.id} now={now} />
       <PasswordSection />
+      <TwoFactorSection userId={current.user.id} now={now} />
       <SessionsSection sessions={sessions} currentId={current.session.id} now={now} />
       <NotificationsSection {...(await notificationSettings(await getDb(), current.user.id))} now={now} />
+      <DeleteAccountSection email={current.user.email} />
     </div>
   );
 }
