@@ -260,6 +260,7 @@ describe.each(BACKENDS)("okoro CLI [$name]", (backend) => {
       { table: "connections", rewrapped: 2, current: 0, failed: 0 },
       { table: "signing_keys", rewrapped: 2, current: 0, failed: 0 },
       { table: "oauth_states", rewrapped: 0, current: 0, failed: 0 },
+      { table: "notification_channels", rewrapped: 0, current: 0, failed: 0 },
     ]);
 
     const again = await okoro(["keys", "rewrap"], { keys: `${NEW},${OLD}` });
