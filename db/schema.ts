@@ -460,7 +460,7 @@ export const heldRequests = pgTable(
     /** "sha256:" + hex of the canonical JSON of the request (docs/agent-api.md#held-requests) */
     digest: text("digest").notNull(),
     /** sealed { headers, body (base64) } */
-    request: jsonb("request").notNull(),
+    request: jsonb("request").$type<Envelope>().notNull(),
     bodyBytes: integer("body_bytes").notNull(),
     state: text("state", { enum: ["held", "executing", "done", "failed"] })
       .$type<HeldState>()
@@ -470,7 +470,7 @@ export const heldRequests = pgTable(
     outcome: text("outcome"),
     responseStatus: integer("response_status"),
     /** sealed { headers, body (base64) }, the upstream's answer */
-    response: jsonb("response"),
+    response: jsonb("response").$type<Envelope>(),
     claimedAt: ts("claimed_at"),
     finishedAt: ts("finished_at"),
     /** the answer is kept for the agent until then */

@@ -3,6 +3,7 @@
 // RETURNING, so of two callers racing for it (ten people pressing Approve, ten polls)
 // exactly one wins: one claim sends the request, one poll gets the answer.
 import "server-only";
+import type { Envelope } from "@/lib/crypto/envelope";
 import { and, eq, inArray, isNull, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { approvals, heldRequests, serviceTokens, type Approval, type HeldRequest } from "@/db/schema";
@@ -106,7 +107,7 @@ export async function finishHeld(
     state: "done" | "failed";
     outcome: string | null;
     responseStatus: number | null;
-    response: unknown;
+    response: Envelope | null;
   },
 ): Promise<boolean> {
   const rows = await db

@@ -253,14 +253,17 @@ describe.each(BACKENDS)("okoro CLI [$name]", (backend) => {
       rewrapped: number;
       current: number;
       failed: unknown[];
-      tables: { table: string; rewrapped: number }[];
+      tables: { table: string; column: string; rewrapped: number }[];
     }>(r.stdout);
     expect(report).toMatchObject({ master_key: "new", rewrapped: 4, current: 0, failed: [] });
     expect(report.tables).toEqual([
-      { table: "connections", rewrapped: 2, current: 0, failed: 0 },
-      { table: "signing_keys", rewrapped: 2, current: 0, failed: 0 },
-      { table: "oauth_states", rewrapped: 0, current: 0, failed: 0 },
-      { table: "notification_channels", rewrapped: 0, current: 0, failed: 0 },
+      { table: "connections", column: "credential", rewrapped: 2, current: 0, failed: 0 },
+      { table: "signing_keys", column: "private_key", rewrapped: 2, current: 0, failed: 0 },
+      { table: "oauth_states", column: "secret", rewrapped: 0, current: 0, failed: 0 },
+      { table: "notification_channels", column: "url", rewrapped: 0, current: 0, failed: 0 },
+      { table: "user_totp", column: "secret", rewrapped: 0, current: 0, failed: 0 },
+      { table: "held_requests", column: "request", rewrapped: 0, current: 0, failed: 0 },
+      { table: "held_requests", column: "response", rewrapped: 0, current: 0, failed: 0 },
     ]);
 
     const again = await okoro(["keys", "rewrap"], { keys: `${NEW},${OLD}` });
@@ -300,10 +303,12 @@ describe.each(BACKENDS)("okoro CLI [$name]", (backend) => {
 
     const r = await okoro(["keys", "rewrap", "--json"], { keys: `${NEW},${OLD}` });
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe(`okoro: connections ${strayId}: cannot unwrap (unknown master key id "stray")\n`);
+    expect(r.stderr).toBe(`okoro: connections.credential ${strayId}: cannot unwrap (unknown master key id "stray")\n`);
     const report = json<{ rewrapped: number; failed: { table: string; id: string }[] }>(r.stdout);
     expect(report.rewrapped).toBe(1);
-    expect(report.failed).toEqual([{ table: "connections", id: strayId, error: 'unknown master key id "stray"' }]);
+    expect(report.failed).toEqual([
+      { table: "connections", column: "credential", id: strayId, error: 'unknown master key id "stray"' },
+    ]);
 
     const text = await okoro(["keys", "rewrap"], { keys: `${NEW},${OLD}` });
     expect(text.code).toBe(1);

@@ -7,8 +7,14 @@ import type { Database } from "@/db/client";
 import { ENVELOPE_COLUMNS, readEnvelopes, replaceEnvelope } from "@/db/queries/envelopes";
 import { rewrap, type Envelope, type MasterKeys } from "@/lib/crypto/envelope";
 
-export type RewrapFailure = { table: string; id: string; error: string };
-export type RewrapTableReport = { table: string; rewrapped: number; current: number; failed: number };
+export type RewrapFailure = { table: string; column: string; id: string; error: string };
+export type RewrapTableReport = {
+  table: string;
+  column: string;
+  rewrapped: number;
+  current: number;
+  failed: number;
+};
 export type RewrapReport = {
   tables: RewrapTableReport[];
   rewrapped: number;
@@ -17,7 +23,7 @@ export type RewrapReport = {
 };
 
 /**
- * Walks each table in key order, `batchSize` rows at a time, re-wrapping envelopes whose
+ * Walks each sealed column (db/queries/envelopes.ts) in key order, `batchSize` rows at a time, re-wrapping envelopes whose
  * key id is not the current one. A row that cannot be unwrapped (its master key is gone or
  * it was tampered with) is reported and skipped; the others still get done. An update only
  * applies if the row still holds the envelope that was read, so a credential replaced
@@ -34,7 +40,13 @@ export async function rewrapAll(options: {
   const report: RewrapReport = { tables: [], rewrapped: 0, current: 0, failures: [] };
 
   for (const target of ENVELOPE_COLUMNS) {
-    const counts: RewrapTableReport = { table: target.table, rewrapped: 0, current: 0, failed: 0 };
+    const counts: RewrapTableReport = {
+      table: target.table,
+      column: target.column,
+      rewrapped: 0,
+      current: 0,
+      failed: 0,
+    };
     let after: string | undefined;
     for (;;) {
       const batch = await readEnvelopes(db, target, { after, limit: batchSize });
@@ -43,7 +55,12 @@ export async function rewrapAll(options: {
         try {
           next = rewrap(row.envelope, masterKeys);
         } catch (e) {
-          const failure = { table: target.table, id: row.id, error: e instanceof Error ? e.message : String(e) };
+          const failure = {
+            table: target.table,
+            column: target.column,
+            id: row.id,
+            error: e instanceof Error ? e.message : String(e),
+          };
           counts.failed++;
           report.failures.push(failure);
           options.onFailure?.(failure);

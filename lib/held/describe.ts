@@ -124,7 +124,7 @@ export async function heldForUser(userId: string, id: string): Promise<HeldDetai
   if (!view || view.held.userId !== userId) return null;
   const { held, approval } = view;
   const stored = openJson<StoredRequest>(
-    held.request as never,
+    held.request,
     heldRequestAad(id, held.userId, held.provider),
     getEnv().masterKeys,
   );

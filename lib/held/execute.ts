@@ -108,11 +108,7 @@ export async function executeHeld(db: Database, id: string, deps: ExecuteDeps = 
       connectionAad(sealed.id, held.userId, held.provider),
       env.masterKeys,
     );
-    stored = openJson<StoredRequest>(
-      held.request as never,
-      heldRequestAad(id, held.userId, held.provider),
-      env.masterKeys,
-    );
+    stored = openJson<StoredRequest>(held.request, heldRequestAad(id, held.userId, held.provider), env.masterKeys);
   } catch (e) {
     console.error("[okoro] a held request or its credential could not be decrypted:", (e as Error).message);
     return fail("internal_error", 500, "proxy.denied");

@@ -128,8 +128,9 @@ export async function pollHeld(ctx: HeldPollContext, presented: string | null, i
     );
   if (delivered.state === "failed") throw failure({ ...view, held: delivered });
   const env = ctx.execute?.env ?? getEnv();
+  // a done request always holds its sealed answer: the one write that marks it done sets both
   const stored = openJson<StoredResponse>(
-    delivered.response as never,
+    delivered.response!,
     heldResponseAad(id, delivered.userId, delivered.provider),
     env.masterKeys,
   );
