@@ -1,12 +1,12 @@
 // Accounts end to end: sign up, sign out, sign in, and the ways each can go wrong.
 import { expect, test } from "@playwright/test";
-import { PASSWORD, shot, signUp, uniqueEmail } from "./helpers";
+import { mailedLink, mailTo, PASSWORD, shot, signIn, signUp, uniqueEmail } from "./helpers";
 
 test.describe.configure({ mode: "serial" });
 
 const email = uniqueEmail("ada");
 
-test("signing up lands on the dashboard, signed in", async ({ page }, testInfo) => {
+test("signing up, confirming the address and signing in lands on the dashboard", async ({ page }, testInfo) => {
   await signUp(page, { email, name: "Ada Lovelace" });
   await expect(page.getByRole("heading", { level: 1, name: "Welcome, Ada" })).toBeVisible();
   await expect(page.getByTestId("user-email")).toHaveText(email);
@@ -99,13 +99,29 @@ test("sign-up explains what to fix, inline", async ({ page }, testInfo) => {
   await shot(page, testInfo, "sign-up-errors");
 });
 
-test("signing up twice with one email is refused with a way forward", async ({ page }) => {
+test("signing up with a taken address answers as for a new one; the owner's inbox says what happened", async ({
+  page,
+}, testInfo) => {
+  const before = await mailTo(email);
   await page.goto("/sign-up");
   await page.getByLabel("Email").fill(email.toUpperCase());
-  await page.getByLabel("Password").fill(PASSWORD);
+  await page.getByLabel("Password").fill("another password entirely");
   await page.getByRole("button", { name: "Create account" }).click();
-  await expect(page.getByText("An account with this email already exists. Sign in instead.")).toBeVisible();
-  await expect(page).toHaveURL(/\/sign-up$/);
+  await expect(page.getByRole("heading", { name: "Check your inbox" })).toBeVisible();
+  await expect(page.getByRole("status").filter({ hasText: "We sent a message to" })).toContainText(email.toUpperCase());
+  await expect(page.getByText("already exists")).toHaveCount(0);
+  await shot(page, testInfo, "sign-up-check-inbox");
+
+  const note = await mailTo(email, { after: before });
+  expect(note).toContain("You already have an okoro account");
+  expect(mailedLink(note, "/sign-in")).toMatch(/\/sign-in$/);
+  // nothing changed: the other password does not sign in, the first one still does
+  await page.goto("/sign-in");
+  await page.getByLabel("Email").fill(email);
+  await page.getByLabel("Password").fill("another password entirely");
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("main").getByRole("alert")).toHaveText("Wrong email or password.");
+  await signIn(page, email);
 });
 
 test("signed-out visitors are sent from the dashboard to sign in", async ({ page }) => {

@@ -4,7 +4,6 @@
 // Sign-in itself (limit, argon2id check, audit) happens in the Credentials provider,
 // see lib/auth/password-sign-in.ts, so a direct POST to /api/auth gets the same rules.
 import { getDb } from "@/lib/serve/database";
-import { createUser } from "@/lib/users";
 import { AuthError, CredentialsSignin } from "next-auth";
 import { headers } from "next/headers";
 import { redirect } from "next/navigation";
@@ -12,15 +11,13 @@ import type { AuthFormState } from "@/app/(auth)/form-state";
 import { type SecondFactorRequired, signIn, type TooManyAttempts } from "@/lib/auth/auth";
 import { fieldErrors, signInSchema, signUpSchema } from "@/lib/auth/forms";
 import { hitIpLimit, tooManyAttemptsMessage } from "@/lib/auth/ip-limits";
-import { hashPassword } from "@/lib/auth/password";
 import { safeNextPath } from "@/lib/auth/request-checks";
 import { isSameOrigin } from "@/lib/auth/session";
 import { setTicketCookie } from "@/lib/auth/ticket-cookie";
 import { getEnv } from "@/lib/env";
-import { isOkoroError } from "@/lib/errors";
 import { afterResponse } from "@/lib/http/after-response";
 import { clientIp } from "@/lib/http/client-ip";
-import { sendVerification } from "@/lib/auth/verification";
+import { signUpWithPassword } from "@/lib/auth/sign-up";
 
 const text = (v: FormDataEntryValue | null) => (typeof v === "string" ? v : "");
 
@@ -84,28 +81,10 @@ export async function signUpAction(prev: AuthFormState, formData: FormData): Pro
 
   if (getEnv().signup === "closed")
     return { error: "This okoro does not accept new accounts. Ask whoever runs it for one.", values, attempt };
-  try {
-    const user = await createUser(db, {
-      email: parsed.data.email,
-      name: parsed.data.name,
-      passwordHash: await hashPassword(parsed.data.password),
-      emailUnverified: true,
-    });
-    // the verification link goes out after the answer: a slow mail server must not hold sign-up
-    afterResponse(() => sendVerification(db, user));
-  } catch (e) {
-    if (isOkoroError(e) && e.code === "conflict") {
-      return { fieldErrors: { email: "An account with this email already exists. Sign in instead." }, values, attempt };
-    }
-    throw e;
-  }
-  const error = await signInOrExplain(parsed.data.email, parsed.data.password, "/dashboard");
-  // the account exists even if signing in right away failed (e.g. the sign-in limit)
-  return {
-    error: `Your account is ready, but we could not sign you in: ${error} Use the sign-in page.`,
-    values,
-    attempt,
-  };
+  // the same answer whether or not the address has an account (docs/dashboard.md#sign-up)
+  const mail = await signUpWithPassword(db, parsed.data);
+  afterResponse(mail);
+  return { sentTo: parsed.data.email, values, attempt };
 }
 
 /** "Continue with GitHub/Google": starts the provider's OAuth flow. */

@@ -5,6 +5,8 @@ export type AuthFormState = {
   error?: string;
   fieldErrors?: Partial<Record<"name" | "email" | "password", string>>;
   values: { email: string; name?: string };
+  /** sign-up: the address the next step was mailed to (the same answer for a taken address) */
+  sentTo?: string;
   /** bumps on every answer, so the form can move focus to the new error */
   attempt: number;
 };

@@ -216,6 +216,54 @@ describeDatabases("password reset", (db, driver) => {
     expect(await verifyPassword(row.passwordHash!, "old password 123")).toBe(true);
   });
 
+  it("answers before anything about the address is looked up, so its timing cannot tell", async () => {
+    const u = await createUser(db().db, {
+      email: at("r-timing"),
+      passwordHash: await hashPassword("old password 123"),
+    });
+    const deferred: (() => Promise<void>)[] = [];
+    const defer = (work: () => Promise<void>) => deferred.push(work);
+    const resetRows = () =>
+      db()
+        .db.select()
+        .from(accountTokens)
+        .where(and(eq(accountTokens.userId, u.id), eq(accountTokens.purpose, "reset_password")));
+    const requested = () =>
+      db()
+        .db.select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.chain, u.id), eq(auditEvents.event, "auth.reset_requested")));
+
+    // the answer is given with the account untouched: no link made, no event, no mail
+    expect(await requestPasswordReset(db().db, { email: at("r-timing") }, ip(20), defer)).toEqual({ ok: true });
+    expect(deferred).toHaveLength(1);
+    expect(await resetRows()).toHaveLength(0);
+    expect(await requested()).toHaveLength(0);
+    await deferred[0]();
+    expect(await resetRows()).toHaveLength(1);
+    expect(await requested()).toHaveLength(1);
+    await mailed(at("r-timing"), 1);
+
+    // measured: an address with an account and one without, alternating
+    const known: number[] = [];
+    const unknown: number[] = [];
+    const skip = () => {};
+    for (let i = 0; i < 15; i++) {
+      for (const [email, times] of [
+        [at("r-timing"), known],
+        [at(`r-timing-nobody-${i}`), unknown],
+      ] as const) {
+        const start = performance.now();
+        await requestPasswordReset(db().db, { email }, ip(30 + i), skip);
+        times.push(performance.now() - start);
+      }
+    }
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    const [k, n] = [median(known), median(unknown)];
+    console.log(`[timing] reset answer p50, ${driver}: known ${k.toFixed(2)} ms, unknown ${n.toFixed(2)} ms`);
+    expect(Math.abs(k - n)).toBeLessThan(Math.max(3, 0.5 * Math.max(k, n)));
+  });
+
   it("limited per address (silently) and per client address (said)", async () => {
     await createUser(db().db, { email: at("r-limit"), passwordHash: "x" });
     for (let i = 0; i < RESETS_PER_ADDRESS_PER_HOUR + 2; i++)

@@ -1,8 +1,7 @@
 // Password reset (docs/dashboard.md#password-reset): a single-use link for 30 minutes,
 // ended by its use, by a newer link and by a password change. Asking answers the same
-// whether or not the address has an account, after the same work: the link is made and
-// hashed either way, and the mail goes out after the answer. Using it sets the password
-// and signs out every session.
+// whether or not the address has an account, and before anything about it is looked up.
+// Using it sets the password and signs out every session.
 import "server-only";
 import { createHash } from "node:crypto";
 import type { Database } from "@/db/client";
@@ -10,7 +9,7 @@ import { endAccountTokens } from "@/db/queries/account-tokens";
 import { hitWindow } from "@/db/queries/limits";
 import { findUserByEmail, markEmailVerified, normalizeEmail, setPasswordHash } from "@/db/queries/users";
 import { appendAudit, appendAuditInTx } from "@/lib/audit/append";
-import { hashLinkToken, issueLink, type LinkState, peekLink, useLink } from "@/lib/auth/account-links";
+import { issueLink, type LinkState, peekLink, useLink } from "@/lib/auth/account-links";
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
 import { revokeAllSessions } from "@/lib/auth/sessions";
 import { getEnv } from "@/lib/env";
@@ -18,7 +17,6 @@ import { afterResponse } from "@/lib/http/after-response";
 import { addressBucket } from "@/lib/http/address-bucket";
 import { resetPasswordMessage } from "@/lib/mail/messages";
 import { sendMailQuietly } from "@/lib/mail/send";
-import { randomBytes } from "node:crypto";
 
 /** Requests per address per hour (silently dropped beyond) and per client address per hour (refused). */
 export const RESETS_PER_ADDRESS_PER_HOUR = 3;
@@ -33,24 +31,37 @@ export function resetUrl(token: string): string {
 }
 
 /**
- * "Forgot password?": the same answer for every address. Only the per-client-address
- * limit is ever said out loud; it says nothing about any account.
+ * "Forgot password?": the same answer for every address, given before anything about the
+ * address is looked up, so its timing cannot tell them apart either. Only the
+ * per-client-address limit is checked first, and only it is ever said out loud; the rest
+ * (`mailReset`) runs after the answer. `defer` is afterResponse; a test passes its own to
+ * see what the answer waited for.
  */
 export async function requestPasswordReset(
   db: Database,
   input: { email: string },
   request: Request,
+  defer: (work: () => Promise<void>) => void = afterResponse,
 ): Promise<ResetRequestResult> {
-  const hour = { kind: "seconds", seconds: 3600 } as const;
-  const byIp = await hitWindow(db, `ip:reset:${addressBucket(request.ip)}`, RESETS_PER_IP_PER_HOUR, hour);
+  const byIp = await hitWindow(db, `ip:reset:${addressBucket(request.ip)}`, RESETS_PER_IP_PER_HOUR, HOUR);
   if (!byIp.allowed) return { ok: false, reason: "rate_limited" };
   const email = normalizeEmail(input.email);
+  defer(() =>
+    mailReset(db, email, request).catch((e) =>
+      console.error("[okoro] a password reset request failed:", (e as Error).message),
+    ),
+  );
+  return { ok: true };
+}
+
+const HOUR = { kind: "seconds", seconds: 3600 } as const;
+
+/** After the answer: the per-address limit, the account, the link, the audit event, the mail. */
+async function mailReset(db: Database, email: string, request: Request): Promise<void> {
   const addressKey = createHash("sha256").update(email).digest("hex").slice(0, 32);
-  const byAddress = await hitWindow(db, `addr:reset:${addressKey}`, RESETS_PER_ADDRESS_PER_HOUR, hour);
+  const byAddress = await hitWindow(db, `addr:reset:${addressKey}`, RESETS_PER_ADDRESS_PER_HOUR, HOUR);
   const user = await findUserByEmail(db, { email });
   if (!user || user.status !== "active" || !byAddress.allowed) {
-    // the same work as below: a token made and hashed, one audit append
-    hashLinkToken(randomBytes(32).toString("base64url"));
     await appendAudit(db, {
       event: "auth.reset_requested",
       userId: user?.id ?? null,
@@ -59,7 +70,7 @@ export async function requestPasswordReset(
       ip: request.ip,
       userAgent: request.userAgent,
     });
-    return { ok: true };
+    return;
   }
   const token = await issueLink(db, { userId: user.id, purpose: "reset_password" });
   await appendAudit(db, {
@@ -69,8 +80,7 @@ export async function requestPasswordReset(
     ip: request.ip,
     userAgent: request.userAgent,
   });
-  afterResponse(() => sendMailQuietly(resetPasswordMessage(user.email, resetUrl(token))));
-  return { ok: true };
+  await sendMailQuietly(resetPasswordMessage(user.email, resetUrl(token)));
 }
 
 export function checkResetLink(db: Database, token: unknown): Promise<"ok" | LinkState> {

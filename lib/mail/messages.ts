@@ -31,6 +31,25 @@ export function verifyEmailMessage(to: string, url: string): Mail {
   );
 }
 
+/** Sign-up with an address that already has an account: the ways back in, nothing more. */
+export function accountExistsMessage(
+  to: string,
+  links: { signInUrl: string; resetUrl: string; unverified: boolean },
+): Mail {
+  return compose(
+    to,
+    "You already have an okoro account",
+    [
+      "Someone tried to create an okoro account with this address, which already has one. Nothing was changed.",
+      `Forgot your password? Choose a new one: ${links.resetUrl}`,
+      links.unverified
+        ? "Your address is not confirmed yet: a new confirmation link follows in a separate message."
+        : "If this was not you, you can ignore this message.",
+    ],
+    { label: "Sign in", url: links.signInUrl },
+  );
+}
+
 export function changeEmailMessage(to: string, url: string): Mail {
   return compose(
     to,

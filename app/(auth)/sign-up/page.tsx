@@ -8,12 +8,19 @@ import { Card } from "@/components/card";
 import { oauthProviders } from "@/lib/auth/auth";
 import { PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
 import { currentUser } from "@/lib/auth/session";
+import { getEnv } from "@/lib/env";
+import path from "node:path";
 
 export const metadata: Metadata = { title: "Create your account" };
 
 export default async function SignUpPage() {
   if (await currentUser()) redirect("/dashboard");
   const oauth = oauthProviders();
+  const env = getEnv();
+  // without a mail server, say where the link went (docs/configuration.md#mail)
+  const outboxDir = path.resolve(env.dataDir, "outbox");
+  const relative = path.relative(process.cwd(), outboxDir);
+  const outbox = env.smtpUrl ? undefined : relative.startsWith("..") ? outboxDir : relative;
 
   return (
     <div className="space-y-5">
@@ -25,7 +32,7 @@ export default async function SignUpPage() {
       </div>
       <Card className="space-y-5 p-5 sm:p-6">
         <OAuthButtons github={oauth.github} google={oauth.google} />
-        <SignUpForm minPasswordLength={PASSWORD_MIN_LENGTH} />
+        <SignUpForm minPasswordLength={PASSWORD_MIN_LENGTH} outbox={outbox} />
       </Card>
       <p className="text-center text-xs leading-5 text-ink-subtle">
         Free to self-host. Read{" "}
