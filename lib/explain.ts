@@ -266,12 +266,14 @@ const invalidToken = () =>
   new OkoroError("invalid_token", "The token is missing, malformed, expired or revoked. Do not retry with it.");
 
 /** Who is asking, from the bearer token: the uniform 401 for anything that does not authenticate. */
+/** A bad token: counted per address (past the limit the address gets 429), never audited. */
+function refuseToken(ctx: ExplainRequestContext): never {
+  ctx.failures.fail(ctx.ip);
+  throw invalidToken();
+}
+
 async function authenticate(ctx: ExplainRequestContext, presented: string | null, body: unknown) {
-  const fail = (): never => {
-    // counted per address (past the limit the address is refused with 429), never audited
-    ctx.failures.fail(ctx.ip);
-    throw invalidToken();
-  };
+  const fail = (): never => refuseToken(ctx);
   if (!presented) return fail();
   const named = typeof body === "object" && body !== null ? (body as { provider?: unknown }).provider : undefined;
   if (presented.startsWith("svc_")) {
@@ -308,6 +310,14 @@ export async function handleExplain(request: Request, ctx: ExplainRequestContext
       await request.body?.cancel().catch(() => {});
       throw throttled;
     }
+    const header = request.headers.get("authorization");
+    const presented = header ? (/^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? null) : null;
+    // no token, or a service token that cannot be one: refused before a byte of the body is
+    // read, so a client without a token cannot make okoro wait on or parse its body
+    if (!presented || (presented.startsWith("svc_") && !isWellFormedServiceToken(presented))) {
+      await request.body?.cancel().catch(() => {});
+      refuseToken(ctx);
+    }
     let body: unknown;
     try {
       body = await readBoundedJson(request);
@@ -315,8 +325,6 @@ export async function handleExplain(request: Request, ctx: ExplainRequestContext
       if (e instanceof OkoroError && e.code === "payload_too_large") throw e;
       throw new OkoroError("invalid_request", "The body must be JSON: { method, path, query?, body? }.");
     }
-    const header = request.headers.get("authorization");
-    const presented = header ? (/^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? null) : null;
     const subject = await authenticate(ctx, presented, body);
     const answer = await explain(ctx, subject, body);
     return Response.json(answer, { headers: { "cache-control": "no-store" } });
