@@ -63,6 +63,11 @@ test("an agent's DELETE is held, shown as it will be sent, approved after a re-s
   const poll = () => request.get(new URL(body.poll_url).pathname, { headers: { Authorization: `Bearer ${token}` } });
   expect((await poll()).status()).toBe(202);
 
+  // the list says what will be sent, in one line
+  await page.goto("/dashboard/approvals");
+  await expect(page.getByTestId("held-request-line")).toHaveText("DELETE /repos/octo/hello/labels/stale?confirm=yes");
+  await shot(page, testInfo, "held-list");
+
   // the page shows the request as it will be sent
   const approvalPath = new URL(body.approval_url).pathname;
   await page.goto(approvalPath);

@@ -60,6 +60,16 @@ export function readableApproval<T extends { agent: string; intent: string; reas
   };
 }
 
+/**
+ * A held request in one line for a list ("DELETE /repos/o/r/git/refs/heads/x"): the path is
+ * the agent's text, so it is made readable and cut; the request's own page shows it whole.
+ */
+export function heldRequestLine(a: { heldMethod: string | null; heldPath: string | null }, max = 160): string | null {
+  if (!a.heldMethod || a.heldPath === null) return null;
+  const path = readableAgentText(a.heldPath);
+  return `${a.heldMethod} ${path.length > max ? `${path.slice(0, max - 1)}…` : path}`;
+}
+
 export type SentenceParts = { agent: string; action: string; provider: string; intent: string };
 
 export function sentenceParts(a: { agent: string; provider: string; scope: string; intent: string }): SentenceParts {

@@ -11,6 +11,7 @@ import type { ApprovalStatus, ApprovalView } from "@/lib/approvals/dashboard";
 import {
   effectiveStatus,
   formatDuration,
+  heldRequestLine,
   providerName,
   scopeConsequence,
   sentenceParts,
@@ -116,6 +117,16 @@ export function PendingApprovalCard({
               <span className="font-medium text-ink">Reason given: </span>
               <span className="break-words text-ink-muted">{approval.reason}</span>
             </div>
+          ) : null}
+
+          {/* in the list, what will be sent; the request's own page shows it whole */}
+          {returnTo === "list" && approval.kind === "held" && heldRequestLine(approval) ? (
+            <p
+              className="break-all rounded-lg border border-line bg-zinc-50 px-3 py-2 font-mono text-[13px] text-ink"
+              data-testid="held-request-line"
+            >
+              {heldRequestLine(approval)}
+            </p>
           ) : null}
 
           {approval.kind === "held" ? (
