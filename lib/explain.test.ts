@@ -8,10 +8,10 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { auditEvents, limitCounters } from "@/db/schema";
-import { OkoroClient, OkoroRequestError } from "@/lib/client/okoro-client";
-import { EXPLAIN_PER_MINUTE, handleExplain } from "@/lib/explain";
+import { type Explanation, OkoroClient, OkoroRequestError } from "@/lib/client/okoro-client";
+import { type ExplainAnswer, EXPLAIN_PER_MINUTE, handleExplain } from "@/lib/explain";
 import { createMcpRuntime } from "@/lib/mcp/runtime";
 import { createNodeMcpListener } from "@/lib/serve/mcp-node";
 import { getOperationTokenVerifier } from "@/lib/tokens/signing-keys";
@@ -319,5 +319,14 @@ describeDatabases("explain", (getDb) => {
     expect(unknown.isError).toBe(true);
     expect((unknown.content[0] as { text: string }).text).toMatch(/^unknown_provider: /);
     expect(upstream.received).toHaveLength(0);
+  });
+});
+
+// The agent-side client stays free of okoro's server code, so it states the answer's shape
+// itself; the type check (npm run typecheck, in CI) fails when the two drift apart.
+describe("the client's Explanation type", () => {
+  it("matches what the server answers, field for field", () => {
+    expectTypeOf<ExplainAnswer>().toMatchTypeOf<Explanation>();
+    expectTypeOf<keyof Explanation>().toEqualTypeOf<keyof ExplainAnswer>();
   });
 });
