@@ -31,8 +31,12 @@ import { getCurrentSigningKey } from "@/lib/tokens/signing-keys";
 
 export const DEFAULT_TTL = 300;
 export const ALL_SCOPE_TTL_CAP = 60;
-/** per IP: exchanges presenting a bad service token, per 10 minutes */
-export const BAD_EXCHANGE_LIMIT = 30;
+/**
+ * Per address and minute: well-formed tokens that do not authenticate, counted in the
+ * database so every app process shares it — the same 100 a minute each process's own
+ * limiter allows (docs/security.md#invalid-tokens-per-address).
+ */
+export const BAD_EXCHANGE_LIMIT = 100;
 const LAST_USED_EVERY_MS = 60_000;
 
 export const TOKEN_EXCHANGE_GRANT = "urn:ietf:params:oauth:grant-type:token-exchange";
@@ -136,19 +140,25 @@ export async function refuseAuthentication(
   cause: string,
   userId: string | null,
   token?: ServiceToken,
+  options: { wellFormed?: boolean } = {},
 ): Promise<never> {
   // past the per-process limit the failure is only counted, into one summary a minute
   const auditIt = ctx.failures ? ctx.failures.fail(ctx.ip) : true;
-  // and the stricter limit every instance shares (an IPv6 client by its /64, no address: one bucket)
-  const hit = await hitWindow(ctx.db, `ip:bad-exchange:${addressBucket(ctx.ip)}`, BAD_EXCHANGE_LIMIT, {
-    kind: "seconds",
-    seconds: 600,
-  });
-  if (!hit.allowed) {
+  // a well-formed token that did not authenticate also counts against the limit every
+  // instance shares (an IPv6 client by its /64, no address: one bucket); garbage, refused
+  // by its format and checksum, never reaches the limit table
+  const hit =
+    options.wellFormed === false
+      ? undefined
+      : await hitWindow(ctx.db, `ip:bad-exchange:${addressBucket(ctx.ip)}`, BAD_EXCHANGE_LIMIT, {
+          kind: "seconds",
+          seconds: 60,
+        });
+  if (hit && !hit.allowed) {
     const retry = Math.max(1, Math.ceil((hit.resetAt.getTime() - Date.now()) / 1000));
     throw new OkoroError(
       "rate_limited",
-      `Too many exchanges with invalid tokens from this address. Retry in ${retry} s.`,
+      `Too many exchanges with invalid tokens from this address; retry after ${retry} s.`,
       { headers: { "Retry-After": String(retry) } },
     );
   }
@@ -179,7 +189,9 @@ export async function authenticateServiceToken(
     refuseAuthentication(ctx, cause, userId, token);
   // format and checksum first: garbage never reaches the database
   if (!presented || !isWellFormedServiceToken(presented))
-    return fail(presented ? "malformed service token" : "no service token", null);
+    return refuseAuthentication(ctx, presented ? "malformed service token" : "no service token", null, undefined, {
+      wellFormed: false,
+    });
   const found = await findServiceTokenByPlaintext(ctx.db, presented, provider);
   if (!found) return fail("unknown service token", null);
   const state = tokenState(found.token);

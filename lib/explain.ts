@@ -139,7 +139,7 @@ export async function explain(ctx: ExplainContext, subject: ExplainSubject, raw:
     const retry = Math.max(1, Math.ceil((hit.resetAt.getTime() - Date.now()) / 1000));
     throw new OkoroError(
       "rate_limited",
-      `This service token may explain ${EXPLAIN_PER_MINUTE} requests a minute. Retry in ${retry} s.`,
+      `This service token may explain ${EXPLAIN_PER_MINUTE} requests a minute; retry after ${retry} s.`,
       { headers: { "Retry-After": String(retry) } },
     );
   }
@@ -219,7 +219,10 @@ export async function explain(ctx: ExplainContext, subject: ExplainSubject, raw:
         }
       : null;
   if (rate && rate.remaining === 0)
-    refuse("rate_limited", `This service token may make ${rate.limit} requests per minute. Retry in ${rate.reset} s.`);
+    refuse(
+      "rate_limited",
+      `This service token may make ${rate.limit} requests per minute; retry after ${rate.reset} s.`,
+    );
   if (quota && quota.remaining === 0)
     refuse(
       "quota_exceeded",

@@ -4,9 +4,10 @@
 // and an IPv6 client counts by its /64.
 import { and, eq, gte, inArray } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
-import { auditEvents } from "@/db/schema";
+import { auditEvents, limitCounters } from "@/db/schema";
 import { SYSTEM_CHAIN } from "@/lib/audit/chain";
-import { handleExchange } from "@/lib/exchange";
+import { BAD_EXCHANGE_LIMIT, handleExchange } from "@/lib/exchange";
+import { generateServiceToken } from "@/lib/tokens/service-token";
 import { recordFailureSummary } from "@/lib/failure-limits";
 import { createFailureLimiter, FAILURE_LIMIT, type FailureLimiter } from "@/lib/http/failure-limiter";
 import { createProxy } from "@/lib/serve/deps";
@@ -110,12 +111,13 @@ describeDatabases("invalid tokens per client address", (getDb) => {
     const ip = "192.0.2.44";
     const answers = await flood(FLOOD, (i) => exchange(ip, `svc_not_a_token_${i}`));
     const statuses = answers.map((r) => r.status);
-    expect(statuses.filter((s) => s === 429).length).toBeGreaterThanOrEqual(FLOOD - FAILURE_LIMIT);
-    expect(statuses.every((s) => s === 401 || s === 429)).toBe(true);
+    // malformed tokens never reach the shared database limit: exactly the first 100 get 401
+    expect(statuses.filter((s) => s === 401)).toHaveLength(FAILURE_LIMIT);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(FLOOD - FAILURE_LIMIT);
     await endMinute([ip], since);
     const rows = await rowsFor([ip], since);
     expect(rows.length).toBeLessThan(200);
-    // the 900 refused before reading anything (the shared database limit refused some of the first 100 too)
+    // the 900 refused before reading anything
     expect(rows.filter((r) => r.error === "rate_limited")).toMatchObject([
       { event: "proxy.denied", count: FLOOD - FAILURE_LIMIT },
     ]);
@@ -129,6 +131,35 @@ describeDatabases("invalid tokens per client address", (getDb) => {
       { db: getDb().db, url: OKORO_URL, ip: "192.0.2.45", userAgent: "vitest", failures },
     );
     expect(ok.status).toBe(200);
+  });
+
+  it("well-formed unknown service tokens: 100 a minute per address across processes, then 429", async () => {
+    // no per-process limiter here: only the database's count, which every instance shares
+    const bare = (ip: string, token: string) =>
+      handleExchange(
+        new Request(`${OKORO_URL}/api/token`, {
+          method: "POST",
+          headers: { "content-type": "application/json", authorization: `Bearer ${token}` },
+          body: JSON.stringify({ provider: "github", scope: "read", intent: "list issues" }),
+        }),
+        { db: getDb().db, url: OKORO_URL, ip, userAgent: "vitest" },
+      );
+    // the database's minutes are aligned to the clock: do not straddle one
+    const left = 60_000 - (Date.now() % 60_000);
+    if (left < 20_000) await new Promise((r) => setTimeout(r, left + 200));
+    const ip = "192.0.2.61";
+    const statuses: number[] = [];
+    for (let i = 0; i < BAD_EXCHANGE_LIMIT + 5; i++) statuses.push((await bare(ip, generateServiceToken())).status);
+    expect(statuses.slice(0, BAD_EXCHANGE_LIMIT)).toEqual(Array(BAD_EXCHANGE_LIMIT).fill(401));
+    expect(statuses.slice(BAD_EXCHANGE_LIMIT)).toEqual(Array(5).fill(429));
+    // garbage from another address is refused by its format and not counted in the database
+    for (let i = 0; i < BAD_EXCHANGE_LIMIT + 5; i++)
+      expect((await bare("192.0.2.62", `svc_junk_${i}`)).status).toBe(401);
+    const counters = await getDb()
+      .db.select()
+      .from(limitCounters)
+      .where(eq(limitCounters.key, "ip:bad-exchange:192.0.2.62"));
+    expect(counters).toHaveLength(0);
   });
 
   describe("IPv6", () => {

@@ -46,7 +46,7 @@ export async function reportLeak(options: {
   });
   if (!hit.allowed) {
     const retry = Math.max(1, Math.ceil((hit.resetAt.getTime() - Date.now()) / 1000));
-    throw new OkoroError("rate_limited", `Too many reports from this address. Retry in ${retry} s.`, {
+    throw new OkoroError("rate_limited", `Too many reports from this address; retry after ${retry} s.`, {
       headers: { "Retry-After": String(retry) },
     });
   }

@@ -135,7 +135,7 @@ export function createFailureLimiter(options: FailureLimiterOptions): FailureLim
       const retryAfter = Math.max(1, Math.ceil((window + windowMs - t) / 1000));
       return new OkoroError(
         "rate_limited",
-        `Too many requests with invalid tokens from this address. Retry in ${retryAfter} s.`,
+        `Too many requests with invalid tokens from this address; retry after ${retryAfter} s.`,
         {
           headers: { "Retry-After": String(retryAfter) },
         },

@@ -13,7 +13,8 @@ export async function authenticateAccessToken(
   presented: string,
   provider?: string,
 ): Promise<AuthenticatedToken> {
-  if (!isAccessTokenShaped(presented)) return refuseAuthentication(ctx, "malformed access token", null);
+  if (!isAccessTokenShaped(presented))
+    return refuseAuthentication(ctx, "malformed access token", null, undefined, { wellFormed: false });
   const found = await findAccessTokenGrant(ctx.db, { tokenHash: hashSecret(presented), provider });
   if (found?.kind !== "access") return refuseAuthentication(ctx, "unknown access token", null);
   if (found.expired) return refuseAuthentication(ctx, "access token expired", found.token.userId, found.token);

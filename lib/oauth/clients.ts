@@ -84,7 +84,7 @@ export async function registerClient(ctx: OAuthContext, body: unknown): Promise<
   });
   if (!hit.allowed) {
     const retry = Math.max(1, Math.ceil((hit.resetAt.getTime() - Date.now()) / 1000));
-    throw new OkoroError("rate_limited", `Too many client registrations from this address. Retry in ${retry} s.`, {
+    throw new OkoroError("rate_limited", `Too many client registrations from this address; retry after ${retry} s.`, {
       headers: { "Retry-After": String(retry) },
     });
   }

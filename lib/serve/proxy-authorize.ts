@@ -92,7 +92,7 @@ function refusal(
       return {
         error: new OkoroError(
           "rate_limited",
-          `This service token may make ${result.rate!.limit} requests per minute. Retry in ${resetIn} s.`,
+          `This service token may make ${result.rate!.limit} requests per minute; retry after ${resetIn} s.`,
           {
             headers: { "Retry-After": String(resetIn), ...headers },
           },

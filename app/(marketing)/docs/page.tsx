@@ -367,8 +367,8 @@ console.log(await res.json());`}</Block>
             <strong>Results.</strong> Success: <Code>HTTP 200</Code> and the body (JSON pretty-printed, cut at 100 KB
             with a note). A refusal is a tool result with <Code>isError</Code> whose text starts with the error code
             above — <Code>insufficient_scope: …</Code>, <Code>not_connected: … Connect it at …</Code>,{" "}
-            <Code>rate_limited: … Retry in N s</Code>, <Code>approval_required: … &lt;url&gt;</Code> — and nothing was
-            sent. A bad or revoked service token gets HTTP 401 with{" "}
+            <Code>rate_limited: … retry after N s</Code>, <Code>approval_required: … &lt;url&gt;</Code> — and nothing
+            was sent. A bad or revoked service token gets HTTP 401 with{" "}
             <Code>
               WWW-Authenticate: Bearer resource_metadata=&quot;…/.well-known/oauth-protected-resource/mcp&quot;
             </Code>
