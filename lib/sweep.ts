@@ -11,6 +11,7 @@ import "server-only";
 import type { Database } from "@/db/client";
 import { getDb as processDb } from "@/lib/serve/database";
 import {
+  sweepAccountTokens,
   sweepApprovals,
   sweepLimitCounters,
   sweepOAuthCodes,
@@ -48,6 +49,8 @@ export type SweepCounts = {
   userSessions: number;
   notificationDeliveries: number;
   heldRequests: number;
+  /** verification, reset and e-mail-change links a day past expiry */
+  accountTokens: number;
 };
 
 async function drain(sweep: (limit: number) => Promise<number>, batch: number, maxBatches: number): Promise<number> {
@@ -94,6 +97,7 @@ export async function sweepExpiredRows(
     ),
     heldRequests: await sweepHeld(db, batch, max),
     twoFactor: await drain((limit) => sweepTwoFactor(db, { limit }), batch, max),
+    accountTokens: await drain((limit) => sweepAccountTokens(db, { limit }), batch, max),
   };
 }
 

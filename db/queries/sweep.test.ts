@@ -4,6 +4,7 @@
 import { sql } from "drizzle-orm";
 import { beforeAll, beforeEach, expect, it } from "vitest";
 import {
+  sweepAccountTokens,
   sweepApprovals,
   sweepLimitCounters,
   sweepOAuthCodes,
@@ -12,7 +13,16 @@ import {
   sweepStaleOAuthClients,
   sweepUsedJtis,
 } from "@/db/queries/sweep";
-import { approvals, limitCounters, oauthClients, oauthCodes, oauthStates, oauthTokens, usedJtis } from "@/db/schema";
+import {
+  accountTokens,
+  approvals,
+  limitCounters,
+  oauthClients,
+  oauthCodes,
+  oauthStates,
+  oauthTokens,
+  usedJtis,
+} from "@/db/schema";
 import { newId } from "@/lib/ids";
 import { resetSweepStateForTesting, sweepExpiredRows, sweepIfDue, SWEEP_INTERVAL_MS } from "@/lib/sweep";
 import { describeDatabases } from "@/test/databases";
@@ -78,6 +88,27 @@ describeDatabases("sweeping expired rows", (getDb) => {
       "svc:live:quota:month",
       "svc:live:rate",
     ]);
+  });
+
+  it("account links: gone a day past their expiry, used or not; younger ones kept", async () => {
+    const link = async (id: string, expiresIn: string, used = false) => ({
+      id,
+      userId: h.user.id,
+      purpose: "reset_password" as const,
+      tokenHash: `hash-${id}`,
+      expiresAt: await at(expiresIn),
+      usedAt: used ? await at("-3 days") : null,
+    });
+    await db()
+      .insert(accountTokens)
+      .values([
+        await link("old-unused", "-2 days"),
+        await link("old-used", "-26 hours", true),
+        await link("expired-recently", "-2 hours"),
+        await link("live", "20 minutes"),
+      ]);
+    expect(await sweepAccountTokens(db(), { limit: 100 })).toBe(2);
+    expect(await keys(db().select().from(accountTokens), (r) => r.id)).toEqual(["expired-recently", "live"]);
   });
 
   it("OAuth connect states: gone once expired, pending ones kept", async () => {

@@ -63,6 +63,19 @@ export function sweepApprovals(db: Queryable, options: { limit: number; days: nu
   );
 }
 
+/**
+ * Account links (verification, password reset, e-mail change) a day past their expiry:
+ * till then a late click is told "expired" or "used"; after it, "not valid", and nothing
+ * can be done with it either way.
+ */
+export function sweepAccountTokens(db: Queryable, options: { limit: number }): Promise<number> {
+  return countDeleted(
+    db,
+    sql`DELETE FROM account_tokens WHERE id IN (
+      SELECT id FROM account_tokens WHERE expires_at < now() - interval '1 day' LIMIT ${options.limit})`,
+  );
+}
+
 /** Authorization codes well past their minute: a late redemption is refused for its expiry anyway. */
 export function sweepOAuthCodes(db: Queryable, options: { limit: number }): Promise<number> {
   return countDeleted(
