@@ -5,7 +5,9 @@
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { Readable } from "node:stream";
+import { NextRequest } from "next/server";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { POST as authRoute } from "@/app/api/auth/[...nextauth]/route";
 import { POST as leaksRoute } from "@/app/api/leaks/route";
 import { POST as tokenRoute } from "@/app/api/token/route";
 import { setDbHandle } from "@/lib/serve/database";
@@ -97,6 +99,32 @@ describeDatabases("64 KiB bodies on the open endpoints", (getDb) => {
         expect(state.cancelled).toBe(true);
       });
     }
+
+    it("next-auth's POST (sign-in callback, form): 413 before 1 MiB is read; a small form still reaches it", async () => {
+      const { stream, state } = countingBody();
+      const headers = { "content-type": "application/x-www-form-urlencoded" };
+      const res = await authRoute(
+        new NextRequest("http://okoro.test/api/auth/callback/credentials", {
+          method: "POST",
+          headers,
+          body: stream,
+          duplex: "half",
+        } as ConstructorParameters<typeof NextRequest>[1]),
+      );
+      expect(res.status).toBe(413);
+      expect(state.pulled).toBeLessThan(MiB);
+      expect(state.cancelled).toBe(true);
+      // without its CSRF token next-auth refuses the form itself: the body got through to it
+      const small = await authRoute(
+        new NextRequest("http://okoro.test/api/auth/callback/credentials", {
+          method: "POST",
+          headers,
+          body: "email=a%40example.com&password=x",
+        }),
+      );
+      expect(small.status).not.toBe(413);
+      expect(small.status).toBeLessThan(500);
+    });
 
     it("a small body still goes through (leak report: 202; exchange with a bogus token: 401)", async () => {
       const leak = await leaksRoute(
