@@ -7,6 +7,7 @@ import { generateServiceToken } from "@/lib/tokens/service-token";
 import { openTestDatabase, type TestDatabase } from "@/test/databases";
 import { createFailureLimiter, type FailureSummary } from "@/lib/http/failure-limiter";
 import { handleMcpRequest } from "@/lib/mcp/http";
+import { createHarness } from "@/test/harness";
 import type { McpRuntime } from "@/lib/mcp/runtime";
 
 const runtime = { env: { url: "http://localhost:3000" } } as unknown as McpRuntime;
@@ -85,5 +86,29 @@ describe("/mcp reads at most 64 KiB of a body before the token is known", () => 
     expect(response.headers.get("www-authenticate")).toMatch(/resource_metadata=/);
     expect(sent).toBeLessThan(1024 * 1024);
     expect(cancelled).toBe(true);
+  });
+
+  it("an authenticated body past the limit is 413 payload_too_large, said in the okoro-error header too", async () => {
+    const h = await createHarness(db.db, "http://127.0.0.1:9");
+    const { token } = await h.createToken({ grants: { github: ["read"] } });
+    const live = {
+      db: db.db,
+      env: { url: "http://localhost:3000", maxBodyBytes: 1024 },
+    } as unknown as McpRuntime;
+    const request = new Request("http://localhost:3000/mcp", {
+      method: "POST",
+      headers: {
+        authorization: `Bearer ${token}`,
+        "content-type": "application/json",
+        accept: "application/json, text/event-stream",
+      },
+      body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: { pad: "x".repeat(300_000) } }),
+    });
+    const failures = createFailureLimiter({ report: () => {} });
+    const response = await handleMcpRequest(request, live, { ip: "203.0.113.10" }, { failures });
+    expect(response.status).toBe(413);
+    expect(response.headers.get("okoro-error")).toBe("payload_too_large");
+    expect(await response.json()).toMatchObject({ jsonrpc: "2.0", error: { code: -32600 } });
+    await h.close();
   });
 });

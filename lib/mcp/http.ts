@@ -253,7 +253,15 @@ export async function answerMcpRequest(
     return unauthenticated(url, asOkoroError(e, "mcp authentication"), true);
   }
   if (text === null)
-    return rpcError(413, -32600, "payload_too_large: The request body is larger than this okoro accepts.");
+    return json(
+      413,
+      {
+        jsonrpc: "2.0",
+        id: null,
+        error: { code: -32600, message: "payload_too_large: The request body is larger than this okoro accepts." },
+      },
+      { "okoro-error": "payload_too_large" },
+    );
   let message: unknown;
   try {
     message = JSON.parse(text);
