@@ -259,7 +259,7 @@ describeDatabases("approvals", (getDb, driver) => {
         outcome: "allowed",
         agent: "research-agent",
         scope: "delete",
-        reason: "Approved once",
+        reason: "Approved once (by the account holder, on the dashboard)",
         ip: "127.0.0.1",
       });
       const issued = await db()
@@ -466,7 +466,9 @@ describeDatabases("approvals", (getDb, driver) => {
 
       const trail = await events(id);
       expect(trail.map((e) => e.event)).toEqual(["approval.requested", "approval.approved"]);
-      expect(trail[1].reason).toBe("Approved and remembered: write on github added to the grant");
+      expect(trail[1].reason).toBe(
+        "Approved and remembered: write on github added to the grant (by the account holder, on the dashboard)",
+      );
     });
 
     it("approve once does not change the grant", async () => {

@@ -120,14 +120,18 @@ export async function decideApproval(db: Database, options: DecideOptions): Prom
       provider: approval.provider,
       scope: approval.scope,
       intent: approval.intent,
-      // what the person decided, in words (the agent's own reason is on approval.requested)
-      reason: held
-        ? `${approve ? "Approved once" : "Denied"}; held request ${digest ?? "(gone)"}`
-        : approve
-          ? remember
-            ? `Approved and remembered: ${approval.scope} on ${approval.provider} added to the grant`
-            : "Approved once"
-          : "Denied",
+      // what was decided and by whom, in words (the agent's own reason is on approval.requested):
+      // a decision for a user is the account holder's, on the dashboard; one without is an
+      // operator's, with the CLI
+      reason: `${
+        held
+          ? `${approve ? "Approved once" : "Denied"}; held request ${digest ?? "(gone)"}`
+          : approve
+            ? remember
+              ? `Approved and remembered: ${approval.scope} on ${approval.provider} added to the grant`
+              : "Approved once"
+            : "Denied"
+      } (${options.userId === undefined ? "by an operator, with the CLI" : "by the account holder, on the dashboard"})`,
       outcome: approve ? "allowed" : "denied",
       error: approve ? null : "approval_denied",
       requestId: approval.id,

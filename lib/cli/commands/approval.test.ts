@@ -189,7 +189,7 @@ describe.each(backends)("approval commands [$name]", (backend) => {
       agent: "research-agent",
       outcome: "allowed",
       userAgent: "okoro-cli",
-      reason: "Approved once",
+      reason: "Approved once (by an operator, with the CLI)",
     });
   });
 
