@@ -5,6 +5,7 @@ import { asc, eq, sql } from "drizzle-orm";
 import { beforeAll, describe, expect, it } from "vitest";
 import { approvals, auditEvents, heldRequests } from "@/db/schema";
 import { recordDecision } from "@/db/queries/approvals";
+import { setUserStatus } from "@/db/queries/users";
 import { decideApproval, type Decision } from "@/lib/approvals/decide";
 import { handleApprovalPoll } from "@/lib/approvals/poll";
 import { verifyChain } from "@/lib/audit/verify";
@@ -146,6 +147,21 @@ describeDatabases("held requests", (getDb) => {
       const streamed = await h.call(token, "POST", "github/repos/o/r/issues", { body: stream });
       expect(streamed.status).toBe(413);
       expect((await db().select().from(heldRequests)).length).toBe(before);
+    });
+
+    it("a disabled account's agent queues nothing: 401, no held request, no approval", async () => {
+      const before = (await db().select().from(heldRequests)).length;
+      const pending = (await db().select().from(approvals)).length;
+      const token = await op("delete");
+      await setUserStatus(db(), { userId: h.user.id, status: "disabled" });
+      try {
+        const res = await h.call(token, "DELETE", "github/repos/o/r/labels/disabled");
+        expect(res.status).toBe(401);
+        expect((await db().select().from(heldRequests)).length).toBe(before);
+        expect((await db().select().from(approvals)).length).toBe(pending);
+      } finally {
+        await setUserStatus(db(), { userId: h.user.id, status: "active" });
+      }
     });
   });
 

@@ -4,6 +4,7 @@
 // encrypted with a pending approval (kind 'held') and its approval.requested event, in one
 // transaction; the same request again, while pending, gets the same approval.
 import "server-only";
+import { findUserById } from "@/db/queries/users";
 import type { Database } from "@/db/client";
 import {
   APPROVAL_WINDOW_SECONDS,
@@ -118,6 +119,9 @@ export async function holdRequest(options: HoldOptions, input: HoldRequest): Pro
   if (!token) return refuse(new OkoroError("invalid_token"), "service token no longer exists");
   const state = tokenState(token);
   if (state !== "active") return refuse(new OkoroError("invalid_token"), `service token ${state}`);
+  // a disabled account's agents queue nothing for anyone to approve, as the proxy refuses them
+  if ((await findUserById(db, { id: token.userId }))?.status !== "active")
+    return refuse(new OkoroError("invalid_token"), "user disabled");
   const connection = await getConnection({ db, userId: token.userId, provider: claims.provider });
   if (!connection || connection.status !== "active")
     return refuse(
