@@ -13,6 +13,16 @@ test("sign up, read the mail, confirm the address", async ({ page }, testInfo) =
   await expect(notice).toContainText("cannot connect providers or create service tokens");
   await shot(page, testInfo, "verify-notice");
 
+  // until then, pasting a key is refused on the server with why (the form itself is there)
+  await page.goto("/dashboard/connections");
+  const openai = page.getByTestId("connection-openai");
+  await openai.getByRole("button", { name: "Paste API key" }).click();
+  await openai.getByLabel("API key").fill("sk-unverified-0000000000000000");
+  await openai.getByRole("button", { name: "Save and connect" }).click();
+  await expect(openai.getByText("Confirm your e-mail address first")).toBeVisible();
+  await expect(openai.getByText("Not connected")).toBeVisible();
+  await shot(page, testInfo, "verify-connect-refused");
+
   const first = await mailTo(email);
   await notice.getByRole("button", { name: "Resend the link" }).click();
   await expect(notice.getByText("A new link is on its way")).toBeVisible();
