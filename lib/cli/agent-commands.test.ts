@@ -95,6 +95,8 @@ describe.each(backends)("token and audit commands [$name]", (backend) => {
       "1000/day",
       "--approval",
       "update",
+      "--hold",
+      "read",
       "--expires-in",
       "30d",
       "--json",
@@ -108,6 +110,7 @@ describe.each(backends)("token and audit commands [$name]", (backend) => {
       rate_limit: 60,
       quota: "1000/day",
       approval_scopes: ["update"],
+      hold_scopes: ["read"],
       max_ttl: 900,
       status: "active",
     });
@@ -115,6 +118,23 @@ describe.each(backends)("token and audit commands [$name]", (backend) => {
     expect(list.code).toBe(0);
     expect(list.stdout).not.toContain(json.token);
     expect(JSON.parse(list.stdout).map((t: { id: string }) => t.id)).toContain(json.id);
+  });
+
+  it("token create --hold refuses a scope that is not one", async () => {
+    const bad = await okoro([
+      "token",
+      "create",
+      "--user",
+      email(),
+      "--name",
+      "x",
+      "--grant",
+      "github:read",
+      "--hold",
+      "sometimes",
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain("--hold");
   });
 
   it("refuses bad grants with a clear message and exit 2", async () => {
