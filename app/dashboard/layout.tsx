@@ -38,7 +38,10 @@ export default async function DashboardLayout({ children }: { children: ReactNod
                 {initial}
               </span>
               {name ? (
-                <span className="hidden max-w-[12rem] truncate text-sm font-medium text-ink md:inline" data-testid="user-name">
+                <span
+                  className="hidden max-w-[12rem] truncate text-sm font-medium text-ink md:inline"
+                  data-testid="user-name"
+                >
                   {name}
                 </span>
               ) : null}

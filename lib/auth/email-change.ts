@@ -62,7 +62,9 @@ export async function requestEmailChange(
   const toNew = taken ? emailTakenMessage(email, `${url}/sign-in`) : changeEmailMessage(email, emailChangeUrl(token));
   // the current address hears of it only if it was ever proven to be the person's: an
   // unconfirmed one (a typo at sign-up, the usual reason to change) may be a stranger's
-  const toOld = user.emailUnverified ? null : emailChangeRequestedNotice(user.email, email, `${url}/dashboard/settings`);
+  const toOld = user.emailUnverified
+    ? null
+    : emailChangeRequestedNotice(user.email, email, `${url}/dashboard/settings`);
   afterResponse(async () => {
     await sendMailQuietly(toNew);
     if (toOld) await sendMailQuietly(toOld);

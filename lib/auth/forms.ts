@@ -37,7 +37,10 @@ export const signUpSchema = z.object({
 export const emailField = email;
 
 /** A display name as Settings → Profile takes it: the sign-up rule; empty means none. */
-export const nameField = z.string({ error: "Enter a name, or leave it empty." }).trim().max(100, "Keep your name under 100 characters.");
+export const nameField = z
+  .string({ error: "Enter a name, or leave it empty." })
+  .trim()
+  .max(100, "Keep your name under 100 characters.");
 
 export type SignInInput = z.infer<typeof signInSchema>;
 export type SignUpInput = z.infer<typeof signUpSchema>;

@@ -39,9 +39,8 @@ export function EmailChange({ stepUpFresh, initiallyOpen }: { stepUpFresh: boole
   const [state, action] = useActionState(requestEmailChangeAction, { attempt: 0 });
   // the attempt count when the form was opened (null: closed); a link sent since closes it
   const [openedAt, setOpenedAt] = useState<number | null>(initiallyOpen && stepUpFresh ? 0 : null);
-  const showForm = openedAt !== null && !(state.sent && state.attempt > openedAt);
 
-  if (!showForm)
+  if (openedAt === null || (state.sent && state.attempt > openedAt))
     return (
       <div className="space-y-3">
         {state.sent ? <Alert tone="success">{state.sent}</Alert> : null}

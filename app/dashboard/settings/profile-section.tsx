@@ -58,8 +58,8 @@ export function ProfileSection({
               data-testid="pending-email"
             >
               <div className="min-w-0 text-ink-muted">
-                Waiting for <span className="break-all font-medium text-ink">{pending.newEmail}</span>: open the link
-                we sent there. It expires <RelativeTime date={pending.expiresAt} now={now} />.
+                Waiting for <span className="break-all font-medium text-ink">{pending.newEmail}</span>: open the link we
+                sent there. It expires <RelativeTime date={pending.expiresAt} now={now} />.
               </div>
               <CancelEmailChangeButton />
             </div>
