@@ -43,7 +43,7 @@ const mailsTo = (to: string) => sink.messages.filter((m) => m.to.includes(to));
 
 /** Waits for the `count`th message to `to` (mail goes out after the answer) and returns it decoded. */
 async function mailed(to: string, count: number): Promise<string> {
-  await vi.waitFor(() => expect(mailsTo(to).length).toBe(count), { timeout: 5000 });
+  await vi.waitFor(() => expect(mailsTo(to).length).toBeGreaterThanOrEqual(count), { timeout: 5000 });
   return decodeMail(mailsTo(to)[count - 1].raw);
 }
 
@@ -234,12 +234,12 @@ describeDatabases("e-mail change", (db, driver) => {
     expect(taken).toEqual({ ok: true, email: at("taken-holder") });
     // the requester's side looks the same: the pending change and the notice to the old address
     expect(await pendingEmailChange(db().db, u.id)).toMatchObject({ newEmail: at("taken-holder") });
-    const noticeFree = await mailed(at("taken-old"), 1);
-    const noticeTaken = await mailed(at("taken-old"), 2);
-    for (const [notice, addr] of [
-      [noticeFree, at("taken-free")],
-      [noticeTaken, at("taken-holder")],
-    ]) {
+    // (the two notices go out concurrently, in either order)
+    await mailed(at("taken-old"), 2);
+    const notices = mailsTo(at("taken-old")).map((m) => decodeMail(m.raw));
+    for (const addr of [at("taken-free"), at("taken-holder")]) {
+      const notice = notices.find((n) => n.includes(`address to ${addr}.`));
+      expect(notice, `the notice about ${addr}`).toBeDefined();
       expect(notice).toContain("Subject: A change of your okoro account's e-mail address was requested");
       expect(notice).toContain(`change its e-mail address to ${addr}. Nothing changes until the link`);
     }

@@ -44,7 +44,7 @@ export async function requestEmailChange(
   input: { userId: string; newEmail: unknown } & RequestInfo,
 ): Promise<EmailChangeRequestResult> {
   const user = await findUserById(db, { id: input.userId });
-  if (!user || user.status !== "active") return { ok: false, reason: "not_found" };
+  if (user?.status !== "active") return { ok: false, reason: "not_found" };
   const parsed = emailField.safeParse(input.newEmail);
   if (!parsed.success) return { ok: false, reason: "invalid_email" };
   const email = parsed.data;
@@ -121,7 +121,7 @@ export async function confirmEmailChange(
       if (!used.ok) return used;
       const { userId, newEmail } = used.link;
       const before = await findUserById(tx, { id: userId });
-      if (!before || before.status !== "active" || !newEmail) return { ok: false, state: "invalid" } as const;
+      if (before?.status !== "active" || !newEmail) return { ok: false, state: "invalid" } as const;
       const after = await setUserEmail(tx, { userId, email: newEmail });
       if (!after) throw new AddressTaken();
       // links mailed to the old address (a reset, a verification) must not outlive it
