@@ -57,19 +57,22 @@ export default async function ConfirmEmailChangePage({ searchParams }: { searchP
   return (
     <div className="space-y-5">
       <div className="space-y-1.5 text-center">
-        <h1 className="text-2xl font-semibold tracking-tight text-ink">Confirm your new e-mail address</h1>
+        <h1 className="text-2xl font-semibold tracking-tight text-ink">Confirm your new address</h1>
         <p className="text-sm text-ink-muted">The address okoro writes to and you sign in with.</p>
       </div>
       <Card className="space-y-4 p-5 sm:p-6">
         {state === "ask" ? (
           <form action={confirmEmailChangeAction} className="space-y-4">
             <input type="hidden" name="token" value={token} />
+            <p className="text-sm text-ink-muted">Press the button to move your okoro account to this address:</p>
+            <p
+              className="break-all rounded-lg border border-line bg-zinc-50 px-3.5 py-2.5 text-center text-sm font-medium text-ink"
+              data-testid="new-email"
+            >
+              {newEmail}
+            </p>
             <p className="text-sm text-ink-muted">
-              Press the button to move your okoro account to{" "}
-              <span className="break-all font-medium text-ink" data-testid="new-email">
-                {newEmail}
-              </span>
-              . You will sign in with this address from now on, and every other session will be signed out.
+              You will sign in with it from now on, and every other session of the account will be signed out.
             </p>
             <SubmitButton pendingLabel="Confirming…" className="w-full">
               Confirm new address

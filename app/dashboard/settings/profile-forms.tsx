@@ -1,7 +1,7 @@
 "use client";
 // Settings → Profile's forms: the name, and the e-mail change (opened by its button; an
 // account that has not confirmed it is the person lately goes to /dashboard/verify first).
-import { useActionState, useState, useTransition } from "react";
+import { type ReactNode, useActionState, useState, useTransition } from "react";
 import {
   cancelEmailChangeAction,
   requestEmailChangeAction,
@@ -15,7 +15,7 @@ import { SubmitButton } from "@/components/submit-button";
 export function NameForm({ name }: { name: string }) {
   const [state, action] = useActionState(updateNameAction, { attempt: 0 });
   return (
-    <form action={action} className="max-w-md space-y-4">
+    <form action={action} className="max-w-md space-y-4 px-5 py-4">
       {state.done ? <Alert tone="success">{state.done}</Alert> : null}
       <FormField
         label="Name"
@@ -35,15 +35,32 @@ export function NameForm({ name }: { name: string }) {
 /** Where "Change e-mail" goes when the session has not confirmed it is the person lately. */
 const VERIFY_FIRST = `/dashboard/verify?next=${encodeURIComponent("/dashboard/settings?change_email=1#email")}`;
 
-export function EmailChange({ stepUpFresh, initiallyOpen }: { stepUpFresh: boolean; initiallyOpen: boolean }) {
+/**
+ * The change button and form. `pendingNotice` (the change waiting for its link, rendered by
+ * the server) sits in a live region, so the notice that appears once a link is sent is read out.
+ */
+export function EmailChange({
+  stepUpFresh,
+  initiallyOpen,
+  pendingNotice,
+}: {
+  stepUpFresh: boolean;
+  initiallyOpen: boolean;
+  pendingNotice: ReactNode;
+}) {
   const [state, action] = useActionState(requestEmailChangeAction, { attempt: 0 });
   // the attempt count when the form was opened (null: closed); a link sent since closes it
   const [openedAt, setOpenedAt] = useState<number | null>(initiallyOpen && stepUpFresh ? 0 : null);
+  const notice = (
+    <div role="status" className="empty:hidden">
+      {pendingNotice}
+    </div>
+  );
 
   if (openedAt === null || (state.sent && state.attempt > openedAt))
     return (
       <div className="space-y-3">
-        {state.sent ? <Alert tone="success">{state.sent}</Alert> : null}
+        {notice}
         {stepUpFresh ? (
           <Button variant="secondary" size="sm" onClick={() => setOpenedAt(state.attempt)}>
             Change e-mail
@@ -60,7 +77,8 @@ export function EmailChange({ stepUpFresh, initiallyOpen }: { stepUpFresh: boole
     );
 
   return (
-    <form action={action} noValidate className="max-w-md space-y-4">
+    <form action={action} noValidate className="max-w-[25.5rem] space-y-4">
+      {notice}
       <FormField
         label="New e-mail address"
         name="new_email"

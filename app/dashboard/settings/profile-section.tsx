@@ -31,9 +31,7 @@ export function ProfileSection({
         description="Your name, and the address okoro writes to and you sign in with."
       />
       <div className="divide-y divide-line">
-        <div className="px-5 py-4">
-          <NameForm name={name ?? ""} />
-        </div>
+        <NameForm name={name ?? ""} />
         <div className="space-y-3 px-5 py-4 text-sm" id="email" data-testid="email">
           <div className="min-w-0">
             <div className="font-medium text-ink">E-mail address</div>
@@ -52,19 +50,25 @@ export function ProfileSection({
               )}
             </div>
           </div>
-          {pending ? (
-            <div
-              className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-line bg-zinc-50 px-3 py-2"
-              data-testid="pending-email"
-            >
-              <div className="min-w-0 text-ink-muted">
-                Waiting for <span className="break-all font-medium text-ink">{pending.newEmail}</span>: open the link we
-                sent there. It expires <RelativeTime date={pending.expiresAt} now={now} />.
-              </div>
-              <CancelEmailChangeButton />
-            </div>
-          ) : null}
-          <EmailChange stepUpFresh={stepUpFresh} initiallyOpen={openChange} />
+          <EmailChange
+            stepUpFresh={stepUpFresh}
+            initiallyOpen={openChange}
+            pendingNotice={
+              pending ? (
+                <div
+                  className="flex flex-wrap items-center justify-between gap-3 rounded-lg border border-accent-200 bg-accent-50 px-3.5 py-2.5 text-accent-900"
+                  data-testid="pending-email"
+                >
+                  <p className="min-w-0 flex-1">
+                    We sent a link to <span className="break-all font-medium">{pending.newEmail}</span> — open it to
+                    finish. Until then, your address stays {email}. The link expires{" "}
+                    <RelativeTime date={pending.expiresAt} now={now} />.
+                  </p>
+                  <CancelEmailChangeButton />
+                </div>
+              ) : null
+            }
+          />
         </div>
       </div>
     </Card>
