@@ -31,7 +31,9 @@ export function ProfileSection({
         description="Your name, and the address okoro writes to and you sign in with."
       />
       <div className="divide-y divide-line">
-        <NameForm name={name ?? ""} />
+        <div>
+          <NameForm name={name ?? ""} />
+        </div>
         <div className="space-y-3 px-5 py-4 text-sm" id="email" data-testid="email">
           <div className="min-w-0">
             <div className="font-medium text-ink">E-mail address</div>
