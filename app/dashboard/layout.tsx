@@ -15,7 +15,8 @@ export default async function DashboardLayout({ children }: { children: ReactNod
   // hosts without a long-running process have no sweep timer: a person's visit sweeps,
   // after the page is sent, at most every few minutes per instance
   after(() => sweepIfDue());
-  const initial = (user.name?.trim() || user.email).charAt(0).toUpperCase();
+  const name = user.name?.trim() || null;
+  const initial = (name || user.email).charAt(0).toUpperCase();
 
   return (
     <div className="min-h-dvh">
@@ -29,13 +30,21 @@ export default async function DashboardLayout({ children }: { children: ReactNod
         <div className="mx-auto flex h-14 max-w-7xl items-center justify-between gap-4 px-4 sm:px-6">
           <Logo href="/dashboard" />
           <div className="flex min-w-0 items-center gap-2 sm:gap-3">
-            <div className="flex min-w-0 items-center gap-2" title={user.email}>
+            <div className="flex min-w-0 items-center gap-2" title={name ? `${name} · ${user.email}` : user.email}>
               <span
                 className="grid size-7 shrink-0 place-items-center rounded-full bg-accent-100 text-xs font-semibold text-accent-800"
                 aria-hidden="true"
               >
                 {initial}
               </span>
+              {name ? (
+                <span
+                  className="hidden max-w-[12rem] truncate text-sm font-medium text-ink md:inline"
+                  data-testid="user-name"
+                >
+                  {name}
+                </span>
+              ) : null}
               <span className="hidden max-w-[16rem] truncate text-sm text-ink-muted sm:inline" data-testid="user-email">
                 {user.email}
               </span>

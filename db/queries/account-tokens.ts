@@ -1,7 +1,7 @@
 // Rows of mailed account links (table account_tokens), for lib/auth/account-links.ts, which
 // makes the random values and hashes them: only the hash is ever stored or looked up.
 import "server-only";
-import { and, eq, gt, inArray, isNull, sql } from "drizzle-orm";
+import { and, desc, eq, gt, inArray, isNull, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { type AccountToken, type AccountTokenPurpose, accountTokens } from "@/db/schema";
 
@@ -41,6 +41,27 @@ export async function endAccountTokens(
     )
     .returning({ id: accountTokens.id });
   return rows.length;
+}
+
+/** The user's newest unused, unexpired link of a purpose (e.g. a pending e-mail change), or undefined. */
+export async function findPendingAccountToken(
+  db: Queryable,
+  options: { userId: string; purpose: AccountTokenPurpose; now?: Date },
+): Promise<AccountToken | undefined> {
+  const [row] = await db
+    .select()
+    .from(accountTokens)
+    .where(
+      and(
+        eq(accountTokens.userId, options.userId),
+        eq(accountTokens.purpose, options.purpose),
+        isNull(accountTokens.usedAt),
+        gt(accountTokens.expiresAt, options.now ?? new Date()),
+      ),
+    )
+    .orderBy(desc(accountTokens.createdAt))
+    .limit(1);
+  return row;
 }
 
 /** The link with this hash and purpose, used or not, or undefined. */

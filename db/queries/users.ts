@@ -2,7 +2,7 @@
 // normalised here — trimmed and lower-cased — so every caller compares the same form and
 // the unique index on users.email really means "one account per address".
 import "server-only";
-import { and, eq, sql } from "drizzle-orm";
+import { and, eq, ne, sql } from "drizzle-orm";
 import type { Queryable } from "@/db/client";
 import { accounts, users, type User } from "@/db/schema";
 
@@ -92,22 +92,39 @@ export async function setUserName(db: Queryable, options: { userId: string; name
 }
 
 /**
- * Moves the user to a new, proven address. Undefined when another account holds it by
- * now (the unique index decides, whatever the driver calls the violation).
+ * Moves the user to a new, proven address (and marks it verified). Undefined, with nothing
+ * changed, when another account holds the address. The check comes first; a sign-up that
+ * takes the address between it and the update makes the unique index refuse, and the
+ * update runs in a savepoint so that only it is undone — the caller's transaction goes on,
+ * whatever the driver calls the violation.
  */
 export async function setUserEmail(
   db: Queryable,
   options: { userId: string; email: string },
 ): Promise<User | undefined> {
   const email = normalizeEmail(options.email);
-  const [taken] = await db.select({ id: users.id }).from(users).where(eq(users.email, email)).limit(1);
-  if (taken && taken.id !== options.userId) return undefined;
-  const [row] = await db
-    .update(users)
-    .set({ email, emailUnverified: false, emailVerified: sql`now()` })
-    .where(eq(users.id, options.userId))
-    .returning();
-  return row;
+  const takenByAnother = async () => {
+    const [row] = await db
+      .select({ id: users.id })
+      .from(users)
+      .where(and(eq(users.email, email), ne(users.id, options.userId)))
+      .limit(1);
+    return row !== undefined;
+  };
+  if (await takenByAnother()) return undefined;
+  try {
+    return await db.transaction(async (savepoint) => {
+      const [row] = await savepoint
+        .update(users)
+        .set({ email, emailUnverified: false, emailVerified: sql`now()` })
+        .where(eq(users.id, options.userId))
+        .returning();
+      return row;
+    });
+  } catch (e) {
+    if (await takenByAnother()) return undefined;
+    throw e;
+  }
 }
 
 /**

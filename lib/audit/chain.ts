@@ -35,6 +35,7 @@ export const AUDIT_EVENT_NAMES = [
   "auth.reset_requested",
   "auth.reset",
   "auth.email_verified",
+  "auth.email_changed",
   "auth.2fa_enrolled",
   "auth.2fa_removed",
   "account.deleted",

@@ -1,5 +1,6 @@
 // The account's own settings (docs/dashboard.md#password-reset): changing the password
-// needs the current one, ends every reset link and signs out every other session.
+// needs the current one, ends every reset link and pending e-mail change, and signs out
+// every other session.
 import "server-only";
 import type { Database } from "@/db/client";
 import { endAccountTokens } from "@/db/queries/account-tokens";
@@ -40,6 +41,9 @@ export async function changePassword(
     return { ok: false, reason: "wrong_password" };
   await setPasswordHash(db, { userId: user.id, passwordHash: await hashPassword(next) });
   await endAccountTokens(db, { userId: user.id, purpose: "reset_password" });
+  // an e-mail change asked for from a session the person did not know about dies with it
+  // (docs/dashboard.md#e-mail-change)
+  await endAccountTokens(db, { userId: user.id, purpose: "change_email" });
   await appendAudit(db, {
     event: "auth.password_changed",
     userId: user.id,

@@ -33,6 +33,15 @@ export const signUpSchema = z.object({
     .max(PASSWORD_MAX_LENGTH, `Use at most ${PASSWORD_MAX_LENGTH} characters.`),
 });
 
+/** An e-mail address as every form takes it (Settings → Profile too): trimmed, lower-cased. */
+export const emailField = email;
+
+/** A display name as Settings → Profile takes it: the sign-up rule; empty means none. */
+export const nameField = z
+  .string({ error: "Enter a name, or leave it empty." })
+  .trim()
+  .max(100, "Keep your name under 100 characters.");
+
 export type SignInInput = z.infer<typeof signInSchema>;
 export type SignUpInput = z.infer<typeof signUpSchema>;
 

@@ -110,6 +110,8 @@ export async function resetPassword(
     const userId = used.link.userId;
     await setPasswordHash(tx, { userId, passwordHash });
     await endAccountTokens(tx, { userId, purpose: "reset_password" });
+    // and a pending e-mail change: the owner of the current address has spoken
+    await endAccountTokens(tx, { userId, purpose: "change_email" });
     // the mailbox answered: the address is proven too
     await markEmailVerified(tx, { userId });
     await appendAuditInTx(tx, {

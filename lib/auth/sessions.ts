@@ -128,7 +128,13 @@ export async function listSessions(db: Database, userId: string): Promise<UserSe
   return listLiveSessions(db, { userId, idleSince: idleSince() });
 }
 
-type RevokeReason = "signed_out" | "revoked" | "signed_out_everywhere" | "password_changed" | "password_reset";
+type RevokeReason =
+  | "signed_out"
+  | "revoked"
+  | "signed_out_everywhere"
+  | "password_changed"
+  | "password_reset"
+  | "email_changed";
 
 async function revoke(
   db: Database,
@@ -166,7 +172,8 @@ export function revokeSession(db: Database, userId: string, sessionId: string, r
 
 /**
  * Every session but `exceptSessionId` (null: every one). "Sign out everywhere" keeps the
- * caller's; a password change keeps the caller's; a reset keeps none.
+ * caller's; a password change keeps the caller's; a reset keeps none; an e-mail change
+ * keeps the caller's when its link is used in a session of the same account.
  */
 export function revokeOtherSessions(
   db: Database,

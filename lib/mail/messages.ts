@@ -74,14 +74,43 @@ export function resetPasswordMessage(to: string, url: string): Mail {
   );
 }
 
+/**
+ * To the new address when another okoro account already has it: the same subject as
+ * changeEmailMessage (the requester learns nothing), and nothing changes.
+ */
+export function emailTakenMessage(to: string, signInUrl: string): Mail {
+  return compose(
+    to,
+    "Confirm your new e-mail address for okoro",
+    [
+      "Someone asked to move an okoro account to this address, but this address already has an okoro account of its own, so nothing changes.",
+      "If that was you, sign in with this address instead. If you did not ask for this, ignore this message.",
+    ],
+    { label: "Sign in", url: signInUrl },
+  );
+}
+
+/** To the current address when a change is asked for: the change waits for the new address's link. */
+export function emailChangeRequestedNotice(to: string, newEmail: string, settingsUrl: string): Mail {
+  return compose(
+    to,
+    "A change of your okoro account's e-mail address was requested",
+    [
+      `Someone signed in to your okoro account asked to change its e-mail address to ${newEmail}. Nothing changes until the link sent to that address is opened.`,
+      "If that was not you, change your password in Settings now: that cancels the change and signs out every other session.",
+    ],
+    { label: "Open settings", url: settingsUrl },
+  );
+}
+
 /** To the old address when the account moves: so a takeover cannot go unnoticed. */
 export function emailChangedNotice(to: string, newEmail: string, url: string): Mail {
   return compose(
     to,
     "Your okoro account's e-mail address changed",
     [
-      `The e-mail address of your okoro account is now ${newEmail}.`,
-      "If you did not do this, reset your password from the sign-in page and contact whoever runs this okoro.",
+      `The e-mail address of your okoro account is now ${newEmail}; sign in with that address from now on.`,
+      "If you did not do this, contact whoever runs this okoro at once: messages about the account, password resets included, now go to the new address.",
     ],
     { label: "Open okoro", url },
   );
