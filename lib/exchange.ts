@@ -113,19 +113,34 @@ export type ExchangeContext = {
   auditTag?: Partial<AuditInput>;
   /** per-address limit on invalid tokens, shared with the proxy (lib/failure-limits.ts) */
   failures?: Pick<FailureLimiter, "refuse" | "fail">;
+  /**
+   * The caller cannot poll an approval by id, it asks again (an MCP tool call): a repeat
+   * collects an approved request of the same token, provider, scope and intent, or is
+   * shown the same pending one (docs/mcp.md#approvals).
+   */
+  collectOnRepeat?: boolean;
 };
 
 export type ExchangeResult =
   | { status: 200; body: Record<string, unknown> }
   | { status: 202; body: Record<string, unknown> };
 
-/** Seam for the approval flow: returns a 202 body when the exchange must wait for a person. */
+/**
+ * A person's yes, claimed by a repeated request (`collectOnRepeat`): the exchange issues
+ * what the approval stands for; `release` gives the claim back when nothing was issued.
+ */
+export type CollectedApproval = { status: "approved"; body: ExchangeBody; release: () => Promise<void> };
+
+/**
+ * Seam for the approval flow: returns a 202 body when the exchange must wait for a person,
+ * or the approval it collected.
+ */
 export type ApprovalGate = (args: {
   token: AuthenticatedToken;
   body: ExchangeBody;
   granted: boolean;
   ctx: ExchangeContext;
-}) => Promise<Extract<ExchangeResult, { status: 202 }> | null>;
+}) => Promise<Extract<ExchangeResult, { status: 202 }> | CollectedApproval | null>;
 
 /** A live service token, with its owner's connection status for the provider asked about. */
 export type AuthenticatedToken = ServiceToken & { connectionStatus: Connection["status"] | null };
@@ -293,8 +308,17 @@ export async function decideExchange<T>(
 
   const granted = grantCovers(token.grants[body.provider], body.scope);
   if (approvals) {
-    const pending = await approvals({ token, body, granted, ctx });
-    if (pending) return pending;
+    const gated = await approvals({ token, body, granted, ctx });
+    if (gated?.status === 202) return gated;
+    // approved by a person (the gate checked the connection first): what they approved
+    if (gated) {
+      try {
+        return { status: 200, issued: await hand(ctx, token, gated.body) };
+      } catch (e) {
+        await gated.release().catch(() => {});
+        throw e;
+      }
+    }
   }
   if (!granted) {
     return refuse(

@@ -244,6 +244,51 @@ export async function claimApprovedApproval(
   return row;
 }
 
+/** What a repeated exchange is matched on: the same token asking the same thing for the same reason. */
+export type ApprovalKey = { serviceTokenId: string; provider: string; scope: string; intent: string };
+
+const sameRequest = (key: ApprovalKey) =>
+  and(
+    eq(approvals.serviceTokenId, key.serviceTokenId),
+    eq(approvals.kind, "exchange"),
+    eq(approvals.provider, key.provider),
+    eq(approvals.scope, key.scope),
+    eq(approvals.intent, key.intent),
+  );
+
+/**
+ * approved → used for the oldest unexpired approval of this key: a caller that cannot poll
+ * by id (an MCP tool call) collects by asking again. One statement: of concurrent callers
+ * exactly one gets each approval (the others skip the row it locked and find none, or
+ * another approved one of the same key).
+ */
+export async function claimApprovedApprovalFor(db: Queryable, key: ApprovalKey): Promise<Approval | undefined> {
+  const oldest = db
+    .select({ id: approvals.id })
+    .from(approvals)
+    .where(and(sameRequest(key), eq(approvals.status, "approved"), gt(approvals.expiresAt, sql`now()`)))
+    .orderBy(asc(approvals.createdAt))
+    .limit(1)
+    .for("update", { skipLocked: true });
+  const [row] = await db
+    .update(approvals)
+    .set({ status: "used" })
+    .where(and(inArray(approvals.id, oldest), eq(approvals.status, "approved"), gt(approvals.expiresAt, sql`now()`)))
+    .returning();
+  return row;
+}
+
+/** The newest pending, unexpired approval of this key (read under the token's lock by its creator). */
+export async function findPendingApprovalFor(tx: Queryable, key: ApprovalKey): Promise<Approval | undefined> {
+  const [row] = await tx
+    .select()
+    .from(approvals)
+    .where(and(sameRequest(key), eq(approvals.status, "pending"), gt(approvals.expiresAt, sql`now()`)))
+    .orderBy(desc(approvals.createdAt))
+    .limit(1);
+  return row;
+}
+
 /** used → approved: only when minting failed after the claim, so no token was handed out. */
 export async function releaseApprovalClaim(db: Queryable, id: string): Promise<void> {
   await db

@@ -5,6 +5,7 @@ import "server-only";
 import type { Database } from "@/db/client";
 import {
   APPROVAL_WINDOW_SECONDS,
+  findPendingApprovalFor,
   insertPendingApproval,
   lockTokenPendingApprovals,
   MAX_PENDING_PER_TOKEN,
@@ -23,12 +24,20 @@ export type NewApproval = {
   ttl: number;
   singleUse: boolean;
   beyondGrant: boolean;
+  /**
+   * A pending request of the same token for the same provider, scope and intent is
+   * answered again instead of filing another: for a caller that cannot poll by id and
+   * simply asks again (an MCP tool call), so waiting never piles up requests.
+   */
+  reusePending?: boolean;
   /** the approval.requested event, written in the same transaction as the row */
   audit: (approval: Approval) => AuditInput;
 };
 
 export type CreateApprovalResult =
   | { created: true; approval: Approval }
+  /** `reusePending`: the same request is already waiting for a person */
+  | { created: false; waiting: Approval }
   /** the token already has MAX_PENDING_PER_TOKEN pending requests; the oldest frees up after `retryAfter` s */
   | { created: false; pending: number; retryAfter: number };
 
@@ -40,6 +49,14 @@ export type CreateApprovalResult =
 export async function createPendingApproval(db: Database, input: NewApproval): Promise<CreateApprovalResult> {
   return db.transaction(async (tx) => {
     const open = await lockTokenPendingApprovals(tx, input.token.id);
+    // under the token's lock: two concurrent repeats find the one request, never file two
+    if (input.reusePending) {
+      const waiting = await findPendingApprovalFor(tx, {
+        serviceTokenId: input.token.id,
+        ...storedKey(input),
+      });
+      if (waiting) return { created: false as const, waiting };
+    }
     if (open.n >= MAX_PENDING_PER_TOKEN) {
       const oldest = open.oldest ? new Date(open.oldest) : null;
       const retryAfter = oldest
@@ -52,9 +69,7 @@ export async function createPendingApproval(db: Database, input: NewApproval): P
       userId: input.token.userId,
       serviceTokenId: input.token.id,
       // agent text, shown to a person and stored: the same cleaning as the audit log's
-      provider: storableText(input.provider, 64),
-      scope: input.scope,
-      intent: storableText(input.intent, 256),
+      ...storedKey(input),
       reason: input.reason === null ? null : storableText(input.reason, 1024),
       ttl: input.ttl,
       singleUse: input.singleUse,
@@ -63,4 +78,13 @@ export async function createPendingApproval(db: Database, input: NewApproval): P
     await appendAuditInTx(tx, input.audit(approval));
     return { created: true as const, approval };
   });
+}
+
+/** Provider, scope and intent as the row stores them (agent text is cleaned as the audit log's is). */
+export function storedKey(input: Pick<NewApproval, "provider" | "scope" | "intent">) {
+  return {
+    provider: storableText(input.provider, 64),
+    scope: input.scope,
+    intent: storableText(input.intent, 256),
+  };
 }

@@ -13,9 +13,19 @@
 // The connection is checked before a person is bothered: approving a request that
 // cannot work helps nobody, and the agent learns at once (409 not_connected). It is
 // checked again when the token is handed out.
+//
+// A caller that cannot poll (an MCP tool call, `collectOnRepeat`) asks again instead
+// (docs/mcp.md#approvals): the repeat collects an approved request of the same token,
+// provider, scope and intent — claimed once, as a poll collects it — or, while a person
+// has not decided, is answered with the same pending request rather than a new one.
 import "server-only";
-import { APPROVAL_WINDOW_SECONDS, MAX_PENDING_PER_TOKEN } from "@/db/queries/approvals";
-import { createPendingApproval } from "@/lib/approvals/create";
+import {
+  APPROVAL_WINDOW_SECONDS,
+  claimApprovedApprovalFor,
+  MAX_PENDING_PER_TOKEN,
+  releaseApprovalClaim,
+} from "@/db/queries/approvals";
+import { createPendingApproval, storedKey } from "@/lib/approvals/create";
 import type { Approval, ServiceToken } from "@/db/schema";
 import { OkoroError } from "@/lib/errors";
 import {
@@ -57,6 +67,21 @@ export function pendingBody(url: string, approval: Pick<Approval, "id" | "expire
   };
 }
 
+/** The exchange body an approval stands for, as issue() expects it. */
+export function approvedBody(
+  a: Pick<Approval, "provider" | "scope" | "intent" | "reason" | "ttl" | "singleUse">,
+): ExchangeBody {
+  return {
+    provider: a.provider,
+    scope: a.scope as Scope,
+    intent: a.intent,
+    reason: a.reason ?? undefined,
+    ttl: a.ttl,
+    single_use: a.singleUse,
+    request_approval: false,
+  };
+}
+
 /** Whether this exchange must wait for a person, and whether it reaches beyond the grant. */
 export function approvalNeeded(
   token: Pick<ServiceToken, "approvalScopes">,
@@ -95,6 +120,16 @@ export function createApprovalGate(options: ApprovalGateOptions = {}): ApprovalG
       );
     }
 
+    if (ctx.collectOnRepeat) {
+      const approved = await claimApprovedApprovalFor(ctx.db, { serviceTokenId: token.id, ...storedKey(body) });
+      if (approved)
+        return {
+          status: "approved",
+          body: approvedBody(approved),
+          release: () => releaseApprovalClaim(ctx.db, approved.id),
+        };
+    }
+
     const result = await createPendingApproval(ctx.db, {
       token,
       provider: body.provider,
@@ -104,6 +139,7 @@ export function createApprovalGate(options: ApprovalGateOptions = {}): ApprovalG
       ttl: effectiveTtl(token, body),
       singleUse: body.single_use,
       beyondGrant: needed.beyondGrant,
+      reusePending: ctx.collectOnRepeat,
       audit: (approval) => ({
         ...exchangeAuditFields(token, body, "approval.requested"),
         status: 202,
@@ -114,6 +150,8 @@ export function createApprovalGate(options: ApprovalGateOptions = {}): ApprovalG
         ...ctx.auditTag,
       }),
     });
+    // the same request, still waiting: its URL again, nothing new filed, nobody notified again
+    if ("waiting" in result) return { status: 202, body: pendingBody(ctx.url, result.waiting) };
     if (!result.created) {
       return denied(
         new OkoroError(

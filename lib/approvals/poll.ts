@@ -16,17 +16,10 @@ import {
 import { getConnectionStatus } from "@/db/queries/connections";
 import type { ServiceToken } from "@/db/schema";
 import { appendAudit } from "@/lib/audit/append";
-import { pendingBody } from "@/lib/approvals/gate";
+import { approvedBody, pendingBody } from "@/lib/approvals/gate";
 import { errorResponse, OkoroError } from "@/lib/errors";
-import {
-  authenticateServiceToken,
-  issue,
-  type ExchangeBody,
-  type ExchangeContext,
-  type ExchangeResult,
-} from "@/lib/exchange";
+import { authenticateServiceToken, issue, type ExchangeContext, type ExchangeResult } from "@/lib/exchange";
 import { getProvider } from "@/lib/providers/catalog";
-import type { Scope } from "@/lib/scopes";
 
 const ID_PATTERN = /^apr_[0-9A-Za-z]{22}$/;
 
@@ -57,19 +50,6 @@ function refusal(approval: ApprovalView): OkoroError | null {
     default:
       return null;
   }
-}
-
-/** The exchange body the approval stands for, as issue() expects it. */
-function approvedBody(a: ApprovalView): ExchangeBody {
-  return {
-    provider: a.provider,
-    scope: a.scope as Scope,
-    intent: a.intent,
-    reason: a.reason ?? undefined,
-    ttl: a.ttl,
-    single_use: a.singleUse,
-    request_approval: false,
-  };
 }
 
 export async function pollApproval(

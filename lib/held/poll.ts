@@ -1,6 +1,7 @@
 // GET /api/held/{id} (docs/agent-api.md#held-requests): the agent whose request was held
-// polls with the same service token or an operation token of it. 202 while a person has
-// not decided (or okoro is still sending it); then the upstream's answer itself — status,
+// polls with the same service token or an operation token of it (over MCP: the OAuth
+// access token of the client that made the call). 202 while a person has not decided (or
+// okoro is still sending it); then the upstream's answer itself — status,
 // headers, body, plus okoro-approval-id — exactly once; 410 approval_used afterwards.
 // Denied: 403 approval_denied. Not decided in time: 410 approval_expired, nothing sent.
 // Any other token gets 404, so ids reveal nothing.
@@ -13,6 +14,8 @@ import { errorResponse, OkoroError } from "@/lib/errors";
 import { authenticateServiceToken, type ExchangeContext } from "@/lib/exchange";
 import { executeHeld, interruptedAfterSeconds, type ExecuteDeps } from "@/lib/held/execute";
 import { heldBody, heldResponseAad, type StoredResponse } from "@/lib/held/hold";
+import { authenticateAccessToken } from "@/lib/oauth/access";
+import { ACCESS_TOKEN_PREFIX, isAccessTokenShaped } from "@/lib/oauth/secrets";
 import { PROXIED_RESPONSE_HEADERS } from "@/lib/proxy/headers";
 import { isWellFormedServiceToken } from "@/lib/tokens/service-token";
 import { getOperationTokenVerifier } from "@/lib/tokens/signing-keys";
@@ -28,8 +31,21 @@ function bearer(request: Request): string | null {
 
 const notFound = () => new OkoroError("not_found", "No such held request for this token.");
 
-/** The service token behind what the agent presented (a service or an operation token). */
+/**
+ * The service token behind what the agent presented: a service token, an operation token
+ * of it, or the OAuth access token of an MCP client (its grant is a service token), each
+ * failure counted as the exchange and /mcp count it.
+ */
 async function tokenIdOf(ctx: HeldPollContext, presented: string | null): Promise<string> {
+  // a request held during an MCP tool call is polled with the token that made the call
+  if (presented?.startsWith(ACCESS_TOKEN_PREFIX)) {
+    // garbage never reaches the database, as at /mcp: only counted
+    if (!isAccessTokenShaped(presented)) {
+      ctx.failures?.fail(ctx.ip);
+      throw new OkoroError("invalid_token");
+    }
+    return (await authenticateAccessToken(ctx, presented)).id;
+  }
   if (presented && !presented.startsWith("svc_")) {
     try {
       const claims = await getOperationTokenVerifier(ctx.db, { issuer: ctx.url }).verify(presented);

@@ -183,6 +183,8 @@ export async function callTool(
     ip: caller.ip,
     userAgent: caller.userAgent,
     auditTag: tag,
+    // a tool call cannot poll: calling again collects the approval (docs/mcp.md#approvals)
+    collectOnRepeat: true,
   };
   const body: ExchangeBody = {
     provider: provider.id,
@@ -198,7 +200,7 @@ export async function callTool(
     const decided = await decideExchange(exchangeCtx, token, body, runtime.approvals, issueInProcess);
     if (decided.status === 202) {
       return text(
-        `approval_required: A person must approve ${scope} on ${provider.name} for this service token first: ${String(decided.body.approval_url)} — call the tool again once it is approved.`,
+        `approval_required: A person must approve ${scope} on ${provider.name} for this service token first: ${String(decided.body.approval_url)} — call the tool again with the same intent once it is approved (each approval runs one call). Calling again before then shows this same request.`,
         true,
       );
     }
@@ -290,7 +292,7 @@ async function toolResult(answer: ProxyAnswer, provider: ProviderSpec, url: stri
     // docs/agent-api.md#held-requests: a person approves this exact request first
     const held = JSON.parse(new TextDecoder().decode(bytes)) as Record<string, unknown>;
     return text(
-      `approval_required: This request to ${provider.name} is held until a person approves it exactly as sent: ${String(held.approval_url)} — okoro sends it once after approval. Poll ${String(held.poll_url)} with your service token for the provider's answer (approval_id ${String(held.approval_id)}, digest ${String(held.digest)}).`,
+      `approval_required: This request to ${provider.name} is held until a person approves it exactly as sent: ${String(held.approval_url)} — okoro sends it once after approval. Poll ${String(held.poll_url)} with the token you call okoro's MCP server with (svc_… or oat_…) for the provider's answer (approval_id ${String(held.approval_id)}, digest ${String(held.digest)}).`,
       true,
     );
   }

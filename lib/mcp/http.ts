@@ -230,7 +230,8 @@ export async function answerMcpRequest(
   const header = request.headers.get("authorization");
   const presented = header ? (/^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? null) : null;
   // garbage never costs more than this: no body read, no database (only counted). A service
-  // token, or an access token okoro issued to an MCP client (accepted here and nowhere else)
+  // token, or an access token okoro issued to an MCP client (accepted here, and at
+  // /api/held/{id} for a request held during a tool call)
   const oauth = presented !== null && isAccessTokenShaped(presented);
   if (!presented || !(oauth || isWellFormedServiceToken(presented))) {
     failures.fail(client.ip);

@@ -1,4 +1,5 @@
-// OAuth access tokens at /mcp, the one place they are accepted: the presented token's hash
+// OAuth access tokens at /mcp, and at /api/held/{id} to poll a request held during a tool
+// call (docs/agent-api.md#held-requests): the presented token's hash
 // finds its grant (a service token) in one query, and the caller goes on exactly as with
 // that service token. The grant is read live on every request, so revoking it on the
 // dashboard ends the client's access with the very next call.
