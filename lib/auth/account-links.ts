@@ -20,6 +20,14 @@ export function hashLinkToken(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
 }
 
+/**
+ * The key a per-address mail limit is counted under: a hash of the normalised address, so
+ * the limit table never holds the address itself.
+ */
+export function addressLimitKey(normalizedEmail: string): string {
+  return createHash("sha256").update(normalizedEmail).digest("hex").slice(0, 32);
+}
+
 /** A well-formed link token: 43 base64url characters. Anything else is "invalid" unread. */
 export function isLinkToken(token: unknown): token is string {
   return typeof token === "string" && /^[A-Za-z0-9_-]{43}$/.test(token);

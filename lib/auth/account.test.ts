@@ -2,7 +2,7 @@
 // server (test/smtp.ts): single use, 24 hours, a newer link ends older ones, tampered and
 // malformed links change nothing, resends are limited, unverified accounts are refused.
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, expect, it } from "vitest";
+import { expect, it } from "vitest";
 import { accountTokens, auditEvents, users } from "@/db/schema";
 import { issueLink, LINK_TTL_MS, peekLink, useLink } from "@/lib/auth/account-links";
 import {
@@ -12,29 +12,19 @@ import {
   resendVerification,
   sendVerification,
 } from "@/lib/auth/verification";
-import { setEnvForTesting } from "@/lib/env";
 import { isOkoroError } from "@/lib/errors";
-import { testEnv } from "@/lib/providers/test-env";
 import { createUser } from "@/lib/users";
 import { describeDatabases } from "@/test/databases";
+import { useMailSink } from "@/test/use-mail";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { requestPasswordReset, resetPassword, RESETS_PER_ADDRESS_PER_HOUR } from "@/lib/auth/password-reset";
 import { liveSession, startSession } from "@/lib/auth/sessions";
 import { vi } from "vitest";
 import { changePassword, updateName } from "@/lib/auth/account";
-import { linkIn, type SmtpSink, startSmtpSink } from "@/test/smtp";
+import { linkIn } from "@/test/smtp";
 
 const req = { ip: "203.0.113.7", userAgent: "vitest" };
-let sink: SmtpSink;
-
-beforeAll(async () => {
-  sink = await startSmtpSink();
-  setEnvForTesting(testEnv({ OKORO_SMTP_URL: sink.url, OKORO_URL: "http://localhost:3000" }));
-});
-afterAll(async () => {
-  setEnvForTesting(undefined);
-  await sink.close();
-});
+const sink = useMailSink();
 
 function tokenOf(raw: string): string {
   const link = linkIn(raw, "/verify-email");

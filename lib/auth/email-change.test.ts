@@ -5,7 +5,7 @@
 // another account has gets the same answer and nothing changes, also when it is taken
 // between the request and the confirmation; requests are limited per account.
 import { and, eq } from "drizzle-orm";
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { expect, it, vi } from "vitest";
 import { auditEvents, users } from "@/db/schema";
 import { changePassword } from "@/lib/auth/account";
 import { issueLink, LINK_TTL_MS, peekLink } from "@/lib/auth/account-links";
@@ -21,23 +21,13 @@ import { hashPassword } from "@/lib/auth/password";
 import { resetPassword } from "@/lib/auth/password-reset";
 import { passwordSignIn } from "@/lib/auth/password-sign-in";
 import { liveSession, startSession } from "@/lib/auth/sessions";
-import { setEnvForTesting } from "@/lib/env";
-import { testEnv } from "@/lib/providers/test-env";
 import { createUser } from "@/lib/users";
 import { describeDatabases } from "@/test/databases";
-import { decodeMail, linkIn, type SmtpSink, startSmtpSink } from "@/test/smtp";
+import { useMailSink } from "@/test/use-mail";
+import { decodeMail, linkIn } from "@/test/smtp";
 
 const PASSWORD = "correct horse battery";
-let sink: SmtpSink;
-
-beforeAll(async () => {
-  sink = await startSmtpSink();
-  setEnvForTesting(testEnv({ OKORO_SMTP_URL: sink.url, OKORO_URL: "http://localhost:3000" }));
-});
-afterAll(async () => {
-  setEnvForTesting(undefined);
-  await sink.close();
-});
+const sink = useMailSink();
 
 const mailsTo = (to: string) => sink.messages.filter((m) => m.to.includes(to));
 

@@ -3,13 +3,12 @@
 // whether or not the address has an account, and before anything about it is looked up.
 // Using it sets the password and signs out every session.
 import "server-only";
-import { createHash } from "node:crypto";
 import type { Database } from "@/db/client";
 import { endAccountTokens } from "@/db/queries/account-tokens";
 import { hitWindow } from "@/db/queries/limits";
 import { findUserByEmail, markEmailVerified, normalizeEmail, setPasswordHash } from "@/db/queries/users";
 import { appendAudit, appendAuditInTx } from "@/lib/audit/append";
-import { issueLink, type LinkState, peekLink, useLink } from "@/lib/auth/account-links";
+import { addressLimitKey, issueLink, type LinkState, peekLink, useLink } from "@/lib/auth/account-links";
 import { hashPassword, PASSWORD_MAX_LENGTH, PASSWORD_MIN_LENGTH } from "@/lib/auth/password";
 import { revokeAllSessions } from "@/lib/auth/sessions";
 import { getEnv } from "@/lib/env";
@@ -58,8 +57,7 @@ const HOUR = { kind: "seconds", seconds: 3600 } as const;
 
 /** After the answer: the per-address limit, the account, the link, the audit event, the mail. */
 async function mailReset(db: Database, email: string, request: Request): Promise<void> {
-  const addressKey = createHash("sha256").update(email).digest("hex").slice(0, 32);
-  const byAddress = await hitWindow(db, `addr:reset:${addressKey}`, RESETS_PER_ADDRESS_PER_HOUR, HOUR);
+  const byAddress = await hitWindow(db, `addr:reset:${addressLimitKey(email)}`, RESETS_PER_ADDRESS_PER_HOUR, HOUR);
   const user = await findUserByEmail(db, { email });
   if (!user || user.status !== "active" || !byAddress.allowed) {
     await appendAudit(db, {

@@ -2,26 +2,16 @@
 // the same work and the same answer; only the mailbox learns which, through a real local
 // SMTP server (test/smtp.ts). On every database driver.
 import { eq } from "drizzle-orm";
-import { afterAll, beforeAll, expect, it, vi } from "vitest";
+import { expect, it, vi } from "vitest";
 import { users } from "@/db/schema";
 import { hashPassword, verifyPassword } from "@/lib/auth/password";
 import { EXISTS_NOTICES_PER_HOUR, signUpWithPassword } from "@/lib/auth/sign-up";
-import { setEnvForTesting } from "@/lib/env";
-import { testEnv } from "@/lib/providers/test-env";
 import { createUser } from "@/lib/users";
 import { describeDatabases } from "@/test/databases";
-import { linkIn, type SmtpSink, startSmtpSink } from "@/test/smtp";
+import { useMailSink } from "@/test/use-mail";
+import { linkIn } from "@/test/smtp";
 
-let sink: SmtpSink;
-
-beforeAll(async () => {
-  sink = await startSmtpSink();
-  setEnvForTesting(testEnv({ OKORO_SMTP_URL: sink.url, OKORO_URL: "http://localhost:3000" }));
-});
-afterAll(async () => {
-  setEnvForTesting(undefined);
-  await sink.close();
-});
+const sink = useMailSink();
 
 const mailsTo = (to: string) => sink.messages.filter((m) => m.to.includes(to));
 

@@ -5,10 +5,10 @@
 // address, with the ways back in (sign in, reset the password). Nobody is signed in by
 // sign-up: the person signs in once the address is confirmed, as anyone would.
 import "server-only";
-import { createHash } from "node:crypto";
 import type { Database } from "@/db/client";
 import { hitWindow } from "@/db/queries/limits";
 import { findUserByEmail, normalizeEmail } from "@/db/queries/users";
+import { addressLimitKey } from "@/lib/auth/account-links";
 import { hashPassword } from "@/lib/auth/password";
 import { sendVerification } from "@/lib/auth/verification";
 import { getEnv } from "@/lib/env";
@@ -53,8 +53,7 @@ async function sendVerificationQuietly(db: Database, user: Parameters<typeof sen
 
 async function tellExistingAccount(db: Database, rawEmail: string): Promise<void> {
   const email = normalizeEmail(rawEmail);
-  const addressKey = createHash("sha256").update(email).digest("hex").slice(0, 32);
-  const limit = await hitWindow(db, `mail:exists:${addressKey}`, EXISTS_NOTICES_PER_HOUR, {
+  const limit = await hitWindow(db, `mail:exists:${addressLimitKey(email)}`, EXISTS_NOTICES_PER_HOUR, {
     kind: "seconds",
     seconds: 3600,
   });
